@@ -1,0 +1,100 @@
+"""The composition root: settings → gateway → store → Slack client → Bolt app → handlers."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.aws.gateway import AwsGateway
+from bot.config import Settings
+from bot.errors import DomainError
+from bot.slack.blocks import error_text
+from bot.store.database import Database
+from handlers.surfaces import register_all
+
+log = logging.getLogger(__name__)
+
+SLACK_REQUESTS = Counter("incident_bot_slack_requests_total", "Slack requests received")
+UNEXPECTED_ERRORS = Counter("incident_bot_unexpected_errors_total", "Listener crashes")
+
+
+@dataclass
+class Services:
+    """Everything a handler may use; built once per process."""
+
+    settings: Settings
+    gateway: AwsGateway
+    database: Database
+    slack: AsyncWebClient
+
+    async def close(self) -> None:
+        self.gateway.close()
+        await self.database.close()
+
+
+async def start_services(settings: Settings) -> Services:
+    """Build the outbound sides and bring the database schema up to date."""
+    gateway = AwsGateway(settings.aws_region, settings.aws_max_concurrency)
+    database = Database(settings.database_url)
+    await database.migrate()
+    slack = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    return Services(settings=settings, gateway=gateway, database=database, slack=slack)
+
+
+def build_bolt_app(services: Services) -> AsyncApp:
+    settings = services.settings
+    app = AsyncApp(
+        client=services.slack,
+        signing_secret=settings.slack_signing_secret or "",
+        process_before_response=False,
+    )
+
+    @app.middleware
+    async def count_requests(next: Any) -> None:
+        SLACK_REQUESTS.inc()
+        await next()
+
+    @app.error
+    async def unexpected_error(error: Exception, body: dict, respond: Any) -> None:
+        if isinstance(error, DomainError):
+            message = error.message
+        else:
+            reference = uuid.uuid4().hex[:8]
+            UNEXPECTED_ERRORS.inc()
+            log.error("listener failed (ref %s)", reference, exc_info=error)
+            message = (
+                f"Something went wrong inside incident-bot (ref {reference}). Nothing more "
+                "was changed; try again, and tell your bot admins the ref if it persists."
+            )
+        if respond is not None:
+            await respond(text=error_text(message), response_type="ephemeral")
+
+    register_all(app, services)
+    return app
+
+
+def build_web_app(app: AsyncApp, services: Services) -> web.Application:
+    """``POST /slack/events`` (Bolt, signature-verified), ``GET /healthz``, ``GET /metrics``."""
+    web_app = app.web_app(path="/slack/events")
+
+    async def healthz(_: web.Request) -> web.Response:
+        try:
+            await services.database.ping()
+        except Exception as exc:  # any database failure means unhealthy
+            log.warning("health check failed: %s", exc)
+            return web.json_response({"ok": False, "database": "unreachable"}, status=503)
+        return web.json_response({"ok": True, "database": "ok"})
+
+    async def metrics(_: web.Request) -> web.Response:
+        return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    web_app.router.add_get("/healthz", healthz)
+    web_app.router.add_get("/metrics", metrics)
+    return web_app

@@ -1,0 +1,1 @@
+"""The AWS side: one async gateway over ssm-incidents and ssm-contacts."""

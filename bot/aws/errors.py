@@ -1,0 +1,55 @@
+"""Turning botocore's errors into the bot's domain errors."""
+
+from __future__ import annotations
+
+from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
+
+from bot.errors import (
+    AccessDenied,
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    ServiceUnavailable,
+    Throttled,
+)
+
+IAM_PREFIX = {"ssm-incidents": "ssm-incidents", "ssm-contacts": "ssm-contacts"}
+
+
+def iam_action(service: str, operation: str) -> str:
+    """``ssm-incidents:StartIncident`` from ``start_incident``."""
+    return f"{IAM_PREFIX[service]}:{''.join(part.title() for part in operation.split('_'))}"
+
+
+def domain_error(service: str, operation: str, exc: ClientError | BotoCoreError) -> DomainError:
+    action = iam_action(service, operation)
+    if isinstance(exc, EndpointConnectionError):
+        return ServiceUnavailable(
+            f"Could not reach AWS Incident Manager ({exc.kwargs.get('endpoint_url')}). "
+            "Try again in a minute; if it persists, check the bot's network and AWS_REGION."
+        )
+    if not isinstance(exc, ClientError):
+        return ServiceUnavailable(f"AWS Incident Manager call {action} failed: {exc}. Try again.")
+    error = exc.response.get("Error", {})
+    code = error.get("Code", "")
+    message = error.get("Message") or str(exc)
+    if code in ("ResourceNotFoundException",):
+        return NotFound(f"{message}. Check the id or name and try again.")
+    if code in ("ValidationException", "InvalidParameterException"):
+        return InvalidInput(f"AWS rejected the request: {message}")
+    if code == "ConflictException":
+        return Conflict(f"{message}.")
+    if code in ("ThrottlingException", "TooManyRequestsException"):
+        return Throttled(
+            "AWS Incident Manager is throttling requests right now; nothing was changed. "
+            "Try again in a few seconds."
+        )
+    if code in ("AccessDeniedException", "AccessDenied", "UnauthorizedOperation"):
+        return AccessDenied(
+            f"The bot is not allowed to call {action}. Ask an AWS admin to add {action} "
+            "to the bot's IAM policy (see README: IAM policy)."
+        )
+    if code == "ServiceQuotaExceededException":
+        return Conflict(f"An AWS quota was reached: {message}")
+    return ServiceUnavailable(f"AWS Incident Manager failed ({code or 'error'}): {message}")

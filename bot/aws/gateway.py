@@ -1,0 +1,94 @@
+"""One async facade over boto3's ssm-incidents and ssm-contacts clients."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Literal
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError, NoRegionError
+from prometheus_client import Counter, Histogram
+
+from bot.aws.errors import domain_error
+from bot.config import ConfigError
+
+log = logging.getLogger(__name__)
+
+Service = Literal["ssm-incidents", "ssm-contacts"]
+
+AWS_CALLS = Counter("incident_bot_aws_calls_total", "AWS API calls", ["operation", "outcome"])
+AWS_LATENCY = Histogram("incident_bot_aws_call_seconds", "AWS API call latency", ["operation"])
+
+CLIENT_CONFIG = Config(
+    retries={"mode": "standard", "max_attempts": 4},
+    connect_timeout=3,
+    read_timeout=15,
+    max_pool_connections=64,
+)
+
+
+class AwsGateway:
+    """Runs boto3 calls off the event loop, in a bounded pool, with AWS errors made domain errors.
+
+    Endpoints come from botocore's own ``AWS_ENDPOINT_URL_SSM_INCIDENTS`` /
+    ``AWS_ENDPOINT_URL_SSM_CONTACTS`` / ``AWS_ENDPOINT_URL`` and credentials from the
+    standard chain, so nothing here knows whether it talks to AWS or the emulator.
+    """
+
+    def __init__(self, region: str | None = None, max_concurrency: int = 8) -> None:
+        session = boto3.session.Session(region_name=region)
+        try:
+            self._clients = {
+                name: session.client(name, config=CLIENT_CONFIG)
+                for name in ("ssm-incidents", "ssm-contacts")
+            }
+        except NoRegionError:
+            raise ConfigError(
+                "AWS_REGION is not set: set it to the region of your Incident Manager "
+                "replication set (for example us-east-1)."
+            ) from None
+        self._pool = ThreadPoolExecutor(max_workers=max_concurrency, thread_name_prefix="aws")
+
+    @property
+    def region(self) -> str:
+        return self._clients["ssm-incidents"].meta.region_name
+
+    async def call(self, service: Service, operation: str, **params: Any) -> dict[str, Any]:
+        """Call ``operation`` (boto3's snake_case name) and return its answer."""
+        method: Callable[..., dict[str, Any]] = getattr(self._clients[service], operation)
+        loop = asyncio.get_running_loop()
+        started = time.perf_counter()
+        try:
+            answer = await loop.run_in_executor(self._pool, lambda: method(**params))
+        except (ClientError, BotoCoreError) as exc:
+            AWS_CALLS.labels(operation, "error").inc()
+            error = domain_error(service, operation, exc)
+            log.warning("%s.%s failed: %s", service, operation, error.message)
+            raise error from exc
+        finally:
+            AWS_LATENCY.labels(operation).observe(time.perf_counter() - started)
+        AWS_CALLS.labels(operation, "ok").inc()
+        answer.pop("ResponseMetadata", None)
+        return answer
+
+    async def pages(
+        self, service: Service, operation: str, key: str, **params: Any
+    ) -> list[dict[str, Any]]:
+        """Every item under ``key`` across all pages of a paginated operation."""
+        items: list[dict[str, Any]] = []
+        token_name = "nextToken" if service == "ssm-incidents" else "NextToken"
+        while True:
+            answer = await self.call(service, operation, **params)
+            items.extend(answer.get(key, []))
+            token = answer.get(token_name)
+            if not token:
+                return items
+            params[token_name] = token
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)

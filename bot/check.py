@@ -1,0 +1,83 @@
+"""``incident-bot check``: one OK/FAIL line per thing the bot depends on, with the fix."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.aws.gateway import AwsGateway
+from bot.config import ConfigError, Settings
+from bot.errors import DomainError
+from bot.store.database import Database
+
+
+@dataclass(frozen=True)
+class Outcome:
+    item: str
+    ok: bool
+    detail: str
+
+    def line(self) -> str:
+        return f"{'OK  ' if self.ok else 'FAIL'} {self.item}: {self.detail}"
+
+
+async def _slack(settings: Settings) -> str:
+    settings.require_slack()
+    client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    try:
+        answer = await client.auth_test()
+    except SlackApiError as exc:
+        raise DomainError(
+            f"auth.test answered {exc.response.get('error')}: check SLACK_BOT_TOKEN"
+        ) from None
+    except OSError as exc:
+        raise DomainError(f"cannot reach {settings.slack_api_url} ({exc})") from None
+    return f"bot {answer['user']} in team {answer['team']}"
+
+
+async def _response_plans(gateway: AwsGateway) -> str:
+    plans = await gateway.pages("ssm-incidents", "list_response_plans", "responsePlanSummaries")
+    names = ", ".join(plan["name"] for plan in plans[:5]) or "none yet"
+    return f"{len(plans)} response plan(s) in {gateway.region}: {names}"
+
+
+async def _contacts(gateway: AwsGateway) -> str:
+    contacts = await gateway.pages("ssm-contacts", "list_contacts", "Contacts")
+    return f"{len(contacts)} contact(s) in {gateway.region}"
+
+
+async def _database(settings: Settings) -> str:
+    database = Database(settings.database_url)
+    try:
+        await database.migrate()
+        await database.ping()
+    finally:
+        await database.close()
+    return "reachable, schema up to date"
+
+
+async def _attempt(item: str, probe: Callable[[], Awaitable[str]]) -> Outcome:
+    try:
+        return Outcome(item, True, await probe())
+    except (DomainError, ConfigError) as exc:
+        return Outcome(item, False, str(exc))
+    except Exception as exc:  # a probe must report, never crash
+        return Outcome(item, False, f"{type(exc).__name__}: {exc}")
+
+
+async def run_checks(settings: Settings) -> list[Outcome]:
+    outcomes = [Outcome("configuration", True, "settings read")]
+    outcomes.append(await _attempt("Slack", lambda: _slack(settings)))
+    try:
+        gateway = AwsGateway(settings.aws_region, settings.aws_max_concurrency)
+    except ConfigError as exc:
+        outcomes += [Outcome(name, False, str(exc)) for name in ("AWS incidents", "AWS contacts")]
+    else:
+        outcomes.append(await _attempt("AWS incidents", lambda: _response_plans(gateway)))
+        outcomes.append(await _attempt("AWS contacts", lambda: _contacts(gateway)))
+        gateway.close()
+    outcomes.append(await _attempt("database", lambda: _database(settings)))
+    return outcomes

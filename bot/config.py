@@ -1,0 +1,113 @@
+"""Settings from the environment (and an optional ``.env``), checked once at start-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# What to do when a setting is missing or malformed, by variable name.
+HOW_TO_FIX = {
+    "SLACK_BOT_TOKEN": "create the Slack app from manifest.yml, install it to your workspace and "
+    "copy the Bot User OAuth Token (xoxb-…) from 'OAuth & Permissions'",
+    "SLACK_APP_TOKEN": "generate an app-level token (xapp-…) with the connections:write scope "
+    "under 'Basic Information' to use Socket Mode, or unset it to use HTTP mode",
+    "SLACK_SIGNING_SECRET": "copy the Signing Secret from the app's 'Basic Information' page "
+    "(HTTP mode needs it to verify Slack's requests), or set SLACK_APP_TOKEN for Socket Mode",
+    "SLACK_API_URL": "give an http(s) URL ending in /api/, or unset it to use Slack's",
+    "DATABASE_URL": "give a sqlite:///path or postgresql://user:pass@host/db URL",
+    "TIME_SCALE": "give the number of real seconds per plan minute (60 in production)",
+    "CONTACT_MAP_FILE": "give the path of a YAML file mapping contact aliases to Slack users",
+}
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line a person can act on."""
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot; names are the environment variables, case-insensitive."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    slack_bot_token: str | None = None
+    slack_app_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+
+    aws_region: str | None = Field(default=None, validation_alias="AWS_REGION")
+    aws_max_concurrency: int = Field(default=8, ge=1, le=64)
+
+    database_url: str = "sqlite:///incident-bot.db"
+
+    default_response_plan: str | None = None
+    announce_channel: str | None = None
+    contact_map_file: Path | None = None
+    responder_user_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    timeline_reaction: str = "pushpin"
+    time_scale: float = Field(default=60.0, gt=0)
+    mirror_interval_seconds: float = Field(default=60.0, gt=0)
+    aws_console_url: str = "https://console.aws.amazon.com/systems-manager/incidents"
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgres")):
+            raise ValueError("must be a sqlite:// or postgresql:// URL")
+        return value
+
+    @field_validator("contact_map_file")
+    @classmethod
+    def _contact_map(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"{value} is not a readable file")
+        return value
+
+    @field_validator("responder_user_ids", mode="before")
+    @classmethod
+    def _user_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("timeline_reaction")
+    @classmethod
+    def _reaction(cls, value: str) -> str:
+        return value.strip(":")
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.slack_app_token)
+
+    def require_slack(self) -> None:
+        """Check that the Slack credentials the chosen mode needs are present."""
+        if not self.slack_bot_token:
+            raise _missing("SLACK_BOT_TOKEN")
+        if not self.socket_mode and not self.slack_signing_secret:
+            raise _missing("SLACK_SIGNING_SECRET")
+
+
+def _missing(variable: str) -> ConfigError:
+    return ConfigError(f"{variable} is not set: {HOW_TO_FIX[variable]}.")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning pydantic's report into one line per bad variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            variable = str(error["loc"][0]).upper() if error["loc"] else "configuration"
+            fix = HOW_TO_FIX.get(variable, "see the configuration table in README.md")
+            lines.append(f"{variable} is invalid ({error['msg']}): {fix}.")
+        raise ConfigError("\n".join(lines)) from None

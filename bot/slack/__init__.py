@@ -1,0 +1,1 @@
+"""The outbound Slack side: Block Kit rendering (pure functions) and posting."""

@@ -1,0 +1,34 @@
+"""Errors the emulator answers with, named and coded as AWS documents them."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """An AWS error: its type name (e.g. ``ResourceNotFoundException``), message and HTTP status."""
+
+    def __init__(self, code: str, message: str, status: int = 400, **fields: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+        self.fields = fields
+
+
+def validation(message: str) -> ServiceError:
+    return ServiceError("ValidationException", message, 400)
+
+
+def not_found(message: str, **fields: object) -> ServiceError:
+    return ServiceError("ResourceNotFoundException", message, 404, **fields)
+
+
+def conflict(message: str, **fields: object) -> ServiceError:
+    return ServiceError("ConflictException", message, 409, **fields)
+
+
+def not_implemented(operation: str) -> ServiceError:
+    return ServiceError(
+        "NotImplementedException",
+        f"The Incident Manager emulator does not implement {operation}.",
+        501,
+    )

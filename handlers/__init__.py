@@ -1,0 +1,1 @@
+"""Inbound Slack listeners, one module per surface."""

@@ -1,0 +1,17 @@
+"""Slack actions: one module per feature, each with a `register(app, services)`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncApp
+
+    from bot.app import Services
+
+FEATURES: tuple = ()
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    for feature in FEATURES:
+        feature.register(app, services)

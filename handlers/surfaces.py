@@ -1,0 +1,19 @@
+"""Registers every inbound Slack surface on the Bolt app."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from handlers import actions, commands, events, shortcuts, views
+
+if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncApp
+
+    from bot.app import Services
+
+SURFACES = (commands, shortcuts, actions, views, events)
+
+
+def register_all(app: AsyncApp, services: Services) -> None:
+    for surface in SURFACES:
+        surface.register(app, services)

@@ -1,0 +1,115 @@
+"""manifest.yml and the code agree: every listener, event and Web API scope."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import yaml
+
+from handlers.commands import subcommands
+from handlers.surfaces import register_all
+
+ROOT = Path(__file__).resolve().parent.parent
+MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text())
+
+# The bot scope each Web API method needs (https://api.slack.com/methods).
+METHOD_SCOPES = {
+    "chat_postMessage": "chat:write",
+    "chat_postEphemeral": "chat:write",
+    "chat_update": "chat:write",
+    "chat_delete": "chat:write",
+    "chat_getPermalink": None,
+    "conversations_create": "channels:manage",
+    "conversations_invite": "channels:manage",
+    "conversations_join": "channels:join",
+    "conversations_info": "channels:read",
+    "conversations_history": "channels:history",
+    "conversations_replies": "channels:history",
+    "conversations_open": "im:write",
+    "pins_add": "pins:write",
+    "reactions_add": "reactions:write",
+    "users_info": "users:read",
+    "users_lookupByEmail": "users:read.email",
+    "views_open": None,
+    "views_update": None,
+    "views_push": None,
+    "views_publish": None,
+    "auth_test": None,
+}
+EVENT_SCOPES = {
+    "reaction_added": "reactions:read",
+    "message.channels": "channels:history",
+    "app_home_opened": None,
+}
+
+
+class RecordingApp:
+    """Stands in for AsyncApp during registration and records what is registered."""
+
+    def __init__(self) -> None:
+        self.registered: dict[str, set[str]] = {}
+
+    def __getattr__(self, kind: str) -> Any:
+        def decorator_factory(key: Any = None, *args: Any, **kwargs: Any) -> Any:
+            if isinstance(key, dict):
+                key = key.get("callback_id") or key.get("type")
+            self.registered.setdefault(kind, set()).add(str(key))
+            return lambda function: function
+
+        return decorator_factory
+
+
+def registered() -> dict[str, set[str]]:
+    app = RecordingApp()
+    register_all(app, SimpleNamespace())  # type: ignore[arg-type]
+    return app.registered
+
+
+def test_every_slash_command_is_in_the_manifest_and_back() -> None:
+    in_manifest = {command["command"] for command in MANIFEST["features"]["slash_commands"]}
+    assert in_manifest == registered().get("command", set())
+
+
+def test_every_shortcut_is_in_the_manifest_and_back() -> None:
+    in_manifest = {
+        (shortcut["type"], shortcut["callback_id"])
+        for shortcut in MANIFEST["features"].get("shortcuts", [])
+    }
+    in_code = registered().get("shortcut", set())
+    assert {callback_id for _, callback_id in in_manifest} == in_code
+    assert all(kind in ("message", "global") for kind, _ in in_manifest)
+
+
+def test_every_event_listened_to_is_subscribed() -> None:
+    subscribed = set(MANIFEST["settings"].get("event_subscriptions", {}).get("bot_events", []))
+    listened = registered().get("event", set())
+    assert {event.split(".")[0] for event in subscribed} == listened
+    for event in subscribed:
+        scope = EVENT_SCOPES[event]
+        assert scope is None or scope in MANIFEST["oauth_config"]["scopes"]["bot"], event
+
+
+def test_interactivity_and_socket_mode_are_on() -> None:
+    assert MANIFEST["settings"]["interactivity"]["is_enabled"] is True
+    assert MANIFEST["settings"]["socket_mode_enabled"] is True
+
+
+def test_every_web_api_method_the_code_calls_has_its_scope() -> None:
+    source = "\n".join(
+        path.read_text() for folder in ("bot", "handlers") for path in (ROOT / folder).rglob("*.py")
+    )
+    called = set(re.findall(r"\.(\w+_\w+)\(", source)) & set(METHOD_SCOPES)
+    needed = {METHOD_SCOPES[method] for method in called} - {None}
+    scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
+    assert "commands" in scopes
+    assert needed <= scopes, f"manifest.yml lacks scopes {sorted(needed - scopes)}"
+
+
+def test_the_manifest_usage_hint_names_only_real_subcommands() -> None:
+    names = {sub.name for sub in subcommands()}
+    hint = MANIFEST["features"]["slash_commands"][0]["usage_hint"]
+    mentioned = {part.strip().split(" ")[0] for part in hint.split("|")}
+    assert mentioned <= names
