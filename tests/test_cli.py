@@ -1,0 +1,78 @@
+"""The ``incident-bot`` command as a newcomer meets it: clear lines, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot import __version__
+
+CLEAN_ENV = {
+    key: value
+    for key, value in os.environ.items()
+    if not key.startswith(("SLACK_", "AWS_", "DATABASE_URL", "TIME_SCALE"))
+}
+
+
+def incident_bot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env={**CLEAN_ENV, "PYTHONPATH": str(Path(__file__).parent.parent), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_version(tmp_path: Path) -> None:
+    result = incident_bot("--version", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"incident-bot {__version__}"
+
+
+def test_run_without_a_slack_token_says_what_to_set(tmp_path: Path) -> None:
+    result = incident_bot("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN is not set" in result.stderr
+    assert "OAuth & Permissions" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_http_mode_without_a_signing_secret_says_what_to_set(tmp_path: Path) -> None:
+    result = incident_bot("run", cwd=tmp_path, SLACK_BOT_TOKEN="xoxb-1")
+    assert result.returncode == 2
+    assert "SLACK_SIGNING_SECRET is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_malformed_setting_is_one_line_naming_it(tmp_path: Path) -> None:
+    result = incident_bot("run", cwd=tmp_path, TIME_SCALE="soon")
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("incident-bot: TIME_SCALE is invalid")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_check_reports_fail_with_the_reason_when_aws_is_unreachable(tmp_path: Path) -> None:
+    result = incident_bot(
+        "check",
+        cwd=tmp_path,
+        SLACK_BOT_TOKEN="xoxb-secret-token",
+        SLACK_SIGNING_SECRET="s",
+        SLACK_API_URL="http://127.0.0.1:9/api/",
+        AWS_REGION="us-east-1",
+        AWS_ACCESS_KEY_ID="AKIDEXAMPLE",
+        AWS_SECRET_ACCESS_KEY="secret",
+        AWS_ENDPOINT_URL="http://127.0.0.1:9",
+    )
+    lines = result.stdout.splitlines()
+    assert result.returncode == 1
+    assert lines[0].startswith("OK   configuration")
+    assert any(line.startswith("FAIL AWS incidents: Could not reach") for line in lines)
+    assert any(line.startswith("FAIL AWS contacts: Could not reach") for line in lines)
+    assert any(line.startswith("FAIL Slack: cannot reach") for line in lines)
+    assert any(line.startswith("OK   database") for line in lines)
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "xoxb-secret-token" not in result.stdout + result.stderr
