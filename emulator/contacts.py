@@ -1,0 +1,550 @@
+"""ssm-contacts: contacts, channels, rotations, and engagements that page people over time."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from copy import deepcopy
+from datetime import datetime, timedelta
+from typing import Any
+
+from emulator.clock import Clock
+from emulator.errors import ServiceError, validation
+from emulator.paging import page_of
+
+
+def _missing(kind: str, ident: str) -> ServiceError:
+    return ServiceError(
+        "ResourceNotFoundException",
+        f"{kind} {ident} was not found.",
+        400,
+        ResourceId=ident,
+        ResourceType=kind.upper().replace(" ", "_"),
+    )
+
+
+def _code() -> str:
+    return f"{secrets.randbelow(1_000_000):06d}"
+
+
+class ContactsBackend:
+    """The Contacts side of one account: who to page, how, and what was paged."""
+
+    STATE = ("contacts", "channels", "rotations", "engagements", "pages", "sent", "tokens", "tags")
+
+    def __init__(
+        self, clock: Clock, account_id: str = "111122223333", region: str = "us-east-1"
+    ) -> None:
+        self.clock = clock
+        self.account_id = account_id
+        self.region = region
+        self.contacts: dict[str, dict[str, Any]] = {}
+        self.channels: dict[str, dict[str, Any]] = {}
+        self.rotations: dict[str, dict[str, Any]] = {}
+        self.engagements: dict[str, dict[str, Any]] = {}
+        self.pages: dict[str, dict[str, Any]] = {}
+        self.sent: list[dict[str, Any]] = []
+        self.tokens: dict[str, Any] = {}
+        self.tags: dict[str, list[dict[str, str]]] = {}
+
+    def _arn(self, kind: str, name: str) -> str:
+        return f"arn:aws:ssm-contacts:{self.region}:{self.account_id}:{kind}/{name}"
+
+    def _once(self, operation: str, params: dict[str, Any], act: Any) -> Any:
+        token = params.get("IdempotencyToken")
+        if token is None:
+            return act()
+        key = f"{operation}:{token}"
+        if key not in self.tokens:
+            self.tokens[key] = act()
+        return self.tokens[key]
+
+    def contact_arn(self, alias: str) -> str:
+        return self._arn("contact", alias)
+
+    # -- contacts ----------------------------------------------------------
+    def _contact(self, ident: str) -> dict[str, Any]:
+        arn = ident if ident.startswith("arn:") else self._arn("contact", ident)
+        if arn not in self.contacts:
+            raise _missing("Contact", ident)
+        return self.contacts[arn]
+
+    def CreateContact(self, params: dict[str, Any]) -> dict[str, Any]:
+        def create() -> dict[str, Any]:
+            arn = self._arn("contact", params["Alias"])
+            if arn in self.contacts:
+                raise ServiceError(
+                    "ConflictException",
+                    f"Contact {params['Alias']} already exists.",
+                    400,
+                    ResourceId=arn,
+                    ResourceType="CONTACT",
+                )
+            self._check_plan(params["Plan"])
+            self.contacts[arn] = {
+                "ContactArn": arn,
+                "Alias": params["Alias"],
+                "DisplayName": params.get("DisplayName"),
+                "Type": params["Type"],
+                "Plan": deepcopy(params["Plan"]),
+            }
+            self.tags[arn] = list(params.get("Tags") or [])
+            return {"ContactArn": arn}
+
+        return self._once("CreateContact", params, create)
+
+    def _check_plan(self, plan: dict[str, Any]) -> None:
+        for stage in plan.get("Stages", []):
+            for target in stage["Targets"]:
+                if "ContactTargetInfo" in target:
+                    self._contact(target["ContactTargetInfo"]["ContactId"])
+                if "ChannelTargetInfo" in target:
+                    self._channel(target["ChannelTargetInfo"]["ContactChannelId"])
+
+    def GetContact(self, params: dict[str, Any]) -> dict[str, Any]:
+        return deepcopy(self._contact(params["ContactId"]))
+
+    def ListContacts(self, params: dict[str, Any]) -> dict[str, Any]:
+        found = [
+            {k: c[k] for k in ("ContactArn", "Alias", "DisplayName", "Type")}
+            for c in self.contacts.values()
+            if c["Alias"].startswith(params.get("AliasPrefix") or "")
+            and params.get("Type") in (None, c["Type"])
+        ]
+        return page_of(found, params, "Contacts", "NextToken", "MaxResults")
+
+    def UpdateContact(self, params: dict[str, Any]) -> dict[str, Any]:
+        contact = self._contact(params["ContactId"])
+        if "Plan" in params:
+            self._check_plan(params["Plan"])
+            contact["Plan"] = deepcopy(params["Plan"])
+        if "DisplayName" in params:
+            contact["DisplayName"] = params["DisplayName"]
+        return {}
+
+    def DeleteContact(self, params: dict[str, Any]) -> dict[str, Any]:
+        contact = self._contact(params["ContactId"])
+        del self.contacts[contact["ContactArn"]]
+        return {}
+
+    # -- channels ----------------------------------------------------------
+    def _channel(self, ident: str) -> dict[str, Any]:
+        if ident not in self.channels:
+            raise _missing("Contact channel", ident)
+        return self.channels[ident]
+
+    def CreateContactChannel(self, params: dict[str, Any]) -> dict[str, Any]:
+        def create() -> dict[str, Any]:
+            contact = self._contact(params["ContactId"])
+            arn = self._arn("contact-channel", f"{contact['Alias']}/{uuid.uuid4()}")
+            self.channels[arn] = {
+                "ContactChannelArn": arn,
+                "ContactArn": contact["ContactArn"],
+                "Name": params["Name"],
+                "Type": params["Type"],
+                "DeliveryAddress": deepcopy(params["DeliveryAddress"]),
+                "ActivationStatus": "NOT_ACTIVATED",
+                "code": None,
+            }
+            if not params.get("DeferActivation"):
+                self.SendActivationCode({"ContactChannelId": arn})
+            return {"ContactChannelArn": arn}
+
+        return self._once("CreateContactChannel", params, create)
+
+    def _public_channel(self, channel: dict[str, Any]) -> dict[str, Any]:
+        return {k: deepcopy(v) for k, v in channel.items() if k != "code"}
+
+    def GetContactChannel(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._public_channel(self._channel(params["ContactChannelId"]))
+
+    def ListContactChannels(self, params: dict[str, Any]) -> dict[str, Any]:
+        contact = self._contact(params["ContactId"])
+        found = [
+            self._public_channel(c)
+            for c in self.channels.values()
+            if c["ContactArn"] == contact["ContactArn"]
+        ]
+        return page_of(found, params, "ContactChannels", "NextToken", "MaxResults")
+
+    def UpdateContactChannel(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(params["ContactChannelId"])
+        for key in ("Name", "DeliveryAddress"):
+            if key in params:
+                channel[key] = deepcopy(params[key])
+        return {}
+
+    def DeleteContactChannel(self, params: dict[str, Any]) -> dict[str, Any]:
+        del self.channels[self._channel(params["ContactChannelId"])["ContactChannelArn"]]
+        return {}
+
+    def SendActivationCode(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(params["ContactChannelId"])
+        channel["code"] = _code()
+        self.sent.append(
+            {
+                "kind": "activation",
+                "contact_channel_arn": channel["ContactChannelArn"],
+                "activation_code": channel["code"],
+            }
+        )
+        return {}
+
+    def ActivateContactChannel(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(params["ContactChannelId"])
+        if channel["code"] is None or params["ActivationCode"] != channel["code"]:
+            raise validation("The activation code is not valid for this contact channel.")
+        channel["ActivationStatus"] = "ACTIVATED"
+        return {}
+
+    def DeactivateContactChannel(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._channel(params["ContactChannelId"])["ActivationStatus"] = "NOT_ACTIVATED"
+        return {}
+
+    # -- rotations ---------------------------------------------------------
+    def _rotation(self, ident: str) -> dict[str, Any]:
+        if ident not in self.rotations:
+            raise _missing("Rotation", ident)
+        return self.rotations[ident]
+
+    def CreateRotation(self, params: dict[str, Any]) -> dict[str, Any]:
+        def create() -> dict[str, Any]:
+            arn = self._arn("rotation", params["Name"])
+            contact_arns = [self._contact(c)["ContactArn"] for c in params["ContactIds"]]
+            self.rotations[arn] = {
+                "RotationArn": arn,
+                "Name": params["Name"],
+                "ContactIds": contact_arns,
+                "StartTime": params.get("StartTime") or self.clock.now(),
+                "TimeZoneId": params["TimeZoneId"],
+                "Recurrence": deepcopy(params["Recurrence"]),
+            }
+            return {"RotationArn": arn}
+
+        return self._once("CreateRotation", params, create)
+
+    def GetRotation(self, params: dict[str, Any]) -> dict[str, Any]:
+        return deepcopy(self._rotation(params["RotationId"]))
+
+    def ListRotations(self, params: dict[str, Any]) -> dict[str, Any]:
+        found = [
+            deepcopy(r)
+            for r in self.rotations.values()
+            if r["Name"].startswith(params.get("RotationNamePrefix") or "")
+        ]
+        return page_of(found, params, "Rotations", "NextToken", "MaxResults")
+
+    def DeleteRotation(self, params: dict[str, Any]) -> dict[str, Any]:
+        del self.rotations[self._rotation(params["RotationId"])["RotationArn"]]
+        return {}
+
+    def ListRotationOverrides(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._rotation(params["RotationId"])
+        return {"RotationOverrides": []}
+
+    def ListRotationShifts(self, params: dict[str, Any]) -> dict[str, Any]:
+        rotation = self._rotation(params["RotationId"])
+        start, end = params.get("StartTime") or self.clock.now(), params["EndTime"]
+        if end <= start:
+            raise validation("EndTime must be after StartTime.")
+        shifts = list(_shifts(rotation, start, end))
+        return page_of(shifts, params, "RotationShifts", "NextToken", "MaxResults")
+
+    def _on_call(self, rotation_arn: str) -> list[str]:
+        now = self.clock.now()
+        current = next(_shifts(self._rotation(rotation_arn), now, now + timedelta(seconds=1)), None)
+        return current["ContactIds"] if current else []
+
+    # -- engagements and pages -----------------------------------------------
+    def _engagement(self, ident: str) -> dict[str, Any]:
+        if ident not in self.engagements:
+            raise _missing("Engagement", ident)
+        return self.engagements[ident]
+
+    def _page(self, ident: str) -> dict[str, Any]:
+        if ident not in self.pages:
+            raise _missing("Page", ident)
+        return self.pages[ident]
+
+    def StartEngagement(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._once("StartEngagement", params, lambda: self._engage(params))
+
+    def _engage(self, params: dict[str, Any]) -> dict[str, Any]:
+        contact = self._contact(params["ContactId"])
+        arn = self._arn("engagement", f"{contact['Alias']}/{uuid.uuid4()}")
+        now = self.clock.now()
+        if contact["Type"] == "ESCALATION":
+            stages = [
+                [
+                    (t["ContactTargetInfo"]["ContactId"], t["ContactTargetInfo"]["IsEssential"])
+                    for t in stage["Targets"]
+                    if "ContactTargetInfo" in t
+                ]
+                for stage in contact["Plan"].get("Stages", [])
+            ]
+            durations = [stage["DurationInMinutes"] for stage in contact["Plan"]["Stages"]]
+        elif contact["Type"] == "ONCALL_SCHEDULE":
+            on_call = [c for r in contact["Plan"].get("RotationIds", []) for c in self._on_call(r)]
+            stages, durations = [[(c, True) for c in on_call[:1]]], [0]
+        else:
+            stages, durations = [[(contact["ContactArn"], True)]], [0]
+        self.engagements[arn] = {
+            "EngagementArn": arn,
+            "ContactArn": contact["ContactArn"],
+            **{
+                k: params.get(k)
+                for k in (
+                    "Sender",
+                    "Subject",
+                    "Content",
+                    "PublicSubject",
+                    "PublicContent",
+                    "IncidentId",
+                )
+            },
+            "StartTime": now,
+            "StopTime": None,
+            "stages": stages,
+            "durations": durations,
+            "next_stage": 0,
+        }
+        self.tick()
+        return {"EngagementArn": arn}
+
+    def _stage_due(self, engagement: dict[str, Any], stage: int) -> datetime:
+        minutes = sum(engagement["durations"][:stage])
+        return engagement["StartTime"] + timedelta(minutes=minutes)
+
+    def tick(self) -> None:
+        """Send every stage and receipt that has come due on the clock."""
+        now = self.clock.now()
+        for engagement in list(self.engagements.values()):
+            while (
+                engagement["StopTime"] is None
+                and engagement["next_stage"] < len(engagement["stages"])
+                and self._stage_due(engagement, engagement["next_stage"]) <= now
+            ):
+                due = self._stage_due(engagement, engagement["next_stage"])
+                for contact_arn, essential in engagement["stages"][engagement["next_stage"]]:
+                    self._send_page(engagement, self._contact(contact_arn), essential, due)
+                engagement["next_stage"] += 1
+        for page in self.pages.values():
+            self._receipts_due(page, now)
+
+    def _send_page(
+        self, engagement: dict[str, Any], contact: dict[str, Any], essential: bool, when: datetime
+    ) -> None:
+        arn = self._arn("page", f"{contact['Alias']}/{uuid.uuid4()}")
+        page = {
+            "PageArn": arn,
+            "EngagementArn": engagement["EngagementArn"],
+            "ContactArn": contact["ContactArn"],
+            **{
+                k: engagement[k]
+                for k in (
+                    "Sender",
+                    "Subject",
+                    "Content",
+                    "PublicSubject",
+                    "PublicContent",
+                    "IncidentId",
+                )
+            },
+            "SentTime": when,
+            "DeliveryTime": None,
+            "ReadTime": None,
+            "essential": essential,
+            "accept_code": _code(),
+            "receipts": [],
+            "channel_stage": 0,
+        }
+        self.pages[arn] = page
+        self.sent.append(
+            {
+                "kind": "page",
+                "page_arn": arn,
+                "engagement_arn": engagement["EngagementArn"],
+                "contact_arn": contact["ContactArn"],
+                "contact_alias": contact["Alias"],
+                "subject": engagement["Subject"],
+                "content": engagement["Content"],
+                "accept_code": page["accept_code"],
+                "sent_time": when.isoformat(),
+                "incident_id": engagement["IncidentId"],
+            }
+        )
+
+    def _receipts_due(self, page: dict[str, Any], now: datetime) -> None:
+        contact = self.contacts.get(page["ContactArn"])
+        stages = (contact or {}).get("Plan", {}).get("Stages", []) if contact else []
+        if contact is None or contact["Type"] != "PERSONAL":
+            return
+        while page["ReadTime"] is None and page["channel_stage"] < len(stages):
+            offset = sum(s["DurationInMinutes"] for s in stages[: page["channel_stage"]])
+            due = page["SentTime"] + timedelta(minutes=offset)
+            if due > now:
+                return
+            for target in stages[page["channel_stage"]]["Targets"]:
+                channel = target.get("ChannelTargetInfo", {}).get("ContactChannelId")
+                for kind in ("SENT", "DELIVERED"):
+                    page["receipts"].append(
+                        {
+                            "ContactChannelArn": channel,
+                            "ReceiptType": kind,
+                            "ReceiptInfo": f"{kind.title()} by the emulator",
+                            "ReceiptTime": due,
+                        }
+                    )
+            page["channel_stage"] += 1
+
+    def StopEngagement(self, params: dict[str, Any]) -> dict[str, Any]:
+        engagement = self._engagement(params["EngagementId"])
+        if engagement["StopTime"] is None:
+            engagement["StopTime"] = self.clock.now()
+            for page in self.pages.values():
+                if page["EngagementArn"] == engagement["EngagementArn"]:
+                    page["receipts"].append(
+                        {
+                            "ReceiptType": "STOP",
+                            "ReceiptTime": engagement["StopTime"],
+                            "ReceiptInfo": params.get("Reason") or "Stopped",
+                        }
+                    )
+        return {}
+
+    def DescribeEngagement(self, params: dict[str, Any]) -> dict[str, Any]:
+        engagement = self._engagement(params["EngagementId"])
+        return {k: v for k, v in engagement.items() if k[0].isupper()}
+
+    def ListEngagements(self, params: dict[str, Any]) -> dict[str, Any]:
+        window = params.get("TimeRangeValue") or {}
+        found = [
+            {
+                k: e[k]
+                for k in (
+                    "EngagementArn",
+                    "ContactArn",
+                    "Sender",
+                    "IncidentId",
+                    "StartTime",
+                    "StopTime",
+                )
+            }
+            for e in self.engagements.values()
+            if params.get("IncidentId") in (None, e["IncidentId"])
+            and ("StartTime" not in window or e["StartTime"] >= window["StartTime"])
+            and ("EndTime" not in window or e["StartTime"] <= window["EndTime"])
+        ]
+        return page_of(found, params, "Engagements", "NextToken", "MaxResults")
+
+    def _summary(self, page: dict[str, Any]) -> dict[str, Any]:
+        return {
+            k: page[k]
+            for k in (
+                "PageArn",
+                "EngagementArn",
+                "ContactArn",
+                "Sender",
+                "IncidentId",
+                "SentTime",
+                "DeliveryTime",
+                "ReadTime",
+            )
+        }
+
+    def ListPagesByEngagement(self, params: dict[str, Any]) -> dict[str, Any]:
+        engagement = self._engagement(params["EngagementId"])
+        found = [
+            self._summary(p)
+            for p in self.pages.values()
+            if p["EngagementArn"] == engagement["EngagementArn"]
+        ]
+        return page_of(found, params, "Pages", "NextToken", "MaxResults")
+
+    def ListPagesByContact(self, params: dict[str, Any]) -> dict[str, Any]:
+        contact = self._contact(params["ContactId"])
+        found = [
+            self._summary(p)
+            for p in self.pages.values()
+            if p["ContactArn"] == contact["ContactArn"]
+        ]
+        return page_of(found, params, "Pages", "NextToken", "MaxResults")
+
+    def DescribePage(self, params: dict[str, Any]) -> dict[str, Any]:
+        page = self._page(params["PageId"])
+        return {k: v for k, v in page.items() if k[0].isupper()}
+
+    def ListPageReceipts(self, params: dict[str, Any]) -> dict[str, Any]:
+        page = self._page(params["PageId"])
+        return page_of(deepcopy(page["receipts"]), params, "Receipts", "NextToken", "MaxResults")
+
+    def AcceptPage(self, params: dict[str, Any]) -> dict[str, Any]:
+        page = self._page(params["PageId"])
+        enforce = params.get("AcceptCodeValidation", "ENFORCE") == "ENFORCE"
+        if enforce and params["AcceptCode"] != page["accept_code"]:
+            raise validation("The accept code is not valid for this page.")
+        now = self.clock.now()
+        kind = params["AcceptType"]
+        page["DeliveryTime"] = page["DeliveryTime"] or now
+        page["receipts"].append(
+            {
+                "ContactChannelArn": params.get("ContactChannelId"),
+                "ReceiptType": kind,
+                "ReceiptTime": now,
+                "ReceiptInfo": params.get("Note") or f"Accepted ({kind})",
+            }
+        )
+        if kind == "READ":
+            page["ReadTime"] = page["ReadTime"] or now
+            engagement = self.engagements[page["EngagementArn"]]
+            if page["essential"] and engagement["StopTime"] is None:
+                engagement["StopTime"] = now
+        return {}
+
+    # -- tags and the operator's view ----------------------------------------
+    def ListTagsForResource(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"Tags": list(self.tags.get(params["ResourceARN"], []))}
+
+    def TagResource(self, params: dict[str, Any]) -> dict[str, Any]:
+        self.tags.setdefault(params["ResourceARN"], []).extend(params["Tags"])
+        return {}
+
+    def UntagResource(self, params: dict[str, Any]) -> dict[str, Any]:
+        self.tags[params["ResourceARN"]] = [
+            t for t in self.tags.get(params["ResourceARN"], []) if t["Key"] not in params["TagKeys"]
+        ]
+        return {}
+
+    def outbox(self) -> list[dict[str, Any]]:
+        """What AWS would have sent out of band: pages with accept codes, activation codes."""
+        return deepcopy(self.sent)
+
+    def dump(self) -> dict[str, Any]:
+        return {name: deepcopy(getattr(self, name)) for name in self.STATE}
+
+    def load(self, state: dict[str, Any]) -> None:
+        for name in self.STATE:
+            setattr(self, name, deepcopy(state.get(name, getattr(self, name))))
+
+
+def _shifts(rotation: dict[str, Any], start: datetime, end: datetime) -> Any:
+    """Consecutive shifts of a daily or weekly rotation overlapping ``[start, end)``."""
+    recurrence = rotation["Recurrence"]
+    days = 7 if recurrence.get("WeeklySettings") else 1
+    length = timedelta(days=days * recurrence.get("RecurrenceMultiplier", 1))
+    people = rotation["ContactIds"]
+    on_calls = recurrence.get("NumberOfOnCalls", 1)
+    index = max(0, int((start - rotation["StartTime"]) / length))
+    while True:
+        shift_start = rotation["StartTime"] + index * length
+        if shift_start >= end:
+            return
+        if shift_start + length > start:
+            first = (index * on_calls) % len(people)
+            yield {
+                "ContactIds": [people[(first + i) % len(people)] for i in range(on_calls)],
+                "StartTime": shift_start,
+                "EndTime": shift_start + length,
+                "Type": "REGULAR",
+            }
+        index += 1

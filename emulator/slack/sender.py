@@ -1,0 +1,216 @@
+"""Sends the bot signed requests exactly as Slack does: commands, interactions, events."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+
+from emulator.slack.web_api import FakeSlack
+from emulator.slack.workspace import TEAM
+
+APP_ID = "AINCIDENT"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """The bot's HTTP answer to one request."""
+
+    status: int
+    body: str
+
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body else None
+
+
+def sign(secret: str, timestamp: str, body: str) -> str:
+    base = f"v0:{timestamp}:{body}".encode()
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+class SlackSender:
+    """Builds Slack's payloads from the fake workspace and posts them to ``events_url``."""
+
+    def __init__(self, events_url: str, signing_secret: str, fake: FakeSlack) -> None:
+        self.events_url = events_url
+        self.signing_secret = signing_secret
+        self.fake = fake
+        self._event_ids = itertools.count(1)
+
+    async def _post(
+        self,
+        body: str,
+        content_type: str,
+        signing_secret: str | None = None,
+        timestamp_offset: float = 0,
+        headers: dict[str, str] | None = None,
+    ) -> Delivery:
+        timestamp = str(int(time.time() + timestamp_offset))
+        all_headers = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": timestamp,
+            "X-Slack-Signature": sign(signing_secret or self.signing_secret, timestamp, body),
+            **(headers or {}),
+        }
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(self.events_url, data=body.encode(), headers=all_headers) as response,
+        ):
+            return Delivery(response.status, await response.text())
+
+    def _user(self, user_id: str) -> dict[str, Any]:
+        user = self.fake.user(user_id)
+        return {"id": user_id, "username": user["name"], "name": user["name"], "team_id": TEAM}
+
+    async def slash_command(
+        self,
+        command: str,
+        text: str,
+        user_id: str,
+        channel_id: str,
+        signing_secret: str | None = None,
+        timestamp_offset: float = 0,
+    ) -> Delivery:
+        channel = self.fake.channel(channel_id)
+        form = {
+            "token": "deprecated-verification-token",
+            "team_id": TEAM,
+            "team_domain": "fake",
+            "channel_id": channel.id,
+            "channel_name": channel.name,
+            "user_id": user_id,
+            "user_name": self.fake.user(user_id)["name"],
+            "command": command,
+            "text": text,
+            "api_app_id": APP_ID,
+            "is_enterprise_install": "false",
+            "response_url": self.fake.response_url(channel.id, user_id),
+            "trigger_id": self.fake.issue_trigger(),
+        }
+        return await self._post(
+            urlencode(form), "application/x-www-form-urlencoded", signing_secret, timestamp_offset
+        )
+
+    async def interaction(self, payload: dict[str, Any], **knobs: Any) -> Delivery:
+        body = urlencode({"payload": json.dumps(payload)})
+        return await self._post(body, "application/x-www-form-urlencoded", **knobs)
+
+    def _base(self, kind: str, user_id: str) -> dict[str, Any]:
+        return {
+            "type": kind,
+            "user": self._user(user_id),
+            "team": {"id": TEAM, "domain": "fake"},
+            "api_app_id": APP_ID,
+            "token": "deprecated-verification-token",
+            "trigger_id": self.fake.issue_trigger(),
+            "is_enterprise_install": False,
+        }
+
+    async def block_action(
+        self,
+        user_id: str,
+        action_id: str,
+        value: str | None = None,
+        channel_id: str | None = None,
+        message_ts: str | None = None,
+        view_id: str | None = None,
+        block_id: str = "actions",
+        selected_option: dict[str, Any] | None = None,
+    ) -> Delivery:
+        action: dict[str, Any] = {
+            "action_id": action_id,
+            "block_id": block_id,
+            "type": "static_select" if selected_option else "button",
+            "action_ts": str(time.time()),
+        }
+        if value is not None:
+            action["value"] = value
+        if selected_option is not None:
+            action["selected_option"] = selected_option
+        payload = {**self._base("block_actions", user_id), "actions": [action]}
+        if channel_id and message_ts:
+            message = self.fake.message(channel_id, message_ts)
+            channel = self.fake.channel(channel_id)
+            payload |= {
+                "container": {
+                    "type": "message",
+                    "message_ts": message_ts,
+                    "channel_id": channel.id,
+                },
+                "channel": {"id": channel.id, "name": channel.name},
+                "message": message,
+                "response_url": self.fake.response_url(channel.id, user_id),
+            }
+        if view_id:
+            payload |= {
+                "container": {"type": "view", "view_id": view_id},
+                "view": self.fake.views[view_id],
+            }
+        return await self.interaction(payload)
+
+    async def view_submission(
+        self, user_id: str, view_id: str, values: dict[str, dict[str, dict[str, Any]]]
+    ) -> Delivery:
+        """``values`` as Slack sends them: ``{block_id: {action_id: {"type": ..., ...}}}``."""
+        view = {**self.fake.views[view_id], "state": {"values": values}}
+        payload = {**self._base("view_submission", user_id), "view": view, "response_urls": []}
+        return await self.interaction(payload)
+
+    async def message_shortcut(
+        self, callback_id: str, user_id: str, channel_id: str, message_ts: str
+    ) -> Delivery:
+        channel = self.fake.channel(channel_id)
+        payload = {
+            **self._base("message_action", user_id),
+            "callback_id": callback_id,
+            "action_ts": str(time.time()),
+            "message_ts": message_ts,
+            "message": self.fake.message(channel.id, message_ts),
+            "channel": {"id": channel.id, "name": channel.name},
+            "response_url": self.fake.response_url(channel.id, user_id),
+        }
+        return await self.interaction(payload)
+
+    async def event(
+        self,
+        event: dict[str, Any],
+        event_id: str | None = None,
+        retry_num: int | None = None,
+        retry_reason: str | None = None,
+    ) -> Delivery:
+        envelope = {
+            "token": "deprecated-verification-token",
+            "team_id": TEAM,
+            "api_app_id": APP_ID,
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{next(self._event_ids):010d}",
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": TEAM, "user_id": "UBOT0INCIDENT", "is_bot": True}],
+        }
+        headers = {}
+        if retry_num is not None:
+            headers["X-Slack-Retry-Num"] = str(retry_num)
+            headers["X-Slack-Retry-Reason"] = retry_reason or "http_timeout"
+        return await self._post(json.dumps(envelope), "application/json", headers=headers)
+
+    async def reaction_added(
+        self, user_id: str, channel_id: str, ts: str, name: str, **knobs: Any
+    ) -> Delivery:
+        message = self.fake.message(channel_id, ts)
+        event = {
+            "type": "reaction_added",
+            "user": user_id,
+            "reaction": name,
+            "item": {"type": "message", "channel": channel_id, "ts": ts},
+            "item_user": message.get("user"),
+            "event_ts": str(time.time()),
+        }
+        return await self.event(event, **knobs)

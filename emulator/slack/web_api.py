@@ -1,0 +1,352 @@
+"""A fake Slack Web API over HTTP: records every call and answers in Slack's shapes."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from emulator.slack import checks
+from emulator.slack.checks import SlackError, require
+from emulator.slack.workspace import BOT_ID, BOT_USER, TEAM, Workspace
+
+JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    response: dict[str, Any] = field(default_factory=dict)
+
+
+class FakeSlack(Workspace):
+    """The workspace behind the fake API, plus the record of every call made to it."""
+
+    token_prefix = "xoxb-"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[Call] = []
+        self.base_url = ""
+        self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+            name.removeprefix("api_").replace("_", ".", 1): getattr(self, name)
+            for name in dir(self)
+            if name.startswith("api_")
+        }
+
+    # -- what tests read ---------------------------------------------------
+    def calls_to(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    def clear(self) -> None:
+        self.calls.clear()
+
+    def messages(self, channel_id: str) -> list[dict[str, Any]]:
+        return list(self.channel(channel_id).messages)
+
+    def dms(self, user_id: str) -> list[dict[str, Any]]:
+        return list(self.im(user_id).messages)
+
+    def pins(self, channel_id: str) -> list[str]:
+        return list(self.channel(channel_id).pins)
+
+    def ephemerals_for(self, user_id: str | None = None) -> list[dict[str, Any]]:
+        return [e for e in self.ephemerals if user_id in (None, e.get("user"))]
+
+    def user_posts(
+        self, channel_id: str, user_id: str, text: str, thread_ts: str | None = None
+    ) -> str:
+        """A person writes in a channel (the bot is not the author)."""
+        fields: dict[str, Any] = {"text": text}
+        if thread_ts:
+            fields["thread_ts"] = thread_ts
+        self.channel(channel_id).members.add(user_id)
+        return self.post(channel_id, user_id, fields)["ts"]
+
+    # -- HTTP --------------------------------------------------------------
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_post("/response/{channel}/{user}", self._response_url)
+        return app
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await _arguments(request)
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        token = token or args.pop("token", "")
+        try:
+            if not token:
+                raise SlackError("not_authed")
+            if not token.startswith(self.token_prefix):
+                raise SlackError("invalid_auth")
+            handler = self._methods.get(method)
+            if handler is None:
+                raise SlackError("unknown_method")
+            answer = {"ok": True, **handler(args)}
+        except SlackError as error:
+            answer = {"ok": False, "error": error.error}
+            if error.messages:
+                answer["response_metadata"] = {"messages": error.messages}
+        self.calls.append(Call(method, args, answer))
+        return web.json_response(answer)
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        args = await request.json()
+        channel, user = request.match_info["channel"], request.match_info["user"]
+        try:
+            checks.message_content(args)
+        except SlackError as error:
+            self.calls.append(Call("response_url", args, {"ok": False, "error": error.error}))
+            return web.Response(status=400, text=error.error)
+        if args.get("response_type") == "in_channel":
+            self.post(channel, BOT_USER, _message_fields(args))
+        else:
+            self.ephemerals.append({"channel": channel, "user": user, **_message_fields(args)})
+        self.calls.append(Call("response_url", args, {"ok": True}))
+        return web.Response(text="ok")
+
+    def response_url(self, channel_id: str, user_id: str) -> str:
+        return f"{self.base_url}/response/{channel_id}/{user_id}"
+
+    # -- methods -----------------------------------------------------------
+    def api_auth_test(self, _: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "url": "https://fake.slack.local/",
+            "team": "Fake Workspace",
+            "team_id": TEAM,
+            "user": "incident-bot",
+            "user_id": BOT_USER,
+            "bot_id": BOT_ID,
+        }
+
+    def api_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        require(args, "channel")
+        checks.message_content(args)
+        channel = self.channel(args["channel"])
+        if args.get("thread_ts"):
+            self.message(channel.id, args["thread_ts"])
+        message = self.post(channel.id, BOT_USER, _message_fields(args))
+        return {"channel": channel.id, "ts": message["ts"], "message": message}
+
+    def api_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        require(args, "channel", "user")
+        checks.message_content(args)
+        channel = self.channel(args["channel"])
+        self.user(args["user"])
+        ts = self.new_ts()
+        self.ephemerals.append(
+            {"channel": channel.id, "user": args["user"], "ts": ts, **_message_fields(args)}
+        )
+        return {"message_ts": ts}
+
+    def api_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        require(args, "channel", "ts")
+        checks.message_content(args)
+        channel = self.channel(args["channel"])
+        message = self.message(channel.id, args["ts"])
+        if message.get("user") != BOT_USER:
+            raise SlackError("cant_update_message")
+        message.update(_message_fields(args))
+        message["edited"] = {"user": BOT_USER, "ts": self.new_ts()}
+        return {"channel": channel.id, "ts": message["ts"], "text": message.get("text", "")}
+
+    def api_chat_delete(self, args: dict[str, Any]) -> dict[str, Any]:
+        require(args, "channel", "ts")
+        channel = self.channel(args["channel"])
+        message = self.message(channel.id, args["ts"])
+        if message.get("user") != BOT_USER:
+            raise SlackError("cant_delete_message")
+        channel.messages.remove(message)
+        return {"channel": channel.id, "ts": args["ts"]}
+
+    def api_chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
+        require(args, "channel", "message_ts")
+        channel = self.channel(args["channel"])
+        self.message(channel.id, args["message_ts"])
+        ts = args["message_ts"].replace(".", "")
+        return {
+            "channel": channel.id,
+            "permalink": f"https://fake.slack.local/archives/{channel.id}/p{ts}",
+        }
+
+    def api_conversations_create(self, args: dict[str, Any]) -> dict[str, Any]:
+        require(args, "name")
+        checks.channel_name(args["name"])
+        channel_id = self.add_channel(args["name"], members=[BOT_USER])
+        return {"channel": self.channels[channel_id].info()}
+
+    def api_conversations_invite(self, args: dict[str, Any]) -> dict[str, Any]:
+        require(args, "channel", "users")
+        channel = self.channel(args["channel"])
+        if BOT_USER not in channel.members:
+            raise SlackError("not_in_channel")
+        for user in str(args["users"]).split(","):
+            self.user(user.strip())
+            if user.strip() in channel.members:
+                raise SlackError("already_in_channel")
+            channel.members.add(user.strip())
+        return {"channel": channel.info()}
+
+    def api_conversations_join(self, args: dict[str, Any]) -> dict[str, Any]:
+        require(args, "channel")
+        channel = self.channel(args["channel"])
+        channel.members.add(BOT_USER)
+        return {"channel": channel.info()}
+
+    def api_conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        require(args, "channel")
+        return {"channel": self.channel(args["channel"]).info()}
+
+    def api_conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
+        require(args, "channel")
+        return {"members": sorted(self.channel(args["channel"]).members)}
+
+    def api_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        require(args, "channel")
+        channel = self.channel(args["channel"])
+        return {"messages": list(reversed(channel.messages)), "has_more": False}
+
+    def api_conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        require(args, "channel", "ts")
+        channel = self.channel(args["channel"])
+        thread = [m for m in channel.messages if args["ts"] in (m["ts"], m.get("thread_ts"))]
+        if not thread:
+            raise SlackError("thread_not_found")
+        return {"messages": thread, "has_more": False}
+
+    def api_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        require(args, "users")
+        return {"channel": self.im(str(args["users"]).split(",")[0]).info()}
+
+    def api_pins_add(self, args: dict[str, Any]) -> dict[str, Any]:
+        require(args, "channel", "timestamp")
+        channel = self.channel(args["channel"])
+        self.message(channel.id, args["timestamp"])
+        if args["timestamp"] in channel.pins:
+            raise SlackError("already_pinned")
+        channel.pins.append(args["timestamp"])
+        return {}
+
+    def api_pins_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        require(args, "channel")
+        channel = self.channel(args["channel"])
+        return {
+            "items": [
+                {"type": "message", "message": self.message(channel.id, ts)} for ts in channel.pins
+            ]
+        }
+
+    def api_reactions_add(self, args: dict[str, Any]) -> dict[str, Any]:
+        require(args, "channel", "timestamp", "name")
+        message = self.message(self.channel(args["channel"]).id, args["timestamp"])
+        reactions = message.setdefault("reactions", [])
+        if any(r["name"] == args["name"] and BOT_USER in r["users"] for r in reactions):
+            raise SlackError("already_reacted")
+        reactions.append({"name": args["name"], "users": [BOT_USER], "count": 1})
+        return {}
+
+    def _store_view(self, raw: dict[str, Any], view_id: str | None = None) -> dict[str, Any]:
+        view = {
+            **checks.view(raw),
+            "id": view_id or self.new_id("V"),
+            "hash": self.new_ts(),
+            "team_id": TEAM,
+            "app_id": "AINCIDENT",
+            "bot_id": BOT_ID,
+            "state": {"values": {}},
+        }
+        self.views[view["id"]] = view
+        return view
+
+    def api_views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        require(args, "trigger_id", "view")
+        checks.view(args["view"])
+        self.use_trigger(args["trigger_id"])
+        return {"view": self._store_view(args["view"])}
+
+    def api_views_push(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self.api_views_open(args)
+
+    def api_views_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        require(args, "view")
+        view_id = args.get("view_id") or next(
+            (
+                v["id"]
+                for v in self.views.values()
+                if v.get("external_id") == args.get("external_id")
+            ),
+            None,
+        )
+        if view_id not in self.views:
+            raise SlackError("not_found")
+        if args.get("hash") and args["hash"] != self.views[view_id]["hash"]:
+            raise SlackError("hash_conflict")
+        return {"view": self._store_view(args["view"], view_id)}
+
+    def api_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        require(args, "user_id", "view")
+        self.user(args["user_id"])
+        return {"view": self._store_view(args["view"])}
+
+    def api_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        require(args, "user")
+        return {"user": self.user(args["user"])}
+
+    def api_users_lookupByEmail(self, args: dict[str, Any]) -> dict[str, Any]:
+        require(args, "email")
+        for user in self.users.values():
+            if (user["profile"].get("email") or "").lower() == args["email"].lower():
+                return {"user": user}
+        raise SlackError("users_not_found")
+
+    def views_opened(self) -> list[dict[str, Any]]:
+        return [
+            call.response["view"] for call in self.calls_to("views.open") if call.response["ok"]
+        ]
+
+
+def _message_fields(args: dict[str, Any]) -> dict[str, Any]:
+    return {key: args[key] for key in ("text", "blocks", "thread_ts", "attachments") if key in args}
+
+
+async def _arguments(request: web.Request) -> dict[str, Any]:
+    if request.content_type == "application/json":
+        args = dict(await request.json())
+    else:
+        args = dict(await request.post())
+    for name in JSON_FIELDS:
+        if isinstance(args.get(name), str):
+            with contextlib.suppress(ValueError):
+                args[name] = json.loads(args[name])
+    return args
+
+
+class RunningFakeSlack:
+    """Serves a ``FakeSlack`` on a free loopback port for the length of an ``async with``."""
+
+    def __init__(self, fake: FakeSlack | None = None) -> None:
+        self.fake = fake or FakeSlack()
+        self._runner: web.AppRunner | None = None
+
+    async def __aenter__(self) -> RunningFakeSlack:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self._runner = web.AppRunner(self.fake.app(), access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", port).start()
+        self.url = f"http://127.0.0.1:{port}"
+        self.api_url = f"{self.url}/api/"
+        self.fake.base_url = self.url
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        assert self._runner is not None
+        await self._runner.cleanup()

@@ -1,0 +1,128 @@
+"""The state of the fake workspace: users, channels, messages, pins, views, triggers."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from emulator.slack.checks import SlackError
+
+BOT_USER = "UBOT0INCIDENT"
+BOT_ID = "BBOT0INCIDENT"
+TEAM = "T0INCIDENT"
+TRIGGER_LIFETIME = 3.0
+
+
+@dataclass
+class Channel:
+    id: str
+    name: str
+    members: set[str] = field(default_factory=set)
+    is_im: bool = False
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    pins: list[str] = field(default_factory=list)
+
+    def info(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "is_channel": not self.is_im,
+            "is_im": self.is_im,
+            "is_member": BOT_USER in self.members,
+            "num_members": len(self.members),
+        }
+
+
+class Workspace:
+    """Everything the fake Slack knows; methods raise ``SlackError`` as Slack would answer."""
+
+    def __init__(self) -> None:
+        self._ids = itertools.count(1)
+        self._clock = itertools.count(1)
+        self.users: dict[str, dict[str, Any]] = {}
+        self.channels: dict[str, Channel] = {}
+        self.triggers: dict[str, float] = {}
+        self.views: dict[str, dict[str, Any]] = {}
+        self.ephemerals: list[dict[str, Any]] = []
+        self.add_user("incident-bot", user_id=BOT_USER, is_bot=True)
+
+    def new_id(self, prefix: str) -> str:
+        return f"{prefix}{next(self._ids):08d}"
+
+    def new_ts(self) -> str:
+        return f"{int(time.time())}.{next(self._clock):06d}"
+
+    # -- people and places -------------------------------------------------
+    def add_user(
+        self, name: str, email: str | None = None, user_id: str | None = None, is_bot: bool = False
+    ) -> str:
+        user_id = user_id or self.new_id("U")
+        self.users[user_id] = {
+            "id": user_id,
+            "team_id": TEAM,
+            "name": name,
+            "real_name": name.title(),
+            "is_bot": is_bot,
+            "profile": {"email": email, "real_name": name.title(), "display_name": name},
+        }
+        return user_id
+
+    def user(self, user_id: str) -> dict[str, Any]:
+        if user_id not in self.users:
+            raise SlackError("user_not_found")
+        return self.users[user_id]
+
+    def add_channel(self, name: str, members: tuple[str, ...] | list[str] = ()) -> str:
+        if any(channel.name == name for channel in self.channels.values()):
+            raise SlackError("name_taken")
+        channel = Channel(self.new_id("C"), name, set(members))
+        self.channels[channel.id] = channel
+        return channel.id
+
+    def channel(self, channel_id: str) -> Channel:
+        if channel_id in self.users:
+            return self.im(channel_id)
+        if channel_id not in self.channels:
+            raise SlackError("channel_not_found")
+        return self.channels[channel_id]
+
+    def im(self, user_id: str) -> Channel:
+        self.user(user_id)
+        for channel in self.channels.values():
+            if channel.is_im and channel.members == {BOT_USER, user_id}:
+                return channel
+        channel = Channel(self.new_id("D"), user_id, {BOT_USER, user_id}, is_im=True)
+        self.channels[channel.id] = channel
+        return channel
+
+    def channel_by_name(self, name: str) -> Channel | None:
+        return next((c for c in self.channels.values() if c.name == name and not c.is_im), None)
+
+    # -- messages ----------------------------------------------------------
+    def post(self, channel_id: str, user: str, fields: dict[str, Any]) -> dict[str, Any]:
+        channel = self.channel(channel_id)
+        if user == BOT_USER and not channel.is_im and BOT_USER not in channel.members:
+            raise SlackError("not_in_channel")
+        message = {"type": "message", "user": user, "ts": self.new_ts(), "team": TEAM, **fields}
+        if user == BOT_USER:
+            message["bot_id"] = BOT_ID
+        channel.messages.append(message)
+        return message
+
+    def message(self, channel_id: str, ts: str) -> dict[str, Any]:
+        for message in self.channel(channel_id).messages:
+            if message["ts"] == ts:
+                return message
+        raise SlackError("message_not_found")
+
+    def issue_trigger(self) -> str:
+        trigger = f"{next(self._ids)}.{int(time.time())}.{self.new_id('trig')}"
+        self.triggers[trigger] = time.monotonic()
+        return trigger
+
+    def use_trigger(self, trigger_id: str) -> None:
+        issued = self.triggers.pop(trigger_id, None)
+        if issued is None or time.monotonic() - issued > TRIGGER_LIFETIME:
+            raise SlackError("expired_trigger_id")

@@ -1,0 +1,89 @@
+"""Runs the emulator in a background thread, for tests, the demo and scripts."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from pathlib import Path
+from typing import Any
+
+import boto3
+from aiohttp import web
+
+from emulator.seed import load_seed
+from emulator.server import Emulator, build_app
+
+
+class RunningEmulator:
+    """``with RunningEmulator(seed=...) as aws:`` serves on a free loopback port until exit."""
+
+    def __init__(
+        self, seed: Path | None = None, state_file: Path | None = None, port: int | None = None
+    ) -> None:
+        self.emulator = Emulator(state_file=state_file)
+        if seed is not None:
+            load_seed(self.emulator, seed)
+        self.port = port or _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="emulator", daemon=True)
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def clock(self) -> Any:
+        return self.emulator.clock
+
+    @property
+    def incidents(self) -> Any:
+        return self.emulator.incidents
+
+    @property
+    def contacts(self) -> Any:
+        return self.emulator.contacts
+
+    def _serve(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._runner = web.AppRunner(build_app(self.emulator), access_log=None)
+        self._loop.run_until_complete(self._runner.setup())
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
+        self._loop.run_until_complete(site.start())
+        self._ready.set()
+        self._loop.run_forever()
+        self._loop.run_until_complete(self._runner.cleanup())
+        self._loop.close()
+
+    def __enter__(self) -> RunningEmulator:
+        self._thread.start()
+        if not self._ready.wait(10):
+            raise RuntimeError("the emulator did not start within 10 s")
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+
+    def advance(self, seconds: float) -> None:
+        """Moves the emulator's clock; due engagement stages and receipts happen now."""
+        self.emulator.advance(seconds)
+
+    def outbox(self) -> list[dict[str, Any]]:
+        with self.emulator.lock:
+            self.emulator.contacts.tick()
+            return self.emulator.contacts.outbox()
+
+    def client(self, service: str) -> Any:
+        return boto3.client(
+            service,
+            endpoint_url=self.url,
+            region_name="us-east-1",
+            aws_access_key_id="AKIDEXAMPLE",
+            aws_secret_access_key="emulator-secret",
+        )
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

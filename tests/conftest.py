@@ -1,0 +1,84 @@
+"""The end-to-end stack: the bot's web app in-process, against the emulator and the fake Slack."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from bot.app import build_bolt_app, build_web_app, start_services
+from bot.config import Settings, load_settings
+from emulator.slack import RunningFakeSlack, SlackSender
+from emulator.testing import RunningEmulator
+from tests.support import Stack, free_port
+
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-bot-token"
+EXAMPLE_SEED = Path(__file__).resolve().parent.parent / "emulator" / "example-seed.yml"
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
+    """Points boto3 (through botocore's own variables) at an emulator URL."""
+
+    def point_at(url: str) -> None:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", url)
+        monkeypatch.setenv("AWS_REGION", "us-east-1")
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "emulator-secret")
+        monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+    return point_at
+
+
+@pytest.fixture
+def emulator() -> Iterator[RunningEmulator]:
+    with RunningEmulator(seed=EXAMPLE_SEED) as running:
+        yield running
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[RunningFakeSlack]:
+    async with RunningFakeSlack() as running:
+        yield running
+
+
+@pytest.fixture
+def bot_settings() -> dict[str, Any]:
+    """Overrides a test may change before the ``stack`` fixture builds the bot."""
+    return {"default_response_plan": "critical-service", "time_scale": 0.05}
+
+
+@pytest.fixture
+async def stack(
+    emulator: RunningEmulator,
+    slack: RunningFakeSlack,
+    aws_env: Callable[[str], None],
+    tmp_path: Path,
+    bot_settings: dict[str, Any],
+) -> AsyncIterator[Stack]:
+    aws_env(emulator.url)
+    settings: Settings = load_settings(
+        _env_file=None,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=slack.api_url,
+        database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+        **bot_settings,
+    )
+    services = await start_services(settings)
+    app = build_bolt_app(services)
+    runner = web.AppRunner(build_web_app(app, services), access_log=None)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    url = f"http://127.0.0.1:{port}"
+    sender = SlackSender(f"{url}/slack/events", SIGNING_SECRET, slack.fake)
+    try:
+        yield Stack(slack.fake, sender, emulator, services, url)
+    finally:
+        await runner.cleanup()
+        await services.close()
