@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import unquote
 
 import botocore.session
 from botocore.model import OperationModel, ServiceModel
@@ -46,5 +47,5 @@ def match_route(name: str, method: str, path: str) -> tuple[OperationModel, dict
     for route in rest_routes(name):
         found = route.pattern.match(path)
         if found and route.method == method:
-            return route.operation, found.groupdict()
+            return route.operation, {k: unquote(v) for k, v in found.groupdict().items()}
     return None

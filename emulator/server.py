@@ -168,7 +168,7 @@ def _contacts(emulator: Emulator, operation: str, body: bytes) -> web.Response:
 
 def _incidents(emulator: Emulator, request: web.Request, body: bytes) -> web.Response:
     errors = {shape.name: shape for shape in service_model(INCIDENTS).error_shapes}
-    found = match_route(INCIDENTS, request.method, request.path)
+    found = match_route(INCIDENTS, request.method, request.rel_url.raw_path)
     if found is None:
         error = reject_unknown_operation(INCIDENTS, f"{request.method} {request.path}")
         return rest_error(error, errors)

@@ -72,7 +72,7 @@ class FakeSlack(Workspace):
     # -- HTTP --------------------------------------------------------------
     def app(self) -> web.Application:
         app = web.Application()
-        app.router.add_post("/api/{method}", self._api)
+        app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{channel}/{user}", self._response_url)
         return app
 
@@ -317,10 +317,11 @@ def _message_fields(args: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _arguments(request: web.Request) -> dict[str, Any]:
+    args: dict[str, Any] = dict(request.query)
     if request.content_type == "application/json":
-        args = dict(await request.json())
-    else:
-        args = dict(await request.post())
+        args |= await request.json()
+    elif request.method == "POST":
+        args |= await request.post()
     for name in JSON_FIELDS:
         if isinstance(args.get(name), str):
             with contextlib.suppress(ValueError):

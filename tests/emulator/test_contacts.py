@@ -1,0 +1,187 @@
+"""ssm-contacts through an unmodified boto3 client: contacts, channels, engagements, pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from emulator.testing import RunningEmulator
+
+ACCOUNT = "arn:aws:ssm-contacts:us-east-1:111122223333"
+
+
+@pytest.fixture
+def contacts(emulator: RunningEmulator) -> Any:
+    return emulator.client("ssm-contacts")
+
+
+def arn(alias: str) -> str:
+    return f"{ACCOUNT}:contact/{alias}"
+
+
+def page_code(emulator: RunningEmulator, page_arn: str) -> str:
+    return next(m["accept_code"] for m in emulator.outbox() if m.get("page_arn") == page_arn)
+
+
+def pages(contacts: Any, engagement: str) -> list[dict[str, Any]]:
+    return contacts.list_pages_by_engagement(EngagementId=engagement)["Pages"]
+
+
+def test_seeded_contacts_and_plans(contacts: Any) -> None:
+    found = contacts.list_contacts(Type="ESCALATION")["Contacts"]
+    assert [c["Alias"] for c in found] == ["oncall-escalation"]
+    plan = contacts.get_contact(ContactId=arn("oncall-escalation"))["Plan"]
+    assert [s["DurationInMinutes"] for s in plan["Stages"]] == [5, 10]
+    essential = plan["Stages"][1]["Targets"][1]["ContactTargetInfo"]["IsEssential"]
+    assert essential is False
+    channels = contacts.list_contact_channels(ContactId=arn("alice"))["ContactChannels"]
+    assert channels[0]["DeliveryAddress"]["SimpleAddress"] == "alice@example.com"
+
+
+def test_create_conflict_update_delete(contacts: Any) -> None:
+    created = contacts.create_contact(Alias="dave", Type="PERSONAL", Plan={"Stages": []})
+    with pytest.raises(contacts.exceptions.ConflictException):
+        contacts.create_contact(Alias="dave", Type="PERSONAL", Plan={"Stages": []})
+    contacts.update_contact(ContactId=created["ContactArn"], DisplayName="Dave Doe")
+    assert contacts.get_contact(ContactId=created["ContactArn"])["DisplayName"] == "Dave Doe"
+    contacts.delete_contact(ContactId=created["ContactArn"])
+    with pytest.raises(contacts.exceptions.ResourceNotFoundException):
+        contacts.get_contact(ContactId=created["ContactArn"])
+
+
+def test_idempotent_create_and_invalid_type(contacts: Any) -> None:
+    first = contacts.create_contact(
+        Alias="erin", Type="PERSONAL", Plan={"Stages": []}, IdempotencyToken="t-erin"
+    )
+    again = contacts.create_contact(
+        Alias="erin", Type="PERSONAL", Plan={"Stages": []}, IdempotencyToken="t-erin"
+    )
+    assert first["ContactArn"] == again["ContactArn"]
+    with pytest.raises(contacts.exceptions.ValidationException, match="enum"):
+        contacts.create_contact(Alias="frank", Type="ROBOT", Plan={"Stages": []})
+
+
+def test_channel_activation_codes(emulator: RunningEmulator, contacts: Any) -> None:
+    channel = contacts.create_contact_channel(
+        ContactId=arn("bob"),
+        Name="bob-sms",
+        Type="SMS",
+        DeliveryAddress={"SimpleAddress": "+15555550199"},
+    )["ContactChannelArn"]
+    with pytest.raises(contacts.exceptions.ValidationException):
+        contacts.activate_contact_channel(ContactChannelId=channel, ActivationCode="000000")
+    code = next(
+        m["activation_code"] for m in emulator.outbox() if m.get("contact_channel_arn") == channel
+    )
+    contacts.activate_contact_channel(ContactChannelId=channel, ActivationCode=code)
+    got = contacts.get_contact_channel(ContactChannelId=channel)
+    assert got["ActivationStatus"] == "ACTIVATED"
+
+
+def test_personal_engagement_pages_at_once_with_receipts(
+    emulator: RunningEmulator, contacts: Any
+) -> None:
+    engagement = contacts.start_engagement(
+        ContactId=arn("alice"),
+        Sender="bot",
+        Subject="db down",
+        Content="help",
+        IdempotencyToken="page-alice-1",
+    )["EngagementArn"]
+    again = contacts.start_engagement(
+        ContactId=arn("alice"),
+        Sender="bot",
+        Subject="db down",
+        Content="help",
+        IdempotencyToken="page-alice-1",
+    )["EngagementArn"]
+    assert engagement == again
+    [page] = pages(contacts, engagement)
+    receipts = contacts.list_page_receipts(PageId=page["PageArn"])["Receipts"]
+    assert [r["ReceiptType"] for r in receipts] == ["SENT", "DELIVERED"]
+    emulator.advance(5 * 60)
+    receipts = contacts.list_page_receipts(PageId=page["PageArn"])["Receipts"]
+    assert len(receipts) == 4  # the SMS stage after 5 minutes
+
+
+def test_escalation_runs_stages_until_an_essential_ack(
+    emulator: RunningEmulator, contacts: Any
+) -> None:
+    engagement = contacts.start_engagement(
+        ContactId=arn("oncall-escalation"), Sender="bot", Subject="s", Content="c"
+    )["EngagementArn"]
+    assert [p["ContactArn"] for p in pages(contacts, engagement)] == [arn("alice")]
+    emulator.advance(5 * 60)
+    stage_two = pages(contacts, engagement)[1:]
+    assert {p["ContactArn"] for p in stage_two} == {arn("bob"), arn("carol")}
+    carol_page = next(p for p in stage_two if p["ContactArn"] == arn("carol"))
+    contacts.accept_page(
+        PageId=carol_page["PageArn"],
+        AcceptType="READ",
+        AcceptCode=page_code(emulator, carol_page["PageArn"]),
+    )
+    assert "StopTime" not in contacts.describe_engagement(EngagementId=engagement)
+    bob_page = next(p for p in stage_two if p["ContactArn"] == arn("bob"))
+    contacts.accept_page(
+        PageId=bob_page["PageArn"],
+        AcceptType="READ",
+        AcceptCode="000000",
+        AcceptCodeValidation="IGNORE",
+    )
+    assert "StopTime" in contacts.describe_engagement(EngagementId=engagement)
+    assert contacts.describe_page(PageId=bob_page["PageArn"])["ReadTime"] is not None
+
+
+def test_an_essential_ack_in_stage_one_stops_stage_two(
+    emulator: RunningEmulator, contacts: Any
+) -> None:
+    engagement = contacts.start_engagement(
+        ContactId=arn("oncall-escalation"), Sender="bot", Subject="s", Content="c"
+    )["EngagementArn"]
+    [first] = pages(contacts, engagement)
+    with pytest.raises(contacts.exceptions.ValidationException, match="accept code"):
+        contacts.accept_page(PageId=first["PageArn"], AcceptType="READ", AcceptCode="999999x"[:6])
+    contacts.accept_page(
+        PageId=first["PageArn"],
+        AcceptType="READ",
+        AcceptCode=page_code(emulator, first["PageArn"]),
+    )
+    emulator.advance(30 * 60)
+    assert len(pages(contacts, engagement)) == 1
+
+
+def test_stop_engagement_and_list_by_incident(emulator: RunningEmulator, contacts: Any) -> None:
+    incident = "arn:aws:ssm-incidents::111122223333:incident-record/critical-service/abc"
+    engagement = contacts.start_engagement(
+        ContactId=arn("oncall-escalation"),
+        Sender="bot",
+        Subject="s",
+        Content="c",
+        IncidentId=incident,
+    )["EngagementArn"]
+    contacts.stop_engagement(EngagementId=engagement, Reason="resolved")
+    emulator.advance(30 * 60)
+    assert len(pages(contacts, engagement)) == 1
+    listed = contacts.list_engagements(IncidentId=incident)["Engagements"]
+    assert [e["EngagementArn"] for e in listed] == [engagement]
+    by_contact = contacts.list_pages_by_contact(ContactId=arn("alice"))["Pages"]
+    assert by_contact[0]["IncidentId"] == incident
+
+
+def test_paginators_and_rotation_shifts(emulator: RunningEmulator, contacts: Any) -> None:
+    aliases = [
+        c["Alias"]
+        for page in contacts.get_paginator("list_contacts").paginate(
+            PaginationConfig={"PageSize": 1}
+        )
+        for c in page["Contacts"]
+    ]
+    assert aliases == ["alice", "bob", "carol", "oncall-escalation"]
+    [rotation] = contacts.list_rotations()["Rotations"]
+    now = emulator.clock.now()
+    shifts = contacts.list_rotation_shifts(
+        RotationId=rotation["RotationArn"], StartTime=now, EndTime=now + timedelta(days=21)
+    )["RotationShifts"]
+    assert [s["ContactIds"][0] for s in shifts[:3]] == [arn("alice"), arn("bob"), arn("carol")]

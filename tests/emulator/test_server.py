@@ -1,0 +1,80 @@
+"""The emulator as an operator meets it: CLI, control endpoints, persistence, its docs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import aiohttp
+import boto3
+
+from emulator.coverage import operations_table
+from emulator.testing import RunningEmulator
+from tests.conftest import EXAMPLE_SEED
+from tests.support import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_docs_table_of_operations_is_current() -> None:
+    assert operations_table() in (ROOT / "docs" / "emulator.md").read_text()
+
+
+async def test_clock_endpoint_moves_time(emulator: RunningEmulator) -> None:
+    async with aiohttp.ClientSession() as http:
+        async with http.post(
+            f"{emulator.url}/_emulator/clock/advance", json={"seconds": 600}
+        ) as response:
+            assert response.status == 200
+            assert (await response.json())["offset_seconds"] == 600
+        async with http.post(
+            f"{emulator.url}/_emulator/clock/advance", json={"seconds": -1}
+        ) as response:
+            assert response.status == 400
+
+
+def test_state_survives_a_restart(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    with RunningEmulator(seed=EXAMPLE_SEED, state_file=state) as first:
+        incidents = first.client("ssm-incidents")
+        plan = incidents.list_response_plans()["responsePlanSummaries"][0]["arn"]
+        arn = incidents.start_incident(responsePlanArn=plan, title="kept")["incidentRecordArn"]
+    with RunningEmulator(state_file=state) as second:
+        record = second.client("ssm-incidents").get_incident_record(arn=arn)["incidentRecord"]
+        assert record["title"] == "kept"
+
+
+def test_incident_bot_emulator_serves_boto3(tmp_path: Path) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "emulator", "--port", str(port), "--seed", str(EXAMPLE_SEED)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        client = boto3.client(
+            "ssm-contacts",
+            endpoint_url=f"http://127.0.0.1:{port}",
+            region_name="us-east-1",
+            aws_access_key_id="x",
+            aws_secret_access_key="y",
+        )
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                contacts = client.list_contacts()["Contacts"]
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        assert "oncall-escalation" in {c["Alias"] for c in contacts}
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=10)[0].decode()
+    assert f"AWS_ENDPOINT_URL=http://127.0.0.1:{port}" in output

@@ -1,0 +1,103 @@
+"""The fake Slack answers a real slack_sdk client the way Slack does."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from emulator.slack import RunningFakeSlack
+
+
+@pytest.fixture
+async def running() -> AsyncIterator[RunningFakeSlack]:
+    async with RunningFakeSlack() as running:
+        yield running
+
+
+@pytest.fixture
+def client(running: RunningFakeSlack) -> AsyncWebClient:
+    return AsyncWebClient(token="xoxb-test", base_url=running.api_url)
+
+
+async def slack_error(call: object) -> str:
+    with pytest.raises(SlackApiError) as caught:
+        await call  # type: ignore[misc]
+    return caught.value.response["error"]
+
+
+async def test_auth_and_unknown_token(running: RunningFakeSlack, client: AsyncWebClient) -> None:
+    assert (await client.auth_test())["user"] == "incident-bot"
+    stranger = AsyncWebClient(token="xoxp-nope", base_url=running.api_url)
+    assert await slack_error(stranger.auth_test()) == "invalid_auth"
+
+
+async def test_post_update_and_read_back(running: RunningFakeSlack, client: AsyncWebClient) -> None:
+    channel = (await client.conversations_create(name="inc-1"))["channel"]["id"]
+    posted = await client.chat_postMessage(channel=channel, text="first")
+    await client.chat_update(channel=channel, ts=posted["ts"], text="second")
+    assert [m["text"] for m in running.fake.messages(channel)] == ["second"]
+    await client.pins_add(channel=channel, timestamp=posted["ts"])
+    assert await slack_error(client.pins_add(channel=channel, timestamp=posted["ts"])) == (
+        "already_pinned"
+    )
+
+
+async def test_block_kit_limits(running: RunningFakeSlack, client: AsyncWebClient) -> None:
+    channel = (await client.conversations_create(name="limits"))["channel"]["id"]
+    divider = {"type": "divider"}
+    assert (
+        await slack_error(client.chat_postMessage(channel=channel, text="x", blocks=[divider] * 51))
+        == "invalid_blocks"
+    )
+    header = {"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}
+    assert (
+        await slack_error(client.chat_postMessage(channel=channel, text="x", blocks=[header]))
+        == "invalid_blocks"
+    )
+    with pytest.warns(UserWarning, match="text"):
+        assert await slack_error(client.chat_postMessage(channel=channel)) == "no_text"
+    assert running.fake.messages(channel) == []
+
+
+async def test_channel_name_rules(client: AsyncWebClient) -> None:
+    assert await slack_error(client.conversations_create(name="Has Spaces")) == (
+        "invalid_name_specials"
+    )
+    assert await slack_error(client.conversations_create(name="x" * 81)) == (
+        "invalid_name_maxlength"
+    )
+    await client.conversations_create(name="taken")
+    assert await slack_error(client.conversations_create(name="taken")) == "name_taken"
+
+
+async def test_not_in_channel_and_dm_by_user_id(
+    running: RunningFakeSlack, client: AsyncWebClient
+) -> None:
+    user = running.fake.add_user("dana", email="dana@example.com")
+    channel = running.fake.add_channel("general", members=[user])
+    assert await slack_error(client.chat_postMessage(channel=channel, text="x")) == (
+        "not_in_channel"
+    )
+    await client.chat_postMessage(channel=user, text="you are paged")
+    assert [m["text"] for m in running.fake.dms(user)] == ["you are paged"]
+    found = await client.users_lookupByEmail(email="DANA@example.com")
+    assert found["user"]["id"] == user
+    assert await slack_error(client.users_lookupByEmail(email="x@y.z")) == "users_not_found"
+
+
+async def test_views_need_a_fresh_trigger(
+    running: RunningFakeSlack, client: AsyncWebClient
+) -> None:
+    view = {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Declare"},
+        "blocks": [{"type": "divider"}],
+    }
+    assert await slack_error(client.views_open(trigger_id="made-up", view=view)) == (
+        "expired_trigger_id"
+    )
+    opened = await client.views_open(trigger_id=running.fake.issue_trigger(), view=view)
+    assert running.fake.views_opened()[0]["id"] == opened["view"]["id"]
