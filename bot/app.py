@@ -15,7 +15,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.aws.gateway import AwsGateway
 from bot.config import Settings
 from bot.errors import DomainError
+from bot.incidents.service import IncidentService
 from bot.slack.blocks import error_text
+from bot.slack.notify import warn
 from bot.store.database import Database
 from handlers.surfaces import register_all
 
@@ -33,6 +35,7 @@ class Services:
     gateway: AwsGateway
     database: Database
     slack: AsyncWebClient
+    incidents: IncidentService
 
     async def close(self) -> None:
         self.gateway.close()
@@ -45,7 +48,8 @@ async def start_services(settings: Settings) -> Services:
     database = Database(settings.database_url)
     await database.migrate()
     slack = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
-    return Services(settings=settings, gateway=gateway, database=database, slack=slack)
+    incidents = IncidentService(gateway, database, slack, settings)
+    return Services(settings, gateway, database, slack, incidents)
 
 
 def build_bolt_app(services: Services) -> AsyncApp:
@@ -73,8 +77,12 @@ def build_bolt_app(services: Services) -> AsyncApp:
                 f"Something went wrong inside incident-bot (ref {reference}). Nothing more "
                 "was changed; try again, and tell your bot admins the ref if it persists."
             )
-        if respond is not None:
+        user = body.get("user_id") or (body.get("user") or {}).get("id")
+        if body.get("response_url") and respond is not None:
             await respond(text=error_text(message), response_type="ephemeral")
+        elif user:
+            channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
+            await warn(services.slack, user, channel, message)
 
     register_all(app, services)
     return app

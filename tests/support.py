@@ -51,3 +51,26 @@ async def eventually(
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout}s: {probe}")
         await asyncio.sleep(0.02)
+
+
+def declare_values(
+    title: str, impact: int, plan_arn: str, summary: str = "", channel: bool = True
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """The state Slack sends when a person fills in the declare modal."""
+    option = {"text": {"type": "plain_text", "text": "Create an incident channel"}, "value": "yes"}
+    return {
+        "title_block": {"title": {"type": "plain_text_input", "value": title}},
+        "impact_block": {
+            "impact": {"type": "static_select", "selected_option": {"value": str(impact)}}
+        },
+        "plan_block": {
+            "response_plan": {"type": "static_select", "selected_option": {"value": plan_arn}}
+        },
+        "summary_block": {"summary": {"type": "plain_text_input", "value": summary or None}},
+        "channel_block": {
+            "create_channel": {
+                "type": "checkboxes",
+                "selected_options": [option] if channel else [],
+            }
+        },
+    }

@@ -21,3 +21,14 @@ class IncidentChannel(Base):
     channel_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     card_ts: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class TimelineMessage(Base):
+    """A Slack message turned into a timeline event, so edits and deletes follow it."""
+
+    __tablename__ = "timeline_messages"
+
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    message_ts: Mapped[str] = mapped_column(String(32), primary_key=True)
+    incident_arn: Mapped[str] = mapped_column(String(300))
+    event_id: Mapped[str | None] = mapped_column(String(64))

@@ -1,0 +1,1 @@
+"""Incidents: the record as AWS holds it, and what responders do to it from Slack."""

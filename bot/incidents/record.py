@@ -1,0 +1,93 @@
+"""An incident record as AWS returns it, checked at the edge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.errors import InvalidInput, ServiceUnavailable
+
+IMPACTS = {1: "Critical", 2: "High", 3: "Medium", 4: "Low", 5: "No Impact"}
+TITLE_LIMIT = 200
+SUMMARY_LIMIT = 8000
+OPEN, RESOLVED = "OPEN", "RESOLVED"
+
+
+def impact_label(impact: int) -> str:
+    return f"{impact} {IMPACTS[impact]}"
+
+
+def parse_impact(text: str) -> int:
+    """``"2"`` → 2; anything outside 1 to 5 is refused with what to type instead."""
+    try:
+        impact = int(text.strip())
+    except ValueError:
+        impact = 0
+    if impact not in IMPACTS:
+        choices = ", ".join(f"{n} ({label})" for n, label in IMPACTS.items())
+        raise InvalidInput(f"Impact must be a number from 1 to 5: {choices}. You sent `{text}`.")
+    return impact
+
+
+def check_title(title: str) -> str:
+    title = title.strip()
+    if not title:
+        raise InvalidInput("The title is empty: give the incident a short title.")
+    if len(title) > TITLE_LIMIT:
+        raise InvalidInput(
+            f"The title is {len(title)} characters; Incident Manager takes at most "
+            f"{TITLE_LIMIT}. Shorten it and try again."
+        )
+    return title
+
+
+def check_summary(summary: str) -> str:
+    if len(summary) > SUMMARY_LIMIT:
+        raise InvalidInput(
+            f"The summary is {len(summary):,} characters; Incident Manager takes at most "
+            f"{SUMMARY_LIMIT:,}. Shorten it and try again."
+        )
+    return summary
+
+
+@dataclass(frozen=True)
+class Incident:
+    arn: str
+    title: str
+    status: str
+    impact: int
+    summary: str
+    created: datetime
+    resolved: datetime | None
+
+    @property
+    def id(self) -> str:
+        return self.arn.rsplit("/", 1)[-1]
+
+    @property
+    def response_plan(self) -> str:
+        """The response plan's name, which AWS puts in the record's ARN."""
+        parts = self.arn.split(":", 5)[-1].split("/")
+        return parts[1] if len(parts) == 3 else "unknown"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == OPEN
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Incident:
+        try:
+            return cls(
+                arn=str(record["arn"]),
+                title=str(record["title"]),
+                status=str(record["status"]),
+                impact=int(record["impact"]),
+                summary=str(record.get("summary") or ""),
+                created=record["creationTime"],
+                resolved=record.get("resolvedTime"),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ServiceUnavailable(
+                f"AWS returned an incident record without a valid {exc}; try again."
+            ) from None

@@ -1,0 +1,285 @@
+"""What responders do to incidents, in Incident Manager and in Slack, each write once."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from bot.aws.gateway import AwsGateway
+from bot.config import Settings
+from bot.errors import InvalidInput, NotFound
+from bot.incidents.record import OPEN, RESOLVED, Incident
+from bot.slack.card import card_blocks, card_text, console_url
+from bot.slack.channels import channel_name, create_channel
+from bot.store.database import Database
+from bot.store.schema import IncidentChannel
+from bot.tokens import client_token as token
+
+log = logging.getLogger(__name__)
+
+INCIDENTS = "ssm-incidents"
+ARN_PREFIX = "arn:aws:ssm-incidents::"
+
+
+@dataclass(frozen=True)
+class ResponsePlan:
+    arn: str
+    name: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """A filled-in declare modal."""
+
+    title: str
+    impact: int
+    plan_arn: str
+    summary: str
+    create_channel: bool
+    declarer: str
+    client_token: str
+
+
+class IncidentService:
+    def __init__(
+        self, gateway: AwsGateway, database: Database, slack: AsyncWebClient, settings: Settings
+    ) -> None:
+        self.gateway = gateway
+        self.database = database
+        self.slack = slack
+        self.settings = settings
+
+    # -- reading -----------------------------------------------------------
+    async def response_plans(self) -> list[ResponsePlan]:
+        plans = await self.gateway.pages(INCIDENTS, "list_response_plans", "responsePlanSummaries")
+        return [
+            ResponsePlan(p["arn"], p["name"], p.get("displayName") or p["name"])
+            for p in plans
+            if p.get("arn") and p.get("name")
+        ]
+
+    async def get(self, arn: str) -> Incident:
+        answer = await self.gateway.call(INCIDENTS, "get_incident_record", arn=arn)
+        return Incident.from_record(answer.get("incidentRecord") or {})
+
+    async def channel_row(self, arn: str) -> IncidentChannel | None:
+        async with self.database.session() as session:
+            return await session.get(IncidentChannel, arn)
+
+    async def channel_of(self, arn: str) -> str | None:
+        row = await self.channel_row(arn)
+        return row.channel_id if row else None
+
+    async def for_channel(self, channel_id: str) -> Incident | None:
+        async with self.database.session() as session:
+            arn = await session.scalar(
+                select(IncidentChannel.incident_arn).where(IncidentChannel.channel_id == channel_id)
+            )
+        return await self.get(arn) if arn else None
+
+    async def target(self, channel_id: str, reference: str | None) -> Incident:
+        """The incident named by id or ARN, else this channel's incident."""
+        if reference:
+            return await self.get(await self._arn_for(reference.strip()))
+        incident = await self.for_channel(channel_id)
+        if incident is None:
+            raise InvalidInput(
+                "This channel is not an incident channel: run the command in the incident's "
+                "channel, or name the incident by id, e.g. `/incident status <id>` "
+                "(`/incident list` shows the ids)."
+            )
+        return incident
+
+    async def _arn_for(self, reference: str) -> str:
+        if reference.startswith(ARN_PREFIX):
+            return reference
+        for incident in await self.list("all"):
+            if incident.id == reference:
+                return incident.arn
+        raise NotFound(f"No incident has the id `{reference}`. `/incident list all` shows them.")
+
+    async def list(self, which: str = "open") -> list[Incident]:
+        filters = []
+        if which in (OPEN.lower(), RESOLVED.lower()):
+            filters = [
+                {"key": "status", "condition": {"equals": {"stringValues": [which.upper()]}}}
+            ]
+        summaries = await self.gateway.pages(
+            INCIDENTS, "list_incident_records", "incidentRecordSummaries", filters=filters
+        )
+        return [Incident.from_record(s) for s in summaries]
+
+    async def related_count(self, arn: str) -> int:
+        items = await self.gateway.pages(
+            INCIDENTS, "list_related_items", "relatedItems", incidentRecordArn=arn
+        )
+        return len(items)
+
+    # -- writing -----------------------------------------------------------
+    async def declare(self, declaration: Declaration) -> tuple[Incident, str | None]:
+        """Start the incident, then its channel, card, related item, note and announcement.
+
+        A repeated declaration (same client token) finds the incident AWS already made and
+        the channel row this process claimed, and does nothing more.
+        """
+        answer = await self.gateway.call(
+            INCIDENTS,
+            "start_incident",
+            responsePlanArn=declaration.plan_arn,
+            title=declaration.title,
+            impact=declaration.impact,
+            clientToken=declaration.client_token,
+        )
+        arn = answer["incidentRecordArn"]
+        if not await self._claim(arn):
+            return await self.get(arn), await self.channel_of(arn)
+        if declaration.summary:
+            await self.gateway.call(
+                INCIDENTS,
+                "update_incident_record",
+                arn=arn,
+                summary=declaration.summary,
+                clientToken=token(declaration.client_token, "summary"),
+            )
+        incident = await self.get(arn)
+        channel_id = None
+        if declaration.create_channel:
+            channel_id = await self._open_channel(incident, declaration)
+        name = await self.display_name(declaration.declarer)
+        await self.write_timeline(
+            arn, f"Declared in Slack by {name}", token(declaration.client_token, "declared")
+        )
+        await self._announce(incident, channel_id, declaration.declarer)
+        return incident, channel_id
+
+    async def _claim(self, arn: str) -> bool:
+        try:
+            async with self.database.session.begin() as session:
+                session.add(IncidentChannel(incident_arn=arn))
+        except IntegrityError:
+            return False
+        return True
+
+    async def _open_channel(self, incident: Incident, declaration: Declaration) -> str:
+        channel_id, name = await create_channel(
+            self.slack, channel_name(incident.created.astimezone(UTC).date(), incident.title)
+        )
+        try:
+            await self.slack.conversations_invite(channel=channel_id, users=declaration.declarer)
+        except SlackApiError as exc:
+            log.warning(
+                "could not invite %s to %s: %s",
+                declaration.declarer,
+                name,
+                exc.response.get("error"),
+            )
+        blocks = card_blocks(incident, 0, self.console(incident.arn))
+        posted = await self.slack.chat_postMessage(
+            channel=channel_id, text=card_text(incident), blocks=blocks
+        )
+        await self.slack.pins_add(channel=channel_id, timestamp=posted["ts"])
+        async with self.database.session.begin() as session:
+            row = await session.get(IncidentChannel, incident.arn)
+            row.channel_id, row.card_ts = channel_id, posted["ts"]
+        await self.gateway.call(
+            INCIDENTS,
+            "update_related_items",
+            incidentRecordArn=incident.arn,
+            clientToken=token(declaration.client_token, "channel"),
+            relatedItemsUpdate={
+                "itemToAdd": {
+                    "identifier": {"type": "OTHER", "value": {"url": self.channel_url(channel_id)}},
+                    "title": f"Slack channel #{name}",
+                }
+            },
+        )
+        await self.refresh_card(incident.arn)
+        return channel_id
+
+    async def _announce(self, incident: Incident, channel_id: str | None, declarer: str) -> None:
+        if not self.settings.announce_channel:
+            return
+        where = f" — join <#{channel_id}>" if channel_id else ""
+        try:
+            await self.slack.chat_postMessage(
+                channel=self.settings.announce_channel,
+                text=f":rotating_light: <@{declarer}> declared *{incident.title}* "
+                f"(impact {incident.impact}){where}",
+            )
+        except SlackApiError as exc:
+            log.warning(
+                "could not announce in %s: %s",
+                self.settings.announce_channel,
+                exc.response.get("error"),
+            )
+
+    async def update(self, arn: str, client_token: str, **changes: Any) -> Incident:
+        """Send only what differs from the record; refresh the card."""
+        current = await self.get(arn)
+        changed = {
+            key: value
+            for key, value in changes.items()
+            if value is not None and getattr(current, key) != value
+        }
+        if "status" in changed and changed["status"] not in (OPEN, RESOLVED):
+            raise InvalidInput("Status must be OPEN or RESOLVED.")
+        if not changed:
+            return current
+        await self.gateway.call(
+            INCIDENTS, "update_incident_record", arn=arn, clientToken=client_token, **changed
+        )
+        await self.refresh_card(arn)
+        return await self.get(arn)
+
+    async def write_timeline(
+        self, arn: str, text: str, client_token: str, when: datetime | None = None
+    ) -> str:
+        answer = await self.gateway.call(
+            INCIDENTS,
+            "create_timeline_event",
+            incidentRecordArn=arn,
+            eventTime=when or datetime.now(UTC),
+            eventType="Custom Event",
+            eventData=json.dumps(text),
+            clientToken=client_token,
+        )
+        return answer["eventId"]
+
+    async def refresh_card(self, arn: str) -> None:
+        """Re-render the pinned card in place; an incident without a card has nothing to do."""
+        row = await self.channel_row(arn)
+        if row is None or not row.card_ts:
+            return
+        incident = await self.get(arn)
+        blocks = card_blocks(incident, await self.related_count(arn), self.console(arn))
+        await self.slack.chat_update(
+            channel=row.channel_id, ts=row.card_ts, text=card_text(incident), blocks=blocks
+        )
+
+    async def card(self, arn: str) -> tuple[str, list[dict]]:
+        incident = await self.get(arn)
+        return card_text(incident), card_blocks(
+            incident, await self.related_count(arn), self.console(arn)
+        )
+
+    async def display_name(self, user_id: str) -> str:
+        try:
+            user = (await self.slack.users_info(user=user_id))["user"]
+        except SlackApiError:
+            return f"<@{user_id}>"
+        return user.get("real_name") or user.get("name") or user_id
+
+    def console(self, arn: str) -> str:
+        return console_url(self.settings.aws_console_url, self.gateway.region, arn)
+
+    def channel_url(self, channel_id: str) -> str:
+        return f"https://slack.com/app_redirect?channel={channel_id}"

@@ -1,0 +1,74 @@
+"""The incident card: the pinned message that shows an incident's state at a glance."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.incidents.record import Incident, impact_label
+from bot.slack.blocks import as_dicts, truncate
+from bot.slack.ids import Action, Block
+
+STATUS_ICON = {"OPEN": ":red_circle: Open", "RESOLVED": ":large_green_circle: Resolved"}
+
+
+def console_url(base: str, region: str, arn: str) -> str:
+    return f"{base}/home?region={region}#/incident/{quote(arn, safe='')}"
+
+
+def card_blocks(incident: Incident, related_items: int, console: str) -> list[dict]:
+    fields = [
+        MarkdownTextObject(text=f"*Status*\n{STATUS_ICON.get(incident.status, incident.status)}"),
+        MarkdownTextObject(text=f"*Impact*\n{impact_label(incident.impact)}"),
+        MarkdownTextObject(text=f"*Response plan*\n{incident.response_plan}"),
+        MarkdownTextObject(text=f"*Related items*\n{related_items}"),
+    ]
+    toggle = (
+        ButtonElement(text="Resolve", action_id=Action.RESOLVE, value=incident.arn, style="primary")
+        if incident.is_open
+        else ButtonElement(text="Reopen", action_id=Action.REOPEN, value=incident.arn)
+    )
+    blocks = [
+        HeaderBlock(text=truncate(incident.title, 150)),
+        SectionBlock(fields=fields),
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=truncate(f"*Summary*\n{incident.summary or '_No summary yet._'}", 3000)
+            )
+        ),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=f"<{console}|Open in AWS Incident Manager> · id `{incident.id}`"
+                )
+            ]
+        ),
+        ActionsBlock(
+            block_id=Block.CARD_ACTIONS,
+            elements=[
+                ButtonElement(text="Update", action_id=Action.UPDATE, value=incident.arn),
+                toggle,
+            ],
+        ),
+    ]
+    return as_dicts(blocks)
+
+
+def card_text(incident: Incident) -> str:
+    return f"Incident: {incident.title} ({incident.status}, impact {impact_label(incident.impact)})"
+
+
+def incident_line(incident: Incident, channel_id: str | None) -> str:
+    where = f" in <#{channel_id}>" if channel_id else ""
+    return (
+        f"• *{incident.title}* — {incident.status.lower()}, impact "
+        f"{impact_label(incident.impact)}, id `{incident.id}`{where}"
+    )

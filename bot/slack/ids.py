@@ -1,0 +1,36 @@
+"""Every action, callback and block id: rendering and handlers share these, so they cannot drift."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Callback(StrEnum):
+    DECLARE_MODAL = "declare_incident_modal"
+    UPDATE_MODAL = "update_incident_modal"
+    DECLARE_SHORTCUT = "declare_incident"
+    TIMELINE_SHORTCUT = "add_to_timeline"
+    LINKS_SHORTCUT = "add_links_to_incident"
+
+
+class Action(StrEnum):
+    UPDATE = "incident_update"
+    RESOLVE = "incident_resolve"
+    REOPEN = "incident_reopen"
+    UNLINK = "incident_unlink"
+    TITLE = "title"
+    IMPACT = "impact"
+    PLAN = "response_plan"
+    SUMMARY = "summary"
+    CHANNEL = "create_channel"
+    STATUS = "status"
+
+
+class Block(StrEnum):
+    TITLE = "title_block"
+    IMPACT = "impact_block"
+    PLAN = "plan_block"
+    SUMMARY = "summary_block"
+    CHANNEL = "channel_block"
+    STATUS = "status_block"
+    CARD_ACTIONS = "card_actions"

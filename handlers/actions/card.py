@@ -1,0 +1,52 @@
+"""The incident card's buttons: Update, Resolve, Reopen."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bot.errors import DomainError
+from bot.incidents.record import OPEN, RESOLVED
+from bot.slack.ids import Action
+from bot.slack.modals import update_modal
+from bot.slack.notify import warn
+from bot.tokens import client_token
+
+if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncApp
+
+    from bot.app import Services
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    @app.action(Action.UPDATE)
+    async def update_pressed(ack: Any, body: dict, action: dict, client: Any) -> None:
+        await ack()
+        try:
+            incident = await services.incidents.get(action["value"])
+            await client.views_open(trigger_id=body["trigger_id"], view=update_modal(incident))
+        except DomainError as error:
+            await warn(services.slack, body["user"]["id"], body["channel"]["id"], error.message)
+
+    async def set_status(body: dict, action: dict, status: str) -> None:
+        user, channel = body["user"]["id"], body["channel"]["id"]
+        try:
+            incident = await services.incidents.update(
+                action["value"], client_token("card", action["action_ts"], status), status=status
+            )
+        except DomainError as error:
+            await warn(services.slack, user, channel, error.message)
+            return
+        verb = "resolved" if status == RESOLVED else "reopened"
+        await services.slack.chat_postMessage(
+            channel=channel, text=f"<@{user}> {verb} *{incident.title}*."
+        )
+
+    @app.action(Action.RESOLVE)
+    async def resolve_pressed(ack: Any, body: dict, action: dict) -> None:
+        await ack()
+        await set_status(body, action, RESOLVED)
+
+    @app.action(Action.REOPEN)
+    async def reopen_pressed(ack: Any, body: dict, action: dict) -> None:
+        await ack()
+        await set_status(body, action, OPEN)

@@ -1,0 +1,123 @@
+"""``/incident declare|status|update|title|impact|summary|resolve|reopen|list``."""
+
+from __future__ import annotations
+
+from bot.incidents.record import OPEN, RESOLVED, check_summary, check_title, parse_impact
+from bot.slack.card import incident_line
+from bot.slack.modals import PlanChoice, declare_modal, update_modal
+from bot.tokens import client_token
+from handlers.commands.registry import Invocation, Subcommand
+
+LIST_CHOICES = ("open", "resolved", "all")
+
+
+async def open_declare_modal(invocation: Invocation, title: str, summary: str = "") -> None:
+    services = invocation.services
+    plans = await services.incidents.response_plans()
+    if not plans:
+        await invocation.respond(
+            text=":warning: Incident Manager has no response plan in this region yet. Create "
+            "one in the AWS console (Incident Manager → Response plans), then declare again.",
+            response_type="ephemeral",
+        )
+        return
+    view = declare_modal(
+        title,
+        summary,
+        [PlanChoice(p.arn, p.name, p.display_name) for p in plans],
+        services.settings.default_response_plan,
+        {"channel": invocation.channel_id},
+    )
+    await invocation.client.views_open(trigger_id=invocation.trigger_id, view=view)
+
+
+async def declare(invocation: Invocation) -> None:
+    await open_declare_modal(invocation, invocation.args)
+
+
+async def status(invocation: Invocation) -> None:
+    incident = await invocation.services.incidents.target(invocation.channel_id, invocation.args)
+    text, blocks = await invocation.services.incidents.card(incident.arn)
+    await invocation.respond(text=text, blocks=blocks, response_type="ephemeral")
+
+
+async def update(invocation: Invocation) -> None:
+    incident = await invocation.services.incidents.target(invocation.channel_id, invocation.args)
+    await invocation.client.views_open(
+        trigger_id=invocation.trigger_id, view=update_modal(incident)
+    )
+
+
+async def _change(invocation: Invocation, done: str, **changes: object) -> None:
+    services = invocation.services
+    incident = await services.incidents.target(invocation.channel_id, None)
+    updated = await services.incidents.update(
+        incident.arn, client_token(invocation.trigger_id, invocation.name), **changes
+    )
+    await invocation.respond(
+        text=f":white_check_mark: {done} *{updated.title}*.", response_type="in_channel"
+    )
+
+
+async def title(invocation: Invocation) -> None:
+    await _change(invocation, "Title is now", title=check_title(invocation.args))
+
+
+async def impact(invocation: Invocation) -> None:
+    value = parse_impact(invocation.args)
+    await _change(invocation, f"Impact set to {value} on", impact=value)
+
+
+async def summary(invocation: Invocation) -> None:
+    await _change(invocation, "Summary updated on", summary=check_summary(invocation.args))
+
+
+async def resolve(invocation: Invocation) -> None:
+    services = invocation.services
+    incident = await services.incidents.target(invocation.channel_id, None)
+    await _change(invocation, f"<@{invocation.user_id}> resolved", status=RESOLVED)
+    if invocation.args:
+        await services.incidents.write_timeline(
+            incident.arn,
+            f"Resolved: {invocation.args}",
+            client_token(invocation.trigger_id, "resolve-note"),
+        )
+
+
+async def reopen(invocation: Invocation) -> None:
+    await _change(invocation, f"<@{invocation.user_id}> reopened", status=OPEN)
+
+
+async def list_incidents(invocation: Invocation) -> None:
+    which = (invocation.args or "open").lower()
+    if which not in LIST_CHOICES:
+        await invocation.respond(
+            text=f":warning: `/incident list {which}`: choose one of {', '.join(LIST_CHOICES)}.",
+            response_type="ephemeral",
+        )
+        return
+    service = invocation.services.incidents
+    incidents = await service.list(which)
+    if not incidents:
+        await invocation.respond(text=f"No {which} incidents.", response_type="ephemeral")
+        return
+    lines = [incident_line(i, await service.channel_of(i.arn)) for i in incidents[:40]]
+    more = f"\n…and {len(incidents) - 40} more" if len(incidents) > 40 else ""
+    await invocation.respond(
+        text=f"*{which.title()} incidents*\n" + "\n".join(lines) + more, response_type="ephemeral"
+    )
+
+
+SUBCOMMANDS = [
+    Subcommand("declare", "declare [title]", "declare an incident (opens a form)", declare),
+    Subcommand("status", "status [id]", "show the incident card", status),
+    Subcommand("update", "update [id]", "edit title, impact and summary in a form", update),
+    Subcommand("title", "title <text>", "rename this channel's incident", title),
+    Subcommand("impact", "impact <1-5>", "set impact: 1 Critical … 5 No Impact", impact),
+    Subcommand("summary", "summary <text>", "replace the incident summary", summary),
+    Subcommand("resolve", "resolve [note]", "mark the incident resolved", resolve),
+    Subcommand("reopen", "reopen", "reopen a resolved incident", reopen),
+    Subcommand(
+        "list", "list [open|resolved|all]", "list incidents (open by default)", list_incidents
+    ),
+]

@@ -1,0 +1,43 @@
+"""The **Declare incident** message shortcut: the declare modal, prefilled from a message."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bot.errors import DomainError
+from bot.slack.blocks import truncate
+from bot.slack.ids import Callback
+from bot.slack.notify import warn
+from handlers.commands.incident import open_declare_modal
+from handlers.commands.registry import Invocation
+
+if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncApp
+
+    from bot.app import Services
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    @app.shortcut(Callback.DECLARE_SHORTCUT)
+    async def declare_from_message(ack: Any, shortcut: dict, client: Any, respond: Any) -> None:
+        await ack()
+        channel = shortcut["channel"]["id"]
+        message = shortcut["message"]
+        link = await client.chat_getPermalink(channel=channel, message_ts=message["ts"])
+        text = message.get("text", "")
+        summary = truncate(f"{text}\n\nFrom Slack: {link['permalink']}", 8000)
+        invocation = Invocation(
+            name="declare",
+            args="",
+            user_id=shortcut["user"]["id"],
+            channel_id=channel,
+            trigger_id=shortcut["trigger_id"],
+            respond=respond,
+            client=client,
+            services=services,
+            body=shortcut,
+        )
+        try:
+            await open_declare_modal(invocation, truncate(text.split("\n")[0], 200), summary)
+        except DomainError as error:
+            await warn(services.slack, shortcut["user"]["id"], channel, error.message)

@@ -1,0 +1,144 @@
+"""Declaring an incident from Slack, read back from Slack and from Incident Manager."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from tests.support import Stack, declare_values, eventually
+
+PLAN = "arn:aws:ssm-incidents::111122223333:response-plan/critical-service"
+
+
+@pytest.fixture
+def bot_settings() -> dict[str, Any]:
+    return {"default_response_plan": "critical-service", "announce_channel": "CANNOUNCE0"}
+
+
+@pytest.fixture
+def people(stack: Stack) -> tuple[str, str]:
+    user = stack.slack.add_user("dana", email="dana@example.com")
+    channel = stack.slack.add_channel("ops", members=[user])
+    stack.slack.channels["CANNOUNCE0"] = stack.slack.channels.pop(
+        stack.slack.add_channel("incidents", members=["UBOT0INCIDENT"])
+    )
+    stack.slack.channels["CANNOUNCE0"].id = "CANNOUNCE0"
+    return user, channel
+
+
+def card_fields(card: dict[str, Any]) -> list[str]:
+    return [field["text"] for block in card["blocks"] for field in block.get("fields", [])]
+
+
+async def open_declare(stack: Stack, user: str, channel: str, title: str) -> dict[str, Any]:
+    await stack.sender.slash_command("/incident", f"declare {title}", user, channel)
+    return (await eventually(stack.slack.views_opened))[-1]
+
+
+async def test_declare_opens_a_prefilled_modal(stack: Stack, people: tuple[str, str]) -> None:
+    view = await open_declare(stack, *people, "Checkout errors")
+    blocks = {block["block_id"]: block for block in view["blocks"]}
+    assert blocks["title_block"]["element"]["initial_value"] == "Checkout errors"
+    assert blocks["plan_block"]["element"]["initial_option"]["value"] == PLAN
+    assert [o["value"] for o in blocks["impact_block"]["element"]["options"]] == list("12345")
+    assert blocks["channel_block"]["element"]["initial_options"][0]["value"] == "yes"
+
+
+async def test_submitting_declares_everywhere(stack: Stack, people: tuple[str, str]) -> None:
+    user, channel = people
+    view = await open_declare(stack, user, channel, "Checkout errors")
+    response = await stack.sender.view_submission(
+        user, view["id"], declare_values("Checkout errors", 2, PLAN, "Card payments fail")
+    )
+    assert response.status == 200
+
+    today = datetime.now(UTC).date().isoformat()
+    incident_channel = await eventually(
+        lambda: stack.slack.channel_by_name(f"inc-{today}-checkout-errors")
+    )
+    assert user in incident_channel.members
+    pinned = await eventually(lambda: stack.slack.pins(incident_channel.id))
+    card = stack.slack.message(incident_channel.id, pinned[0])
+    assert card["blocks"][0]["text"]["text"] == "Checkout errors"
+    await eventually(
+        lambda: (
+            "*Related items*\n1" in card_fields(stack.slack.message(incident_channel.id, pinned[0]))
+        )
+    )
+
+    announced = await eventually(lambda: stack.slack.messages("CANNOUNCE0"))
+    assert "Checkout errors" in announced[0]["text"]
+    assert incident_channel.id in announced[0]["text"]
+
+    aws = stack.aws()
+    [summary] = aws.list_incident_records()["incidentRecordSummaries"]
+    record = aws.get_incident_record(arn=summary["arn"])["incidentRecord"]
+    assert (record["title"], record["impact"], record["summary"]) == (
+        "Checkout errors",
+        2,
+        "Card payments fail",
+    )
+    items = aws.list_related_items(incidentRecordArn=summary["arn"])["relatedItems"]
+    assert items[0]["identifier"]["value"]["url"].endswith(incident_channel.id)
+    events = aws.list_timeline_events(incidentRecordArn=summary["arn"])["eventSummaries"]
+    notes = [
+        json.loads(
+            aws.get_timeline_event(incidentRecordArn=summary["arn"], eventId=e["eventId"])["event"][
+                "eventData"
+            ]
+        )
+        for e in events
+        if e["eventType"] == "Custom Event"
+    ]
+    assert notes == ["Declared in Slack by Dana"]
+
+
+async def test_a_double_submit_declares_once(stack: Stack, people: tuple[str, str]) -> None:
+    user, channel = people
+    view = await open_declare(stack, user, channel, "Twice")
+    values = declare_values("Twice", 3, PLAN)
+    await stack.sender.view_submission(user, view["id"], values)
+    await stack.sender.view_submission(user, view["id"], values)
+    await eventually(lambda: stack.slack.calls_to("pins.add"))
+    await eventually(lambda: len(stack.slack.messages("CANNOUNCE0")) >= 1)
+    assert len(stack.aws().list_incident_records()["incidentRecordSummaries"]) == 1
+    assert len(stack.slack.calls_to("conversations.create")) == 1
+    assert len(stack.slack.messages("CANNOUNCE0")) == 1
+
+
+async def test_bad_modal_input_is_refused_inline(stack: Stack, people: tuple[str, str]) -> None:
+    user, channel = people
+    view = await open_declare(stack, user, channel, "x")
+    response = await stack.sender.view_submission(
+        user, view["id"], declare_values("t" * 201, 2, PLAN, "s" * 8001)
+    )
+    answer = response.json()
+    assert answer["response_action"] == "errors"
+    assert "at most 200" in answer["errors"]["title_block"]
+    assert "at most 8,000" in answer["errors"]["summary_block"]
+    assert stack.aws().list_incident_records()["incidentRecordSummaries"] == []
+
+
+async def test_declare_from_a_message(stack: Stack, people: tuple[str, str]) -> None:
+    user, channel = people
+    ts = stack.slack.user_posts(channel, user, "API latency is through the roof")
+    await stack.sender.message_shortcut("declare_incident", user, channel, ts)
+    view = (await eventually(stack.slack.views_opened))[-1]
+    blocks = {block["block_id"]: block for block in view["blocks"]}
+    assert blocks["title_block"]["element"]["initial_value"] == "API latency is through the roof"
+    summary = blocks["summary_block"]["element"]["initial_value"]
+    assert "From Slack: https://fake.slack.local/archives/" in summary
+
+
+async def test_without_a_channel_no_channel_is_made(stack: Stack, people: tuple[str, str]) -> None:
+    user, channel = people
+    view = await open_declare(stack, user, channel, "Quiet")
+    await stack.sender.view_submission(
+        user, view["id"], declare_values("Quiet", 4, PLAN, channel=False)
+    )
+    ephemeral = await eventually(lambda: stack.slack.ephemerals_for(user))
+    assert "Declared *Quiet*" in ephemeral[-1]["text"]
+    assert stack.slack.calls_to("conversations.create") == []
