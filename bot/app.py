@@ -16,9 +16,11 @@ from bot.aws.gateway import AwsGateway
 from bot.config import Settings
 from bot.errors import DomainError
 from bot.incidents.service import IncidentService
+from bot.related_items import RelatedItems
 from bot.slack.blocks import error_text
 from bot.slack.notify import warn
 from bot.store.database import Database
+from bot.timeline import Timeline
 from handlers.surfaces import register_all
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,8 @@ class Services:
     database: Database
     slack: AsyncWebClient
     incidents: IncidentService
+    related_items: RelatedItems
+    timeline: Timeline
 
     async def close(self) -> None:
         self.gateway.close()
@@ -49,7 +53,15 @@ async def start_services(settings: Settings) -> Services:
     await database.migrate()
     slack = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
     incidents = IncidentService(gateway, database, slack, settings)
-    return Services(settings, gateway, database, slack, incidents)
+    return Services(
+        settings,
+        gateway,
+        database,
+        slack,
+        incidents,
+        RelatedItems(gateway),
+        Timeline(gateway, database),
+    )
 
 
 def build_bolt_app(services: Services) -> AsyncApp:

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from bot.config import load_settings
 from handlers.commands import subcommands
 from handlers.surfaces import register_all
 
@@ -64,7 +65,7 @@ class RecordingApp:
 
 def registered() -> dict[str, set[str]]:
     app = RecordingApp()
-    register_all(app, SimpleNamespace())  # type: ignore[arg-type]
+    register_all(app, SimpleNamespace(settings=load_settings(_env_file=None)))  # type: ignore[arg-type]
     return app.registered
 
 

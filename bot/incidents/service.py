@@ -19,6 +19,7 @@ from bot.errors import InvalidInput, NotFound
 from bot.incidents.record import OPEN, RESOLVED, Incident
 from bot.slack.card import card_blocks, card_text, console_url
 from bot.slack.channels import channel_name, create_channel
+from bot.slack.messages import display_name
 from bot.store.database import Database
 from bot.store.schema import IncidentChannel
 from bot.tokens import client_token as token
@@ -154,7 +155,7 @@ class IncidentService:
         channel_id = None
         if declaration.create_channel:
             channel_id = await self._open_channel(incident, declaration)
-        name = await self.display_name(declaration.declarer)
+        name = await display_name(self.slack, declaration.declarer)
         await self.write_timeline(
             arn, f"Declared in Slack by {name}", token(declaration.client_token, "declared")
         )
@@ -270,13 +271,6 @@ class IncidentService:
         return card_text(incident), card_blocks(
             incident, await self.related_count(arn), self.console(arn)
         )
-
-    async def display_name(self, user_id: str) -> str:
-        try:
-            user = (await self.slack.users_info(user=user_id))["user"]
-        except SlackApiError:
-            return f"<@{user_id}>"
-        return user.get("real_name") or user.get("name") or user_id
 
     def console(self, arn: str) -> str:
         return console_url(self.settings.aws_console_url, self.gateway.region, arn)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from handlers.actions import card
+from handlers.actions import card, related
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
     from bot.app import Services
 
-FEATURES = (card,)
+FEATURES = (
+    card,
+    related,
+)
 
 
 def register(app: AsyncApp, services: Services) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from handlers.events import timeline
+
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
     from bot.app import Services
 
-FEATURES: tuple = ()
+FEATURES = (timeline,)
 
 
 def register(app: AsyncApp, services: Services) -> None:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from handlers.shortcuts import declare
+from handlers.shortcuts import declare, links, timeline
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
     from bot.app import Services
 
-FEATURES = (declare,)
+FEATURES = (
+    declare,
+    timeline,
+    links,
+)
 
 
 def register(app: AsyncApp, services: Services) -> None:

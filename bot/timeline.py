@@ -1,0 +1,177 @@
+"""The incident timeline: notes, Slack messages as events, and keeping those in step."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.aws.gateway import AwsGateway
+from bot.errors import NotFound
+from bot.store.database import Database
+from bot.store.schema import TimelineMessage
+from bot.tokens import client_token
+
+INCIDENTS = "ssm-incidents"
+EVENT_DATA_LIMIT = 6000
+CUT = "… [cut]"
+CUSTOM = "Custom Event"
+
+
+@dataclass(frozen=True)
+class SlackMessage:
+    """A chat message, as the timeline records it."""
+
+    channel_id: str
+    ts: str
+    author: str
+    text: str
+    permalink: str
+
+    @property
+    def time(self) -> datetime:
+        return datetime.fromtimestamp(float(self.ts), UTC)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    time: datetime
+    type: str
+    text: str
+
+
+def message_data(message: SlackMessage) -> str:
+    """The event's data: author, text and permalink, cut to fit AWS's 6,000 characters."""
+
+    def encode(text: str) -> str:
+        return json.dumps(f"{message.author}: {text}\n{message.permalink}")
+
+    data = encode(message.text)
+    if len(data) <= EVENT_DATA_LIMIT:
+        return data
+    keep = len(message.text) - (len(data) - EVENT_DATA_LIMIT) - len(CUT)
+    while len(data := encode(message.text[:keep] + CUT)) > EVENT_DATA_LIMIT:
+        keep -= len(data) - EVENT_DATA_LIMIT
+    return data
+
+
+def readable(event_data: str) -> str:
+    try:
+        value = json.loads(event_data)
+    except ValueError:
+        return event_data
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+class Timeline:
+    def __init__(self, gateway: AwsGateway, database: Database) -> None:
+        self.gateway = gateway
+        self.database = database
+
+    async def note(self, arn: str, text: str, *token_parts: str) -> str:
+        answer = await self.gateway.call(
+            INCIDENTS,
+            "create_timeline_event",
+            incidentRecordArn=arn,
+            eventTime=datetime.now(UTC),
+            eventType=CUSTOM,
+            eventData=json.dumps(text),
+            clientToken=client_token("note", *token_parts),
+        )
+        return answer["eventId"]
+
+    async def add_message(self, arn: str, message: SlackMessage) -> bool:
+        """Record ``message`` once; False when it is already on the timeline."""
+        try:
+            async with self.database.session.begin() as session:
+                session.add(
+                    TimelineMessage(
+                        channel_id=message.channel_id, message_ts=message.ts, incident_arn=arn
+                    )
+                )
+        except IntegrityError:
+            return False
+        try:
+            answer = await self.gateway.call(
+                INCIDENTS,
+                "create_timeline_event",
+                incidentRecordArn=arn,
+                eventTime=message.time,
+                eventType=CUSTOM,
+                eventData=message_data(message),
+                clientToken=client_token("message", message.channel_id, message.ts),
+            )
+        except Exception:
+            async with self.database.session.begin() as session:
+                row = await session.get(TimelineMessage, (message.channel_id, message.ts))
+                await session.delete(row)
+            raise
+        async with self.database.session.begin() as session:
+            row = await session.get(TimelineMessage, (message.channel_id, message.ts))
+            row.event_id = answer["eventId"]
+        return True
+
+    async def _tracked(self, channel_id: str, ts: str) -> TimelineMessage | None:
+        async with self.database.session() as session:
+            return await session.get(TimelineMessage, (channel_id, ts))
+
+    async def message_edited(self, message: SlackMessage) -> bool:
+        row = await self._tracked(message.channel_id, message.ts)
+        if row is None or row.event_id is None:
+            return False
+        await self.gateway.call(
+            INCIDENTS,
+            "update_timeline_event",
+            incidentRecordArn=row.incident_arn,
+            eventId=row.event_id,
+            eventData=message_data(message),
+            clientToken=client_token("edit", message.channel_id, message.ts, message.text),
+        )
+        return True
+
+    async def message_deleted(self, channel_id: str, ts: str) -> bool:
+        row = await self._tracked(channel_id, ts)
+        if row is None or row.event_id is None:
+            return False
+        with contextlib.suppress(NotFound):  # already gone is the outcome we want
+            await self.gateway.call(
+                INCIDENTS,
+                "delete_timeline_event",
+                incidentRecordArn=row.incident_arn,
+                eventId=row.event_id,
+            )
+        async with self.database.session.begin() as session:
+            await session.delete(await session.get(TimelineMessage, (channel_id, ts)))
+        return True
+
+    async def recent(self, arn: str, count: int) -> list[TimelineEntry]:
+        """The newest ``count`` events, newest first, with their data."""
+        answer = await self.gateway.call(
+            INCIDENTS,
+            "list_timeline_events",
+            incidentRecordArn=arn,
+            sortBy="EVENT_TIME",
+            sortOrder="DESCENDING",
+            maxResults=count,
+        )
+        summaries = answer.get("eventSummaries", [])[:count]
+        events = await asyncio.gather(
+            *(
+                self.gateway.call(
+                    INCIDENTS, "get_timeline_event", incidentRecordArn=arn, eventId=s["eventId"]
+                )
+                for s in summaries
+            )
+        )
+        return [
+            TimelineEntry(
+                e["event"]["eventTime"],
+                e["event"]["eventType"],
+                readable(e["event"].get("eventData", "")),
+            )
+            for e in events
+        ]

@@ -1,0 +1,39 @@
+"""The unlink picker's selection."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bot.errors import DomainError
+from bot.slack.ids import Action
+from bot.slack.notify import warn
+from bot.slack.related_blocks import item_key
+
+if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncApp
+
+    from bot.app import Services
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    @app.action(Action.UNLINK)
+    async def unlink_chosen(ack: Any, body: dict, action: dict, respond: Any) -> None:
+        await ack()
+        user, channel = body["user"]["id"], body["channel"]["id"]
+        chosen = action["selected_option"]["value"]
+        try:
+            incident = await services.incidents.target(channel, None)
+            items = await services.related_items.list(incident.arn)
+            item = next((i for i in items if item_key(i) == chosen), None)
+            if item is None:
+                raise DomainError("That item is no longer linked; `/incident links` shows what is.")
+            await services.related_items.remove(incident.arn, item.value, action["action_ts"])
+            await services.incidents.refresh_card(incident.arn)
+        except DomainError as error:
+            await warn(services.slack, user, channel, error.message)
+            return
+        await respond(
+            text=f"Removed {item.value} from *{incident.title}*.",
+            replace_original=True,
+            response_type="ephemeral",
+        )

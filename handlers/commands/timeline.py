@@ -1,0 +1,48 @@
+"""``/incident note|timeline``."""
+
+from __future__ import annotations
+
+from bot.slack.messages import display_name
+from bot.slack.related_blocks import timeline_text
+from handlers.commands.registry import Invocation, Subcommand
+
+DEFAULT_COUNT, MAX_COUNT = 10, 50
+
+
+async def note(invocation: Invocation) -> None:
+    if not invocation.args:
+        await invocation.respond(
+            text=":warning: Write the note after the command: `/incident note <text>`.",
+            response_type="ephemeral",
+        )
+        return
+    services = invocation.services
+    incident = await services.incidents.target(invocation.channel_id, None)
+    author = await display_name(services.slack, invocation.user_id)
+    await services.timeline.note(
+        incident.arn, f"{author}: {invocation.args}", invocation.trigger_id
+    )
+    await invocation.respond(
+        text=f":memo: Added to the timeline: {invocation.args}", response_type="in_channel"
+    )
+
+
+async def timeline(invocation: Invocation) -> None:
+    count_text = invocation.args or str(DEFAULT_COUNT)
+    if not count_text.isdigit() or not 1 <= int(count_text) <= MAX_COUNT:
+        await invocation.respond(
+            text=f":warning: `/incident timeline [N]` takes a number "
+            f"from 1 to {MAX_COUNT}; you sent `{count_text}`.",
+            response_type="ephemeral",
+        )
+        return
+    services = invocation.services
+    incident = await services.incidents.target(invocation.channel_id, None)
+    entries = await services.timeline.recent(incident.arn, int(count_text))
+    await invocation.respond(text=timeline_text(incident.title, entries), response_type="ephemeral")
+
+
+SUBCOMMANDS = [
+    Subcommand("note", "note <text>", "add a note to the incident timeline", note),
+    Subcommand("timeline", "timeline [N]", "show the newest N timeline events", timeline),
+]

@@ -1,0 +1,60 @@
+"""Reactions that add a message to the timeline; edits and deletes that follow it there."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from bot.errors import DomainError
+from bot.slack.messages import slack_message
+from bot.slack.notify import tell, warn
+from handlers.shortcuts.timeline import record_message
+
+if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncApp
+
+    from bot.app import Services
+
+log = logging.getLogger(__name__)
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    reaction = services.settings.timeline_reaction
+
+    @app.event("reaction_added")
+    async def reacted(event: dict, client: Any) -> None:
+        item = event.get("item", {})
+        if event.get("reaction") != reaction or item.get("type") != "message":
+            return
+        channel, user = item["channel"], event["user"]
+        if await services.incidents.for_channel(channel) is None:
+            return  # a pushpin outside incident channels means nothing to us
+        history = await client.conversations_replies(
+            channel=channel, ts=item["ts"], limit=1, inclusive=True
+        )
+        message = next((m for m in history["messages"] if m["ts"] == item["ts"]), None)
+        if message is None:
+            return
+        try:
+            said = await record_message(services, channel, message)
+        except DomainError as error:
+            await warn(services.slack, user, channel, error.message)
+            return
+        await tell(services.slack, user, channel, said)
+
+    @app.event({"type": "message", "subtype": "message_changed"})
+    async def edited(event: dict) -> None:
+        message = event.get("message", {})
+        if message.get("ts"):
+            await services.timeline.message_edited(
+                await slack_message(services.slack, event["channel"], message)
+            )
+
+    @app.event({"type": "message", "subtype": "message_deleted"})
+    async def deleted(event: dict) -> None:
+        if event.get("deleted_ts"):
+            await services.timeline.message_deleted(event["channel"], event["deleted_ts"])
+
+    @app.event("message")
+    async def other_messages() -> None:
+        """Plain messages need nothing from us; answering keeps Slack from retrying them."""

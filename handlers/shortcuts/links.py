@@ -1,0 +1,48 @@
+"""The **Add links to incident** message shortcut: every URL in a message, as related items."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bot.errors import Conflict, DomainError
+from bot.related_items import parse_reference, urls_in
+from bot.slack.ids import Callback
+from bot.slack.notify import tell, warn
+
+if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncApp
+
+    from bot.app import Services
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    @app.shortcut(Callback.LINKS_SHORTCUT)
+    async def add_links(ack: Any, shortcut: dict) -> None:
+        await ack()
+        user, channel = shortcut["user"]["id"], shortcut["channel"]["id"]
+        message = shortcut["message"]
+        try:
+            incident = await services.incidents.target(channel, None)
+            urls = urls_in(message.get("text", ""))
+            if not urls:
+                raise DomainError("That message has no links (http:// or https://) to add.")
+            items = [parse_reference(url) for url in urls]
+            added = []
+            for item in items:
+                try:
+                    await services.related_items.add(incident.arn, item, channel, message["ts"])
+                except Conflict:
+                    continue
+                added.append(item.value)
+            await services.incidents.refresh_card(incident.arn)
+        except DomainError as error:
+            await warn(services.slack, user, channel, error.message)
+            return
+        already = len(items) - len(added)
+        note = f" ({already} already linked)" if already else ""
+        await tell(
+            services.slack,
+            user,
+            channel,
+            f":link: Added {len(added)} link(s) to *{incident.title}*{note}.",
+        )
