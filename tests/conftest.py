@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -81,4 +82,6 @@ async def stack(
         yield Stack(slack.fake, sender, emulator, services, url)
     finally:
         await runner.cleanup()
+        listeners = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        await asyncio.wait(listeners, timeout=1) if listeners else None
         await services.close()

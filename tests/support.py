@@ -74,3 +74,55 @@ def declare_values(
             }
         },
     }
+
+
+PLAN_ARN = "arn:aws:ssm-incidents::111122223333:response-plan/critical-service"
+
+
+@dataclass
+class Declared:
+    """An incident declared through Slack, and where it lives on both sides."""
+
+    user: str
+    channel: str
+    arn: str
+    card_ts: str
+
+
+async def declare_incident(
+    stack: Stack, title: str = "Checkout errors", impact: int = 2, user_name: str = "dana"
+) -> Declared:
+    """Declare through the slash command and the modal, as a responder does."""
+    user = stack.slack.add_user(user_name, email=f"{user_name}@example.com")
+    origin = stack.slack.add_channel(f"ops-{user_name}-{len(stack.slack.channels)}", members=[user])
+    await stack.sender.slash_command("/incident", f"declare {title}", user, origin)
+    view = (await eventually(stack.slack.views_opened))[-1]
+    await stack.sender.view_submission(user, view["id"], declare_values(title, impact, PLAN_ARN))
+    row = await eventually(lambda: _card_row(stack, title))
+    return Declared(user, row[0], row[1], row[2])
+
+
+async def _card_row(stack: Stack, title: str) -> tuple[str, str, str] | None:
+    for incident in await stack.services.incidents.list("all"):
+        if incident.title == title:
+            channel_row = await stack.services.incidents.channel_row(incident.arn)
+            if channel_row and channel_row.card_ts:
+                return channel_row.channel_id, incident.arn, channel_row.card_ts
+    return None
+
+
+def card_fields(stack: Stack, declared: Declared) -> dict[str, str]:
+    """The pinned card's fields, as ``{"Status": ":red_circle: Open", ...}``."""
+    card = stack.slack.message(declared.channel, declared.card_ts)
+    fields = [f["text"] for block in card["blocks"] for f in block.get("fields", [])]
+    return dict(field.strip("*").split("*\n", 1) for field in fields)
+
+
+def replies(stack: Stack, user: str) -> list[str]:
+    """Texts the user was answered with (ephemerals, response_url posts), oldest first."""
+    return [
+        call.args.get("text", "")
+        for call in stack.slack.calls
+        if call.method in ("response_url", "chat.postEphemeral")
+        and (call.method == "response_url" or call.args.get("user") == user)
+    ]

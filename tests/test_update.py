@@ -1,0 +1,175 @@
+"""Acting on an incident from its channel: status, quick forms, the update modal, list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.support import Stack, card_fields, declare_incident, eventually, replies
+
+
+def record(stack: Stack, arn: str) -> dict[str, Any]:
+    return stack.aws().get_incident_record(arn=arn)["incidentRecord"]
+
+
+async def test_quick_forms_update_the_record_and_the_card(stack: Stack) -> None:
+    declared = await declare_incident(stack)
+    send = stack.sender.slash_command
+
+    await send("/incident", "impact 1", declared.user, declared.channel)
+    await eventually(lambda: card_fields(stack, declared)["Impact"] == "1 Critical")
+    await send("/incident", "title Card payments failing", declared.user, declared.channel)
+    await eventually(lambda: record(stack, declared.arn)["title"] == "Card payments failing")
+    await send("/incident", "summary Stripe webhooks time out", declared.user, declared.channel)
+    await eventually(
+        lambda: record(stack, declared.arn).get("summary") == "Stripe webhooks time out"
+    )
+
+    card = stack.slack.message(declared.channel, declared.card_ts)
+    assert card["blocks"][0]["text"]["text"] == "Card payments failing"
+    assert record(stack, declared.arn)["impact"] == 1
+
+
+async def test_resolve_and_reopen(stack: Stack) -> None:
+    declared = await declare_incident(stack)
+    await stack.sender.slash_command(
+        "/incident", "resolve Rolled back the deploy", declared.user, declared.channel
+    )
+    await eventually(lambda: "Resolved" in card_fields(stack, declared)["Status"])
+    assert "resolvedTime" in record(stack, declared.arn)
+    card = stack.slack.message(declared.channel, declared.card_ts)
+    assert "Reopen" in [e["text"]["text"] for e in card["blocks"][-1]["elements"]]
+
+    await stack.sender.slash_command("/incident", "reopen", declared.user, declared.channel)
+    await eventually(lambda: record(stack, declared.arn)["status"] == "OPEN")
+    await eventually(lambda: "Open" in card_fields(stack, declared)["Status"])
+
+
+async def test_the_card_resolve_button(stack: Stack) -> None:
+    declared = await declare_incident(stack)
+    await stack.sender.block_action(
+        declared.user,
+        "incident_resolve",
+        declared.arn,
+        channel_id=declared.channel,
+        message_ts=declared.card_ts,
+    )
+    await eventually(lambda: record(stack, declared.arn)["status"] == "RESOLVED")
+    said = await eventually(
+        lambda: [
+            m for m in stack.slack.messages(declared.channel) if "resolved" in m.get("text", "")
+        ]
+    )
+    assert f"<@{declared.user}> resolved" in said[0]["text"]
+
+
+async def test_the_update_modal_sends_only_what_changed(stack: Stack) -> None:
+    declared = await declare_incident(stack)
+    await stack.sender.slash_command("/incident", "update", declared.user, declared.channel)
+    view = (
+        await eventually(
+            lambda: [
+                v for v in stack.slack.views_opened() if v["callback_id"] == "update_incident_modal"
+            ]
+        )
+    )[0]
+    fields = {b["block_id"]: b["element"] for b in view["blocks"]}
+    assert fields["title_block"]["initial_value"] == "Checkout errors"
+    assert fields["impact_block"]["initial_option"]["value"] == "2"
+    updates_before = stack.emulator.incidents.events[declared.arn]
+
+    await stack.sender.view_submission(
+        declared.user,
+        view["id"],
+        {
+            "title_block": {"title": {"type": "plain_text_input", "value": "Checkout errors"}},
+            "impact_block": {
+                "impact": {"type": "static_select", "selected_option": {"value": "4"}}
+            },
+            "summary_block": {
+                "summary": {
+                    "type": "plain_text_input",
+                    "value": fields["summary_block"]["initial_value"],
+                }
+            },
+        },
+    )
+    await eventually(lambda: record(stack, declared.arn)["impact"] == 4)
+    changes = [
+        e["eventData"]
+        for e in updates_before.values()
+        if e["eventType"] == "SSM Incident Record Update"
+    ]
+    assert changes == ['{"modifiedAttributes": {"impact": 4}}']
+
+
+async def test_bad_values_are_refused_and_change_nothing(stack: Stack) -> None:
+    declared = await declare_incident(stack)
+    send = stack.sender.slash_command
+    await send("/incident", "impact 9", declared.user, declared.channel)
+    await send("/incident", "title " + "x" * 201, declared.user, declared.channel)
+    await send("/incident", "summary " + "y" * 8001, declared.user, declared.channel)
+    said = await eventually(
+        lambda: (
+            [r for r in replies(stack, declared.user) if r.startswith(":warning:")][2:]
+            and [r for r in replies(stack, declared.user) if r.startswith(":warning:")]
+        )
+    )
+    assert "Impact must be a number from 1 to 5" in said[0]
+    assert "at most 200" in said[1]
+    assert "at most 8,000" in said[2]
+    current = record(stack, declared.arn)
+    assert (current["impact"], current["title"]) == (2, "Checkout errors")
+
+
+async def test_outside_an_incident_channel_the_user_is_told_what_to_do(stack: Stack) -> None:
+    user = stack.slack.add_user("erin")
+    general = stack.slack.add_channel("general", members=[user])
+    await stack.sender.slash_command("/incident", "resolve", user, general)
+    said = await eventually(lambda: replies(stack, user))
+    assert "This channel is not an incident channel" in said[0]
+    await stack.sender.slash_command("/incident", "status nope", user, general)
+    said = await eventually(lambda: replies(stack, user)[1:])
+    assert "No incident has the id `nope`" in said[0]
+
+
+async def test_status_by_id_from_anywhere_and_list(stack: Stack) -> None:
+    declared = await declare_incident(stack)
+    incident_id = declared.arn.rsplit("/", 1)[-1]
+    user = stack.slack.add_user("frank")
+    general = stack.slack.add_channel("general", members=[user])
+    await stack.sender.slash_command("/incident", f"status {incident_id}", user, general)
+    status = await eventually(lambda: stack.slack.calls_to("response_url"))
+    assert status[-1].args["blocks"][0]["text"]["text"] == "Checkout errors"
+
+    await stack.sender.slash_command("/incident", "list", user, general)
+    listed = await eventually(lambda: [r for r in replies(stack, user) if "Open incidents" in r])
+    assert incident_id in listed[0] and f"<#{declared.channel}>" in listed[0]
+    await stack.sender.slash_command("/incident", "list resolved", user, general)
+    await eventually(lambda: "No resolved incidents." in replies(stack, user))
+    await stack.sender.slash_command("/incident", "list everything", user, general)
+    await eventually(
+        lambda: any("choose one of open, resolved, all" in r for r in replies(stack, user))
+    )
+
+
+async def test_a_throttled_aws_changes_nothing_and_says_so(stack: Stack) -> None:
+    declared = await declare_incident(stack)
+    original = stack.emulator.incidents.UpdateIncidentRecord
+
+    def throttled(params: dict[str, Any]) -> dict[str, Any]:
+        from emulator.errors import ServiceError
+
+        raise ServiceError(
+            "ThrottlingException", "Rate exceeded", 429, quotaCode="q", serviceCode="ssm-incidents"
+        )
+
+    stack.emulator.incidents.UpdateIncidentRecord = throttled
+    try:
+        await stack.sender.slash_command("/incident", "impact 1", declared.user, declared.channel)
+        said = await eventually(
+            lambda: [r for r in replies(stack, declared.user) if "throttling" in r], timeout=20
+        )
+    finally:
+        stack.emulator.incidents.UpdateIncidentRecord = original
+    assert "nothing was changed" in said[0]
+    assert record(stack, declared.arn)["impact"] == 2
