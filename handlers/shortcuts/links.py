@@ -27,8 +27,11 @@ def register(app: AsyncApp, services: Services) -> None:
             if not urls:
                 raise DomainError("That message has no links (http:// or https://) to add.")
             items = [parse_reference(url) for url in urls]
+            linked = {i.value for i in await services.related_items.list(incident.arn)}
             added = []
             for item in items:
+                if item.value in linked:
+                    continue
                 try:
                     await services.related_items.add(incident.arn, item, channel, message["ts"])
                 except Conflict:

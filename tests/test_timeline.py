@@ -1,0 +1,116 @@
+"""The incident timeline from Slack: notes, shortcuts, reactions, edits and deletes."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.timeline import EVENT_DATA_LIMIT, SlackMessage, message_data
+from tests.support import Stack, declare_incident, eventually, replies
+
+
+def custom_events(stack: Stack, arn: str) -> list[dict[str, Any]]:
+    return [
+        e for e in stack.emulator.incidents.events[arn].values() if e["eventType"] == "Custom Event"
+    ]
+
+
+def texts(stack: Stack, arn: str) -> list[str]:
+    return [json.loads(e["eventData"]) for e in custom_events(stack, arn)]
+
+
+def test_long_messages_are_cut_with_a_marker() -> None:
+    message = SlackMessage(
+        "C1", "1700000000.000100", "Dana", "é" * 7000 + '"', "https://x.example.com/p1"
+    )
+    data = message_data(message)
+    assert len(data) <= EVENT_DATA_LIMIT
+    assert json.loads(data).endswith("… [cut]\nhttps://x.example.com/p1")
+
+
+async def test_note_and_timeline(stack: Stack) -> None:
+    declared = await declare_incident(stack)
+    await stack.sender.slash_command(
+        "/incident", "note Restarted the primary", declared.user, declared.channel
+    )
+    await eventually(lambda: "Dana: Restarted the primary" in texts(stack, declared.arn))
+    await stack.sender.slash_command("/incident", "timeline 5", declared.user, declared.channel)
+    shown = await eventually(
+        lambda: [r for r in replies(stack, declared.user) if r.startswith("*Timeline of")]
+    )
+    lines = shown[0].splitlines()
+    assert "Dana: Restarted the primary" in lines[1]  # newest first
+    assert any("SSM Incident Trigger" in line for line in lines)
+    await stack.sender.slash_command("/incident", "timeline lots", declared.user, declared.channel)
+    await eventually(
+        lambda: any("takes a number from 1 to 50" in r for r in replies(stack, declared.user))
+    )
+
+
+async def test_shortcut_on_a_thread_reply_uses_the_message_time(stack: Stack) -> None:
+    declared = await declare_incident(stack)
+    parent = stack.slack.user_posts(declared.channel, declared.user, "Looking at the DB")
+    reply = stack.slack.user_posts(
+        declared.channel, declared.user, "Replica lag is 40s", thread_ts=parent
+    )
+    await stack.sender.message_shortcut("add_to_timeline", declared.user, declared.channel, reply)
+    await eventually(lambda: len(custom_events(stack, declared.arn)) == 2)
+    event = custom_events(stack, declared.arn)[-1]
+    assert event["eventTime"] == datetime.fromtimestamp(float(reply), UTC)
+    text = json.loads(event["eventData"])
+    assert text.startswith("Dana: Replica lag is 40s\nhttps://fake.slack.local/archives/")
+
+
+async def test_pushpin_twice_adds_one_event_and_edits_follow(stack: Stack) -> None:
+    declared = await declare_incident(stack)
+    ts = stack.slack.user_posts(declared.channel, declared.user, "Deploy 1234 rolled back")
+    await stack.sender.reaction_added(declared.user, declared.channel, ts, "pushpin")
+    await stack.sender.reaction_added(declared.user, declared.channel, ts, "pushpin", retry_num=1)
+    await eventually(lambda: any("Deploy 1234" in t for t in texts(stack, declared.arn)))
+    await eventually(
+        lambda: any("already on the timeline" in r for r in replies(stack, declared.user))
+    )
+    assert sum("Deploy 1234" in t for t in texts(stack, declared.arn)) == 1
+
+    edited = {**stack.slack.message(declared.channel, ts), "text": "Deploy 1235 rolled back"}
+    await stack.sender.event(
+        {
+            "type": "message",
+            "subtype": "message_changed",
+            "channel": declared.channel,
+            "message": edited,
+            "ts": "1.2",
+            "event_ts": "1.2",
+        }
+    )
+    await eventually(lambda: any("Deploy 1235" in t for t in texts(stack, declared.arn)))
+    assert not any("Deploy 1234" in t for t in texts(stack, declared.arn))
+
+    await stack.sender.event(
+        {
+            "type": "message",
+            "subtype": "message_deleted",
+            "channel": declared.channel,
+            "deleted_ts": ts,
+            "ts": "1.3",
+            "event_ts": "1.3",
+        }
+    )
+    await eventually(lambda: not any("Deploy" in t for t in texts(stack, declared.arn)))
+
+
+async def test_other_reactions_and_channels_are_ignored(stack: Stack) -> None:
+    declared = await declare_incident(stack)
+    ts = stack.slack.user_posts(declared.channel, declared.user, "lunch?")
+    await stack.sender.reaction_added(declared.user, declared.channel, ts, "tada")
+    general = stack.slack.add_channel("general", members=[declared.user, "UBOT0INCIDENT"])
+    other = stack.slack.user_posts(general, declared.user, "unrelated")
+    response = await stack.sender.reaction_added(declared.user, general, other, "pushpin")
+    assert response.status == 200
+    await stack.sender.message_shortcut("add_to_timeline", declared.user, general, other)
+    said = await eventually(
+        lambda: [r for r in replies(stack, declared.user) if "not in an incident channel" in r]
+    )
+    assert said[0].startswith(":warning:")
+    assert texts(stack, declared.arn) == ["Declared in Slack by Dana"]
