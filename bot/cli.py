@@ -23,6 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--host", default="0.0.0.0")
     run.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
     commands.add_parser("check", help="check configuration, Slack, AWS and the database")
+    commands.add_parser("demo", help="play a scripted incident locally: no accounts needed")
     commands.add_parser(
         "emulator", help="run the local Incident Manager emulator (see its --help)", add_help=False
     )
@@ -39,6 +40,11 @@ def main(argv: list[str] | None = None) -> int:
     configure(os.environ.get("LOG_LEVEL", "INFO").upper())
     try:
         settings = load_settings()
+        if args.command == "demo":
+            from bot.demo import run_demo
+
+            asyncio.run(run_demo())
+            return 0
         if args.command == "run":
             from bot.server import serve
 

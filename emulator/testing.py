@@ -24,7 +24,7 @@ class RunningEmulator:
         self.emulator = Emulator(state_file=state_file)
         if seed is not None:
             load_seed(self.emulator, seed)
-        self.port = port or _free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
@@ -83,7 +83,7 @@ class RunningEmulator:
         )
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]

@@ -40,7 +40,7 @@ class Workspace:
 
     def __init__(self) -> None:
         self._ids = itertools.count(1)
-        self._clock = itertools.count(1)
+        self._last_ts = 0
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, Channel] = {}
         self.triggers: dict[str, float] = {}
@@ -52,7 +52,9 @@ class Workspace:
         return f"{prefix}{next(self._ids):08d}"
 
     def new_ts(self) -> str:
-        return f"{int(time.time())}.{next(self._clock):06d}"
+        """Slack's message id: the time in microseconds, strictly increasing."""
+        self._last_ts = max(round(time.time() * 1_000_000), self._last_ts + 1)
+        return f"{self._last_ts // 1_000_000}.{self._last_ts % 1_000_000:06d}"
 
     # -- people and places -------------------------------------------------
     def add_user(

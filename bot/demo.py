@@ -1,0 +1,196 @@
+"""``incident-bot demo``: the whole product on this machine, with no Slack or AWS account.
+
+The local Incident Manager emulator, the local stand-in for Slack and the bot itself (the
+same composition root and HTTP endpoint as production) run together while a scripted
+responder declares an incident, links a dashboard, puts a chat message on the timeline,
+raises the impact and resolves it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from bot.app import Services, build_bolt_app, build_web_app, start_services
+from bot.config import load_settings
+from emulator.seed import EXAMPLE
+from emulator.slack import FakeSlack, RunningFakeSlack, SlackSender
+from emulator.slack.text import render_call
+from emulator.testing import RunningEmulator, free_port
+
+SECRET = "demo-signing-secret"
+DASHBOARD = "https://console.aws.amazon.com/cloudwatch/home#dashboards:name=checkout"
+
+
+class Script:
+    """Plays the responder's part and prints what Slack shows after each step."""
+
+    def __init__(self, fake: FakeSlack, sender: SlackSender, out: Callable[[str], Any]) -> None:
+        self.fake, self.sender, self.out = fake, sender, out
+        self.shown = 0
+
+    def show_slack(self) -> None:
+        for call in self.fake.calls[self.shown :]:
+            line = render_call(self.fake, call)
+            if line:
+                self.out(line)
+        self.shown = len(self.fake.calls)
+
+    async def step(
+        self, what: str, action: Callable[[], Awaitable[Any]], until: Callable[[], Any]
+    ) -> Any:
+        self.out(f"\n▶ {what}")
+        await action()
+        deadline = time.monotonic() + 15
+        while not (result := until()):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the demo step '{what}' did not complete")
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.2)  # let the card refresh that follows each change land
+        self.show_slack()
+        return result
+
+
+async def play(
+    services: Services,
+    fake: FakeSlack,
+    sender: SlackSender,
+    aws: RunningEmulator,
+    out: Callable[[str], Any],
+) -> None:
+    script = Script(fake, sender, out)
+    dana = fake.add_user("dana", email="dana@example.com")
+    ops = fake.add_channel("ops", members=[dana])
+    incidents = aws.client("ssm-incidents")
+
+    view = await script.step(
+        "Dana types `/incident declare Checkout errors` in #ops",
+        lambda: sender.slash_command("/incident", "declare Checkout errors", dana, ops),
+        fake.views_opened,
+    )
+    view = view[-1]
+    plan = next(b for b in view["blocks"] if b["block_id"] == "plan_block")
+    values = {
+        "title_block": {"title": {"type": "plain_text_input", "value": "Checkout errors"}},
+        "impact_block": {"impact": {"type": "static_select", "selected_option": {"value": "2"}}},
+        "plan_block": {
+            "response_plan": {
+                "type": "static_select",
+                "selected_option": plan["element"]["initial_option"],
+            }
+        },
+        "summary_block": {
+            "summary": {
+                "type": "plain_text_input",
+                "value": "Card payments fail for about 30% of users.",
+            }
+        },
+        "channel_block": {
+            "create_channel": {
+                "type": "checkboxes",
+                "selected_options": [
+                    {"value": "yes", "text": {"type": "plain_text", "text": "Create"}}
+                ],
+            }
+        },
+    }
+
+    await script.step(
+        "She fills in the form and presses Declare",
+        lambda: sender.view_submission(dana, view["id"], values),
+        lambda: any(c.method == "pins.add" for c in fake.calls) and fake.ephemerals_for(dana),
+    )
+    channel = next(c for c in fake.channels.values() if c.name.startswith("inc-"))
+    arn = incidents.list_incident_records()["incidentRecordSummaries"][0]["arn"]
+    await script.step(
+        "She links the CloudWatch dashboard",
+        lambda: sender.slash_command(
+            "/incident", f"link {DASHBOARD} Checkout dashboard", dana, channel.id
+        ),
+        lambda: len(incidents.list_related_items(incidentRecordArn=arn)["relatedItems"]) == 2,
+    )
+    said = fake.user_posts(channel.id, dana, "Payments provider confirms a partial outage.")
+    await script.step(
+        "She puts a chat message on the timeline (message shortcut)",
+        lambda: sender.message_shortcut("add_to_timeline", dana, channel.id, said),
+        lambda: len(fake.ephemerals_for(dana)) >= 2,
+    )
+    await script.step(
+        "Impact goes up: `/incident impact 1`",
+        lambda: sender.slash_command("/incident", "impact 1", dana, channel.id),
+        lambda: incidents.get_incident_record(arn=arn)["incidentRecord"]["impact"] == 1,
+    )
+    await script.step(
+        "Fixed: `/incident resolve Provider recovered`",
+        lambda: sender.slash_command("/incident", "resolve Provider recovered", dana, channel.id),
+        lambda: incidents.get_incident_record(arn=arn)["incidentRecord"]["status"] == "RESOLVED",
+    )
+    show_record(incidents, arn, out)
+
+
+def show_record(incidents: Any, arn: str, out: Callable[[str], Any]) -> None:
+    record = incidents.get_incident_record(arn=arn)["incidentRecord"]
+    out("\n=== What AWS Incident Manager now holds ===")
+    for key in ("arn", "title", "status", "impact", "summary", "creationTime", "resolvedTime"):
+        out(f"{key:>13}: {record.get(key)}")
+    out("related items:")
+    for item in incidents.list_related_items(incidentRecordArn=arn)["relatedItems"]:
+        value = next(iter(item["identifier"]["value"].values()))
+        out(f"  - {item['identifier']['type']}: {value} {item.get('title', '')}")
+    out("timeline (oldest first):")
+    events = incidents.list_timeline_events(incidentRecordArn=arn)["eventSummaries"]
+    for summary in events:
+        event = incidents.get_timeline_event(incidentRecordArn=arn, eventId=summary["eventId"])[
+            "event"
+        ]
+        data = json.loads(event["eventData"])
+        text = data if isinstance(data, str) else json.dumps(data)
+        out(f"  {event['eventTime']:%H:%M:%S} {event['eventType']}: {text.splitlines()[0]}")
+
+
+async def run_demo(out: Callable[[str], Any] = print) -> None:
+    with tempfile.TemporaryDirectory() as workdir, RunningEmulator(seed=EXAMPLE) as aws:
+        os.environ.update(
+            {
+                "AWS_ENDPOINT_URL": aws.url,
+                "AWS_REGION": "us-east-1",
+                "AWS_ACCESS_KEY_ID": "demo",
+                "AWS_SECRET_ACCESS_KEY": "demo",
+            }
+        )
+        async with RunningFakeSlack() as slack:
+            settings = load_settings(
+                _env_file=None,
+                slack_bot_token="xoxb-demo",
+                slack_signing_secret=SECRET,
+                slack_api_url=slack.api_url,
+                default_response_plan="critical-service",
+                database_url=f"sqlite:///{Path(workdir) / 'demo.db'}",
+            )
+            services = await start_services(settings)
+            runner = web.AppRunner(
+                build_web_app(build_bolt_app(services), services), access_log=None
+            )
+            await runner.setup()
+            port = free_port()
+            await web.TCPSite(runner, "127.0.0.1", port).start()
+            out(
+                f"Emulator on {aws.url}, fake Slack on {slack.url}, bot on "
+                f"http://127.0.0.1:{port}/slack/events"
+            )
+            sender = SlackSender(f"http://127.0.0.1:{port}/slack/events", SECRET, slack.fake)
+            try:
+                await play(services, slack.fake, sender, aws, out)
+            finally:
+                await runner.cleanup()
+                await services.close()
+                os.environ.clear()
+                os.environ.update(saved)

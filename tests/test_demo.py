@@ -1,0 +1,28 @@
+"""``incident-bot demo`` plays the whole story and shows both sides."""
+
+from __future__ import annotations
+
+from bot.demo import run_demo
+
+
+async def test_the_demo_declares_links_notes_and_resolves(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for variable in (
+        "AWS_ENDPOINT_URL",
+        "AWS_REGION",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+    ):
+        monkeypatch.delenv(variable, raising=False)  # the demo sets them; undo afterwards
+    lines: list[str] = []
+    await run_demo(lines.append)
+    shown = "\n".join(lines)
+    assert "[new channel] #inc-" in shown
+    assert "*Status*: :large_green_circle: Resolved" in shown
+    assert "status: RESOLVED" in shown
+    assert (
+        "METRIC: https://console.aws.amazon.com/cloudwatch/home#dashboards:name=checkout" in shown
+    )
+    assert "Custom Event: Dana: Payments provider confirms a partial outage." in shown
+    assert "Custom Event: Declared in Slack by Dana" in shown
