@@ -158,6 +158,7 @@ def show_record(incidents: Any, arn: str, out: Callable[[str], Any]) -> None:
 
 async def run_demo(out: Callable[[str], Any] = print) -> None:
     with tempfile.TemporaryDirectory() as workdir, RunningEmulator(seed=EXAMPLE) as aws:
+        saved = dict(os.environ)
         os.environ.update(
             {
                 "AWS_ENDPOINT_URL": aws.url,

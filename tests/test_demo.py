@@ -5,16 +5,7 @@ from __future__ import annotations
 from bot.demo import run_demo
 
 
-async def test_the_demo_declares_links_notes_and_resolves(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    for variable in (
-        "AWS_ENDPOINT_URL",
-        "AWS_REGION",
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-    ):
-        monkeypatch.delenv(variable, raising=False)  # the demo sets them; undo afterwards
+async def test_the_demo_declares_links_notes_and_resolves() -> None:
     lines: list[str] = []
     await run_demo(lines.append)
     shown = "\n".join(lines)
