@@ -15,7 +15,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.aws.gateway import AwsGateway
 from bot.config import Settings
 from bot.errors import DomainError
+from bot.escalation.runner import EscalationRunner
+from bot.escalation.schedule import Schedule
 from bot.incidents.service import IncidentService
+from bot.people import People
 from bot.related_items import RelatedItems
 from bot.slack.blocks import error_text
 from bot.slack.notify import warn
@@ -40,8 +43,20 @@ class Services:
     incidents: IncidentService
     related_items: RelatedItems
     timeline: Timeline
+    people: People
+    schedule: Schedule
+    escalations: EscalationRunner
+
+    def start(self) -> None:
+        """Start background work: stage timers, the mirror of AWS's pages, the auditor."""
+        self.schedule.start(
+            self.escalations,
+            self.settings.mirror_interval_seconds,
+            audit_seconds=min(30.0, self.settings.mirror_interval_seconds),
+        )
 
     async def close(self) -> None:
+        self.schedule.shutdown()
         self.gateway.close()
         await self.database.close()
 
@@ -53,6 +68,9 @@ async def start_services(settings: Settings) -> Services:
     await database.migrate()
     slack = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
     incidents = IncidentService(gateway, database, slack, settings)
+    people = People(gateway, database, slack, settings.contact_map_file)
+    schedule = Schedule(settings.database_url)
+    runner = EscalationRunner(gateway, database, slack, incidents, people, settings, schedule)
     return Services(
         settings,
         gateway,
@@ -61,6 +79,9 @@ async def start_services(settings: Settings) -> Services:
         incidents,
         RelatedItems(gateway),
         Timeline(gateway, database),
+        people,
+        schedule,
+        runner,
     )
 
 

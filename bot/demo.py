@@ -177,6 +177,7 @@ async def run_demo(out: Callable[[str], Any] = print) -> None:
                 database_url=f"sqlite:///{Path(workdir) / 'demo.db'}",
             )
             services = await start_services(settings)
+            services.start()
             runner = web.AppRunner(
                 build_web_app(build_bolt_app(services), services), access_log=None
             )

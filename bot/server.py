@@ -20,6 +20,7 @@ async def serve(settings: Settings, host: str, port: int) -> None:
     settings.require_slack()
     services = await start_services(settings)
     app = build_bolt_app(services)
+    services.start()
     runner = web.AppRunner(build_web_app(app, services), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()

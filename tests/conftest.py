@@ -72,6 +72,7 @@ async def stack(
     )
     services = await start_services(settings)
     app = build_bolt_app(services)
+    services.start()
     runner = web.AppRunner(build_web_app(app, services), access_log=None)
     await runner.setup()
     port = free_port()

@@ -34,3 +34,9 @@ class Block(StrEnum):
     CHANNEL = "channel_block"
     STATUS = "status_block"
     CARD_ACTIONS = "card_actions"
+
+
+class PagingAction(StrEnum):
+    ACKNOWLEDGE = "page_acknowledge"
+    ESCALATE_NOW = "page_escalate_now"
+    PAGE_AGAIN = "page_again"

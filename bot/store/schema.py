@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, String, func
+from sqlalchemy import Boolean, DateTime, Integer, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -32,3 +32,54 @@ class TimelineMessage(Base):
     message_ts: Mapped[str] = mapped_column(String(32), primary_key=True)
     incident_arn: Mapped[str] = mapped_column(String(300))
     event_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class ContactLink(Base):
+    """Which Slack user answers for an Incident Manager contact, and how we learned it."""
+
+    __tablename__ = "contact_links"
+
+    contact_arn: Mapped[str] = mapped_column(String(300), primary_key=True)
+    slack_user_id: Mapped[str] = mapped_column(String(32), index=True)
+    source: Mapped[str] = mapped_column(String(16))  # mapping | email | self
+
+
+class Escalation(Base):
+    """A running page of an escalation plan or a person, with the plan as it was at start."""
+
+    __tablename__ = "escalations"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    incident_arn: Mapped[str] = mapped_column(String(300), index=True)
+    contact_arn: Mapped[str] = mapped_column(String(300))
+    contact_alias: Mapped[str] = mapped_column(String(255))
+    requested_by: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    stages: Mapped[str] = mapped_column(Text)  # JSON snapshot of the plan's stages
+    current_stage: Mapped[int] = mapped_column(Integer, default=-1)
+    state: Mapped[str] = mapped_column(String(16), default="running", index=True)
+    stage_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status_ts: Mapped[str | None] = mapped_column(String(32))
+    acknowledged_by: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class PageNotice(Base):
+    """One Slack message with an Acknowledge button, for one engagement (ours) or page (AWS's)."""
+
+    __tablename__ = "page_notices"
+
+    id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # escalation | mirror
+    escalation_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    stage: Mapped[int | None] = mapped_column(Integer)
+    incident_arn: Mapped[str] = mapped_column(String(300))
+    contact_arn: Mapped[str] = mapped_column(String(300))
+    engagement_arn: Mapped[str] = mapped_column(String(300), index=True)
+    page_arn: Mapped[str | None] = mapped_column(String(300))
+    essential: Mapped[bool] = mapped_column(Boolean, default=True)
+    slack_user_id: Mapped[str | None] = mapped_column(String(32))
+    dm_channel: Mapped[str | None] = mapped_column(String(32))
+    dm_ts: Mapped[str | None] = mapped_column(String(32))
+    acknowledged_by: Mapped[str | None] = mapped_column(String(32))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from handlers.actions import card, related
+from handlers.actions import card, paging, related
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
     from bot.app import Services
 
-FEATURES = (
-    card,
-    related,
-)
+FEATURES = (card, related, paging)
 
 
 def register(app: AsyncApp, services: Services) -> None:

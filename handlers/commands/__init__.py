@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.errors import DomainError
 from bot.slack.blocks import error_text
-from handlers.commands import incident, related, timeline
+from handlers.commands import incident, paging, people, related, timeline
 from handlers.commands.help import help_subcommand
 from handlers.commands.registry import Invocation, Subcommand
 
@@ -25,7 +25,7 @@ def subcommands() -> list[Subcommand]:
     """Every subcommand, in the order ``/incident help`` lists them."""
     listed: list[Subcommand] = []
     listed.append(help_subcommand(listed))
-    for module in (incident, related, timeline):
+    for module in (incident, related, timeline, paging, people):
         listed.extend(module.SUBCOMMANDS)
     return listed
 

@@ -1,0 +1,519 @@
+"""Runs escalations: engages each stage once, waits, acknowledges, mirrors AWS's own pages.
+
+Every step that must happen once is claimed in the database first (a compare-and-set
+UPDATE, or an INSERT on a unique key), so a duplicate timer, a second replica or a
+restart finds the step taken and does nothing. AWS calls carry idempotency tokens made
+from the same ids, so a step resumed after a crash repeats no engagement.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.aws.gateway import AwsGateway
+from bot.config import Settings
+from bot.errors import DomainError, InvalidInput, NotFound
+from bot.escalation.plan import Stage, Target, dump_stages, load_stages, stages_of
+from bot.escalation.schedule import Schedule
+from bot.incidents.record import Incident
+from bot.incidents.service import IncidentService
+from bot.people import Contact, People
+from bot.slack.messages import display_name
+from bot.slack.paging_blocks import (
+    acknowledged_blocks,
+    closed_blocks,
+    page_blocks,
+    page_text,
+    status_blocks,
+)
+from bot.store.database import Database
+from bot.store.schema import Escalation, PageNotice
+from bot.tokens import client_token
+
+log = logging.getLogger(__name__)
+
+CONTACTS = "ssm-contacts"
+RUNNING, ACKNOWLEDGED, EXHAUSTED, STOPPED = "running", "acknowledged", "exhausted", "stopped"
+NO_DM = "-"  # dm_ts of a notice whose contact has no linked Slack user
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class EscalationRunner:
+    def __init__(
+        self,
+        gateway: AwsGateway,
+        database: Database,
+        slack: AsyncWebClient,
+        incidents: IncidentService,
+        people: People,
+        settings: Settings,
+        schedule: Schedule,
+    ) -> None:
+        self.gateway = gateway
+        self.database = database
+        self.slack = slack
+        self.incidents = incidents
+        self.people = people
+        self.settings = settings
+        self.schedule = schedule
+
+    # -- starting ------------------------------------------------------------
+    async def start(self, incident: Incident, contact: Contact, requested_by: str) -> str:
+        stages = stages_of(contact)
+        escalation = Escalation(
+            id=str(uuid.uuid4()),
+            incident_arn=incident.arn,
+            contact_arn=contact.arn,
+            contact_alias=contact.alias,
+            requested_by=requested_by,
+            channel_id=await self.incidents.channel_of(incident.arn),
+            stages=dump_stages(stages),
+            current_stage=-1,
+            state=RUNNING,
+        )
+        async with self.database.session.begin() as session:
+            session.add(escalation)
+        if escalation.channel_id:
+            posted = await self.slack.chat_postMessage(
+                channel=escalation.channel_id,
+                text=f"Paging {contact.alias}",
+                blocks=status_blocks(
+                    contact.alias, stages, 0, RUNNING, {}, {}, None, escalation.id
+                ),
+            )
+            await self._set(escalation.id, status_ts=posted["ts"])
+        await self.advance(escalation.id, 0)
+        return escalation.id
+
+    async def _get(self, escalation_id: str) -> Escalation:
+        async with self.database.session() as session:
+            escalation = await session.get(Escalation, escalation_id)
+        if escalation is None:
+            raise NotFound("That escalation no longer exists.")
+        return escalation
+
+    async def _set(self, escalation_id: str, **values: object) -> None:
+        async with self.database.session.begin() as session:
+            await session.execute(
+                update(Escalation).where(Escalation.id == escalation_id).values(**values)
+            )
+
+    # -- stages --------------------------------------------------------------
+    async def advance(self, escalation_id: str, stage: int) -> bool:
+        """Start ``stage`` if it is the next one and the escalation still runs (CAS)."""
+        escalation = await self._get(escalation_id)
+        stages = load_stages(escalation.stages)
+        finished = stage >= len(stages)
+        values: dict[str, object] = {"current_stage": stage, "stage_started_at": now()}
+        if finished:
+            values["state"] = EXHAUSTED
+        async with self.database.session.begin() as session:
+            claimed = await session.execute(
+                update(Escalation)
+                .where(
+                    Escalation.id == escalation_id,
+                    Escalation.current_stage == stage - 1,
+                    Escalation.state == RUNNING,
+                )
+                .values(**values)
+            )
+        if claimed.rowcount != 1:
+            return False
+        escalation = await self._get(escalation_id)
+        if finished:
+            await self._exhausted(escalation)
+        else:
+            await self.engage_stage(escalation, stages)
+            self._schedule_next(escalation, stages)
+        await self.refresh_status(escalation_id)
+        return True
+
+    def _schedule_next(self, escalation: Escalation, stages: list[Stage]) -> None:
+        minutes = stages[escalation.current_stage].minutes
+        if minutes is None or escalation.stage_started_at is None:
+            return
+        due = _aware(escalation.stage_started_at) + timedelta(
+            seconds=minutes * self.settings.time_scale
+        )
+        self.schedule.stage_at(due, escalation.id, escalation.current_stage + 1)
+
+    async def engage_stage(self, escalation: Escalation, stages: list[Stage]) -> None:
+        """Engage every target of the current stage; safe to repeat after a crash."""
+        incident = await self.incidents.get(escalation.incident_arn)
+        stage = escalation.current_stage
+        for target in stages[stage].targets:
+            try:
+                await self._engage(escalation, stage, len(stages), target, incident)
+            except DomainError as error:
+                log.error("could not page %s: %s", target.alias, error.message)
+                await self._say(
+                    escalation, f":warning: Could not page `{target.alias}`: {error.message}"
+                )
+
+    async def _engage(
+        self, escalation: Escalation, stage: int, stages: int, target: Target, incident: Incident
+    ) -> None:
+        requester = await display_name(self.slack, escalation.requested_by)
+        answer = await self.gateway.call(
+            CONTACTS,
+            "start_engagement",
+            ContactId=target.contact_arn,
+            Sender="incident-bot",
+            Subject=f"[Impact {incident.impact}] {incident.title}"[:2048],
+            Content=f"{incident.title}\nPaged by {requester} from Slack (stage {stage + 1} of "
+            f"{stages}).\nIncident: {incident.arn}",
+            IncidentId=incident.arn,
+            IdempotencyToken=client_token(escalation.id, str(stage), target.contact_arn),
+        )
+        notice = PageNotice(
+            id=answer["EngagementArn"],
+            kind="escalation",
+            escalation_id=escalation.id,
+            stage=stage,
+            incident_arn=incident.arn,
+            contact_arn=target.contact_arn,
+            engagement_arn=answer["EngagementArn"],
+            essential=target.essential,
+        )
+        await self._notify(
+            notice, target.alias, incident, requester, stage + 1, stages, escalation.channel_id
+        )
+
+    async def _notify(
+        self,
+        notice: PageNotice,
+        alias: str,
+        incident: Incident,
+        paged_by: str,
+        stage: int,
+        stages: int,
+        channel_id: str | None,
+    ) -> None:
+        """Claim the notice row, then DM the linked person once."""
+        try:
+            async with self.database.session.begin() as session:
+                session.add(notice)
+        except IntegrityError:
+            async with self.database.session() as session:
+                notice = await session.get(PageNotice, notice.id)
+            if notice is None or notice.dm_ts is not None:
+                return  # this page already reached Slack
+        user = await self.people.slack_user_for(notice.contact_arn, alias)
+        if user is None:
+            await self._set_notice(notice.id, dm_ts=NO_DM)
+            if channel_id:
+                await self.slack.chat_postMessage(
+                    channel=channel_id,
+                    text=f":warning: `{alias}` was paged through AWS but is not linked to a Slack "
+                    f"user, so no Acknowledge button reached them. They can run "
+                    f"`/incident link-me {alias}`.",
+                )
+            return
+        posted = await self.slack.chat_postMessage(
+            channel=user,
+            text=page_text(incident, stage, stages),
+            blocks=page_blocks(incident, paged_by, stage, stages, notice.id, notice.escalation_id),
+        )
+        await self._set_notice(
+            notice.id, slack_user_id=user, dm_channel=posted["channel"], dm_ts=posted["ts"]
+        )
+
+    async def _set_notice(self, notice_id: str, **values: object) -> None:
+        async with self.database.session.begin() as session:
+            await session.execute(
+                update(PageNotice).where(PageNotice.id == notice_id).values(**values)
+            )
+
+    async def _exhausted(self, escalation: Escalation) -> None:
+        await self._say(
+            escalation,
+            f":rotating_light: Every stage of `{escalation.contact_alias}` "
+            "ran and no essential contact acknowledged. Use *Page again* on the "
+            "escalation message, or page someone else.",
+        )
+
+    async def _say(self, escalation: Escalation, text: str) -> None:
+        if escalation.channel_id:
+            await self.slack.chat_postMessage(channel=escalation.channel_id, text=text)
+
+    async def escalate_now(self, escalation_id: str) -> bool:
+        escalation = await self._get(escalation_id)
+        if escalation.state != RUNNING:
+            raise InvalidInput(f"This escalation is no longer running ({escalation.state}).")
+        stage = escalation.current_stage + 1
+        if await self.advance(escalation_id, stage):
+            self.schedule.cancel(escalation_id, stage)
+            return True
+        return False
+
+    # -- acknowledging ---------------------------------------------------------
+    async def acknowledge(self, notice_id: str, clicker: str) -> str:
+        """AcceptPage for the pressed page; an essential one ends the escalation."""
+        async with self.database.session() as session:
+            notice = await session.get(PageNotice, notice_id)
+        if notice is None:
+            raise NotFound("This page is not known to incident-bot any more.")
+        if clicker != notice.slack_user_id and clicker not in self.settings.responder_user_ids:
+            raise InvalidInput(
+                f"Only <@{notice.slack_user_id}>, who was paged, or an on-call "
+                "responder can acknowledge this page."
+            )
+        at = now()
+        async with self.database.session.begin() as session:
+            claimed = await session.execute(
+                update(PageNotice)
+                .where(PageNotice.id == notice_id, PageNotice.acknowledged_by.is_(None))
+                .values(acknowledged_by=clicker, acknowledged_at=at)
+            )
+        if claimed.rowcount != 1:
+            return "This page was already acknowledged."
+        try:
+            await self._accept_pages(notice, clicker)
+        except DomainError:
+            await self._set_notice(notice_id, acknowledged_by=None, acknowledged_at=None)
+            raise
+        incident = await self.incidents.get(notice.incident_arn)
+        await self._mark_acknowledged(notice, incident, clicker, at)
+        if notice.escalation_id and notice.essential:
+            await self._close_escalation(
+                notice.escalation_id,
+                ACKNOWLEDGED,
+                clicker,
+                incident,
+                f"Acknowledged by <@{clicker}>; you need not respond.",
+            )
+        name = await display_name(self.slack, clicker)
+        alias = notice.contact_arn.rsplit("/", 1)[-1]
+        await self.incidents.write_timeline(
+            notice.incident_arn,
+            f"Page to {alias} acknowledged in Slack by {name}",
+            client_token("ack", notice_id),
+        )
+        if notice.escalation_id:
+            await self.refresh_status(notice.escalation_id)
+        return "Acknowledged."
+
+    async def _accept_pages(self, notice: PageNotice, clicker: str) -> None:
+        if notice.page_arn:
+            pages = [notice.page_arn]
+        else:
+            listed = await self.gateway.pages(
+                CONTACTS, "list_pages_by_engagement", "Pages", EngagementId=notice.engagement_arn
+            )
+            pages = [page["PageArn"] for page in listed]
+        name = await display_name(self.slack, clicker)
+        for page in pages:
+            await self.gateway.call(
+                CONTACTS,
+                "accept_page",
+                PageId=page,
+                AcceptType="READ",
+                AcceptCode="000000",
+                AcceptCodeValidation="IGNORE",
+                Note=f"Acknowledged in Slack by {name} ({clicker})",
+            )
+
+    async def _mark_acknowledged(
+        self, notice: PageNotice, incident: Incident, by: str, at: datetime
+    ) -> None:
+        if notice.dm_channel and notice.dm_ts and notice.dm_ts != NO_DM:
+            await self._update_dm(
+                notice, f"Acknowledged by {by}", acknowledged_blocks(incident, by, at)
+            )
+
+    async def _update_dm(self, notice: PageNotice, text: str, blocks: list[dict]) -> None:
+        try:
+            await self.slack.chat_update(
+                channel=notice.dm_channel, ts=notice.dm_ts, text=text, blocks=blocks
+            )
+        except SlackApiError as exc:
+            log.warning(
+                "could not update page message %s: %s", notice.dm_ts, exc.response.get("error")
+            )
+
+    async def _close_escalation(
+        self, escalation_id: str, state: str, by: str | None, incident: Incident, why: str
+    ) -> bool:
+        """Move a running escalation to ``state``; stop its other open engagements."""
+        async with self.database.session.begin() as session:
+            claimed = await session.execute(
+                update(Escalation)
+                .where(Escalation.id == escalation_id, Escalation.state == RUNNING)
+                .values(state=state, acknowledged_by=by)
+            )
+        if claimed.rowcount != 1:
+            return False
+        escalation = await self._get(escalation_id)
+        self.schedule.cancel(escalation_id, escalation.current_stage + 1)
+        async with self.database.session() as session:
+            others = (
+                await session.scalars(
+                    select(PageNotice).where(
+                        PageNotice.escalation_id == escalation_id,
+                        PageNotice.acknowledged_by.is_(None),
+                    )
+                )
+            ).all()
+        for other in others:
+            try:
+                await self.gateway.call(
+                    CONTACTS, "stop_engagement", EngagementId=other.engagement_arn, Reason=why[:255]
+                )
+            except DomainError as error:
+                log.warning("could not stop %s: %s", other.engagement_arn, error.message)
+            if other.dm_channel and other.dm_ts != NO_DM:
+                await self._update_dm(other, why, closed_blocks(incident, why))
+        return True
+
+    async def stop_all(self, incident_arn: str, by: str) -> int:
+        incident = await self.incidents.get(incident_arn)
+        stopped = 0
+        for escalation in await self.running(incident_arn):
+            if await self._close_escalation(
+                escalation.id, STOPPED, None, incident, f"Paging stopped by <@{by}>."
+            ):
+                stopped += 1
+                await self.refresh_status(escalation.id)
+        return stopped
+
+    async def running(self, incident_arn: str | None = None) -> list[Escalation]:
+        query = select(Escalation).where(Escalation.state == RUNNING)
+        if incident_arn:
+            query = query.where(Escalation.incident_arn == incident_arn)
+        async with self.database.session() as session:
+            return list((await session.scalars(query.order_by(Escalation.created_at))).all())
+
+    async def page_again(self, escalation_id: str, clicker: str) -> str:
+        escalation = await self._get(escalation_id)
+        if escalation.state == RUNNING:
+            raise InvalidInput("That escalation is still running.")
+        incident = await self.incidents.get(escalation.incident_arn)
+        contact = await self.people.contact(escalation.contact_arn)
+        return await self.start(incident, contact, clicker)
+
+    # -- the live status message -----------------------------------------------
+    async def refresh_status(self, escalation_id: str) -> None:
+        escalation = await self._get(escalation_id)
+        if not escalation.channel_id or not escalation.status_ts:
+            return
+        stages = load_stages(escalation.stages)
+        async with self.database.session() as session:
+            notices = (
+                await session.scalars(
+                    select(PageNotice).where(PageNotice.escalation_id == escalation_id)
+                )
+            ).all()
+        paged = {n.contact_arn: n.slack_user_id for n in notices if n.slack_user_id}
+        acked = {n.contact_arn: n.acknowledged_by for n in notices if n.acknowledged_by}
+        next_at = None
+        current = escalation.current_stage
+        if (
+            escalation.state == RUNNING
+            and 0 <= current < len(stages)
+            and stages[current].minutes is not None
+            and escalation.stage_started_at
+        ):
+            next_at = _aware(escalation.stage_started_at) + timedelta(
+                seconds=stages[current].minutes * self.settings.time_scale
+            )
+        blocks = status_blocks(
+            escalation.contact_alias,
+            stages,
+            current,
+            escalation.state,
+            paged,
+            acked,
+            next_at,
+            escalation.id,
+        )
+        try:
+            await self.slack.chat_update(
+                channel=escalation.channel_id,
+                ts=escalation.status_ts,
+                text=f"Paging {escalation.contact_alias}",
+                blocks=blocks,
+            )
+        except SlackApiError as exc:
+            log.warning("could not update escalation status: %s", exc.response.get("error"))
+
+    # -- keeping everything honest ---------------------------------------------
+    async def audit(self) -> None:
+        """Every running escalation has its current stage engaged and its next stage due."""
+        for escalation in await self.running():
+            stages = load_stages(escalation.stages)
+            if escalation.current_stage < 0:
+                await self.advance(escalation.id, 0)
+                continue
+            await self.engage_stage(escalation, stages)  # no-op when all were engaged
+            minutes = stages[escalation.current_stage].minutes
+            next_stage = escalation.current_stage + 1
+            if minutes is None or self.schedule.has_stage(escalation.id, next_stage):
+                continue
+            due = _aware(escalation.stage_started_at or now()) + timedelta(
+                seconds=minutes * self.settings.time_scale
+            )
+            if due <= now():
+                await self.advance(escalation.id, next_stage)
+            else:
+                self.schedule.stage_at(due, escalation.id, next_stage)
+
+    async def mirror(self) -> None:
+        """Pages of engagements AWS started itself get the same Acknowledge button."""
+        for incident in await self.incidents.list("open"):
+            engagements = await self.gateway.pages(
+                CONTACTS, "list_engagements", "Engagements", IncidentId=incident.arn
+            )
+            for engagement in engagements:
+                if engagement.get("StopTime") or await self._ours(engagement["EngagementArn"]):
+                    continue
+                pages = await self.gateway.pages(
+                    CONTACTS,
+                    "list_pages_by_engagement",
+                    "Pages",
+                    EngagementId=engagement["EngagementArn"],
+                )
+                for page in pages:
+                    if page.get("ReadTime"):
+                        continue
+                    notice = PageNotice(
+                        id=page["PageArn"],
+                        kind="mirror",
+                        escalation_id=None,
+                        stage=None,
+                        incident_arn=incident.arn,
+                        contact_arn=page["ContactArn"],
+                        engagement_arn=engagement["EngagementArn"],
+                        page_arn=page["PageArn"],
+                        essential=True,
+                    )
+                    await self._notify(
+                        notice,
+                        page["ContactArn"].rsplit("/", 1)[-1],
+                        incident,
+                        engagement.get("Sender") or "AWS",
+                        1,
+                        1,
+                        await self.incidents.channel_of(incident.arn),
+                    )
+
+    async def _ours(self, engagement_arn: str) -> bool:
+        async with self.database.session() as session:
+            kind = await session.scalar(
+                select(PageNotice.kind).where(PageNotice.engagement_arn == engagement_arn).limit(1)
+            )
+        return kind == "escalation"
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands timestamps back naive; they were written in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

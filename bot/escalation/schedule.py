@@ -1,0 +1,99 @@
+"""APScheduler, with its jobs kept in the bot's database so a restart loses no stage."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.store.urls import sync_url
+
+if TYPE_CHECKING:
+    from bot.escalation.runner import EscalationRunner
+
+log = logging.getLogger(__name__)
+
+# Jobs are stored by reference to these module-level functions; the runner they call is the
+# one this process started with.
+_runner: EscalationRunner | None = None
+
+
+def _current() -> EscalationRunner:
+    if _runner is None:
+        raise RuntimeError("the escalation runner is not started")
+    return _runner
+
+
+async def stage_due(escalation_id: str, stage: int) -> None:
+    await _current().advance(escalation_id, stage)
+
+
+async def mirror_due() -> None:
+    await _current().mirror()
+
+
+async def audit_due() -> None:
+    await _current().audit()
+
+
+def stage_job_id(escalation_id: str, stage: int) -> str:
+    return f"escalation:{escalation_id}:stage:{stage}"
+
+
+class Schedule:
+    """Stage timers plus the periodic mirror and audit jobs."""
+
+    def __init__(self, database_url: str) -> None:
+        self.scheduler = AsyncIOScheduler(
+            jobstores={
+                "default": SQLAlchemyJobStore(
+                    url=sync_url(database_url).render_as_string(hide_password=False)
+                )
+            },
+            job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
+            timezone=UTC,
+        )
+
+    def start(self, runner: EscalationRunner, mirror_seconds: float, audit_seconds: float) -> None:
+        global _runner
+        _runner = runner
+        self.scheduler.start()
+        self.scheduler.add_job(
+            mirror_due, "interval", seconds=mirror_seconds, id="mirror", replace_existing=True
+        )
+        self.scheduler.add_job(
+            audit_due,
+            "interval",
+            seconds=audit_seconds,
+            id="audit",
+            replace_existing=True,
+            next_run_time=datetime.now(UTC),
+        )
+
+    def stage_at(self, when: datetime, escalation_id: str, stage: int) -> None:
+        self.scheduler.add_job(
+            stage_due,
+            "date",
+            run_date=when,
+            args=[escalation_id, stage],
+            id=stage_job_id(escalation_id, stage),
+            replace_existing=True,
+        )
+
+    def has_stage(self, escalation_id: str, stage: int) -> bool:
+        return self.scheduler.get_job(stage_job_id(escalation_id, stage)) is not None
+
+    def cancel(self, escalation_id: str, stage: int) -> None:
+        with contextlib.suppress(JobLookupError):  # already ran, or never scheduled
+            self.scheduler.remove_job(stage_job_id(escalation_id, stage))
+
+    def shutdown(self) -> None:
+        global _runner
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        _runner = None

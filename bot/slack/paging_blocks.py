@@ -1,0 +1,142 @@
+"""What a paged person and the incident channel see of an escalation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.escalation.plan import Stage
+from bot.incidents.record import Incident, impact_label
+from bot.slack.blocks import as_dicts, truncate
+from bot.slack.ids import PagingAction
+
+
+def clock(moment: datetime) -> str:
+    return f"<!date^{int(moment.timestamp())}^{{time}}|{moment:%H:%M} UTC>"
+
+
+def page_blocks(
+    incident: Incident,
+    paged_by: str,
+    stage: int,
+    stages: int,
+    notice_id: str,
+    escalation_id: str | None,
+) -> list[dict]:
+    buttons = [
+        ButtonElement(
+            text="Acknowledge", action_id=PagingAction.ACKNOWLEDGE, value=notice_id, style="primary"
+        )
+    ]
+    if escalation_id is not None:
+        buttons.append(
+            ButtonElement(
+                text="Escalate now", action_id=PagingAction.ESCALATE_NOW, value=escalation_id
+            )
+        )
+    return as_dicts(
+        [
+            HeaderBlock(text=":rotating_light: You are paged"),
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=truncate(
+                        f"*{incident.title}*\nImpact {impact_label(incident.impact)}"
+                        f" · paged by {paged_by} · stage {stage} of {stages}",
+                        3000,
+                    )
+                )
+            ),
+            ActionsBlock(elements=buttons),
+        ]
+    )
+
+
+def page_text(incident: Incident, stage: int, stages: int) -> str:
+    return f"You are paged for {incident.title} (stage {stage} of {stages})"
+
+
+def acknowledged_blocks(incident: Incident, by: str, at: datetime) -> list[dict]:
+    return as_dicts(
+        [
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=truncate(
+                        f":white_check_mark: *{incident.title}*\n"
+                        f"Acknowledged by <@{by}> at {clock(at)}",
+                        3000,
+                    )
+                )
+            ),
+        ]
+    )
+
+
+def closed_blocks(incident: Incident, why: str) -> list[dict]:
+    return as_dicts(
+        [SectionBlock(text=MarkdownTextObject(text=truncate(f"*{incident.title}*\n{why}", 3000)))]
+    )
+
+
+def status_blocks(
+    alias: str,
+    stages: Sequence[Stage],
+    current: int,
+    state: str,
+    paged: dict[str, str],
+    acknowledged: dict[str, str],
+    next_at: datetime | None,
+    escalation_id: str,
+) -> list[dict]:
+    """The live escalation message in the incident channel."""
+    lines = []
+    for index, stage in enumerate(stages):
+        marker = "▶" if index == current and state == "running" else "•"
+        people = ", ".join(
+            f"{t.alias}{' (essential)' if t.essential else ''}"
+            + (f" → <@{paged[t.contact_arn]}>" if t.contact_arn in paged else "")
+            + (
+                f" :white_check_mark: <@{acknowledged[t.contact_arn]}>"
+                if t.contact_arn in acknowledged
+                else ""
+            )
+            for t in stage.targets
+        )
+        minutes = f" ({stage.minutes} min)" if stage.minutes is not None else ""
+        lines.append(f"{marker} Stage {index + 1}{minutes}: {people}")
+    state_line = {
+        "running": f"Next stage at {clock(next_at)}" if next_at else "Paging…",
+        "acknowledged": "Acknowledged: later stages cancelled.",
+        "exhausted": ":warning: Every stage ran and no essential contact acknowledged.",
+        "stopped": "Paging stopped.",
+    }[state]
+    blocks = [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=truncate(f":pager: *Paging {alias}*\n" + "\n".join(lines), 3000)
+            )
+        ),
+        ContextBlock(elements=[MarkdownTextObject(text=state_line)]),
+    ]
+    if state == "exhausted":
+        blocks.append(
+            ActionsBlock(
+                elements=[
+                    ButtonElement(
+                        text="Page again",
+                        action_id=PagingAction.PAGE_AGAIN,
+                        value=escalation_id,
+                        style="danger",
+                    )
+                ]
+            )
+        )
+    return as_dicts(blocks)

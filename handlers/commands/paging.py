@@ -1,0 +1,55 @@
+"""``/incident page|pages|stop-paging``."""
+
+from __future__ import annotations
+
+from bot.errors import InvalidInput
+from handlers.commands.registry import Invocation, Subcommand
+
+
+async def page(invocation: Invocation) -> None:
+    if not invocation.args:
+        raise InvalidInput(
+            "Say whom to page: `/incident page <contact-alias|escalation-plan|@user>`."
+        )
+    services = invocation.services
+    incident = await services.incidents.target(invocation.channel_id, None)
+    contact = await services.people.contact(invocation.args)
+    await services.escalations.start(incident, contact, invocation.user_id)
+    await invocation.respond(
+        text=f":pager: Paging `{contact.alias}` for *{incident.title}*.", response_type="ephemeral"
+    )
+
+
+async def pages(invocation: Invocation) -> None:
+    services = invocation.services
+    incident = await services.incidents.for_channel(invocation.channel_id)
+    running = await services.escalations.running(incident.arn if incident else None)
+    if not running:
+        await invocation.respond(text="No escalation is running.", response_type="ephemeral")
+        return
+    lines = [
+        f"• `{e.contact_alias}` stage {e.current_stage + 1}, paged by <@{e.requested_by}>"
+        for e in running
+    ]
+    await invocation.respond(
+        text="*Open escalations*\n" + "\n".join(lines), response_type="ephemeral"
+    )
+
+
+async def stop_paging(invocation: Invocation) -> None:
+    services = invocation.services
+    incident = await services.incidents.target(invocation.channel_id, invocation.args or None)
+    stopped = await services.escalations.stop_all(incident.arn, invocation.user_id)
+    await invocation.respond(
+        text=f"Stopped {stopped} escalation(s) for *{incident.title}*.",
+        response_type="in_channel" if stopped else "ephemeral",
+    )
+
+
+SUBCOMMANDS = [
+    Subcommand(
+        "page", "page <contact|escalation-plan|@user>", "page people for this incident", page
+    ),
+    Subcommand("pages", "pages", "list the escalations that are running", pages),
+    Subcommand("stop-paging", "stop-paging", "stop every escalation of this incident", stop_paging),
+]
