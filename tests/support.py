@@ -90,14 +90,18 @@ class Declared:
 
 
 async def declare_incident(
-    stack: Stack, title: str = "Checkout errors", impact: int = 2, user_name: str = "dana"
+    stack: Stack,
+    title: str = "Checkout errors",
+    impact: int = 2,
+    user_name: str = "dana",
+    plan_arn: str = PLAN_ARN,
 ) -> Declared:
     """Declare through the slash command and the modal, as a responder does."""
     user = stack.slack.add_user(user_name, email=f"{user_name}@example.com")
     origin = stack.slack.add_channel(f"ops-{user_name}-{len(stack.slack.channels)}", members=[user])
     await stack.sender.slash_command("/incident", f"declare {title}", user, origin)
     view = (await eventually(stack.slack.views_opened))[-1]
-    await stack.sender.view_submission(user, view["id"], declare_values(title, impact, PLAN_ARN))
+    await stack.sender.view_submission(user, view["id"], declare_values(title, impact, plan_arn))
     row = await eventually(lambda: _card_row(stack, title))
     return Declared(user, row[0], row[1], row[2])
 

@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 CONTACTS = "ssm-contacts"
 RUNNING, ACKNOWLEDGED, EXHAUSTED, STOPPED = "running", "acknowledged", "exhausted", "stopped"
 NO_DM = "-"  # dm_ts of a notice whose contact has no linked Slack user
+SENDING = "sending:"  # dm_ts while one worker sends the DM; stale after a crash
+STALE_CLAIM_SECONDS = 30.0
 
 
 def now() -> datetime:
@@ -199,15 +201,14 @@ class EscalationRunner:
         stages: int,
         channel_id: str | None,
     ) -> None:
-        """Claim the notice row, then DM the linked person once."""
+        """Claim the notice row (or a stale claim on it), then DM the linked person once."""
+        notice.dm_ts = _sending()
         try:
             async with self.database.session.begin() as session:
                 session.add(notice)
         except IntegrityError:
-            async with self.database.session() as session:
-                notice = await session.get(PageNotice, notice.id)
-            if notice is None or notice.dm_ts is not None:
-                return  # this page already reached Slack
+            if not await self._reclaim(notice.id):
+                return  # this page reached Slack, or another worker is sending it now
         user = await self.people.slack_user_for(notice.contact_arn, alias)
         if user is None:
             await self._set_notice(notice.id, dm_ts=NO_DM)
@@ -227,6 +228,24 @@ class EscalationRunner:
         await self._set_notice(
             notice.id, slack_user_id=user, dm_channel=posted["channel"], dm_ts=posted["ts"]
         )
+
+    async def _reclaim(self, notice_id: str) -> bool:
+        """Take over a claim whose sender died before it recorded the Slack message."""
+        async with self.database.session() as session:
+            current = await session.scalar(
+                select(PageNotice.dm_ts).where(PageNotice.id == notice_id)
+            )
+        if current is None or not current.startswith(SENDING):
+            return False
+        if now().timestamp() - float(current.removeprefix(SENDING)) < STALE_CLAIM_SECONDS:
+            return False
+        async with self.database.session.begin() as session:
+            taken = await session.execute(
+                update(PageNotice)
+                .where(PageNotice.id == notice_id, PageNotice.dm_ts == current)
+                .values(dm_ts=_sending())
+            )
+        return taken.rowcount == 1
 
     async def _set_notice(self, notice_id: str, **values: object) -> None:
         async with self.database.session.begin() as session:
@@ -326,7 +345,7 @@ class EscalationRunner:
     async def _mark_acknowledged(
         self, notice: PageNotice, incident: Incident, by: str, at: datetime
     ) -> None:
-        if notice.dm_channel and notice.dm_ts and notice.dm_ts != NO_DM:
+        if notice.dm_channel and _delivered(notice):
             await self._update_dm(
                 notice, f"Acknowledged by {by}", acknowledged_blocks(incident, by, at)
             )
@@ -371,7 +390,7 @@ class EscalationRunner:
                 )
             except DomainError as error:
                 log.warning("could not stop %s: %s", other.engagement_arn, error.message)
-            if other.dm_channel and other.dm_ts != NO_DM:
+            if other.dm_channel and _delivered(other):
                 await self._update_dm(other, why, closed_blocks(incident, why))
         return True
 
@@ -512,6 +531,14 @@ class EscalationRunner:
                 select(PageNotice.kind).where(PageNotice.engagement_arn == engagement_arn).limit(1)
             )
         return kind == "escalation"
+
+
+def _delivered(notice: PageNotice) -> bool:
+    return bool(notice.dm_ts) and notice.dm_ts != NO_DM and not notice.dm_ts.startswith(SENDING)
+
+
+def _sending() -> str:
+    return f"{SENDING}{now().timestamp():.3f}"
 
 
 def _aware(moment: datetime) -> datetime:

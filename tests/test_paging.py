@@ -1,0 +1,257 @@
+"""Paging from Slack against the emulator: stages, acknowledgements, mirroring."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from tests.support import Declared, Stack, declare_incident, eventually, replies
+
+ESCALATION = "oncall-escalation"
+PAGED_PLAN = "arn:aws:ssm-incidents::111122223333:response-plan/paged-service"
+
+
+@pytest.fixture
+def bot_settings() -> dict[str, Any]:
+    # a plan minute lasts 0.1 s: stage 1 (5 min) 0.5 s, stage 2 (10 min) 1 s
+    return {
+        "default_response_plan": "critical-service",
+        "time_scale": 0.1,
+        "mirror_interval_seconds": 0.3,
+    }
+
+
+@pytest.fixture
+def team(stack: Stack) -> dict[str, str]:
+    """Slack users whose emails match the seeded contacts' EMAIL channels."""
+    return {
+        name: stack.slack.add_user(name, email=f"{name}@example.com")
+        for name in ("alice", "bob", "carol")
+    }
+
+
+def engagements(stack: Stack, incident: str) -> list[dict[str, Any]]:
+    return stack.aws("ssm-contacts").list_engagements(IncidentId=incident)["Engagements"]
+
+
+def page_dms(stack: Stack, user: str) -> list[dict[str, Any]]:
+    return [
+        m
+        for m in stack.slack.dms(user)
+        if "paged" in m.get("text", "").lower() or "Acknowledged" in m.get("text", "")
+    ]
+
+
+def buttons(message: dict[str, Any]) -> dict[str, str]:
+    return {
+        e["text"]["text"]: e["value"]
+        for b in message.get("blocks", [])
+        if b["type"] == "actions"
+        for e in b["elements"]
+    }
+
+
+async def page(stack: Stack, declared: Declared, who: str = ESCALATION) -> None:
+    await stack.sender.slash_command("/incident", f"page {who}", declared.user, declared.channel)
+
+
+def pages_read(stack: Stack, contact: str) -> list[dict[str, Any]]:
+    arn = f"arn:aws:ssm-contacts:us-east-1:111122223333:contact/{contact}"
+    pages = stack.aws("ssm-contacts").list_pages_by_contact(ContactId=arn)["Pages"]
+    return [p for p in pages if p.get("ReadTime")]
+
+
+async def test_nobody_answers_both_stages_then_the_channel_is_told(
+    stack: Stack, team: dict[str, str]
+) -> None:
+    declared = await declare_incident(stack)
+    await page(stack, declared)
+
+    [alice_page] = await eventually(lambda: page_dms(stack, team["alice"]))
+    assert "stage 1 of 2" in alice_page["blocks"][1]["text"]["text"]
+    assert set(buttons(alice_page)) == {"Acknowledge", "Escalate now"}
+    assert page_dms(stack, team["bob"]) == []  # stage 2 has not begun
+
+    [bob_page] = await eventually(lambda: page_dms(stack, team["bob"]), timeout=3)
+    assert "stage 2 of 2" in bob_page["blocks"][1]["text"]["text"]
+    await eventually(lambda: page_dms(stack, team["carol"]))
+
+    alert = await eventually(
+        lambda: [
+            m for m in stack.slack.messages(declared.channel) if "Every stage" in m.get("text", "")
+        ],
+        timeout=3,
+    )
+    assert ESCALATION in alert[0]["text"]
+    status = next(
+        m for m in stack.slack.messages(declared.channel) if m.get("text") == f"Paging {ESCALATION}"
+    )
+    await eventually(
+        lambda: "Page again" in buttons(stack.slack.message(declared.channel, status["ts"]))
+    )
+    started = engagements(stack, declared.arn)
+    assert sorted(e["ContactArn"].rsplit("/", 1)[-1] for e in started) == ["alice", "bob", "carol"]
+
+
+async def test_an_essential_acknowledgement_ends_the_escalation(
+    stack: Stack, team: dict[str, str]
+) -> None:
+    declared = await declare_incident(stack)
+    await page(stack, declared)
+    [alice_page] = await eventually(lambda: page_dms(stack, team["alice"]))
+
+    await stack.sender.block_action(
+        team["alice"],
+        "page_acknowledge",
+        buttons(alice_page)["Acknowledge"],
+        channel_id=alice_page_channel(stack, team["alice"]),
+        message_ts=alice_page["ts"],
+    )
+    await eventually(lambda: pages_read(stack, "alice"))
+    updated = await eventually(
+        lambda: [
+            m for m in stack.slack.dms(team["alice"]) if "Acknowledged by" in str(m.get("blocks"))
+        ]
+    )
+    assert buttons(updated[0]) == {}
+    await asyncio.sleep(1.0)  # stage 2 would have begun by now
+    assert page_dms(stack, team["bob"]) == []
+    assert len(engagements(stack, declared.arn)) == 1
+    events = stack.emulator.incidents.events[declared.arn].values()
+    assert any("acknowledged in Slack by Alice" in e["eventData"] for e in events)
+
+
+def alice_page_channel(stack: Stack, user: str) -> str:
+    return stack.slack.im(user).id
+
+
+async def test_a_non_essential_acknowledgement_lets_stages_go_on(
+    stack: Stack, team: dict[str, str]
+) -> None:
+    declared = await declare_incident(stack)
+    await page(stack, declared)
+    [carol_page] = await eventually(lambda: page_dms(stack, team["carol"]), timeout=3)
+    await stack.sender.block_action(
+        team["carol"],
+        "page_acknowledge",
+        buttons(carol_page)["Acknowledge"],
+        channel_id=stack.slack.im(team["carol"]).id,
+        message_ts=carol_page["ts"],
+    )
+    await eventually(lambda: pages_read(stack, "carol"))
+    alert = await eventually(
+        lambda: [
+            m for m in stack.slack.messages(declared.channel) if "Every stage" in m.get("text", "")
+        ],
+        timeout=3,
+    )
+    assert alert
+    [bob_page] = page_dms(stack, team["bob"])
+    assert "Acknowledge" in buttons(bob_page)  # bob, essential, was never let off
+
+
+async def test_only_the_paged_person_may_acknowledge(stack: Stack, team: dict[str, str]) -> None:
+    declared = await declare_incident(stack)
+    await page(stack, declared, "alice")
+    [alice_page] = await eventually(lambda: page_dms(stack, team["alice"]))
+    await stack.sender.block_action(
+        team["bob"], "page_acknowledge", buttons(alice_page)["Acknowledge"]
+    )
+    refusal = await eventually(
+        lambda: (
+            [r for r in replies(stack, team["bob"]) if "Only <@" in r]
+            or [m["text"] for m in stack.slack.dms(team["bob"]) if "Only <@" in m.get("text", "")]
+        )
+    )
+    assert f"Only <@{team['alice']}>" in refusal[0]
+    assert pages_read(stack, "alice") == []
+
+
+async def test_a_double_press_acknowledges_once(stack: Stack, team: dict[str, str]) -> None:
+    declared = await declare_incident(stack)
+    await page(stack, declared, "alice")
+    [alice_page] = await eventually(lambda: page_dms(stack, team["alice"]))
+    value = buttons(alice_page)["Acknowledge"]
+    await asyncio.gather(
+        *(stack.sender.block_action(team["alice"], "page_acknowledge", value) for _ in range(2))
+    )
+    [read] = await eventually(lambda: pages_read(stack, "alice"))
+    await eventually(
+        lambda: [
+            m for m in stack.slack.dms(team["alice"]) if "already acknowledged" in m.get("text", "")
+        ]
+    )
+    receipts = stack.aws("ssm-contacts").list_page_receipts(PageId=read["PageArn"])["Receipts"]
+    assert [r["ReceiptType"] for r in receipts].count("READ") == 1
+    events = stack.emulator.incidents.events[declared.arn].values()
+    assert sum("acknowledged in Slack" in e["eventData"] for e in events) == 1
+
+
+async def test_escalate_now_starts_the_next_stage_at_once(
+    stack: Stack, team: dict[str, str]
+) -> None:
+    stack.services.settings.time_scale = 60.0  # real minutes: only the button can move on
+    declared = await declare_incident(stack)
+    await page(stack, declared)
+    [alice_page] = await eventually(lambda: page_dms(stack, team["alice"]))
+    await stack.sender.block_action(
+        team["alice"], "page_escalate_now", buttons(alice_page)["Escalate now"]
+    )
+    [bob_page] = await eventually(lambda: page_dms(stack, team["bob"]))
+    assert "stage 2 of 2" in bob_page["blocks"][1]["text"]["text"]
+
+
+async def test_an_unlinked_target_is_named_in_the_channel(stack: Stack) -> None:
+    declared = await declare_incident(stack)
+    await page(stack, declared, "carol")  # no Slack user has carol's email
+    said = await eventually(
+        lambda: [
+            m
+            for m in stack.slack.messages(declared.channel)
+            if "not linked to a Slack user" in m.get("text", "")
+        ]
+    )
+    assert "`carol`" in said[0]["text"]
+    assert len(engagements(stack, declared.arn)) == 1  # AWS still paged her
+
+
+async def test_engagements_aws_started_are_mirrored_once(
+    stack: Stack, team: dict[str, str]
+) -> None:
+    declared = await declare_incident(stack, "Payments down", plan_arn=PAGED_PLAN)
+    [mirrored] = await eventually(lambda: page_dms(stack, team["alice"]), timeout=3)
+    await asyncio.sleep(0.7)  # two more mirror rounds: no second message
+    assert len(page_dms(stack, team["alice"])) == 1
+    await stack.sender.block_action(
+        team["alice"], "page_acknowledge", buttons(mirrored)["Acknowledge"]
+    )
+    await eventually(lambda: pages_read(stack, "alice"))
+    [engagement] = engagements(stack, declared.arn)
+    assert engagement.get("StopTime") is not None  # essential READ stopped AWS's escalation
+
+
+async def test_whois_link_me_and_unlink_me(stack: Stack, team: dict[str, str]) -> None:
+    declared = await declare_incident(stack)
+    await stack.sender.slash_command("/incident", "whois alice", declared.user, declared.channel)
+    said = await eventually(lambda: [r for r in replies(stack, declared.user) if "alice" in r])
+    assert f"<@{team['alice']}>" in said[0] and "email" in said[0]
+
+    await stack.sender.slash_command("/incident", "link-me alice", declared.user, declared.channel)
+    refused = await eventually(
+        lambda: [r for r in replies(stack, declared.user) if "already linked" in r]
+    )
+    assert refused[0].startswith(":warning:")
+    await stack.sender.slash_command(
+        "/incident", "link-me oncall-escalation", declared.user, declared.channel
+    )
+    await eventually(lambda: any("not a person" in r for r in replies(stack, declared.user)))
+
+    dave = stack.slack.add_user("dave")
+    await stack.sender.slash_command("/incident", "link-me nobody", dave, declared.channel)
+    await eventually(
+        lambda: any(
+            "No Incident Manager contact has the alias `nobody`" in r for r in replies(stack, dave)
+        )
+    )
