@@ -102,6 +102,11 @@ async def declare_incident(
     await stack.sender.slash_command("/incident", f"declare {title}", user, origin)
     view = (await eventually(stack.slack.views_opened))[-1]
     await stack.sender.view_submission(user, view["id"], declare_values(title, impact, plan_arn))
+    await eventually(
+        lambda: any(
+            f"Declared *{title}*" in e.get("text", "") for e in stack.slack.ephemerals_for(user)
+        )
+    )
     row = await eventually(lambda: _card_row(stack, title))
     return Declared(user, row[0], row[1], row[2])
 

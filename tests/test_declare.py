@@ -59,7 +59,7 @@ async def test_submitting_declares_everywhere(stack: Stack, people: tuple[str, s
     incident_channel = await eventually(
         lambda: stack.slack.channel_by_name(f"inc-{today}-checkout-errors")
     )
-    assert user in incident_channel.members
+    await eventually(lambda: user in incident_channel.members)
     pinned = await eventually(lambda: stack.slack.pins(incident_channel.id))
     card = stack.slack.message(incident_channel.id, pinned[0])
     assert card["blocks"][0]["text"]["text"] == "Checkout errors"

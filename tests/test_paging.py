@@ -74,7 +74,7 @@ async def test_nobody_answers_both_stages_then_the_channel_is_told(
     assert set(buttons(alice_page)) == {"Acknowledge", "Escalate now"}
     assert page_dms(stack, team["bob"]) == []  # stage 2 has not begun
 
-    [bob_page] = await eventually(lambda: page_dms(stack, team["bob"]), timeout=3)
+    [bob_page] = await eventually(lambda: page_dms(stack, team["bob"]), timeout=10)
     assert "stage 2 of 2" in bob_page["blocks"][1]["text"]["text"]
     await eventually(lambda: page_dms(stack, team["carol"]))
 
@@ -116,11 +116,15 @@ async def test_an_essential_acknowledgement_ends_the_escalation(
         ]
     )
     assert buttons(updated[0]) == {}
+    await eventually(
+        lambda: any(
+            "acknowledged in Slack by Alice" in e["eventData"]
+            for e in stack.emulator.incidents.events[declared.arn].values()
+        )
+    )
     await asyncio.sleep(1.0)  # stage 2 would have begun by now
     assert page_dms(stack, team["bob"]) == []
     assert len(engagements(stack, declared.arn)) == 1
-    events = stack.emulator.incidents.events[declared.arn].values()
-    assert any("acknowledged in Slack by Alice" in e["eventData"] for e in events)
 
 
 def alice_page_channel(stack: Stack, user: str) -> str:
@@ -132,7 +136,7 @@ async def test_a_non_essential_acknowledgement_lets_stages_go_on(
 ) -> None:
     declared = await declare_incident(stack)
     await page(stack, declared)
-    [carol_page] = await eventually(lambda: page_dms(stack, team["carol"]), timeout=3)
+    [carol_page] = await eventually(lambda: page_dms(stack, team["carol"]), timeout=10)
     await stack.sender.block_action(
         team["carol"],
         "page_acknowledge",
@@ -185,8 +189,14 @@ async def test_a_double_press_acknowledges_once(stack: Stack, team: dict[str, st
     )
     receipts = stack.aws("ssm-contacts").list_page_receipts(PageId=read["PageArn"])["Receipts"]
     assert [r["ReceiptType"] for r in receipts].count("READ") == 1
-    events = stack.emulator.incidents.events[declared.arn].values()
-    assert sum("acknowledged in Slack" in e["eventData"] for e in events) == 1
+
+    def acknowledgements() -> int:
+        events = stack.emulator.incidents.events[declared.arn].values()
+        return sum("acknowledged in Slack" in e["eventData"] for e in events)
+
+    await eventually(acknowledgements)
+    await asyncio.sleep(0.3)
+    assert acknowledgements() == 1
 
 
 async def test_escalate_now_starts_the_next_stage_at_once(
@@ -221,7 +231,7 @@ async def test_engagements_aws_started_are_mirrored_once(
     stack: Stack, team: dict[str, str]
 ) -> None:
     declared = await declare_incident(stack, "Payments down", plan_arn=PAGED_PLAN)
-    [mirrored] = await eventually(lambda: page_dms(stack, team["alice"]), timeout=3)
+    [mirrored] = await eventually(lambda: page_dms(stack, team["alice"]), timeout=10)
     await asyncio.sleep(0.7)  # two more mirror rounds: no second message
     assert len(page_dms(stack, team["alice"])) == 1
     await stack.sender.block_action(

@@ -220,14 +220,13 @@ class EscalationRunner:
                     f"`/incident link-me {alias}`.",
                 )
             return
+        await self._set_notice(notice.id, slack_user_id=user)  # who may acknowledge, at once
         posted = await self.slack.chat_postMessage(
             channel=user,
             text=page_text(incident, stage, stages),
             blocks=page_blocks(incident, paged_by, stage, stages, notice.id, notice.escalation_id),
         )
-        await self._set_notice(
-            notice.id, slack_user_id=user, dm_channel=posted["channel"], dm_ts=posted["ts"]
-        )
+        await self._set_notice(notice.id, dm_channel=posted["channel"], dm_ts=posted["ts"])
 
     async def _reclaim(self, notice_id: str) -> bool:
         """Take over a claim whose sender died before it recorded the Slack message."""
