@@ -165,33 +165,52 @@ class EscalationRunner:
     async def _engage(
         self, escalation: Escalation, stage: int, stages: int, target: Target, incident: Incident
     ) -> None:
-        requester = await display_name(self.slack, escalation.requested_by)
-        answer = await self.gateway.call(
-            CONTACTS,
-            "start_engagement",
-            ContactId=target.contact_arn,
-            Sender="incident-bot",
-            Subject=f"[Impact {incident.impact}] {incident.title}"[:2048],
-            Content=f"{incident.title}\nPaged by {requester} from Slack (stage {stage + 1} of "
-            f"{stages}).\nIncident: {incident.arn}",
-            IncidentId=incident.arn,
-            IdempotencyToken=client_token(escalation.id, str(stage), target.contact_arn),
-        )
+        """Claim (escalation, stage, target), engage it through AWS, then DM the person."""
         notice = PageNotice(
-            id=answer["EngagementArn"],
+            id=client_token(escalation.id, str(stage), target.contact_arn),
             kind="escalation",
             escalation_id=escalation.id,
             stage=stage,
             incident_arn=incident.arn,
             contact_arn=target.contact_arn,
-            engagement_arn=answer["EngagementArn"],
+            engagement_arn=None,
             essential=target.essential,
         )
-        await self._notify(
+        if not await self._claim(notice):
+            return  # done already, or another worker is on it
+        requester = await display_name(self.slack, escalation.requested_by)
+        async with self.database.session() as session:
+            engaged = await session.scalar(
+                select(PageNotice.engagement_arn).where(PageNotice.id == notice.id)
+            )
+        if engaged is None:  # only a claim reclaimed after a crash can find one set
+            answer = await self.gateway.call(
+                CONTACTS,
+                "start_engagement",
+                ContactId=target.contact_arn,
+                Sender="incident-bot",
+                Subject=f"[Impact {incident.impact}] {incident.title}"[:2048],
+                Content=f"{incident.title}\nPaged by {requester} from Slack (stage {stage + 1} "
+                f"of {stages}).\nIncident: {incident.arn}",
+                IncidentId=incident.arn,
+                IdempotencyToken=notice.id,
+            )
+            await self._set_notice(notice.id, engagement_arn=answer["EngagementArn"])
+        await self._deliver(
             notice, target.alias, incident, requester, stage + 1, stages, escalation.channel_id
         )
 
-    async def _notify(
+    async def _claim(self, notice: PageNotice) -> bool:
+        """Insert the notice as being worked on, or take over a claim whose worker died."""
+        notice.dm_ts = _sending()
+        try:
+            async with self.database.session.begin() as session:
+                session.add(notice)
+        except IntegrityError:
+            return await self._reclaim(notice.id)
+        return True
+
+    async def _deliver(
         self,
         notice: PageNotice,
         alias: str,
@@ -201,14 +220,7 @@ class EscalationRunner:
         stages: int,
         channel_id: str | None,
     ) -> None:
-        """Claim the notice row (or a stale claim on it), then DM the linked person once."""
-        notice.dm_ts = _sending()
-        try:
-            async with self.database.session.begin() as session:
-                session.add(notice)
-        except IntegrityError:
-            if not await self._reclaim(notice.id):
-                return  # this page reached Slack, or another worker is sending it now
+        """DM the linked person the page with its buttons, or name them in the channel."""
         user = await self.people.slack_user_for(notice.contact_arn, alias)
         if user is None:
             await self._set_notice(notice.id, dm_ts=NO_DM)
@@ -383,6 +395,8 @@ class EscalationRunner:
                 )
             ).all()
         for other in others:
+            if other.engagement_arn is None:
+                continue  # its claim never reached AWS
             try:
                 await self.gateway.call(
                     CONTACTS, "stop_engagement", EngagementId=other.engagement_arn, Reason=why[:255]
@@ -514,7 +528,9 @@ class EscalationRunner:
                         page_arn=page["PageArn"],
                         essential=True,
                     )
-                    await self._notify(
+                    if not await self._claim(notice):
+                        continue
+                    await self._deliver(
                         notice,
                         page["ContactArn"].rsplit("/", 1)[-1],
                         incident,

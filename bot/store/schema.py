@@ -75,7 +75,7 @@ class PageNotice(Base):
     stage: Mapped[int | None] = mapped_column(Integer)
     incident_arn: Mapped[str] = mapped_column(String(300))
     contact_arn: Mapped[str] = mapped_column(String(300))
-    engagement_arn: Mapped[str] = mapped_column(String(300), index=True)
+    engagement_arn: Mapped[str | None] = mapped_column(String(300), index=True)
     page_arn: Mapped[str | None] = mapped_column(String(300))
     essential: Mapped[bool] = mapped_column(Boolean, default=True)
     slack_user_id: Mapped[str | None] = mapped_column(String(32))

@@ -48,7 +48,7 @@ def upgrade() -> None:
         sa.Column("stage", sa.Integer),
         sa.Column("incident_arn", sa.String(300), nullable=False),
         sa.Column("contact_arn", sa.String(300), nullable=False),
-        sa.Column("engagement_arn", sa.String(300), nullable=False, index=True),
+        sa.Column("engagement_arn", sa.String(300), index=True),
         sa.Column("page_arn", sa.String(300)),
         sa.Column("essential", sa.Boolean, nullable=False),
         sa.Column("slack_user_id", sa.String(32)),
