@@ -27,6 +27,7 @@ from emulator.slack.text import render_call
 from emulator.testing import RunningEmulator, free_port
 
 SECRET = "demo-signing-secret"
+DEMO_STAGE_SECONDS = 2.0  # 5 plan minutes
 DASHBOARD = "https://console.aws.amazon.com/cloudwatch/home#dashboards:name=checkout"
 
 
@@ -128,12 +129,55 @@ async def play(
         lambda: sender.slash_command("/incident", "impact 1", dana, channel.id),
         lambda: incidents.get_incident_record(arn=arn)["incidentRecord"]["impact"] == 1,
     )
+    await page_the_on_call(script, channel.id, dana)
     await script.step(
         "Fixed: `/incident resolve Provider recovered`",
         lambda: sender.slash_command("/incident", "resolve Provider recovered", dana, channel.id),
         lambda: incidents.get_incident_record(arn=arn)["incidentRecord"]["status"] == "RESOLVED",
     )
     show_record(incidents, arn, out)
+
+
+def page_dms(fake: FakeSlack, user: str) -> list[dict[str, Any]]:
+    return [m for m in fake.dms(user) if m.get("blocks") and "paged" in m.get("text", "")]
+
+
+async def page_the_on_call(script: Script, channel_id: str, dana: str) -> None:
+    """Page the escalation plan; nobody answers stage 1; Bob acknowledges in stage 2."""
+    fake, sender = script.fake, script.sender
+    alice, bob = (fake.add_user(name, email=f"{name}@example.com") for name in ("alice", "bob"))
+    await script.step(
+        "Dana pages the on-call escalation plan: `/incident page oncall-escalation`",
+        lambda: sender.slash_command("/incident", "page oncall-escalation", dana, channel_id),
+        lambda: page_dms(fake, alice),
+    )
+
+    async def wait() -> None:
+        script.out(f"  (stage 1 lasts {DEMO_STAGE_SECONDS:g} s in the demo: 5 plan minutes)")
+
+    [bob_page] = await script.step(
+        "Alice does not answer: stage 1 times out and stage 2 pages Bob and Carol",
+        wait,
+        lambda: page_dms(fake, bob),
+    )
+    acknowledge = next(
+        e["value"]
+        for b in bob_page["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == "page_acknowledge"
+    )
+    await script.step(
+        "Bob presses Acknowledge",
+        lambda: sender.block_action(
+            bob,
+            "page_acknowledge",
+            acknowledge,
+            channel_id=fake.im(bob).id,
+            message_ts=bob_page["ts"],
+        ),
+        lambda: "Acknowledged by" in str(fake.message(fake.im(bob).id, bob_page["ts"])),
+    )
 
 
 def show_record(incidents: Any, arn: str, out: Callable[[str], Any]) -> None:
@@ -174,6 +218,8 @@ async def run_demo(out: Callable[[str], Any] = print) -> None:
                 slack_signing_secret=SECRET,
                 slack_api_url=slack.api_url,
                 default_response_plan="critical-service",
+                time_scale=DEMO_STAGE_SECONDS / 5,
+                mirror_interval_seconds=3600,
                 database_url=f"sqlite:///{Path(workdir) / 'demo.db'}",
             )
             services = await start_services(settings)

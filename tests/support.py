@@ -38,7 +38,7 @@ class Stack:
 
 
 async def eventually(
-    probe: Callable[[], T] | Callable[[], Awaitable[T]], timeout: float = 5.0
+    probe: Callable[[], T] | Callable[[], Awaitable[T]], timeout: float = 10.0
 ) -> T:
     """Polls ``probe`` until it returns something truthy (the bot works after its ack)."""
     deadline = time.monotonic() + timeout

@@ -17,3 +17,6 @@ async def test_the_demo_declares_links_notes_and_resolves() -> None:
     )
     assert "Custom Event: Dana: Payments provider confirms a partial outage." in shown
     assert "Custom Event: Declared in Slack by Dana" in shown
+    assert "Impact 1 Critical · paged by Dana · stage 2 of 2" in shown
+    assert "Acknowledged: later stages cancelled." in shown
+    assert "Custom Event: Page to bob acknowledged in Slack by Bob" in shown

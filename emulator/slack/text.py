@@ -44,6 +44,8 @@ def render_call(fake: FakeSlack, call: Call) -> str | None:
     """One line block per user-visible call; None for calls a person would not see."""
     args = call.args
     if not call.response.get("ok", False):
+        if call.method.startswith(("users.", "conversations.info")):
+            return None  # look-ups that come back empty are not something a person sees
         return f"  (Slack refused {call.method}: {call.response.get('error')})"
     if call.method in ("chat.postMessage", "chat.update", "chat.postEphemeral", "response_url"):
         channel = args.get("channel", "")
