@@ -1,0 +1,140 @@
+"""How fast incident-bot answers Slack, measured end to end over HTTP on this machine.
+
+Runs the bot's real web app against the local emulator and the local Slack, sends signed
+requests as Slack does, and reports latency percentiles of the HTTP answer (the ack Slack
+waits at most 3 s for) for `/incident help` and for a slash command that goes on to call
+AWS (`/incident note`), with N requests in flight at once. It also reports how long the
+note takes to reach Incident Manager (ack → event stored).
+
+    .venv/bin/python -m benchmarks.ack_latency [--requests 300] [--concurrency 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.app import build_bolt_app, build_web_app, start_services
+from bot.config import load_settings
+from bot.logs import configure
+from emulator.seed import EXAMPLE
+from emulator.slack import RunningFakeSlack, SlackSender
+from emulator.testing import RunningEmulator, free_port
+from tests.support import PLAN_ARN, declare_values
+
+SECRET = "bench-secret"
+
+
+def percentiles(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000  # noqa: E731
+    return (
+        f"p50 {pick(0.50):7.1f} ms   p95 {pick(0.95):7.1f} ms   p99 {pick(0.99):7.1f} ms   "
+        f"max {max(ordered) * 1000:7.1f} ms"
+    )
+
+
+async def measure(
+    sender: SlackSender, text: str, user: str, channel: str, requests: int, concurrency: int
+) -> list[float]:
+    gate = asyncio.Semaphore(concurrency)
+    samples: list[float] = []
+
+    async def one(index: int) -> None:
+        async with gate:
+            started = time.perf_counter()
+            answer = await sender.slash_command("/incident", text.format(index), user, channel)
+            samples.append(time.perf_counter() - started)
+            assert answer.status == 200, answer.body
+
+    await asyncio.gather(*(one(i) for i in range(requests)))
+    return samples
+
+
+async def main(requests: int, concurrency: int) -> None:
+    configure("ERROR")
+    with tempfile.TemporaryDirectory() as workdir, RunningEmulator(seed=EXAMPLE) as aws:
+        os.environ.update(
+            {
+                "AWS_ENDPOINT_URL": aws.url,
+                "AWS_REGION": "us-east-1",
+                "AWS_ACCESS_KEY_ID": "bench",
+                "AWS_SECRET_ACCESS_KEY": "bench",
+            }
+        )
+        async with RunningFakeSlack() as slack:
+            settings = load_settings(
+                _env_file=None,
+                slack_bot_token="xoxb-bench",
+                slack_signing_secret=SECRET,
+                slack_api_url=slack.api_url,
+                database_url=f"sqlite:///{Path(workdir) / 'b.db'}",
+                mirror_interval_seconds=3600,
+            )
+            services = await start_services(settings)
+            runner = web.AppRunner(
+                build_web_app(build_bolt_app(services), services), access_log=None
+            )
+            await runner.setup()
+            port = free_port()
+            await web.TCPSite(runner, "127.0.0.1", port).start()
+            sender = SlackSender(f"http://127.0.0.1:{port}/slack/events", SECRET, slack.fake)
+            user = slack.fake.add_user("bench", email="bench@example.com")
+            ops = slack.fake.add_channel("ops", members=[user])
+            await sender.slash_command("/incident", "declare Bench", user, ops)
+            while not slack.fake.views_opened():
+                await asyncio.sleep(0.02)
+            await sender.view_submission(
+                user, slack.fake.views_opened()[-1]["id"], declare_values("Bench", 3, PLAN_ARN)
+            )
+            while not (
+                channel := slack.fake.channel_by_name(
+                    next(
+                        (c.name for c in slack.fake.channels.values() if c.name.startswith("inc-")),
+                        "-",
+                    )
+                )
+            ):
+                await asyncio.sleep(0.02)
+            arn = aws.client("ssm-incidents").list_incident_records()["incidentRecordSummaries"][0][
+                "arn"
+            ]
+
+            print(f"{requests} requests, {concurrency} in flight, on {os.cpu_count()} cores")
+            help_samples = await measure(sender, "help", user, ops, requests, concurrency)
+            print(f"/incident help      ack: {percentiles(help_samples)}")
+            started = time.perf_counter()
+            note_samples = await measure(
+                sender, "note bench {}", user, channel.id, requests, concurrency
+            )
+            print(f"/incident note      ack: {percentiles(note_samples)}")
+            while (
+                sum(e["eventType"] == "Custom Event" for e in aws.incidents.events[arn].values())
+                < requests + 1
+            ):
+                await asyncio.sleep(0.01)
+            elapsed = time.perf_counter() - started
+            print(
+                f"all {requests} notes stored in Incident Manager after {elapsed:.2f} s "
+                f"({requests / elapsed:.0f} notes/s)"
+            )
+            print(
+                f"slowest ack: {max(help_samples + note_samples) * 1000:.0f} ms "
+                f"(Slack's limit: 3000 ms)"
+            )
+            await runner.cleanup()
+            await services.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--concurrency", type=int, default=20)
+    args = parser.parse_args()
+    asyncio.run(main(args.requests, args.concurrency))
