@@ -173,3 +173,33 @@ async def test_a_throttled_aws_changes_nothing_and_says_so(stack: Stack) -> None
         stack.emulator.incidents.UpdateIncidentRecord = original
     assert "nothing was changed" in said[0]
     assert record(stack, declared.arn)["impact"] == 2
+
+
+async def test_outside_a_channel_a_picker_of_open_incidents_runs_the_command(
+    stack: Stack,
+) -> None:
+    declared = await declare_incident(stack)
+    user = stack.slack.add_user("gina")
+    general = stack.slack.add_channel("general", members=[user])
+    await stack.sender.slash_command("/incident", "impact 1", user, general)
+    offer = await eventually(
+        lambda: [
+            c
+            for c in stack.slack.calls_to("response_url")
+            if c.args.get("blocks") and c.args["blocks"][-1].get("block_id", "").startswith("pick|")
+        ]
+    )
+    picker = offer[0].args["blocks"][-1]
+    assert picker["block_id"] == "pick|impact 1"
+    [option] = picker["elements"][0]["options"]
+    assert option["value"] == declared.arn
+    assert record(stack, declared.arn)["impact"] == 2  # nothing changed before the choice
+
+    await stack.sender.block_action(
+        user,
+        "incident_pick",
+        block_id=picker["block_id"],
+        selected_option=option,
+        channel_id=general,
+    )
+    await eventually(lambda: record(stack, declared.arn)["impact"] == 1)

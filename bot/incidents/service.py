@@ -30,6 +30,10 @@ INCIDENTS = "ssm-incidents"
 ARN_PREFIX = "arn:aws:ssm-incidents::"
 
 
+class NotAnIncidentChannel(InvalidInput):
+    """The command needs an incident and the channel has none; a picker can help."""
+
+
 @dataclass(frozen=True)
 class ResponsePlan:
     arn: str
@@ -93,7 +97,7 @@ class IncidentService:
             return await self.get(await self._arn_for(reference.strip()))
         incident = await self.for_channel(channel_id)
         if incident is None:
-            raise InvalidInput(
+            raise NotAnIncidentChannel(
                 "This channel is not an incident channel: run the command in the incident's "
                 "channel, or name the incident by id, e.g. `/incident status <id>` "
                 "(`/incident list` shows the ids)."

@@ -10,7 +10,9 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     HeaderBlock,
     MarkdownTextObject,
+    Option,
     SectionBlock,
+    StaticSelectElement,
 )
 
 from bot.incidents.record import Incident, impact_label
@@ -60,6 +62,34 @@ def card_blocks(incident: Incident, related_items: int, console: str) -> list[di
         ),
     ]
     return as_dicts(blocks)
+
+
+PICK_PREFIX = "pick|"
+
+
+def incident_picker(message: str, incidents: list[Incident], command: str) -> list[dict] | None:
+    """``message`` plus a menu of open incidents that re-runs ``command`` on the one chosen."""
+    block_id = f"{PICK_PREFIX}{command}"
+    if not incidents or len(block_id) > 255:
+        return None
+    options = [
+        Option(value=i.arn, label=truncate(f"{i.title} ({i.id[:8]})", 75)) for i in incidents[:100]
+    ]
+    return as_dicts(
+        [
+            SectionBlock(text=MarkdownTextObject(text=f":warning: {message}")),
+            ActionsBlock(
+                block_id=block_id,
+                elements=[
+                    StaticSelectElement(
+                        action_id=Action.PICK,
+                        placeholder="Or choose an open incident",
+                        options=options,
+                    )
+                ],
+            ),
+        ]
+    )
 
 
 def card_text(incident: Incident) -> str:

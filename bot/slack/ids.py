@@ -18,6 +18,7 @@ class Action(StrEnum):
     RESOLVE = "incident_resolve"
     REOPEN = "incident_reopen"
     UNLINK = "incident_unlink"
+    PICK = "incident_pick"
     TITLE = "title"
     IMPACT = "impact"
     PLAN = "response_plan"

@@ -135,6 +135,13 @@ class SlackSender:
         if selected_option is not None:
             action["selected_option"] = selected_option
         payload = {**self._base("block_actions", user_id), "actions": [action]}
+        if channel_id and not message_ts:  # an ephemeral message: no ts Slack shares
+            channel = self.fake.channel(channel_id)
+            payload |= {
+                "container": {"type": "message", "channel_id": channel.id, "is_ephemeral": True},
+                "channel": {"id": channel.id, "name": channel.name},
+                "response_url": self.fake.response_url(channel.id, user_id),
+            }
         if channel_id and message_ts:
             message = self.fake.message(channel_id, message_ts)
             channel = self.fake.channel(channel_id)

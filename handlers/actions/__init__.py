@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from handlers.actions import card, paging, related
+from handlers.actions import card, paging, picker, related
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
     from bot.app import Services
 
-FEATURES = (card, related, paging)
+FEATURES = (card, related, paging, picker)
 
 
 def register(app: AsyncApp, services: Services) -> None:

@@ -6,7 +6,9 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import DomainError
+from bot.incidents.service import NotAnIncidentChannel
 from bot.slack.blocks import error_text
+from bot.slack.card import incident_picker
 from handlers.commands import incident, paging, people, related, timeline
 from handlers.commands.help import help_subcommand
 from handlers.commands.registry import Invocation, Subcommand
@@ -58,7 +60,19 @@ def register(app: AsyncApp, services: Services) -> None:
             services=services,
             body=body,
         )
-        try:
-            await sub.handler(invocation)
-        except DomainError as error:
-            await respond(text=error_text(error.message), response_type="ephemeral")
+        await run(sub, invocation)
+
+
+async def run(sub: Subcommand, invocation: Invocation) -> None:
+    """Run one subcommand; a domain error becomes an ephemeral (with a picker when it helps)."""
+    try:
+        await sub.handler(invocation)
+    except NotAnIncidentChannel as error:
+        open_incidents = await invocation.services.incidents.list("open")
+        command = f"{sub.name} {invocation.args}".strip()
+        blocks = incident_picker(error.message, open_incidents, command)
+        await invocation.respond(
+            text=error_text(error.message), blocks=blocks, response_type="ephemeral"
+        )
+    except DomainError as error:
+        await invocation.respond(text=error_text(error.message), response_type="ephemeral")

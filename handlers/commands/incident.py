@@ -36,13 +36,13 @@ async def declare(invocation: Invocation) -> None:
 
 
 async def status(invocation: Invocation) -> None:
-    incident = await invocation.services.incidents.target(invocation.channel_id, invocation.args)
+    incident = await invocation.incident(invocation.args)
     text, blocks = await invocation.services.incidents.card(incident.arn)
     await invocation.respond(text=text, blocks=blocks, response_type="ephemeral")
 
 
 async def update(invocation: Invocation) -> None:
-    incident = await invocation.services.incidents.target(invocation.channel_id, invocation.args)
+    incident = await invocation.incident(invocation.args)
     await invocation.client.views_open(
         trigger_id=invocation.trigger_id, view=update_modal(incident)
     )
@@ -50,7 +50,7 @@ async def update(invocation: Invocation) -> None:
 
 async def _change(invocation: Invocation, done: str, **changes: object) -> None:
     services = invocation.services
-    incident = await services.incidents.target(invocation.channel_id, None)
+    incident = await invocation.incident()
     updated = await services.incidents.update(
         incident.arn, client_token(invocation.trigger_id, invocation.name), **changes
     )
@@ -74,7 +74,7 @@ async def summary(invocation: Invocation) -> None:
 
 async def resolve(invocation: Invocation) -> None:
     services = invocation.services
-    incident = await services.incidents.target(invocation.channel_id, None)
+    incident = await invocation.incident()
     await _change(invocation, f"<@{invocation.user_id}> resolved", status=RESOLVED)
     if invocation.args:
         await services.incidents.write_timeline(

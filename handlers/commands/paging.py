@@ -12,7 +12,7 @@ async def page(invocation: Invocation) -> None:
             "Say whom to page: `/incident page <contact-alias|escalation-plan|@user>`."
         )
     services = invocation.services
-    incident = await services.incidents.target(invocation.channel_id, None)
+    incident = await invocation.incident()
     contact = await services.people.contact(invocation.args)
     await services.escalations.start(incident, contact, invocation.user_id)
     await invocation.respond(
@@ -38,7 +38,7 @@ async def pages(invocation: Invocation) -> None:
 
 async def stop_paging(invocation: Invocation) -> None:
     services = invocation.services
-    incident = await services.incidents.target(invocation.channel_id, invocation.args or None)
+    incident = await invocation.incident(invocation.args)
     stopped = await services.escalations.stop_all(incident.arn, invocation.user_id)
     await invocation.respond(
         text=f"Stopped {stopped} escalation(s) for *{incident.title}*.",

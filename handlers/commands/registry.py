@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bot.app import Services
+    from bot.incidents.record import Incident
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,13 @@ class Invocation:
     client: Any
     services: Services
     body: dict = field(repr=False)
+    chosen_incident: str | None = None  # an ARN picked from the open-incident picker
+
+    async def incident(self, reference: str | None = None) -> Incident:
+        """The incident named, else the one picked, else this channel's."""
+        return await self.services.incidents.target(
+            self.channel_id, reference or self.chosen_incident
+        )
 
 
 Handler = Callable[[Invocation], Awaitable[None]]

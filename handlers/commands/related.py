@@ -17,7 +17,7 @@ async def link(invocation: Invocation) -> None:
         return
     item = parse_reference(reference, title.strip() or None)
     services = invocation.services
-    incident = await services.incidents.target(invocation.channel_id, None)
+    incident = await invocation.incident()
     await services.related_items.add(incident.arn, item, invocation.trigger_id)
     await services.incidents.refresh_card(incident.arn)
     await invocation.respond(
@@ -27,7 +27,7 @@ async def link(invocation: Invocation) -> None:
 
 async def unlink(invocation: Invocation) -> None:
     services = invocation.services
-    incident = await services.incidents.target(invocation.channel_id, None)
+    incident = await invocation.incident()
     if invocation.args:
         item = await services.related_items.remove(
             incident.arn, invocation.args.strip("<>"), invocation.trigger_id
@@ -50,7 +50,7 @@ async def unlink(invocation: Invocation) -> None:
 
 async def links(invocation: Invocation) -> None:
     services = invocation.services
-    incident = await services.incidents.target(invocation.channel_id, invocation.args)
+    incident = await invocation.incident(invocation.args)
     await invocation.respond(
         text=links_text(await services.related_items.list(incident.arn)), response_type="ephemeral"
     )

@@ -17,7 +17,7 @@ async def note(invocation: Invocation) -> None:
         )
         return
     services = invocation.services
-    incident = await services.incidents.target(invocation.channel_id, None)
+    incident = await invocation.incident()
     author = await display_name(services.slack, invocation.user_id)
     await services.timeline.note(
         incident.arn, f"{author}: {invocation.args}", invocation.trigger_id
@@ -37,7 +37,7 @@ async def timeline(invocation: Invocation) -> None:
         )
         return
     services = invocation.services
-    incident = await services.incidents.target(invocation.channel_id, None)
+    incident = await invocation.incident()
     entries = await services.timeline.recent(incident.arn, int(count_text))
     await invocation.respond(text=timeline_text(incident.title, entries), response_type="ephemeral")
 
