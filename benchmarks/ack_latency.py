@@ -18,14 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from aiohttp import web
-
-from bot.app import build_bolt_app, build_web_app, start_services
-from bot.config import load_settings
+from bot.local import local_bot
 from bot.logs import configure
 from emulator.seed import EXAMPLE
 from emulator.slack import RunningFakeSlack, SlackSender
-from emulator.testing import RunningEmulator, free_port
+from emulator.testing import RunningEmulator
 from tests.support import PLAN_ARN, declare_values
 
 SECRET = "bench-secret"
@@ -68,23 +65,17 @@ async def main(requests: int, concurrency: int) -> None:
                 "AWS_SECRET_ACCESS_KEY": "bench",
             }
         )
-        async with RunningFakeSlack() as slack:
-            settings = load_settings(
-                _env_file=None,
+        async with (
+            RunningFakeSlack() as slack,
+            local_bot(
                 slack_bot_token="xoxb-bench",
                 slack_signing_secret=SECRET,
                 slack_api_url=slack.api_url,
                 database_url=f"sqlite:///{Path(workdir) / 'b.db'}",
                 mirror_interval_seconds=3600,
-            )
-            services = await start_services(settings)
-            runner = web.AppRunner(
-                build_web_app(build_bolt_app(services), services), access_log=None
-            )
-            await runner.setup()
-            port = free_port()
-            await web.TCPSite(runner, "127.0.0.1", port).start()
-            sender = SlackSender(f"http://127.0.0.1:{port}/slack/events", SECRET, slack.fake)
+            ) as bot,
+        ):
+            sender = SlackSender(bot.events_url, SECRET, slack.fake)
             user = slack.fake.add_user("bench", email="bench@example.com")
             ops = slack.fake.add_channel("ops", members=[user])
             await sender.slash_command("/incident", "declare Bench", user, ops)
@@ -128,8 +119,6 @@ async def main(requests: int, concurrency: int) -> None:
                 f"slowest ack: {max(help_samples + note_samples) * 1000:.0f} ms "
                 f"(Slack's limit: 3000 ms)"
             )
-            await runner.cleanup()
-            await services.close()
 
 
 if __name__ == "__main__":

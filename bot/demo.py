@@ -17,14 +17,12 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from aiohttp import web
-
-from bot.app import Services, build_bolt_app, build_web_app, start_services
-from bot.config import load_settings
+from bot.app import Services
+from bot.local import local_bot
 from emulator.seed import EXAMPLE
 from emulator.slack import FakeSlack, RunningFakeSlack, SlackSender
 from emulator.slack.text import render_call
-from emulator.testing import RunningEmulator, free_port
+from emulator.testing import RunningEmulator
 
 SECRET = "demo-signing-secret"
 DEMO_STAGE_SECONDS = 2.0  # 5 plan minutes
@@ -211,34 +209,22 @@ async def run_demo(out: Callable[[str], Any] = print) -> None:
                 "AWS_SECRET_ACCESS_KEY": "demo",
             }
         )
-        async with RunningFakeSlack() as slack:
-            settings = load_settings(
-                _env_file=None,
-                slack_bot_token="xoxb-demo",
-                slack_signing_secret=SECRET,
-                slack_api_url=slack.api_url,
-                default_response_plan="critical-service",
-                time_scale=DEMO_STAGE_SECONDS / 5,
-                mirror_interval_seconds=3600,
-                database_url=f"sqlite:///{Path(workdir) / 'demo.db'}",
-            )
-            services = await start_services(settings)
-            services.start()
-            runner = web.AppRunner(
-                build_web_app(build_bolt_app(services), services), access_log=None
-            )
-            await runner.setup()
-            port = free_port()
-            await web.TCPSite(runner, "127.0.0.1", port).start()
-            out(
-                f"Emulator on {aws.url}, fake Slack on {slack.url}, bot on "
-                f"http://127.0.0.1:{port}/slack/events"
-            )
-            sender = SlackSender(f"http://127.0.0.1:{port}/slack/events", SECRET, slack.fake)
-            try:
-                await play(services, slack.fake, sender, aws, out)
-            finally:
-                await runner.cleanup()
-                await services.close()
-                os.environ.clear()
-                os.environ.update(saved)
+        try:
+            async with (
+                RunningFakeSlack() as slack,
+                local_bot(
+                    slack_bot_token="xoxb-demo",
+                    slack_signing_secret=SECRET,
+                    slack_api_url=slack.api_url,
+                    default_response_plan="critical-service",
+                    time_scale=DEMO_STAGE_SECONDS / 5,
+                    mirror_interval_seconds=3600,
+                    database_url=f"sqlite:///{Path(workdir) / 'demo.db'}",
+                ) as bot,
+            ):
+                out(f"Emulator on {aws.url}, fake Slack on {slack.url}, bot on {bot.events_url}")
+                sender = SlackSender(bot.events_url, SECRET, slack.fake)
+                await play(bot.services, slack.fake, sender, aws, out)
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)

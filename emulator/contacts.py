@@ -8,6 +8,7 @@ from copy import deepcopy
 from datetime import datetime, timedelta
 from typing import Any
 
+from emulator.backend import Backend
 from emulator.clock import Clock
 from emulator.errors import ServiceError, validation
 from emulator.paging import page_of
@@ -27,14 +28,16 @@ def _code() -> str:
     return f"{secrets.randbelow(1_000_000):06d}"
 
 
-class ContactsBackend:
+class ContactsBackend(Backend):
     """The Contacts side of one account: who to page, how, and what was paged."""
 
-    STATE = ("contacts", "channels", "rotations", "engagements", "pages", "sent", "tokens", "tags")
+    STATE = ("contacts", "channels", "rotations", "engagements", "pages", "sent", "tags")
+    TOKEN_FIELD = "IdempotencyToken"
 
     def __init__(
         self, clock: Clock, account_id: str = "111122223333", region: str = "us-east-1"
     ) -> None:
+        super().__init__()
         self.clock = clock
         self.account_id = account_id
         self.region = region
@@ -44,20 +47,10 @@ class ContactsBackend:
         self.engagements: dict[str, dict[str, Any]] = {}
         self.pages: dict[str, dict[str, Any]] = {}
         self.sent: list[dict[str, Any]] = []
-        self.tokens: dict[str, Any] = {}
         self.tags: dict[str, list[dict[str, str]]] = {}
 
     def _arn(self, kind: str, name: str) -> str:
         return f"arn:aws:ssm-contacts:{self.region}:{self.account_id}:{kind}/{name}"
-
-    def _once(self, operation: str, params: dict[str, Any], act: Any) -> Any:
-        token = params.get("IdempotencyToken")
-        if token is None:
-            return act()
-        key = f"{operation}:{token}"
-        if key not in self.tokens:
-            self.tokens[key] = act()
-        return self.tokens[key]
 
     def contact_arn(self, alias: str) -> str:
         return self._arn("contact", alias)
@@ -518,13 +511,6 @@ class ContactsBackend:
     def outbox(self) -> list[dict[str, Any]]:
         """What AWS would have sent out of band: pages with accept codes, activation codes."""
         return deepcopy(self.sent)
-
-    def dump(self) -> dict[str, Any]:
-        return {name: deepcopy(getattr(self, name)) for name in self.STATE}
-
-    def load(self, state: dict[str, Any]) -> None:
-        for name in self.STATE:
-            setattr(self, name, deepcopy(state.get(name, getattr(self, name))))
 
 
 def _shifts(rotation: dict[str, Any], start: datetime, end: datetime) -> Any:

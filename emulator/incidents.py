@@ -8,6 +8,7 @@ from copy import deepcopy
 from datetime import datetime
 from typing import Any
 
+from emulator.backend import Backend
 from emulator.clock import Clock
 from emulator.errors import ServiceError, conflict, not_found, validation
 from emulator.paging import page_of
@@ -20,8 +21,11 @@ def _plan_name(arn: str) -> str:
     return arn.rsplit("/", 1)[-1]
 
 
-class IncidentsBackend:
+class IncidentsBackend(Backend):
     """The state and behaviour of one account's Incident Manager."""
+
+    STATE = ("replication_sets", "plans", "incidents", "related", "events", "tags")
+    TOKEN_FIELD = "clientToken"
 
     def __init__(
         self,
@@ -30,6 +34,7 @@ class IncidentsBackend:
         account_id: str = "111122223333",
         region: str = "us-east-1",
     ) -> None:
+        super().__init__()
         self.clock = clock
         self.contacts = contacts
         self.account_id = account_id
@@ -40,20 +45,9 @@ class IncidentsBackend:
         self.related: dict[str, list[dict[str, Any]]] = {}
         self.events: dict[str, dict[str, dict[str, Any]]] = {}
         self.tags: dict[str, dict[str, str]] = {}
-        self.tokens: dict[str, Any] = {}
 
     def _arn(self, kind: str, name: str) -> str:
         return f"arn:aws:ssm-incidents::{self.account_id}:{kind}/{name}"
-
-    def _once(self, operation: str, params: dict[str, Any], act: Any) -> Any:
-        """Runs ``act`` once per clientToken: a retry returns the first answer."""
-        token = params.get("clientToken")
-        if token is None:
-            return act()
-        key = f"{operation}:{token}"
-        if key not in self.tokens:
-            self.tokens[key] = act()
-        return self.tokens[key]
 
     # -- replication set ---------------------------------------------------
     def CreateReplicationSet(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -415,16 +409,6 @@ class IncidentsBackend:
 
     def ListTagsForResource(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"tags": dict(self._tagged(params["resourceArn"]))}
-
-    # -- persistence -------------------------------------------------------
-    STATE = ("replication_sets", "plans", "incidents", "related", "events", "tags")
-
-    def dump(self) -> dict[str, Any]:
-        return {name: deepcopy(getattr(self, name)) for name in self.STATE}
-
-    def load(self, state: dict[str, Any]) -> None:
-        for name in self.STATE:
-            setattr(self, name, deepcopy(state.get(name, {})))
 
 
 FILTER_KEYS = {

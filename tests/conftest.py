@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
 
-from bot.app import build_bolt_app, build_web_app, start_services
-from bot.config import Settings, load_settings
+from bot.local import local_bot
 from emulator.slack import RunningFakeSlack, SlackSender
 from emulator.testing import RunningEmulator
-from tests.support import Stack, free_port
+from tests.support import Stack
 
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-bot-token"
@@ -62,27 +59,12 @@ async def stack(
     bot_settings: dict[str, Any],
 ) -> AsyncIterator[Stack]:
     aws_env(emulator.url)
-    settings: Settings = load_settings(
-        _env_file=None,
+    async with local_bot(
         slack_bot_token=BOT_TOKEN,
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=slack.api_url,
         database_url=f"sqlite:///{tmp_path / 'bot.db'}",
         **bot_settings,
-    )
-    services = await start_services(settings)
-    app = build_bolt_app(services)
-    services.start()
-    runner = web.AppRunner(build_web_app(app, services), access_log=None)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    url = f"http://127.0.0.1:{port}"
-    sender = SlackSender(f"{url}/slack/events", SIGNING_SECRET, slack.fake)
-    try:
-        yield Stack(slack.fake, sender, emulator, services, url)
-    finally:
-        await runner.cleanup()
-        listeners = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
-        await asyncio.wait(listeners, timeout=1) if listeners else None
-        await services.close()
+    ) as bot:
+        sender = SlackSender(bot.events_url, SIGNING_SECRET, slack.fake)
+        yield Stack(slack.fake, sender, emulator, bot.services, bot.url)

@@ -41,10 +41,16 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
     with RunningEmulator(seed=EXAMPLE_SEED, state_file=state) as first:
         incidents = first.client("ssm-incidents")
         plan = incidents.list_response_plans()["responsePlanSummaries"][0]["arn"]
-        arn = incidents.start_incident(responsePlanArn=plan, title="kept")["incidentRecordArn"]
+        arn = incidents.start_incident(responsePlanArn=plan, title="kept", clientToken="t1")[
+            "incidentRecordArn"
+        ]
     with RunningEmulator(state_file=state) as second:
-        record = second.client("ssm-incidents").get_incident_record(arn=arn)["incidentRecord"]
+        incidents = second.client("ssm-incidents")
+        record = incidents.get_incident_record(arn=arn)["incidentRecord"]
         assert record["title"] == "kept"
+        retried = incidents.start_incident(responsePlanArn=plan, title="kept", clientToken="t1")
+        assert retried["incidentRecordArn"] == arn
+        assert len(incidents.list_incident_records()["incidentRecordSummaries"]) == 1
 
 
 def test_incident_bot_emulator_serves_boto3(tmp_path: Path) -> None:
