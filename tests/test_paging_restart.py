@@ -4,72 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 
 from emulator.slack import FakeSlack, RunningFakeSlack, SlackSender
 from emulator.testing import RunningEmulator
 from tests.conftest import EXAMPLE_SEED
+from tests.processes import BotProcess
 from tests.support import PLAN_ARN, declare_values, eventually, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "restart-secret"
 TIME_SCALE = "0.6"  # stage 1 (5 plan minutes) lasts 3 s, stage 2 (10) lasts 6 s
-
-
-class BotProcess:
-    """``incident-bot run`` in HTTP mode, as an operator starts it."""
-
-    def __init__(self, env: dict[str, str], port: int, log: Path) -> None:
-        self.env, self.port, self.log = env, port, log
-        self.process: subprocess.Popen[bytes] | None = None
-
-    async def start(self) -> None:
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "bot",
-                    "run",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                ],
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=log,
-            )
-        async with aiohttp.ClientSession() as http:
-            for _ in range(200):
-                try:
-                    async with http.get(f"http://127.0.0.1:{self.port}/healthz") as response:
-                        if response.status == 200:
-                            return
-                except aiohttp.ClientError:
-                    pass
-                await asyncio.sleep(0.1)
-        raise AssertionError(f"the bot did not start: {self.log.read_text()[-2000:]}")
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(10)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
 
 
 @pytest.fixture
