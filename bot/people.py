@@ -45,6 +45,17 @@ class Contact:
             raise ServiceUnavailable(f"AWS returned a contact without {exc}; try again.") from None
 
 
+def retry_minutes(contact: Contact) -> int | None:
+    """The shortest ``RetryIntervalInMinutes`` of the person's channel targets, if any."""
+    intervals = [
+        target["ChannelTargetInfo"]["RetryIntervalInMinutes"]
+        for stage in contact.plan.get("Stages") or []
+        for target in stage.get("Targets") or []
+        if (target.get("ChannelTargetInfo") or {}).get("RetryIntervalInMinutes")
+    ]
+    return min(intervals) if intervals else None
+
+
 def read_mapping(path: Path | None) -> dict[str, str]:
     """The mapping file: ``alias: U123`` or ``alias: someone@example.com`` per line."""
     if path is None:

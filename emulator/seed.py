@@ -59,7 +59,11 @@ def load_seed(emulator: Emulator, path: Path) -> None:
                     {
                         "ChannelTargetInfo": {
                             "ContactChannelId": channels[f"{person['alias']}:{c}"],
-                            "RetryIntervalInMinutes": stage.get("retry", 1),
+                            **(
+                                {"RetryIntervalInMinutes": stage["retry"]}
+                                if "retry" in stage
+                                else {}
+                            ),
                         }
                     }
                     for c in stage["channels"]

@@ -265,3 +265,25 @@ async def test_whois_link_me_and_unlink_me(stack: Stack, team: dict[str, str]) -
             "No Incident Manager contact has the alias `nobody`" in r for r in replies(stack, dave)
         )
     )
+
+
+async def test_retry_interval_re_notifies_until_acknowledged(
+    stack: Stack, team: dict[str, str]
+) -> None:
+    declared = await declare_incident(stack)
+    await page(stack, declared, "alice")  # alice's plan: RetryIntervalInMinutes 2 (0.2 s here)
+    [alice_page] = await eventually(lambda: page_dms(stack, team["alice"]))
+
+    def reminders() -> list[dict[str, Any]]:
+        return [m for m in stack.slack.dms(team["alice"]) if "Reminder" in m.get("text", "")]
+
+    await eventually(lambda: len(reminders()) >= 2)
+    assert all(m["thread_ts"] == alice_page["ts"] for m in reminders())
+    assert reminders()[0]["text"].startswith(":alarm_clock: Reminder 1: *Checkout errors*")
+    await stack.sender.block_action(
+        team["alice"], "page_acknowledge", buttons(alice_page)["Acknowledge"]
+    )
+    await eventually(lambda: pages_read(stack, "alice"))
+    settled = len(reminders())
+    await asyncio.sleep(0.8)
+    assert len(reminders()) == settled

@@ -24,7 +24,7 @@ from bot.escalation.plan import Stage, Target, dump_stages, load_stages, stages_
 from bot.escalation.schedule import Schedule
 from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
-from bot.people import Contact, People
+from bot.people import Contact, People, retry_minutes
 from bot.slack.messages import display_name
 from bot.slack.paging_blocks import (
     acknowledged_blocks,
@@ -239,6 +239,57 @@ class EscalationRunner:
             blocks=page_blocks(incident, paged_by, stage, stages, notice.id, notice.escalation_id),
         )
         await self._set_notice(notice.id, dm_channel=posted["channel"], dm_ts=posted["ts"])
+        await self._plan_reminder(notice.id, 1)
+
+    async def _plan_reminder(self, notice_id: str, reminder: int) -> None:
+        """Re-notify at the person's ``RetryIntervalInMinutes`` until they acknowledge."""
+        async with self.database.session() as session:
+            notice = await session.get(PageNotice, notice_id)
+        if notice is None:
+            return
+        if notice.retry_minutes is None:
+            contact = await self.people.contact(notice.contact_arn)
+            notice.retry_minutes = retry_minutes(contact) or 0
+            await self._set_notice(notice_id, retry_minutes=notice.retry_minutes)
+        if notice.retry_minutes:
+            due = now() + timedelta(seconds=notice.retry_minutes * self.settings.time_scale)
+            self.schedule.reminder_at(due, notice_id, reminder)
+
+    async def remind(self, notice_id: str, reminder: int) -> None:
+        """Reminder ``reminder`` of an unacknowledged page, in the page's thread, once."""
+        async with self.database.session() as session:
+            notice = await session.get(PageNotice, notice_id)
+            escalation = (
+                await session.get(Escalation, notice.escalation_id)
+                if notice and notice.escalation_id
+                else None
+            )
+        if notice is None or not _delivered(notice):
+            return
+        if escalation is not None and escalation.state != RUNNING:
+            return
+        async with self.database.session.begin() as session:
+            claimed = await session.execute(
+                update(PageNotice)
+                .where(
+                    PageNotice.id == notice_id,
+                    PageNotice.reminders == reminder - 1,
+                    PageNotice.acknowledged_by.is_(None),
+                )
+                .values(reminders=reminder)
+            )
+        if claimed.rowcount != 1:
+            return
+        incident = await self.incidents.get(notice.incident_arn)
+        if not incident.is_open:
+            return
+        await self.slack.chat_postMessage(
+            channel=notice.dm_channel,
+            thread_ts=notice.dm_ts,
+            text=f":alarm_clock: Reminder {reminder}: *{incident.title}* still waits for your "
+            "acknowledgement. Press Acknowledge above.",
+        )
+        await self._plan_reminder(notice_id, reminder + 1)
 
     async def _reclaim(self, notice_id: str) -> bool:
         """Take over a claim whose sender died before it recorded the Slack message."""

@@ -30,6 +30,11 @@ async def stage_due(escalation_id: str, stage: int) -> None:
     await _runner.advance(escalation_id, stage)
 
 
+async def reminder_due(notice_id: str, reminder: int) -> None:
+    if _runner is not None:
+        await _runner.remind(notice_id, reminder)
+
+
 async def mirror_due() -> None:
     if _runner is not None:
         await _runner.mirror()
@@ -81,6 +86,16 @@ class Schedule:
             run_date=when,
             args=[escalation_id, stage],
             id=stage_job_id(escalation_id, stage),
+            replace_existing=True,
+        )
+
+    def reminder_at(self, when: datetime, notice_id: str, reminder: int) -> None:
+        self.scheduler.add_job(
+            reminder_due,
+            "date",
+            run_date=when,
+            args=[notice_id, reminder],
+            id=f"reminder:{notice_id}:{reminder}",
             replace_existing=True,
         )
 

@@ -83,3 +83,5 @@ class PageNotice(Base):
     dm_ts: Mapped[str | None] = mapped_column(String(32))
     acknowledged_by: Mapped[str | None] = mapped_column(String(32))
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    retry_minutes: Mapped[int | None] = mapped_column(Integer)
+    reminders: Mapped[int] = mapped_column(Integer, default=0)

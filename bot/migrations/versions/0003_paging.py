@@ -56,6 +56,8 @@ def upgrade() -> None:
         sa.Column("dm_ts", sa.String(32)),
         sa.Column("acknowledged_by", sa.String(32)),
         sa.Column("acknowledged_at", sa.DateTime(timezone=True)),
+        sa.Column("retry_minutes", sa.Integer),
+        sa.Column("reminders", sa.Integer, nullable=False, server_default="0"),
     )
 
 
