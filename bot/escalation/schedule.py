@@ -1,4 +1,4 @@
-"""APScheduler, with its jobs kept in the bot's database so a restart loses no stage."""
+"""APScheduler, with its jobs kept in the database (``jobs_url``) so a restart loses no stage."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.store.urls import sync_url
+from bot.store.urls import jobs_url
 
 if TYPE_CHECKING:
     from bot.escalation.runner import EscalationRunner
@@ -56,7 +56,7 @@ class Schedule:
         self.scheduler = AsyncIOScheduler(
             jobstores={
                 "default": SQLAlchemyJobStore(
-                    url=sync_url(database_url).render_as_string(hide_password=False)
+                    url=jobs_url(database_url).render_as_string(hide_password=False)
                 )
             },
             job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -26,6 +27,7 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(url, **options)
         if url.get_backend_name() == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_wal)
+            event.listen(self.engine.sync_engine, "begin", _sqlite_begin_immediate)
         self.session = async_sessionmaker(self.engine, expire_on_commit=False)
 
     async def migrate(self) -> None:
@@ -41,12 +43,20 @@ class Database:
         await self.engine.dispose()
 
 
-def _sqlite_wal(connection: object, _: object) -> None:
-    """WAL lets the scheduler's job store and the bot read and write the file side by side."""
-    cursor = connection.cursor()  # type: ignore[attr-defined]
+def _sqlite_wal(connection: Any, _: object) -> None:
+    """WAL lets the scheduler's job store and the bot read and write the file side by side;
+    the driver's own transaction handling is switched off for ``_sqlite_begin_immediate``."""
+    connection.isolation_level = None
+    cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin_immediate(connection: Any) -> None:
+    """Take SQLite's write lock when a transaction begins, so a transaction that reads then
+    writes waits its turn (busy_timeout) instead of failing with 'database is locked'."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _upgrade(connection: Connection) -> None:
