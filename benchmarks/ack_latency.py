@@ -14,16 +14,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import tempfile
 import time
-from pathlib import Path
 
-from bot.local import local_bot
+from bot.local import local_stack
 from bot.logs import configure
-from emulator.seed import EXAMPLE
-from emulator.slack import RunningFakeSlack, SlackSender
-from emulator.testing import RunningEmulator
-from tests.support import PLAN_ARN, declare_values
+from emulator.slack import SlackSender
+from tests.support import PLAN_ARN, declare_values, eventually
 
 SECRET = "bench-secret"
 
@@ -56,69 +52,44 @@ async def measure(
 
 async def main(requests: int, concurrency: int) -> None:
     configure("ERROR")
-    with tempfile.TemporaryDirectory() as workdir, RunningEmulator(seed=EXAMPLE) as aws:
-        os.environ.update(
-            {
-                "AWS_ENDPOINT_URL": aws.url,
-                "AWS_REGION": "us-east-1",
-                "AWS_ACCESS_KEY_ID": "bench",
-                "AWS_SECRET_ACCESS_KEY": "bench",
-            }
+    async with local_stack(SECRET, mirror_interval_seconds=3600) as local:
+        aws, slack, sender = local.aws, local.slack, local.sender
+        user = slack.fake.add_user("bench", email="bench@example.com")
+        ops = slack.fake.add_channel("ops", members=[user])
+        await sender.slash_command("/incident", "declare Bench", user, ops)
+        view = (await eventually(slack.fake.views_opened))[-1]
+        await sender.view_submission(user, view["id"], declare_values("Bench", 3, PLAN_ARN))
+        channel = await eventually(
+            lambda: next((c for c in slack.fake.channels.values() if c.pins), None)
         )
-        async with (
-            RunningFakeSlack() as slack,
-            local_bot(
-                slack_bot_token="xoxb-bench",
-                slack_signing_secret=SECRET,
-                slack_api_url=slack.api_url,
-                database_url=f"sqlite:///{Path(workdir) / 'b.db'}",
-                mirror_interval_seconds=3600,
-            ) as bot,
-        ):
-            sender = SlackSender(bot.events_url, SECRET, slack.fake)
-            user = slack.fake.add_user("bench", email="bench@example.com")
-            ops = slack.fake.add_channel("ops", members=[user])
-            await sender.slash_command("/incident", "declare Bench", user, ops)
-            while not slack.fake.views_opened():
-                await asyncio.sleep(0.02)
-            await sender.view_submission(
-                user, slack.fake.views_opened()[-1]["id"], declare_values("Bench", 3, PLAN_ARN)
-            )
-            while not (
-                channel := slack.fake.channel_by_name(
-                    next(
-                        (c.name for c in slack.fake.channels.values() if c.name.startswith("inc-")),
-                        "-",
-                    )
-                )
-            ):
-                await asyncio.sleep(0.02)
-            arn = aws.client("ssm-incidents").list_incident_records()["incidentRecordSummaries"][0][
-                "arn"
-            ]
+        arn = aws.client("ssm-incidents").list_incident_records()["incidentRecordSummaries"][0][
+            "arn"
+        ]
 
-            print(f"{requests} requests, {concurrency} in flight, on {os.cpu_count()} cores")
-            help_samples = await measure(sender, "help", user, ops, requests, concurrency)
-            print(f"/incident help      ack: {percentiles(help_samples)}")
-            started = time.perf_counter()
-            note_samples = await measure(
-                sender, "note bench {}", user, channel.id, requests, concurrency
-            )
-            print(f"/incident note      ack: {percentiles(note_samples)}")
-            while (
+        print(f"{requests} requests, {concurrency} in flight, on {os.cpu_count()} cores")
+        help_samples = await measure(sender, "help", user, ops, requests, concurrency)
+        print(f"/incident help      ack: {percentiles(help_samples)}")
+        started = time.perf_counter()
+        note_samples = await measure(
+            sender, "note bench {}", user, channel.id, requests, concurrency
+        )
+        print(f"/incident note      ack: {percentiles(note_samples)}")
+        await eventually(
+            lambda: (
                 sum(e["eventType"] == "Custom Event" for e in aws.incidents.events[arn].values())
-                < requests + 1
-            ):
-                await asyncio.sleep(0.01)
-            elapsed = time.perf_counter() - started
-            print(
-                f"all {requests} notes stored in Incident Manager after {elapsed:.2f} s "
-                f"({requests / elapsed:.0f} notes/s)"
-            )
-            print(
-                f"slowest ack: {max(help_samples + note_samples) * 1000:.0f} ms "
-                f"(Slack's limit: 3000 ms)"
-            )
+                > requests
+            ),
+            timeout=120,
+        )
+        elapsed = time.perf_counter() - started
+        print(
+            f"all {requests} notes stored in Incident Manager after {elapsed:.2f} s "
+            f"({requests / elapsed:.0f} notes/s)"
+        )
+        print(
+            f"slowest ack: {max(help_samples + note_samples) * 1000:.0f} ms "
+            f"(Slack's limit: 3000 ms)"
+        )
 
 
 if __name__ == "__main__":

@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 from bot.app import Services
-from bot.local import local_bot
-from emulator.seed import EXAMPLE
-from emulator.slack import FakeSlack, RunningFakeSlack, SlackSender
+from bot.local import local_stack
+from emulator.slack import FakeSlack, SlackSender
 from emulator.slack.text import render_call
 from emulator.testing import RunningEmulator
 
@@ -199,32 +195,14 @@ def show_record(incidents: Any, arn: str, out: Callable[[str], Any]) -> None:
 
 
 async def run_demo(out: Callable[[str], Any] = print) -> None:
-    with tempfile.TemporaryDirectory() as workdir, RunningEmulator(seed=EXAMPLE) as aws:
-        saved = dict(os.environ)
-        os.environ.update(
-            {
-                "AWS_ENDPOINT_URL": aws.url,
-                "AWS_REGION": "us-east-1",
-                "AWS_ACCESS_KEY_ID": "demo",
-                "AWS_SECRET_ACCESS_KEY": "demo",
-            }
+    async with local_stack(
+        SECRET,
+        default_response_plan="critical-service",
+        time_scale=DEMO_STAGE_SECONDS / 5,
+        mirror_interval_seconds=3600,
+    ) as local:
+        out(
+            f"Emulator on {local.aws.url}, fake Slack on {local.slack.url}, "
+            f"bot on {local.bot.events_url}"
         )
-        try:
-            async with (
-                RunningFakeSlack() as slack,
-                local_bot(
-                    slack_bot_token="xoxb-demo",
-                    slack_signing_secret=SECRET,
-                    slack_api_url=slack.api_url,
-                    default_response_plan="critical-service",
-                    time_scale=DEMO_STAGE_SECONDS / 5,
-                    mirror_interval_seconds=3600,
-                    database_url=f"sqlite:///{Path(workdir) / 'demo.db'}",
-                ) as bot,
-            ):
-                out(f"Emulator on {aws.url}, fake Slack on {slack.url}, bot on {bot.events_url}")
-                sender = SlackSender(bot.events_url, SECRET, slack.fake)
-                await play(bot.services, slack.fake, sender, aws, out)
-        finally:
-            os.environ.clear()
-            os.environ.update(saved)
+        await play(local.bot.services, local.slack.fake, local.sender, local.aws, out)

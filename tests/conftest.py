@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from bot.local import local_bot
 from emulator.slack import RunningFakeSlack, SlackSender
 from emulator.testing import RunningEmulator
+from tests.processes import counting_start_engagement
 from tests.support import Stack
 
 SIGNING_SECRET = "test-signing-secret"
@@ -36,6 +38,13 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
 def emulator() -> Iterator[RunningEmulator]:
     with RunningEmulator(seed=EXAMPLE_SEED) as running:
         yield running
+
+
+@pytest.fixture
+def counted_emulator() -> Iterator[tuple[RunningEmulator, Counter[str]]]:
+    """The emulator, with the StartEngagement calls it answered counted per contact."""
+    with RunningEmulator(seed=EXAMPLE_SEED) as running:
+        yield running, counting_start_engagement(running)
 
 
 @pytest.fixture

@@ -7,9 +7,16 @@ import os
 import signal
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import aiohttp
+
+from emulator.slack import FakeSlack, SlackSender
+from emulator.slack.workspace import Channel
+from emulator.testing import RunningEmulator
+from tests.support import PLAN_ARN, declare_values, eventually
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,3 +88,41 @@ class BotProcess:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(10)
+
+
+def counting_start_engagement(running: RunningEmulator) -> Counter[str]:
+    """Count every StartEngagement call the emulator answers, per contact alias (retries too)."""
+    calls: Counter[str] = Counter()
+    original = running.contacts.StartEngagement
+
+    def counting(params: dict[str, Any]) -> dict[str, Any]:
+        calls[params["ContactId"].rsplit("/", 1)[-1]] += 1
+        return original(params)
+
+    running.contacts.StartEngagement = counting
+    return calls
+
+
+def page_dms(fake: FakeSlack, user: str) -> list[dict[str, Any]]:
+    return [m for m in fake.dms(user) if "You are paged" in m.get("text", "")]
+
+
+def stage_alerts(fake: FakeSlack, channel_id: str) -> list[dict[str, Any]]:
+    """The incident channel's "every stage went unanswered" messages."""
+    return [m for m in fake.messages(channel_id) if "Every stage" in m.get("text", "")]
+
+
+async def declare_over_http(
+    opener: SlackSender, submitter: SlackSender, user: str, channel_id: str, title: str
+) -> Channel:
+    """``/incident declare`` through one process, the modal submitted through another."""
+    fake = opener.fake
+    await opener.slash_command("/incident", f"declare {title}", user, channel_id)
+    view = (await eventually(fake.views_opened, timeout=15))[-1]
+    await submitter.view_submission(user, view["id"], declare_values(title, 1, PLAN_ARN))
+    return await eventually(
+        lambda: next(
+            (c for c in fake.channels.values() if c.name.startswith("inc-") and c.pins), None
+        ),
+        timeout=15,
+    )

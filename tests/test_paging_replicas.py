@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from emulator.slack import FakeSlack, RunningFakeSlack, SlackSender
+from emulator.slack import RunningFakeSlack, SlackSender
 from emulator.testing import RunningEmulator
-from tests.conftest import EXAMPLE_SEED
 from tests.postgres import postgres_bin, running_postgres
-from tests.processes import BotProcess, bot_env
-from tests.support import PLAN_ARN, declare_values, eventually, free_port
+from tests.processes import (
+    BotProcess,
+    bot_env,
+    declare_over_http,
+    page_dms,
+    stage_alerts,
+)
+from tests.support import eventually, free_port
 
 SECRET = "replica-secret"
 
@@ -28,30 +32,6 @@ pytestmark = pytest.mark.skipif(
 def postgres() -> Iterator[str]:
     with running_postgres() as url:
         yield url
-
-
-@pytest.fixture
-def counted_emulator() -> Iterator[tuple[RunningEmulator, Counter[str]]]:
-    calls: Counter[str] = Counter()
-    with RunningEmulator(seed=EXAMPLE_SEED) as running:
-        original = running.contacts.StartEngagement
-
-        def counting(params: dict[str, Any]) -> dict[str, Any]:
-            calls[params["ContactId"].rsplit("/", 1)[-1]] += 1
-            return original(params)
-
-        running.contacts.StartEngagement = counting
-        yield running, calls
-
-
-@pytest.fixture
-async def slack() -> AsyncIterator[RunningFakeSlack]:
-    async with RunningFakeSlack() as running:
-        yield running
-
-
-def page_dms(fake: FakeSlack, user: str) -> list[dict[str, Any]]:
-    return [m for m in fake.dms(user) if "You are paged" in m.get("text", "")]
 
 
 async def test_two_replicas_run_each_stage_once(
@@ -76,22 +56,9 @@ async def test_two_replicas_run_each_stage_once(
     }
     ops = fake.add_channel("ops", members=[team["dana"]])
     try:
-        await first.slash_command("/incident", "declare Queue backlog", team["dana"], ops)
-        view = (await eventually(fake.views_opened, timeout=15))[-1]
-        await second.view_submission(
-            team["dana"], view["id"], declare_values("Queue backlog", 2, PLAN_ARN)
-        )
-        channel = await eventually(
-            lambda: next(
-                (c for c in fake.channels.values() if c.name.startswith("inc-") and c.pins), None
-            ),
-            timeout=15,
-        )
+        channel = await declare_over_http(first, second, team["dana"], ops, "Queue backlog")
         await second.slash_command("/incident", "page oncall-escalation", team["dana"], channel.id)
-        await eventually(
-            lambda: [m for m in fake.messages(channel.id) if "Every stage" in m.get("text", "")],
-            timeout=30,
-        )
+        await eventually(lambda: stage_alerts(fake, channel.id), timeout=30)
         await asyncio.sleep(1.5)  # several audit and mirror rounds on both replicas
     finally:
         for replica in replicas:
@@ -99,5 +66,5 @@ async def test_two_replicas_run_each_stage_once(
 
     assert [len(page_dms(fake, team[name])) for name in ("alice", "bob", "carol")] == [1, 1, 1]
     assert dict(start_engagement_calls) == {"alice": 1, "bob": 1, "carol": 1}
-    assert len([m for m in fake.messages(channel.id) if "Every stage" in m.get("text", "")]) == 1
+    assert len(stage_alerts(fake, channel.id)) == 1
     assert len(aws.client("ssm-incidents").list_incident_records()["incidentRecordSummaries"]) == 1
