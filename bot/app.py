@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from dataclasses import dataclass
@@ -55,8 +56,13 @@ class Services:
             audit_seconds=min(30.0, self.settings.mirror_interval_seconds),
         )
 
-    async def close(self) -> None:
+    async def close(self, grace_seconds: float) -> None:
+        """Stop the timers, give work already under way (a listener after its ack, a running
+        job) ``grace_seconds`` to finish, then close the AWS pool and the database."""
         self.schedule.shutdown()
+        under_way = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        if under_way:
+            await asyncio.wait(under_way, timeout=grace_seconds)
         self.gateway.close()
         await self.database.close()
 
@@ -122,8 +128,15 @@ def build_bolt_app(services: Services) -> AsyncApp:
 
 
 def build_web_app(app: AsyncApp, services: Services) -> web.Application:
-    """``POST /slack/events`` (Bolt, signature-verified), ``GET /healthz``, ``GET /metrics``."""
-    web_app = app.web_app(path="/slack/events")
+    """``POST /slack/events`` (Bolt, signature-verified), ``GET /healthz``, ``GET /metrics``.
+
+    In Socket Mode Slack's requests come only over the WebSocket: there is no signing secret to
+    verify HTTP requests with, so ``/slack/events`` is not served at all.
+    """
+    if services.settings.socket_mode:
+        web_app = web.Application()
+    else:
+        web_app = app.web_app(path="/slack/events")
 
     async def healthz(_: web.Request) -> web.Response:
         try:

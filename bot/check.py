@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -11,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.aws.gateway import AwsGateway
 from bot.config import ConfigError, Settings
 from bot.errors import DomainError
+from bot.slack.connection import check_app_token
 from bot.store.database import Database
 
 
@@ -36,6 +38,11 @@ async def _slack(settings: Settings) -> str:
     except OSError as exc:
         raise DomainError(f"cannot reach {settings.slack_api_url} ({exc})") from None
     return f"bot {answer['user']} in team {answer['team']}"
+
+
+async def _socket_mode(api_url: str, app_token: str) -> str:
+    await check_app_token(AsyncWebClient(base_url=api_url), app_token)
+    return "app-level token accepted: Socket Mode can connect"
 
 
 async def _response_plans(gateway: AwsGateway) -> str:
@@ -71,6 +78,9 @@ async def _attempt(item: str, probe: Callable[[], Awaitable[str]]) -> Outcome:
 async def run_checks(settings: Settings) -> list[Outcome]:
     outcomes = [Outcome("configuration", True, "settings read")]
     outcomes.append(await _attempt("Slack", lambda: _slack(settings)))
+    if token := settings.slack_app_token:
+        probe = partial(_socket_mode, settings.slack_api_url, token)
+        outcomes.append(await _attempt("Slack Socket Mode", probe))
     try:
         gateway = AwsGateway(settings.aws_region, settings.aws_max_concurrency)
     except ConfigError as exc:

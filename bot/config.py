@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # What to do when a setting is missing or malformed, by variable name.
@@ -21,6 +21,9 @@ HOW_TO_FIX = {
     "TIME_SCALE": "give the number of real seconds per plan minute (60 in production)",
     "CONTACT_MAP_FILE": "give the path of a YAML file mapping contact aliases to Slack users",
 }
+
+
+TOKEN_PREFIXES = {"slack_bot_token": "xoxb-", "slack_app_token": "xapp-"}
 
 
 class ConfigError(Exception):
@@ -50,6 +53,14 @@ class Settings(BaseSettings):
     time_scale: float = Field(default=60.0, gt=0)
     mirror_interval_seconds: float = Field(default=60.0, gt=0)
     aws_console_url: str = "https://console.aws.amazon.com/systems-manager/incidents"
+
+    @field_validator("slack_bot_token", "slack_app_token")
+    @classmethod
+    def _token(cls, value: str | None, info: ValidationInfo) -> str | None:
+        prefix = TOKEN_PREFIXES[info.field_name or ""]
+        if value and not value.startswith(prefix):
+            raise ValueError(f"must start with {prefix}")
+        return value or None
 
     @field_validator("slack_api_url")
     @classmethod

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
@@ -11,10 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aiohttp import web
-
-from bot.app import Services, build_bolt_app, build_web_app, start_services
+from bot.app import Services
 from bot.config import load_settings
+from bot.server import serving
 from emulator.seed import EXAMPLE
 from emulator.slack import RunningFakeSlack, SlackSender
 from emulator.testing import RunningEmulator, free_port
@@ -32,22 +30,13 @@ class LocalBot:
 
 @asynccontextmanager
 async def local_bot(**settings: Any) -> AsyncIterator[LocalBot]:
-    """Build the bot from ``settings`` (no ``.env``), serve it, and tear it down after."""
-    services = await start_services(load_settings(_env_file=None, **settings))
-    app = build_bolt_app(services)
-    services.start()
-    runner = web.AppRunner(build_web_app(app, services), access_log=None)
-    await runner.setup()
+    """Build the bot from ``settings`` (no ``.env``), serve it over HTTP, and tear it down after.
+
+    Shutdown waits at most a second for work under way: this loop also runs the fakes.
+    """
     port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    try:
-        yield LocalBot(services, f"http://127.0.0.1:{port}")
-    finally:
-        await runner.cleanup()
-        listeners = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
-        if listeners:  # let work that followed an ack finish before its pools close
-            await asyncio.wait(listeners, timeout=1)
-        await services.close()
+    async with serving(load_settings(_env_file=None, **settings), "127.0.0.1", port, 1.0) as bot:
+        yield LocalBot(bot, f"http://127.0.0.1:{port}")
 
 
 @dataclass(frozen=True)

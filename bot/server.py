@@ -5,41 +5,65 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-from bot.app import build_bolt_app, build_web_app, start_services
+from bot.app import Services, build_bolt_app, build_web_app, start_services
 from bot.config import Settings
+from bot.slack.connection import check_app_token
 
 log = logging.getLogger(__name__)
 
+SHUTDOWN_GRACE_SECONDS = 10.0  # for work acked before SIGTERM (well inside Kubernetes' 30 s)
 
-async def serve(settings: Settings, host: str, port: int) -> None:
-    """Run the bot until SIGINT/SIGTERM; HTTP endpoints are served in both modes."""
-    settings.require_slack()
+
+@asynccontextmanager
+async def serving(
+    settings: Settings, host: str, port: int, grace_seconds: float = SHUTDOWN_GRACE_SECONDS
+) -> AsyncIterator[Services]:
+    """The bot taking Slack's requests (and serving /healthz, /metrics) for the ``with`` block.
+
+    On the way out it stops taking requests first, then lets work under way finish, then
+    closes its pools, so nothing acknowledged to Slack is dropped half-done.
+    """
     services = await start_services(settings)
-    app = build_bolt_app(services)
-    services.start()
-    runner = web.AppRunner(build_web_app(app, services), access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, host, port).start()
-    socket_mode = None
-    if settings.socket_mode:
-        socket_mode = AsyncSocketModeHandler(app, settings.slack_app_token)
-        await socket_mode.connect_async()
-        log.info("connected to Slack over Socket Mode; health on http://%s:%d/healthz", host, port)
-    else:
-        log.info("serving Slack over HTTP on http://%s:%d/slack/events", host, port)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
+    socket_mode: AsyncSocketModeHandler | None = None
+    runner: web.AppRunner | None = None
     try:
-        await stop.wait()
+        if settings.slack_app_token:
+            await check_app_token(services.slack, settings.slack_app_token)
+        app = build_bolt_app(services)
+        services.start()
+        runner = web.AppRunner(build_web_app(app, services), access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, host, port).start()
+        if settings.slack_app_token:
+            socket_mode = AsyncSocketModeHandler(app, settings.slack_app_token)
+            await socket_mode.connect_async()
+            log.info(
+                "connected to Slack over Socket Mode; health on http://%s:%d/healthz", host, port
+            )
+        else:
+            log.info("serving Slack over HTTP on http://%s:%d/slack/events", host, port)
+        yield services
     finally:
-        log.info("shutting down")
         if socket_mode is not None:
             await socket_mode.close_async()
-        await runner.cleanup()
-        await services.close()
+        if runner is not None:
+            await runner.cleanup()
+        await services.close(grace_seconds)
+
+
+async def serve(settings: Settings, host: str, port: int) -> None:
+    """Run the bot until SIGINT/SIGTERM."""
+    settings.require_slack()
+    async with serving(settings, host, port):
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await stop.wait()
+        log.info("shutting down")

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.support import free_port
+from emulator.testing import free_port
 
 
 def postgres_bin() -> Path | None:

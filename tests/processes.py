@@ -26,7 +26,7 @@ def bot_env(
 ) -> dict[str, str]:
     """The environment of ``incident-bot run`` against the local stand-ins."""
     env = {
-        **os.environ,
+        **{key: value for key, value in os.environ.items() if key != "SLACK_APP_TOKEN"},
         "PYTHONPATH": str(ROOT),
         "SLACK_BOT_TOKEN": "xoxb-process",
         "SLACK_SIGNING_SECRET": signing_secret,
@@ -39,7 +39,6 @@ def bot_env(
         "DEFAULT_RESPONSE_PLAN": "critical-service",
         **extra,
     }
-    env.pop("SLACK_APP_TOKEN", None)
     return env
 
 
@@ -70,6 +69,8 @@ class BotProcess:
             )
         async with aiohttp.ClientSession() as http:
             for _ in range(200):
+                if self.process.poll() is not None:
+                    break  # it exited: say why at once
                 try:
                     async with http.get(f"http://127.0.0.1:{self.port}/healthz") as response:
                         if response.status == 200:
@@ -84,10 +85,14 @@ class BotProcess:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(10)
 
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
+    async def stop(self) -> None:
+        """SIGTERM, then wait without blocking the loop the fake Slack answers its goodbyes on."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        async with asyncio.timeout(20):
+            while self.process.poll() is None:
+                await asyncio.sleep(0.05)
 
 
 def counting_start_engagement(running: RunningEmulator) -> Counter[str]:

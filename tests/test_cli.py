@@ -48,6 +48,13 @@ def test_http_mode_without_a_signing_secret_says_what_to_set(tmp_path: Path) -> 
     assert "Traceback" not in result.stderr
 
 
+def test_a_token_of_the_wrong_kind_is_named(tmp_path: Path) -> None:
+    result = incident_bot("run", cwd=tmp_path, SLACK_BOT_TOKEN="xapp-1-A-1-pasted-wrong")
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN is invalid (Value error, must start with xoxb-)" in result.stderr
+    assert "xapp-1-A-1-pasted-wrong" not in result.stderr
+
+
 def test_a_malformed_setting_is_one_line_naming_it(tmp_path: Path) -> None:
     result = incident_bot("run", cwd=tmp_path, TIME_SCALE="soon")
     assert result.returncode == 2

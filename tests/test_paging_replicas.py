@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from emulator.slack import RunningFakeSlack, SlackSender
-from emulator.testing import RunningEmulator
+from emulator.testing import RunningEmulator, free_port
 from tests.postgres import postgres_bin, running_postgres
 from tests.processes import (
     BotProcess,
@@ -19,7 +19,7 @@ from tests.processes import (
     page_dms,
     stage_alerts,
 )
-from tests.support import eventually, free_port
+from tests.support import eventually
 
 SECRET = "replica-secret"
 
@@ -62,7 +62,7 @@ async def test_two_replicas_run_each_stage_once(
         await asyncio.sleep(1.5)  # several audit and mirror rounds on both replicas
     finally:
         for replica in replicas:
-            replica.stop()
+            await replica.stop()
 
     assert [len(page_dms(fake, team[name])) for name in ("alice", "bob", "carol")] == [1, 1, 1]
     assert dict(start_engagement_calls) == {"alice": 1, "bob": 1, "carol": 1}

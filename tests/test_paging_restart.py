@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from emulator.slack import RunningFakeSlack, SlackSender
-from emulator.testing import RunningEmulator
+from emulator.testing import RunningEmulator, free_port
 from tests.processes import (
     BotProcess,
     bot_env,
@@ -15,7 +15,7 @@ from tests.processes import (
     page_dms,
     stage_alerts,
 )
-from tests.support import eventually, free_port
+from tests.support import eventually
 
 SECRET = "restart-secret"
 TIME_SCALE = "0.6"  # stage 1 (5 plan minutes) lasts 3 s, stage 2 (10) lasts 6 s
@@ -61,7 +61,7 @@ async def test_a_killed_bot_resumes_every_stage_exactly_once(
         await eventually(lambda: stage_alerts(fake, channel.id), timeout=20)
         await asyncio.sleep(1.0)  # room for any duplicate to show itself
     finally:
-        bot.stop()
+        await bot.stop()
 
     assert [len(page_dms(fake, team[name])) for name in ("alice", "bob", "carol")] == [1, 1, 1]
     assert dict(start_engagement_calls) == {"alice": 1, "bob": 1, "carol": 1}

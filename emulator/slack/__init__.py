@@ -1,6 +1,6 @@
-"""A local stand-in for Slack: a fake Web API and a sender of signed requests."""
+"""A local stand-in for Slack: a fake Web API with Socket Mode, and senders of its requests."""
 
-from emulator.slack.sender import Delivery, SlackSender
+from emulator.slack.sender import Delivery, SlackSender, SocketModeSender
 from emulator.slack.web_api import Call, FakeSlack, RunningFakeSlack
 
-__all__ = ["Call", "Delivery", "FakeSlack", "RunningFakeSlack", "SlackSender"]
+__all__ = ["Call", "Delivery", "FakeSlack", "RunningFakeSlack", "SlackSender", "SocketModeSender"]

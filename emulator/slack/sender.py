@@ -13,10 +13,12 @@ from urllib.parse import urlencode
 
 import aiohttp
 
+from emulator.slack.socket_mode import NotAcknowledged
 from emulator.slack.web_api import FakeSlack
 from emulator.slack.workspace import TEAM
 
 APP_ID = "AINCIDENT"
+FORM = "application/x-www-form-urlencoded"
 
 
 @dataclass(frozen=True)
@@ -44,24 +46,34 @@ class SlackSender:
         self.fake = fake
         self._event_ids = itertools.count(1)
 
-    async def _post(
+    async def deliver(
         self,
-        body: str,
-        content_type: str,
+        kind: str,
+        payload: dict[str, Any],
         signing_secret: str | None = None,
         timestamp_offset: float = 0,
-        headers: dict[str, str] | None = None,
+        retry_num: int | None = None,
+        retry_reason: str | None = None,
     ) -> Delivery:
+        """One request over HTTP, encoded and signed as Slack does for its ``kind``."""
+        if kind == "slash_commands":
+            body, content_type = urlencode(payload), FORM
+        elif kind == "interactive":
+            body, content_type = urlencode({"payload": json.dumps(payload)}), FORM
+        else:
+            body, content_type = json.dumps(payload), "application/json"
         timestamp = str(int(time.time() + timestamp_offset))
-        all_headers = {
+        headers = {
             "Content-Type": content_type,
             "X-Slack-Request-Timestamp": timestamp,
             "X-Slack-Signature": sign(signing_secret or self.signing_secret, timestamp, body),
-            **(headers or {}),
         }
+        if retry_num is not None:
+            headers["X-Slack-Retry-Num"] = str(retry_num)
+            headers["X-Slack-Retry-Reason"] = retry_reason or "http_timeout"
         async with (
             aiohttp.ClientSession() as http,
-            http.post(self.events_url, data=body.encode(), headers=all_headers) as response,
+            http.post(self.events_url, data=body.encode(), headers=headers) as response,
         ):
             return Delivery(response.status, await response.text())
 
@@ -94,13 +106,10 @@ class SlackSender:
             "response_url": self.fake.response_url(channel.id, user_id),
             "trigger_id": self.fake.issue_trigger(),
         }
-        return await self._post(
-            urlencode(form), "application/x-www-form-urlencoded", signing_secret, timestamp_offset
-        )
+        return await self.deliver("slash_commands", form, signing_secret, timestamp_offset)
 
     async def interaction(self, payload: dict[str, Any], **knobs: Any) -> Delivery:
-        body = urlencode({"payload": json.dumps(payload)})
-        return await self._post(body, "application/x-www-form-urlencoded", **knobs)
+        return await self.deliver("interactive", payload, **knobs)
 
     def _base(self, kind: str, user_id: str) -> dict[str, Any]:
         return {
@@ -202,11 +211,9 @@ class SlackSender:
             "event_time": int(time.time()),
             "authorizations": [{"team_id": TEAM, "user_id": "UBOT0INCIDENT", "is_bot": True}],
         }
-        headers = {}
-        if retry_num is not None:
-            headers["X-Slack-Retry-Num"] = str(retry_num)
-            headers["X-Slack-Retry-Reason"] = retry_reason or "http_timeout"
-        return await self._post(json.dumps(envelope), "application/json", headers=headers)
+        return await self.deliver(
+            "events_api", envelope, retry_num=retry_num, retry_reason=retry_reason
+        )
 
     async def reaction_added(
         self, user_id: str, channel_id: str, ts: str, name: str, **knobs: Any
@@ -221,3 +228,27 @@ class SlackSender:
             "event_ts": str(time.time()),
         }
         return await self.event(event, **knobs)
+
+
+class SocketModeSender(SlackSender):
+    """The same payloads, sent as Socket Mode envelopes over the app's WebSocket."""
+
+    def __init__(self, fake: FakeSlack) -> None:
+        super().__init__("", "", fake)
+
+    async def deliver(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        signing_secret: str | None = None,
+        timestamp_offset: float = 0,
+        retry_num: int | None = None,
+        retry_reason: str | None = None,
+    ) -> Delivery:
+        """Socket Mode has no signature or timestamp; a retry is marked in the envelope."""
+        try:
+            hub = self.fake.socket_mode
+            ack = await hub.send(kind, payload, retry_num or 0, retry_reason or "")
+        except NotAcknowledged as error:
+            return Delivery(504, str(error))
+        return Delivery(200, json.dumps(ack) if ack else "")

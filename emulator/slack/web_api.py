@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,7 +12,9 @@ from aiohttp import web
 
 from emulator.slack import checks
 from emulator.slack.checks import SlackError, require
+from emulator.slack.socket_mode import SocketModeHub
 from emulator.slack.workspace import BOT_ID, BOT_USER, TEAM, Workspace
+from emulator.testing import free_port
 
 JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
 
@@ -29,13 +30,16 @@ class FakeSlack(Workspace):
     """The workspace behind the fake API, plus the record of every call made to it."""
 
     token_prefix = "xoxb-"
+    app_level_methods = frozenset({"apps.connections.open"})  # take the xapp- token
 
     def __init__(self) -> None:
         super().__init__()
         self.calls: list[Call] = []
         self.base_url = ""
+        self.socket_mode = SocketModeHub()
+        self.revoked_tokens: set[str] = set()
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-            name.removeprefix("api_").replace("_", ".", 1): getattr(self, name)
+            name.removeprefix("api_").replace("_", "."): getattr(self, name)
             for name in dir(self)
             if name.startswith("api_")
         }
@@ -74,6 +78,7 @@ class FakeSlack(Workspace):
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{channel}/{user}", self._response_url)
+        app.router.add_get("/socket-mode/{connection}", self.socket_mode.websocket)
         return app
 
     async def _api(self, request: web.Request) -> web.Response:
@@ -84,8 +89,11 @@ class FakeSlack(Workspace):
         try:
             if not token:
                 raise SlackError("not_authed")
-            if not token.startswith(self.token_prefix):
+            prefix = "xapp-" if method in self.app_level_methods else self.token_prefix
+            if not token.startswith(prefix):
                 raise SlackError("invalid_auth")
+            if token in self.revoked_tokens:
+                raise SlackError("token_revoked")
             handler = self._methods.get(method)
             if handler is None:
                 raise SlackError("unknown_method")
@@ -116,6 +124,9 @@ class FakeSlack(Workspace):
         return f"{self.base_url}/response/{channel_id}/{user_id}"
 
     # -- methods -----------------------------------------------------------
+    def api_apps_connections_open(self, _: dict[str, Any]) -> dict[str, Any]:
+        return {"url": self.socket_mode.connection_url()}
+
     def api_auth_test(self, _: dict[str, Any]) -> dict[str, Any]:
         return {
             "url": "https://fake.slack.local/",
@@ -337,17 +348,17 @@ class RunningFakeSlack:
         self._runner: web.AppRunner | None = None
 
     async def __aenter__(self) -> RunningFakeSlack:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+        port = free_port()
         self._runner = web.AppRunner(self.fake.app(), access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", port).start()
         self.url = f"http://127.0.0.1:{port}"
         self.api_url = f"{self.url}/api/"
-        self.fake.base_url = self.url
+        self.fake.base_url = self.fake.socket_mode.base_url = self.url
         return self
 
     async def __aexit__(self, *_: object) -> None:
         assert self._runner is not None
+        for connection in list(self.fake.socket_mode.sockets):
+            await connection.close()
         await self._runner.cleanup()

@@ -12,9 +12,8 @@ import aiohttp
 import boto3
 
 from emulator.coverage import operations_table
-from emulator.testing import RunningEmulator
+from emulator.testing import RunningEmulator, free_port
 from tests.conftest import EXAMPLE_SEED
-from tests.support import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

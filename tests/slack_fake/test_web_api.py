@@ -34,6 +34,18 @@ async def test_auth_and_unknown_token(running: RunningFakeSlack, client: AsyncWe
     assert await slack_error(stranger.auth_test()) == "invalid_auth"
 
 
+async def test_socket_mode_url_needs_the_app_level_token(
+    running: RunningFakeSlack, client: AsyncWebClient
+) -> None:
+    assert await slack_error(client.apps_connections_open(app_token="xoxb-test")) == "invalid_auth"
+    opened = await client.apps_connections_open(app_token="xapp-1-A-1-x")
+    assert opened["url"].startswith(f"{running.url.replace('http', 'ws')}/socket-mode/")
+    running.fake.revoked_tokens.add("xapp-1-A-1-x")
+    assert await slack_error(client.apps_connections_open(app_token="xapp-1-A-1-x")) == (
+        "token_revoked"
+    )
+
+
 async def test_post_update_and_read_back(running: RunningFakeSlack, client: AsyncWebClient) -> None:
     channel = (await client.conversations_create(name="inc-1"))["channel"]["id"]
     posted = await client.chat_postMessage(channel=channel, text="first")
