@@ -287,3 +287,31 @@ async def test_retry_interval_re_notifies_until_acknowledged(
     settled = len(reminders())
     await asyncio.sleep(0.8)
     assert len(reminders()) == settled
+
+
+@pytest.mark.parametrize(
+    "bot_settings",
+    [
+        {
+            "default_response_plan": "critical-service",
+            "time_scale": 1.0,
+            "mirror_interval_seconds": 0.3,
+        }
+    ],
+)
+async def test_a_reminder_timer_lost_in_a_crash_is_planned_again(
+    stack: Stack, team: dict[str, str]
+) -> None:
+    declared = await declare_incident(stack)
+    await page(stack, declared, "alice")  # RetryIntervalInMinutes 2: 2 s at this scale
+    [alice_page] = await eventually(lambda: page_dms(stack, team["alice"]))
+    notice_id = buttons(alice_page)["Acknowledge"]
+    scheduler = stack.services.schedule.scheduler
+    lost = f"reminder:{notice_id}:1"
+    await eventually(lambda: scheduler.get_job(lost))
+    scheduler.remove_job(lost)  # what a crash between the DM and its timer leaves behind
+
+    reminder = await eventually(
+        lambda: [m for m in stack.slack.dms(team["alice"]) if "Reminder 1" in m.get("text", "")]
+    )
+    assert reminder[0]["thread_ts"] == alice_page["ts"]

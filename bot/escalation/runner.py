@@ -531,7 +531,8 @@ class EscalationRunner:
 
     # -- keeping everything honest ---------------------------------------------
     async def audit(self) -> None:
-        """Every running escalation has its current stage engaged and its next stage due."""
+        """Every running escalation has its current stage engaged and its next stage due, and
+        every page that wants reminders has its next one planned (a crash can lose a timer)."""
         for escalation in await self.running():
             stages = load_stages(escalation.stages)
             if escalation.current_stage < 0:
@@ -549,6 +550,26 @@ class EscalationRunner:
                 await self.advance(escalation.id, next_stage)
             else:
                 self.schedule.stage_at(due, escalation.id, next_stage)
+        for notice in await self._awaiting_reminder():
+            if not self.schedule.has_reminder(notice.id, notice.reminders + 1):
+                await self._plan_reminder(notice.id, notice.reminders + 1)
+
+    async def _awaiting_reminder(self) -> list[PageNotice]:
+        """Delivered, unacknowledged pages of running escalations whose person wants reminders."""
+        query = (
+            select(PageNotice)
+            .join(Escalation, Escalation.id == PageNotice.escalation_id)
+            .where(
+                Escalation.state == RUNNING,
+                PageNotice.acknowledged_by.is_(None),
+                PageNotice.dm_ts.is_not(None),
+                PageNotice.dm_ts != NO_DM,
+                PageNotice.dm_ts.not_like(f"{SENDING}%"),
+                (PageNotice.retry_minutes.is_(None)) | (PageNotice.retry_minutes > 0),
+            )
+        )
+        async with self.database.session() as session:
+            return list((await session.scalars(query)).all())
 
     async def mirror(self) -> None:
         """Pages of engagements AWS started itself get the same Acknowledge button."""

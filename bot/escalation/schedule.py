@@ -49,6 +49,10 @@ def stage_job_id(escalation_id: str, stage: int) -> str:
     return f"escalation:{escalation_id}:stage:{stage}"
 
 
+def reminder_job_id(notice_id: str, reminder: int) -> str:
+    return f"reminder:{notice_id}:{reminder}"
+
+
 class Schedule:
     """Stage timers plus the periodic mirror and audit jobs."""
 
@@ -95,12 +99,15 @@ class Schedule:
             "date",
             run_date=when,
             args=[notice_id, reminder],
-            id=f"reminder:{notice_id}:{reminder}",
+            id=reminder_job_id(notice_id, reminder),
             replace_existing=True,
         )
 
     def has_stage(self, escalation_id: str, stage: int) -> bool:
         return self.scheduler.get_job(stage_job_id(escalation_id, stage)) is not None
+
+    def has_reminder(self, notice_id: str, reminder: int) -> bool:
+        return self.scheduler.get_job(reminder_job_id(notice_id, reminder)) is not None
 
     def cancel(self, escalation_id: str, stage: int) -> None:
         with contextlib.suppress(JobLookupError):  # already ran, or never scheduled
