@@ -15,6 +15,7 @@ from aiohttp import web
 from emulator.clock import Clock
 from emulator.contacts import ContactsBackend
 from emulator.errors import ServiceError, not_implemented
+from emulator.faults import FaultError, Faults
 from emulator.incidents import IncidentsBackend
 from emulator.model import CONTACTS, INCIDENTS, match_route, service_model
 from emulator.validation import reject_unknown_operation, validate
@@ -42,6 +43,7 @@ class Emulator:
         self.lock = threading.RLock()
         self.contacts = ContactsBackend(self.clock)
         self.incidents = IncidentsBackend(self.clock, self.contacts)
+        self.faults = Faults()
         self.state_file = state_file
         if state_file is not None and state_file.exists():
             state = json.loads(state_file.read_text(), object_hook=_decode)
@@ -51,6 +53,9 @@ class Emulator:
     def call(self, service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         """Validate and run one operation; the same path the HTTP server takes."""
         model = service_model(service).operation_model(operation)
+        injected = self.faults.take(service, operation)  # before validation, as IAM is
+        if injected is not None:
+            raise injected
         validate(model.input_shape, params)
         params = to_python(model.input_shape, params) or {}
         backend = self.incidents if service == INCIDENTS else self.contacts
@@ -82,6 +87,7 @@ class Emulator:
         with self.lock:
             self.contacts = ContactsBackend(self.clock)
             self.incidents = IncidentsBackend(self.clock, self.contacts)
+            self.faults.clear()
             self.save()
 
 
@@ -127,6 +133,16 @@ def build_app(emulator: Emulator) -> web.Application:
         emulator.reset()
         return web.json_response({"ok": True})
 
+    async def faults(request: web.Request) -> web.Response:
+        if request.method == "POST":
+            try:
+                emulator.faults.add(await request.json())
+            except (FaultError, ValueError) as error:
+                return web.json_response({"error": str(error)}, status=400)
+        elif request.method == "DELETE":
+            emulator.faults.clear()
+        return web.json_response({"faults": emulator.faults.listing()})
+
     async def health(_: web.Request) -> web.Response:
         return web.json_response({"ok": True})
 
@@ -136,6 +152,7 @@ def build_app(emulator: Emulator) -> web.Application:
     app.router.add_post(f"{CONTROL}/clock/advance", clock)
     app.router.add_get(f"{CONTROL}/outbox", outbox)
     app.router.add_post(f"{CONTROL}/reset", reset)
+    app.router.add_route("*", f"{CONTROL}/faults", faults)
     app.router.add_route("*", "/{tail:.*}", aws)
     return app
 

@@ -11,6 +11,7 @@ from typing import Any
 import boto3
 from aiohttp import web
 
+from emulator.faults import Faults
 from emulator.seed import load_seed
 from emulator.server import Emulator, build_app
 
@@ -42,6 +43,10 @@ class RunningEmulator:
     @property
     def contacts(self) -> Any:
         return self.emulator.contacts
+
+    @property
+    def faults(self) -> Faults:
+        return self.emulator.faults
 
     def _serve(self) -> None:
         asyncio.set_event_loop(self._loop)

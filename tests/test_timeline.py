@@ -48,6 +48,26 @@ async def test_note_and_timeline(stack: Stack) -> None:
     )
 
 
+async def test_a_missing_iam_permission_is_named_and_nothing_is_written(stack: Stack) -> None:
+    declared = await declare_incident(stack)
+    before = custom_events(stack, declared.arn)
+    stack.emulator.faults.add(
+        {"operation": "CreateTimelineEvent", "error": "AccessDeniedException"}
+    )
+    await stack.sender.slash_command(
+        "/incident", "note Failing over", declared.user, declared.channel
+    )
+    said = await eventually(
+        lambda: [r for r in replies(stack, declared.user) if "not allowed" in r]
+    )
+    assert said[0].startswith(
+        ":warning: The bot is not allowed to call ssm-incidents:CreateTimelineEvent. Ask an AWS "
+        "admin to add ssm-incidents:CreateTimelineEvent to the bot's IAM policy"
+    )
+    stack.emulator.faults.clear()
+    assert custom_events(stack, declared.arn) == before
+
+
 async def test_shortcut_on_a_thread_reply_uses_the_message_time(stack: Stack) -> None:
     declared = await declare_incident(stack)
     parent = stack.slack.user_posts(declared.channel, declared.user, "Looking at the DB")

@@ -154,23 +154,12 @@ async def test_status_by_id_from_anywhere_and_list(stack: Stack) -> None:
 
 async def test_a_throttled_aws_changes_nothing_and_says_so(stack: Stack) -> None:
     declared = await declare_incident(stack)
-    original = stack.emulator.incidents.UpdateIncidentRecord
-
-    def throttled(params: dict[str, Any]) -> dict[str, Any]:
-        from emulator.errors import ServiceError
-
-        raise ServiceError(
-            "ThrottlingException", "Rate exceeded", 429, quotaCode="q", serviceCode="ssm-incidents"
-        )
-
-    stack.emulator.incidents.UpdateIncidentRecord = throttled
-    try:
-        await stack.sender.slash_command("/incident", "impact 1", declared.user, declared.channel)
-        said = await eventually(
-            lambda: [r for r in replies(stack, declared.user) if "throttling" in r], timeout=20
-        )
-    finally:
-        stack.emulator.incidents.UpdateIncidentRecord = original
+    stack.emulator.faults.add({"operation": "UpdateIncidentRecord", "error": "ThrottlingException"})
+    await stack.sender.slash_command("/incident", "impact 1", declared.user, declared.channel)
+    said = await eventually(
+        lambda: [r for r in replies(stack, declared.user) if "throttling" in r], timeout=20
+    )
+    stack.emulator.faults.clear()
     assert "nothing was changed" in said[0]
     assert record(stack, declared.arn)["impact"] == 2
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import aiohttp
 import boto3
+import pytest
 
 from emulator.coverage import operations_table
 from emulator.testing import RunningEmulator, free_port
@@ -33,6 +34,41 @@ async def test_clock_endpoint_moves_time(emulator: RunningEmulator) -> None:
             f"{emulator.url}/_emulator/clock/advance", json={"seconds": -1}
         ) as response:
             assert response.status == 400
+
+
+async def test_faults_answer_with_documented_errors_then_clear(emulator: RunningEmulator) -> None:
+    incidents, contacts = emulator.client("ssm-incidents"), emulator.client("ssm-contacts")
+    faults = f"{emulator.url}/_emulator/faults"
+    async with aiohttp.ClientSession() as http:
+        denied = {"operation": "ListResponsePlans", "error": "AccessDeniedException", "times": 1}
+        async with http.post(faults, json=denied) as response:
+            assert response.status == 200
+            [listed] = (await response.json())["faults"]
+            assert listed["service"] == "ssm-incidents" and listed["times"] == 1
+        with pytest.raises(incidents.exceptions.AccessDeniedException) as caught:
+            incidents.list_response_plans()
+        assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+        assert incidents.list_response_plans()["responsePlanSummaries"]  # used up: answers again
+
+        lost = {"operation": "ListContacts", "error": "InternalServerException", "message": "x"}
+        async with http.post(faults, json=lost) as response:
+            assert response.status == 200
+        for _ in range(2):  # until cleared; botocore's retries meet it too
+            with pytest.raises(contacts.exceptions.InternalServerException):
+                contacts.list_contacts()
+        async with http.delete(faults) as response:
+            assert (await response.json()) == {"faults": []}
+        assert contacts.list_contacts()["Contacts"]
+
+        for wrong, says in (
+            ({"operation": "StartIncident", "error": "DataEncryptionException"}, "documents"),
+            ({"operation": "Nope", "error": "ThrottlingException"}, "is not an operation"),
+            ({"operation": "TagResource", "error": "ThrottlingException"}, "both services"),
+            ({"operation": "StartIncident", "error": "ThrottlingException", "times": 0}, "times"),
+        ):
+            async with http.post(faults, json=wrong) as response:
+                assert response.status == 400
+                assert says in (await response.json())["error"]
 
 
 def test_state_survives_a_restart(tmp_path: Path) -> None:
