@@ -27,7 +27,7 @@ METHOD_SCOPES = {
     "conversations_invite": "channels:manage",
     "conversations_join": "channels:join",
     "conversations_info": "channels:read",
-    "conversations_history": "channels:history",
+    "conversations_history": "im:history",  # the bot reads only its DMs' history
     "conversations_replies": "channels:history",
     "conversations_open": "im:write",
     "pins_add": "pins:write",

@@ -315,3 +315,43 @@ async def test_a_reminder_timer_lost_in_a_crash_is_planned_again(
         lambda: [m for m in stack.slack.dms(team["alice"]) if "Reminder 1" in m.get("text", "")]
     )
     assert reminder[0]["thread_ts"] == alice_page["ts"]
+
+
+@pytest.mark.parametrize(
+    "bot_settings",
+    [{"default_response_plan": "critical-service", "mirror_interval_seconds": 0.3}],
+)
+async def test_a_crash_after_slack_took_the_dm_shows_the_page_once(
+    stack: Stack, team: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker dies after Slack accepted the DM but before the bot wrote down its ts."""
+    monkeypatch.setattr("bot.escalation.runner.STALE_CLAIM_SECONDS", 0.5)
+    runner = stack.services.escalations
+    record = runner._set_notice
+    crashed: list[str] = []
+
+    async def dies_before_recording_the_dm(notice_id: str, **values: object) -> None:
+        if "dm_channel" in values and not crashed:
+            crashed.append(notice_id)
+            raise asyncio.CancelledError  # the process is gone: nothing after this runs
+        await record(notice_id, **values)
+
+    monkeypatch.setattr(runner, "_set_notice", dies_before_recording_the_dm)
+    declared = await declare_incident(stack)
+    await page(stack, declared, "alice")
+    await eventually(lambda: crashed)
+    [alice_page] = await eventually(lambda: page_dms(stack, team["alice"]))
+
+    await asyncio.sleep(1.5)  # the claim goes stale and the auditor takes the page over
+    assert page_dms(stack, team["alice"]) == [alice_page]
+    im = stack.slack.im(team["alice"]).id
+    await stack.sender.block_action(
+        team["alice"],
+        "page_acknowledge",
+        buttons(alice_page)["Acknowledge"],
+        channel_id=im,
+        message_ts=alice_page["ts"],
+    )
+    await eventually(lambda: pages_read(stack, "alice"))
+    # the bot found the DM it had sent, so it updates that one in place
+    await eventually(lambda: "Acknowledged by" in str(stack.slack.message(im, alice_page["ts"])))

@@ -8,6 +8,7 @@ from the same ids, so a step resumed after a crash repeats no engagement.
 
 from __future__ import annotations
 
+import enum
 import logging
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -25,11 +26,12 @@ from bot.escalation.schedule import Schedule
 from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
 from bot.people import Contact, People, retry_minutes
-from bot.slack.messages import display_name
+from bot.slack.messages import display_name, sent_page
 from bot.slack.paging_blocks import (
     acknowledged_blocks,
     closed_blocks,
     page_blocks,
+    page_metadata,
     page_text,
     status_blocks,
 )
@@ -48,6 +50,13 @@ STALE_CLAIM_SECONDS = 30.0
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+class Claim(enum.Enum):
+    """How a worker came to hold a page: first, or after its first worker died."""
+
+    NEW = "new"
+    RETAKEN = "retaken"
 
 
 class EscalationRunner:
@@ -176,7 +185,8 @@ class EscalationRunner:
             engagement_arn=None,
             essential=target.essential,
         )
-        if not await self._claim(notice):
+        claim = await self._claim(notice)
+        if claim is None:
             return  # done already, or another worker is on it
         requester = await display_name(self.slack, escalation.requested_by)
         async with self.database.session() as session:
@@ -197,22 +207,30 @@ class EscalationRunner:
             )
             await self._set_notice(notice.id, engagement_arn=answer["EngagementArn"])
         await self._deliver(
-            notice, target.alias, incident, requester, stage + 1, stages, escalation.channel_id
+            notice,
+            claim,
+            target.alias,
+            incident,
+            requester,
+            stage + 1,
+            stages,
+            escalation.channel_id,
         )
 
-    async def _claim(self, notice: PageNotice) -> bool:
+    async def _claim(self, notice: PageNotice) -> Claim | None:
         """Insert the notice as being worked on, or take over a claim whose worker died."""
         notice.dm_ts = _sending()
         try:
             async with self.database.session.begin() as session:
                 session.add(notice)
         except IntegrityError:
-            return await self._reclaim(notice.id)
-        return True
+            return Claim.RETAKEN if await self._reclaim(notice.id) else None
+        return Claim.NEW
 
     async def _deliver(
         self,
         notice: PageNotice,
+        claim: Claim,
         alias: str,
         incident: Incident,
         paged_by: str,
@@ -220,7 +238,11 @@ class EscalationRunner:
         stages: int,
         channel_id: str | None,
     ) -> None:
-        """DM the linked person the page with its buttons, or name them in the channel."""
+        """DM the linked person the page with its buttons, or name them in the channel.
+
+        A retaken claim first looks for the DM its crashed worker may have sent (the page's
+        message metadata names the notice), so a crash between Slack's answer and the bot's
+        record of it never shows a person the same page twice."""
         user = await self.people.slack_user_for(notice.contact_arn, alias)
         if user is None:
             await self._set_notice(notice.id, dm_ts=NO_DM)
@@ -233,11 +255,16 @@ class EscalationRunner:
                 )
             return
         await self._set_notice(notice.id, slack_user_id=user)  # who may acknowledge, at once
-        posted = await self.slack.chat_postMessage(
-            channel=user,
-            text=page_text(incident, stage, stages),
-            blocks=page_blocks(incident, paged_by, stage, stages, notice.id, notice.escalation_id),
-        )
+        posted = await sent_page(self.slack, user, notice.id) if claim is Claim.RETAKEN else None
+        if posted is None:
+            posted = await self.slack.chat_postMessage(
+                channel=user,
+                text=page_text(incident, stage, stages),
+                blocks=page_blocks(
+                    incident, paged_by, stage, stages, notice.id, notice.escalation_id
+                ),
+                metadata=page_metadata(notice.id),
+            )
         await self._set_notice(notice.id, dm_channel=posted["channel"], dm_ts=posted["ts"])
         await self._plan_reminder(notice.id, 1)
 
@@ -600,10 +627,12 @@ class EscalationRunner:
                         page_arn=page["PageArn"],
                         essential=True,
                     )
-                    if not await self._claim(notice):
+                    claim = await self._claim(notice)
+                    if claim is None:
                         continue
                     await self._deliver(
                         notice,
+                        claim,
                         page["ContactArn"].rsplit("/", 1)[-1],
                         incident,
                         engagement.get("Sender") or "AWS",

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.paging_blocks import page_metadata
 from bot.timeline import SlackMessage
+
+log = logging.getLogger(__name__)
 
 
 async def display_name(slack: AsyncWebClient, user_id: str) -> str:
@@ -16,6 +20,22 @@ async def display_name(slack: AsyncWebClient, user_id: str) -> str:
     except SlackApiError:
         return f"<@{user_id}>"
     return user.get("real_name") or user.get("name") or user_id
+
+
+async def sent_page(slack: AsyncWebClient, user_id: str, notice_id: str) -> dict[str, str] | None:
+    """The DM already carrying this page, if any (found by its metadata), as channel and ts."""
+    try:
+        channel = (await slack.conversations_open(users=user_id))["channel"]["id"]
+        history = await slack.conversations_history(
+            channel=channel, limit=200, include_all_metadata=True
+        )
+    except SlackApiError as exc:
+        log.warning("cannot read %s's DMs to avoid a repeat page: %s", user_id, exc)
+        return None
+    for message in history["messages"]:
+        if page_metadata(notice_id) == message.get("metadata"):
+            return {"channel": channel, "ts": message["ts"]}
+    return None
 
 
 async def slack_message(

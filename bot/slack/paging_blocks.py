@@ -60,6 +60,14 @@ def page_blocks(
     )
 
 
+PAGE_EVENT = "incident_bot_page"
+
+
+def page_metadata(notice_id: str) -> dict:
+    """Slack message metadata naming the page a DM carries, so it can be found again."""
+    return {"event_type": PAGE_EVENT, "event_payload": {"notice_id": notice_id}}
+
+
 def page_text(incident: Incident, stage: int, stages: int) -> str:
     return f"You are paged for {incident.title} (stage {stage} of {stages})"
 

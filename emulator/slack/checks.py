@@ -61,6 +61,19 @@ def message_content(args: dict[str, Any]) -> None:
         raise SlackError("invalid_blocks", f"[ERROR] must contain at most {MESSAGE_BLOCKS} blocks")
     for index, block in enumerate(blocks):
         _validate_block(block, index)
+    if "metadata" in args:
+        metadata(args["metadata"])
+
+
+def metadata(raw: Any) -> None:
+    """Message metadata: an ``event_type`` name and an ``event_payload`` object."""
+    if (
+        not isinstance(raw, dict)
+        or not isinstance(raw.get("event_type"), str)
+        or not re.fullmatch(r"[a-zA-Z0-9_]{1,255}", raw["event_type"])
+        or not isinstance(raw.get("event_payload"), dict)
+    ):
+        raise SlackError("invalid_metadata_format")
 
 
 def view(raw: Any) -> dict[str, Any]:

@@ -143,7 +143,10 @@ class FakeSlack(Workspace):
         channel = self.channel(args["channel"])
         if args.get("thread_ts"):
             self.message(channel.id, args["thread_ts"])
-        message = self.post(channel.id, BOT_USER, _message_fields(args))
+        fields = _message_fields(args)
+        if "metadata" in args:
+            fields["metadata"] = args["metadata"]
+        message = self.post(channel.id, BOT_USER, fields)
         return {"channel": channel.id, "ts": message["ts"], "message": message}
 
     def api_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -222,7 +225,10 @@ class FakeSlack(Workspace):
     def api_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "channel")
         channel = self.channel(args["channel"])
-        return {"messages": list(reversed(channel.messages)), "has_more": False}
+        messages = list(reversed(channel.messages))
+        if str(args.get("include_all_metadata")).lower() not in ("true", "1"):
+            messages = [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
+        return {"messages": messages, "has_more": False}
 
     def api_conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "channel", "ts")

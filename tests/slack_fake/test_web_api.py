@@ -46,6 +46,21 @@ async def test_socket_mode_url_needs_the_app_level_token(
     )
 
 
+async def test_message_metadata_is_read_back_only_when_asked(
+    running: RunningFakeSlack, client: AsyncWebClient
+) -> None:
+    user = running.fake.add_user("ann")
+    metadata = {"event_type": "incident_bot_page", "event_payload": {"notice_id": "n1"}}
+    await client.chat_postMessage(channel=user, text="paged", metadata=metadata)
+    im = running.fake.im(user).id
+    [plain] = (await client.conversations_history(channel=im))["messages"]
+    assert "metadata" not in plain
+    [full] = (await client.conversations_history(channel=im, include_all_metadata=True))["messages"]
+    assert full["metadata"] == metadata
+    bad = client.chat_postMessage(channel=user, text="x", metadata={"event_type": "a b"})
+    assert await slack_error(bad) == "invalid_metadata_format"
+
+
 async def test_post_update_and_read_back(running: RunningFakeSlack, client: AsyncWebClient) -> None:
     channel = (await client.conversations_create(name="inc-1"))["channel"]["id"]
     posted = await client.chat_postMessage(channel=channel, text="first")
