@@ -160,7 +160,7 @@ class People:
         return None
 
     async def _store(self, contact_arn: str, user: str, source: str) -> None:
-        async with self.database.session.begin() as session:
+        async with self.database.write() as session:
             await session.merge(
                 ContactLink(contact_arn=contact_arn, slack_user_id=user, source=source)
             )
@@ -182,7 +182,7 @@ class People:
         return contact
 
     async def unlink_me(self, slack_user_id: str) -> int:
-        async with self.database.session.begin() as session:
+        async with self.database.write() as session:
             result = await session.execute(
                 delete(ContactLink).where(ContactLink.slack_user_id == slack_user_id)
             )

@@ -87,7 +87,7 @@ class Timeline:
     async def add_message(self, arn: str, message: SlackMessage) -> bool:
         """Record ``message`` once; False when it is already on the timeline."""
         try:
-            async with self.database.session.begin() as session:
+            async with self.database.write() as session:
                 session.add(
                     TimelineMessage(
                         channel_id=message.channel_id, message_ts=message.ts, incident_arn=arn
@@ -106,11 +106,11 @@ class Timeline:
                 clientToken=client_token("message", message.channel_id, message.ts),
             )
         except Exception:
-            async with self.database.session.begin() as session:
+            async with self.database.write() as session:
                 row = await session.get(TimelineMessage, (message.channel_id, message.ts))
                 await session.delete(row)
             raise
-        async with self.database.session.begin() as session:
+        async with self.database.write() as session:
             row = await session.get(TimelineMessage, (message.channel_id, message.ts))
             row.event_id = answer["eventId"]
         return True
@@ -144,7 +144,7 @@ class Timeline:
                 incidentRecordArn=row.incident_arn,
                 eventId=row.event_id,
             )
-        async with self.database.session.begin() as session:
+        async with self.database.write() as session:
             await session.delete(await session.get(TimelineMessage, (channel_id, ts)))
         return True
 

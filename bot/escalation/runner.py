@@ -92,7 +92,7 @@ class EscalationRunner:
             current_stage=-1,
             state=RUNNING,
         )
-        async with self.database.session.begin() as session:
+        async with self.database.write() as session:
             session.add(escalation)
         if escalation.channel_id:
             posted = await self.slack.chat_postMessage(
@@ -114,7 +114,7 @@ class EscalationRunner:
         return escalation
 
     async def _set(self, escalation_id: str, **values: object) -> None:
-        async with self.database.session.begin() as session:
+        async with self.database.write() as session:
             await session.execute(
                 update(Escalation).where(Escalation.id == escalation_id).values(**values)
             )
@@ -128,7 +128,7 @@ class EscalationRunner:
         values: dict[str, object] = {"current_stage": stage, "stage_started_at": now()}
         if finished:
             values["state"] = EXHAUSTED
-        async with self.database.session.begin() as session:
+        async with self.database.write() as session:
             claimed = await session.execute(
                 update(Escalation)
                 .where(
@@ -221,7 +221,7 @@ class EscalationRunner:
         """Insert the notice as being worked on, or take over a claim whose worker died."""
         notice.dm_ts = _sending()
         try:
-            async with self.database.session.begin() as session:
+            async with self.database.write() as session:
                 session.add(notice)
         except IntegrityError:
             return Claim.RETAKEN if await self._reclaim(notice.id) else None
@@ -295,7 +295,7 @@ class EscalationRunner:
             return
         if escalation is not None and escalation.state != RUNNING:
             return
-        async with self.database.session.begin() as session:
+        async with self.database.write() as session:
             claimed = await session.execute(
                 update(PageNotice)
                 .where(
@@ -328,7 +328,7 @@ class EscalationRunner:
             return False
         if now().timestamp() - float(current.removeprefix(SENDING)) < STALE_CLAIM_SECONDS:
             return False
-        async with self.database.session.begin() as session:
+        async with self.database.write() as session:
             taken = await session.execute(
                 update(PageNotice)
                 .where(PageNotice.id == notice_id, PageNotice.dm_ts == current)
@@ -337,7 +337,7 @@ class EscalationRunner:
         return taken.rowcount == 1
 
     async def _set_notice(self, notice_id: str, **values: object) -> None:
-        async with self.database.session.begin() as session:
+        async with self.database.write() as session:
             await session.execute(
                 update(PageNotice).where(PageNotice.id == notice_id).values(**values)
             )
@@ -377,7 +377,7 @@ class EscalationRunner:
                 "responder can acknowledge this page."
             )
         at = now()
-        async with self.database.session.begin() as session:
+        async with self.database.write() as session:
             claimed = await session.execute(
                 update(PageNotice)
                 .where(PageNotice.id == notice_id, PageNotice.acknowledged_by.is_(None))
@@ -453,7 +453,7 @@ class EscalationRunner:
         self, escalation_id: str, state: str, by: str | None, incident: Incident, why: str
     ) -> bool:
         """Move a running escalation to ``state``; stop its other open engagements."""
-        async with self.database.session.begin() as session:
+        async with self.database.write() as session:
             claimed = await session.execute(
                 update(Escalation)
                 .where(Escalation.id == escalation_id, Escalation.state == RUNNING)

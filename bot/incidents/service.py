@@ -168,7 +168,7 @@ class IncidentService:
 
     async def _claim(self, arn: str) -> bool:
         try:
-            async with self.database.session.begin() as session:
+            async with self.database.write() as session:
                 session.add(IncidentChannel(incident_arn=arn))
         except IntegrityError:
             return False
@@ -192,7 +192,7 @@ class IncidentService:
             channel=channel_id, text=card_text(incident), blocks=blocks
         )
         await self.slack.pins_add(channel=channel_id, timestamp=posted["ts"])
-        async with self.database.session.begin() as session:
+        async with self.database.write() as session:
             row = await session.get(IncidentChannel, incident.arn)
             row.channel_id, row.card_ts = channel_id, posted["ts"]
         await self.gateway.call(

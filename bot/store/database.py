@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
@@ -9,11 +10,17 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from bot.store.urls import async_url
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+WRITES = "incident_bot_writes"  # execution option of the engine behind Database.write()
 
 
 class Database:
@@ -27,8 +34,19 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(url, **options)
         if url.get_backend_name() == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_wal)
-            event.listen(self.engine.sync_engine, "begin", _sqlite_begin_immediate)
+            event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
         self.session = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = async_sessionmaker(
+            self.engine.execution_options(**{WRITES: True}), expire_on_commit=False
+        )
+
+    def write(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """A unit of work that writes, committed when the block ends without an error.
+
+        On SQLite it takes the write lock at BEGIN, so a read-then-write waits its turn instead
+        of failing with "database is locked"; ``session()`` (reads) never takes it.
+        """
+        return self._writer.begin()
 
     async def migrate(self) -> None:
         """Bring the schema to the newest Alembic revisions (one head per feature)."""
@@ -45,7 +63,7 @@ class Database:
 
 def _sqlite_wal(connection: Any, _: object) -> None:
     """WAL lets the scheduler's job store and the bot read and write the file side by side;
-    the driver's own transaction handling is switched off for ``_sqlite_begin_immediate``."""
+    the driver's own transaction handling is switched off for ``_sqlite_begin``."""
     connection.isolation_level = None
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -53,10 +71,10 @@ def _sqlite_wal(connection: Any, _: object) -> None:
     cursor.close()
 
 
-def _sqlite_begin_immediate(connection: Any) -> None:
-    """Take SQLite's write lock when a transaction begins, so a transaction that reads then
-    writes waits its turn (busy_timeout) instead of failing with 'database is locked'."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+def _sqlite_begin(connection: Any) -> None:
+    """BEGIN IMMEDIATE for ``Database.write()`` units of work, plain BEGIN for reads."""
+    immediate = connection.get_execution_options().get(WRITES, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _upgrade(connection: Connection) -> None:
