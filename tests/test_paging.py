@@ -88,11 +88,17 @@ async def test_nobody_answers_both_stages_then_the_channel_is_told(
     status = next(
         m for m in stack.slack.messages(declared.channel) if m.get("text") == f"Paging {ESCALATION}"
     )
-    await eventually(
-        lambda: "Page again" in buttons(stack.slack.message(declared.channel, status["ts"]))
+    again = await eventually(
+        lambda: buttons(stack.slack.message(declared.channel, status["ts"])).get("Page again")
     )
     started = engagements(stack, declared.arn)
     assert sorted(e["ContactArn"].rsplit("/", 1)[-1] for e in started) == ["alice", "bob", "carol"]
+
+    await stack.sender.block_action(
+        team["alice"], "page_again", again, channel_id=declared.channel, message_ts=status["ts"]
+    )
+    await eventually(lambda: len(page_dms(stack, team["alice"])) == 2)  # stage 1, from the top
+    assert len(engagements(stack, declared.arn)) == 4
 
 
 async def test_an_essential_acknowledgement_ends_the_escalation(
@@ -355,3 +361,37 @@ async def test_a_crash_after_slack_took_the_dm_shows_the_page_once(
     await eventually(lambda: pages_read(stack, "alice"))
     # the bot found the DM it had sent, so it updates that one in place
     await eventually(lambda: "Acknowledged by" in str(stack.slack.message(im, alice_page["ts"])))
+
+
+async def test_pages_lists_escalations_and_stop_paging_stops_them(
+    stack: Stack, team: dict[str, str]
+) -> None:
+    declared = await declare_incident(stack)
+    await page(stack, declared)
+    await eventually(lambda: page_dms(stack, team["alice"]))
+
+    async def command(text: str, answer: str) -> str:
+        await stack.sender.slash_command("/incident", text, declared.user, declared.channel)
+        said = await eventually(lambda: [r for r in replies(stack, declared.user) if answer in r])
+        return said[-1]
+
+    listed = await command("pages", "Open escalations")
+    assert f"• `{ESCALATION}` stage 1, paged by <@{declared.user}>" in listed
+    await command("stop-paging", "Stopped 1 escalation(s) for *Checkout errors*")
+    [engagement] = engagements(stack, declared.arn)
+    await eventually(
+        lambda: (
+            stack.aws("ssm-contacts")
+            .describe_engagement(EngagementId=engagement["EngagementArn"])
+            .get("StopTime")
+        )
+    )
+    closed = await eventually(
+        lambda: [
+            m for m in stack.slack.dms(team["alice"]) if "Paging stopped by" in str(m.get("blocks"))
+        ]
+    )
+    assert buttons(closed[0]) == {}  # nothing left to acknowledge
+    await command("pages", "No escalation is running")
+    await asyncio.sleep(1.0)  # stage 2 would have begun by now
+    assert page_dms(stack, team["bob"]) == []
