@@ -16,21 +16,13 @@ import asyncio
 import os
 import time
 
+from benchmarks.common import declare_bench_incident, percentiles
 from bot.local import local_stack
 from bot.logs import configure
 from emulator.slack import SlackSender
-from tests.support import PLAN_ARN, declare_values, eventually
+from tests.support import eventually
 
 SECRET = "bench-secret"
-
-
-def percentiles(samples: list[float]) -> str:
-    ordered = sorted(samples)
-    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000  # noqa: E731
-    return (
-        f"p50 {pick(0.50):7.1f} ms   p95 {pick(0.95):7.1f} ms   p99 {pick(0.99):7.1f} ms   "
-        f"max {max(ordered) * 1000:7.1f} ms"
-    )
 
 
 async def measure(
@@ -53,25 +45,16 @@ async def measure(
 async def main(requests: int, concurrency: int) -> None:
     configure("ERROR")
     async with local_stack(SECRET, mirror_interval_seconds=3600) as local:
-        aws, slack, sender = local.aws, local.slack, local.sender
-        user = slack.fake.add_user("bench", email="bench@example.com")
-        ops = slack.fake.add_channel("ops", members=[user])
-        await sender.slash_command("/incident", "declare Bench", user, ops)
-        view = (await eventually(slack.fake.views_opened))[-1]
-        await sender.view_submission(user, view["id"], declare_values("Bench", 3, PLAN_ARN))
-        channel = await eventually(
-            lambda: next((c for c in slack.fake.channels.values() if c.pins), None)
-        )
-        arn = aws.client("ssm-incidents").list_incident_records()["incidentRecordSummaries"][0][
-            "arn"
-        ]
+        aws, sender = local.aws, local.sender
+        bench = await declare_bench_incident(local)
+        user, ops, arn = bench.user, bench.ops, bench.arn
 
         print(f"{requests} requests, {concurrency} in flight, on {os.cpu_count()} cores")
         help_samples = await measure(sender, "help", user, ops, requests, concurrency)
         print(f"/incident help      ack: {percentiles(help_samples)}")
         started = time.perf_counter()
         note_samples = await measure(
-            sender, "note bench {}", user, channel.id, requests, concurrency
+            sender, "note bench {}", user, bench.channel, requests, concurrency
         )
         print(f"/incident note      ack: {percentiles(note_samples)}")
         await eventually(
