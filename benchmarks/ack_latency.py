@@ -43,7 +43,6 @@ async def measure(
 
 
 async def main(requests: int, concurrency: int) -> None:
-    configure("ERROR")
     async with local_stack(SECRET, mirror_interval_seconds=3600) as local:
         aws, sender = local.aws, local.sender
         bench = await declare_bench_incident(local)
@@ -76,6 +75,7 @@ async def main(requests: int, concurrency: int) -> None:
 
 
 if __name__ == "__main__":
+    configure("ERROR")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=20)

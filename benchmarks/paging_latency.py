@@ -36,7 +36,6 @@ async def until(condition: Callable[[], object], timeout: float = 30.0) -> None:
 
 
 async def main(pages: int) -> None:
-    configure("ERROR")
     # a plan minute lasts a real minute: no reminder or later stage runs during the benchmark
     async with local_stack(SECRET, time_scale=60, mirror_interval_seconds=3600) as local:
         fake, sender = local.slack.fake, local.sender
@@ -88,6 +87,7 @@ async def main(pages: int) -> None:
 
 
 if __name__ == "__main__":
+    configure("ERROR")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=50)
     asyncio.run(main(parser.parse_args().pages))
