@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from bot.store.database import Database
 from bot.store.schema import ContactLink
 
 CONTACTS = "ssm-contacts"
+PAGES_APPEAR_SECONDS = 0.5  # between looks for the pages of a fresh engagement
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
@@ -136,6 +139,35 @@ class People:
         if user is not None and source is not None:
             await self._store(contact_arn, user, source)
         return user
+
+    async def on_call_now(self, schedule: Contact) -> list[str]:
+        """The contacts on call now in an on-call schedule's rotations (ListRotationShifts)."""
+        start = datetime.now(UTC)
+        people: list[str] = []
+        for rotation in schedule.plan.get("RotationIds") or []:
+            shifts = await self.gateway.pages(
+                CONTACTS,
+                "list_rotation_shifts",
+                "RotationShifts",
+                RotationId=rotation,
+                StartTime=start,
+                EndTime=start + timedelta(minutes=1),
+            )
+            people += next(iter(shifts), {}).get("ContactIds") or []
+        return list(dict.fromkeys(people))
+
+    async def paged_for(self, engagement_arn: str, attempts: int = 5) -> list[str]:
+        """The contacts AWS paged for an engagement (for an on-call schedule: who is on call
+        now, overrides included), waiting briefly while AWS creates the pages."""
+        for attempt in range(attempts):
+            pages = await self.gateway.pages(
+                CONTACTS, "list_pages_by_engagement", "Pages", EngagementId=engagement_arn
+            )
+            if pages:
+                return list(dict.fromkeys(page["ContactArn"] for page in pages))
+            if attempt + 1 < attempts:
+                await asyncio.sleep(PAGES_APPEAR_SECONDS)
+        return []
 
     async def _user(self, value: str) -> str | None:
         if USER_ID.match(value):

@@ -55,6 +55,9 @@ class ContactsBackend(Backend):
     def contact_arn(self, alias: str) -> str:
         return self._arn("contact", alias)
 
+    def rotation_arn(self, name: str) -> str:
+        return self._arn("rotation", name)
+
     # -- contacts ----------------------------------------------------------
     def _contact(self, ident: str) -> dict[str, Any]:
         arn = ident if ident.startswith("arn:") else self._arn("contact", ident)
@@ -87,6 +90,8 @@ class ContactsBackend(Backend):
         return self._once("CreateContact", params, create)
 
     def _check_plan(self, plan: dict[str, Any]) -> None:
+        for rotation in plan.get("RotationIds") or []:
+            self._rotation(rotation)
         for stage in plan.get("Stages", []):
             for target in stage["Targets"]:
                 if "ContactTargetInfo" in target:

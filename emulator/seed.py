@@ -94,6 +94,21 @@ def load_seed(emulator: Emulator, path: Path) -> None:
                 },
             },
         )
+    for schedule in seed.get("oncall_schedules", []):
+        emulator.call(
+            CONTACTS,
+            "CreateContact",
+            {
+                "Alias": schedule["alias"],
+                "DisplayName": schedule.get("name", schedule["alias"]),
+                "Type": "ONCALL_SCHEDULE",
+                "Plan": {
+                    "RotationIds": [
+                        emulator.contacts.rotation_arn(name) for name in schedule["rotations"]
+                    ]
+                },
+            },
+        )
     for plan in seed.get("escalation_plans", []):
         emulator.call(
             CONTACTS,

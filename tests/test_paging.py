@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -254,6 +255,24 @@ async def test_whois_link_me_and_unlink_me(stack: Stack, team: dict[str, str]) -
     said = await eventually(lambda: [r for r in replies(stack, declared.user) if "alice" in r])
     assert f"<@{team['alice']}>" in said[0] and "email" in said[0]
 
+    for whois, answer in (
+        (
+            ESCALATION,
+            f"`{ESCALATION}` (On-call escalation) is an escalation plan: stage 1 (5 min): "
+            "`alice`; stage 2 (10 min): `bob`, `carol` (non-essential). Page it with "
+            f"`/incident page {ESCALATION}`.",
+        ),
+        (
+            "primary-oncall",
+            "`primary-oncall` (Primary on call) is an on-call schedule; on call now: "
+            f"`alice` (<@{team['alice']}>).",
+        ),
+    ):
+        await stack.sender.slash_command(
+            "/incident", f"whois {whois}", declared.user, declared.channel
+        )
+        await eventually(lambda: answer in replies(stack, declared.user))  # noqa: B023
+
     await stack.sender.slash_command("/incident", "link-me alice", declared.user, declared.channel)
     refused = await eventually(
         lambda: [r for r in replies(stack, declared.user) if "already linked" in r]
@@ -395,3 +414,39 @@ async def test_pages_lists_escalations_and_stop_paging_stops_them(
     await command("pages", "No escalation is running")
     await asyncio.sleep(1.0)  # stage 2 would have begun by now
     assert page_dms(stack, team["bob"]) == []
+
+
+async def test_paging_an_on_call_schedule_pages_whoever_is_on_call(
+    stack: Stack, team: dict[str, str]
+) -> None:
+    contacts = stack.aws("ssm-contacts")
+    people = [stack.emulator.contacts.contact_arn(alias) for alias in ("alice", "bob")]
+    rotation = contacts.create_rotation(  # began 8 days ago: bob's is the second, current week
+        Name="db-weekly",
+        ContactIds=people,
+        StartTime=datetime.now(UTC) - timedelta(days=8),
+        TimeZoneId="UTC",
+        Recurrence={
+            "NumberOfOnCalls": 1,
+            "RecurrenceMultiplier": 1,
+            "WeeklySettings": [
+                {"DayOfWeek": "MON", "HandOffTime": {"HourOfDay": 9, "MinuteOfHour": 0}}
+            ],
+        },
+    )["RotationArn"]
+    contacts.create_contact(
+        Alias="db-oncall", Type="ONCALL_SCHEDULE", Plan={"RotationIds": [rotation]}
+    )
+    declared = await declare_incident(stack)
+    await page(stack, declared, "db-oncall")
+
+    [bob_page] = await eventually(lambda: page_dms(stack, team["bob"]))
+    assert page_dms(stack, team["alice"]) == []
+    await stack.sender.block_action(
+        team["bob"],
+        "page_acknowledge",
+        buttons(bob_page)["Acknowledge"],
+        channel_id=stack.slack.im(team["bob"]).id,
+        message_ts=bob_page["ts"],
+    )
+    await eventually(lambda: pages_read(stack, "bob"))

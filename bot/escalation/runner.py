@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.aws.gateway import AwsGateway
 from bot.config import Settings
 from bot.errors import DomainError, InvalidInput, NotFound
-from bot.escalation.plan import Stage, Target, dump_stages, load_stages, stages_of
+from bot.escalation.plan import Stage, Target, alias_of, dump_stages, load_stages, stages_of
 from bot.escalation.schedule import Schedule
 from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
@@ -205,7 +205,9 @@ class EscalationRunner:
                 IncidentId=incident.arn,
                 IdempotencyToken=notice.id,
             )
-            await self._set_notice(notice.id, engagement_arn=answer["EngagementArn"])
+            engaged = answer["EngagementArn"]
+            await self._set_notice(notice.id, engagement_arn=engaged)
+        notice.engagement_arn = engaged
         await self._deliver(
             notice,
             claim,
@@ -243,7 +245,7 @@ class EscalationRunner:
         A retaken claim first looks for the DM its crashed worker may have sent (the page's
         message metadata names the notice), so a crash between Slack's answer and the bot's
         record of it never shows a person the same page twice."""
-        user = await self.people.slack_user_for(notice.contact_arn, alias)
+        user = await self._answerer(notice, alias)
         if user is None:
             await self._set_notice(notice.id, dm_ts=NO_DM)
             if channel_id:
@@ -267,6 +269,19 @@ class EscalationRunner:
             )
         await self._set_notice(notice.id, dm_channel=posted["channel"], dm_ts=posted["ts"])
         await self._plan_reminder(notice.id, 1)
+
+    async def _answerer(self, notice: PageNotice, alias: str) -> str | None:
+        """Who gets the DM: the person linked to the contact or, for an on-call schedule, the
+        first linked person AWS paged for it (whoever is on call now)."""
+        user = await self.people.slack_user_for(notice.contact_arn, alias)
+        if user is not None or notice.engagement_arn is None:
+            return user
+        if (await self.people.contact(notice.contact_arn)).type != "ONCALL_SCHEDULE":
+            return None
+        for person in await self.people.paged_for(notice.engagement_arn):
+            if user := await self.people.slack_user_for(person, alias_of(person)):
+                return user
+        return None
 
     async def _plan_reminder(self, notice_id: str, reminder: int) -> None:
         """Re-notify at the person's ``RetryIntervalInMinutes`` until they acknowledge."""

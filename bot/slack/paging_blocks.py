@@ -148,3 +148,28 @@ def status_blocks(
             )
         )
     return as_dicts(blocks)
+
+
+def plan_text(alias: str, name: str, stages: Sequence[Stage]) -> str:
+    """An escalation plan in one message: its stages, their people and durations."""
+    parts = []
+    for index, stage in enumerate(stages, 1):
+        people = ", ".join(
+            f"`{t.alias}`" + ("" if t.essential else " (non-essential)") for t in stage.targets
+        )
+        parts.append(f"stage {index} ({stage.minutes} min): {people}")
+    return (
+        f"`{alias}` ({name}) is an escalation plan: {'; '.join(parts)}. "
+        f"Page it with `/incident page {alias}`."
+    )
+
+
+def on_call_text(alias: str, name: str, on_call: Sequence[tuple[str, str | None]]) -> str:
+    """An on-call schedule and who is on call now: (contact alias, linked Slack user)."""
+    if not on_call:
+        return f"`{alias}` ({name}) is an on-call schedule with nobody on call right now."
+    people = ", ".join(
+        f"`{person}` (<@{user}>)" if user else f"`{person}` (not linked to Slack)"
+        for person, user in on_call
+    )
+    return f"`{alias}` ({name}) is an on-call schedule; on call now: {people}."

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from bot.escalation.plan import alias_of, stages_of
 from bot.people import MENTION
+from bot.slack.paging_blocks import on_call_text, plan_text
 from handlers.commands.registry import Invocation, Subcommand
 
 
@@ -39,6 +41,18 @@ async def whois(invocation: Invocation) -> None:
         )
         return
     contact = await people.contact(invocation.args)
+    if contact.type == "ESCALATION":
+        text = plan_text(contact.alias, contact.display_name, stages_of(contact))
+        await invocation.respond(text=text, response_type="ephemeral")
+        return
+    if contact.type == "ONCALL_SCHEDULE":
+        on_call = [
+            (alias_of(arn), await people.slack_user_for(arn, alias_of(arn)))
+            for arn in await people.on_call_now(contact)
+        ]
+        text = on_call_text(contact.alias, contact.display_name, on_call)
+        await invocation.respond(text=text, response_type="ephemeral")
+        return
     user = await people.slack_user_for(contact.arn, contact.alias)
     link = await people.link_of(contact.arn)
     if user is None or link is None:

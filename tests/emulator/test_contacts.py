@@ -178,7 +178,7 @@ def test_paginators_and_rotation_shifts(emulator: RunningEmulator, contacts: Any
         )
         for c in page["Contacts"]
     ]
-    assert aliases == ["alice", "bob", "carol", "oncall-escalation"]
+    assert aliases == ["alice", "bob", "carol", "primary-oncall", "oncall-escalation"]
     [rotation] = contacts.list_rotations()["Rotations"]
     now = emulator.clock.now()
     shifts = contacts.list_rotation_shifts(
