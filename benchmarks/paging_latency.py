@@ -59,22 +59,9 @@ async def main(pages: int) -> None:
             to_dm.append(time.perf_counter() - started)
 
             page = dms()[-1]
-            button = next(
-                e["value"]
-                for b in page["blocks"]
-                if b["type"] == "actions"
-                for e in b["elements"]
-                if e["action_id"] == "page_acknowledge"
-            )
             already = read()
             started = time.perf_counter()
-            answer = await sender.block_action(
-                alice,
-                "page_acknowledge",
-                button,
-                channel_id=fake.im(alice).id,
-                message_ts=page["ts"],
-            )
+            answer = await sender.press(alice, page, "page_acknowledge")
             ack_answer.append(time.perf_counter() - started)
             assert answer.status == 200, answer.body
             await until(lambda: read() > already)  # noqa: B023

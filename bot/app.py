@@ -57,12 +57,13 @@ class Services:
         )
 
     async def close(self, grace_seconds: float) -> None:
-        """Stop the timers, give work already under way (a listener after its ack, a running
-        job) ``grace_seconds`` to finish, then close the AWS pool and the database."""
-        self.schedule.shutdown()
+        """Run no more timers, give work already under way (a listener after its ack, a
+        running job) ``grace_seconds`` to finish, then close the scheduler and the pools."""
+        self.schedule.pause()
         under_way = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
         if under_way:
             await asyncio.wait(under_way, timeout=grace_seconds)
+        self.schedule.shutdown()
         self.gateway.close()
         await self.database.close()
 

@@ -154,22 +154,9 @@ async def page_the_on_call(script: Script, channel_id: str, dana: str) -> None:
         wait,
         lambda: page_dms(fake, bob),
     )
-    acknowledge = next(
-        e["value"]
-        for b in bob_page["blocks"]
-        if b["type"] == "actions"
-        for e in b["elements"]
-        if e["action_id"] == "page_acknowledge"
-    )
     await script.step(
         "Bob presses Acknowledge",
-        lambda: sender.block_action(
-            bob,
-            "page_acknowledge",
-            acknowledge,
-            channel_id=fake.im(bob).id,
-            message_ts=bob_page["ts"],
-        ),
+        lambda: sender.press(bob, bob_page, "page_acknowledge"),
         lambda: "Acknowledged by" in str(fake.message(fake.im(bob).id, bob_page["ts"])),
     )
 

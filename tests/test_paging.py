@@ -109,13 +109,7 @@ async def test_an_essential_acknowledgement_ends_the_escalation(
     await page(stack, declared)
     [alice_page] = await eventually(lambda: page_dms(stack, team["alice"]))
 
-    await stack.sender.block_action(
-        team["alice"],
-        "page_acknowledge",
-        buttons(alice_page)["Acknowledge"],
-        channel_id=alice_page_channel(stack, team["alice"]),
-        message_ts=alice_page["ts"],
-    )
+    await stack.sender.press(team["alice"], alice_page, "page_acknowledge")
     await eventually(lambda: pages_read(stack, "alice"))
     updated = await eventually(
         lambda: [
@@ -134,23 +128,13 @@ async def test_an_essential_acknowledgement_ends_the_escalation(
     assert len(engagements(stack, declared.arn)) == 1
 
 
-def alice_page_channel(stack: Stack, user: str) -> str:
-    return stack.slack.im(user).id
-
-
 async def test_a_non_essential_acknowledgement_lets_stages_go_on(
     stack: Stack, team: dict[str, str]
 ) -> None:
     declared = await declare_incident(stack)
     await page(stack, declared)
     [carol_page] = await eventually(lambda: page_dms(stack, team["carol"]), timeout=10)
-    await stack.sender.block_action(
-        team["carol"],
-        "page_acknowledge",
-        buttons(carol_page)["Acknowledge"],
-        channel_id=stack.slack.im(team["carol"]).id,
-        message_ts=carol_page["ts"],
-    )
+    await stack.sender.press(team["carol"], carol_page, "page_acknowledge")
     await eventually(lambda: pages_read(stack, "carol"))
     alert = await eventually(
         lambda: [
@@ -241,9 +225,7 @@ async def test_engagements_aws_started_are_mirrored_once(
     [mirrored] = await eventually(lambda: page_dms(stack, team["alice"]), timeout=10)
     await asyncio.sleep(0.7)  # two more mirror rounds: no second message
     assert len(page_dms(stack, team["alice"])) == 1
-    await stack.sender.block_action(
-        team["alice"], "page_acknowledge", buttons(mirrored)["Acknowledge"]
-    )
+    await stack.sender.press(team["alice"], mirrored, "page_acknowledge")
     await eventually(lambda: pages_read(stack, "alice"))
     [engagement] = engagements(stack, declared.arn)
     assert engagement.get("StopTime") is not None  # essential READ stopped AWS's escalation
@@ -305,9 +287,7 @@ async def test_retry_interval_re_notifies_until_acknowledged(
     await eventually(lambda: len(reminders()) >= 2)
     assert all(m["thread_ts"] == alice_page["ts"] for m in reminders())
     assert reminders()[0]["text"].startswith(":alarm_clock: Reminder 1: *Checkout errors*")
-    await stack.sender.block_action(
-        team["alice"], "page_acknowledge", buttons(alice_page)["Acknowledge"]
-    )
+    await stack.sender.press(team["alice"], alice_page, "page_acknowledge")
     await eventually(lambda: pages_read(stack, "alice"))
     settled = len(reminders())
     await asyncio.sleep(0.8)
@@ -370,13 +350,7 @@ async def test_a_crash_after_slack_took_the_dm_shows_the_page_once(
     await asyncio.sleep(1.5)  # the claim goes stale and the auditor takes the page over
     assert page_dms(stack, team["alice"]) == [alice_page]
     im = stack.slack.im(team["alice"]).id
-    await stack.sender.block_action(
-        team["alice"],
-        "page_acknowledge",
-        buttons(alice_page)["Acknowledge"],
-        channel_id=im,
-        message_ts=alice_page["ts"],
-    )
+    await stack.sender.press(team["alice"], alice_page, "page_acknowledge")
     await eventually(lambda: pages_read(stack, "alice"))
     # the bot found the DM it had sent, so it updates that one in place
     await eventually(lambda: "Acknowledged by" in str(stack.slack.message(im, alice_page["ts"])))
@@ -442,11 +416,5 @@ async def test_paging_an_on_call_schedule_pages_whoever_is_on_call(
 
     [bob_page] = await eventually(lambda: page_dms(stack, team["bob"]))
     assert page_dms(stack, team["alice"]) == []
-    await stack.sender.block_action(
-        team["bob"],
-        "page_acknowledge",
-        buttons(bob_page)["Acknowledge"],
-        channel_id=stack.slack.im(team["bob"]).id,
-        message_ts=bob_page["ts"],
-    )
+    await stack.sender.press(team["bob"], bob_page, "page_acknowledge")
     await eventually(lambda: pages_read(stack, "bob"))

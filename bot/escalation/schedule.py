@@ -113,6 +113,11 @@ class Schedule:
         with contextlib.suppress(JobLookupError):  # already ran, or never scheduled
             self.scheduler.remove_job(stage_job_id(escalation_id, stage))
 
+    def pause(self) -> None:
+        """Run no more jobs; timers that work under way adds are still stored for later."""
+        if self.scheduler.running:
+            self.scheduler.pause()
+
     def shutdown(self) -> None:
         global _runner
         if self.scheduler.running:

@@ -10,7 +10,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.aws.gateway import AwsGateway
@@ -174,10 +174,18 @@ class IncidentService:
             return False
         return True
 
+    async def _record_channel(self, arn: str, **values: str) -> None:
+        async with self.database.write() as session:
+            await session.execute(
+                update(IncidentChannel).where(IncidentChannel.incident_arn == arn).values(**values)
+            )
+
     async def _open_channel(self, incident: Incident, declaration: Declaration) -> str:
         channel_id, name = await create_channel(
             self.slack, channel_name(incident.created.astimezone(UTC).date(), incident.title)
         )
+        # recorded before anyone is invited, so a command typed there at once finds its incident
+        await self._record_channel(incident.arn, channel_id=channel_id)
         try:
             await self.slack.conversations_invite(channel=channel_id, users=declaration.declarer)
         except SlackApiError as exc:
@@ -192,9 +200,7 @@ class IncidentService:
             channel=channel_id, text=card_text(incident), blocks=blocks
         )
         await self.slack.pins_add(channel=channel_id, timestamp=posted["ts"])
-        async with self.database.write() as session:
-            row = await session.get(IncidentChannel, incident.arn)
-            row.channel_id, row.card_ts = channel_id, posted["ts"]
+        await self._record_channel(incident.arn, card_ts=posted["ts"])
         await self.gateway.call(
             INCIDENTS,
             "update_related_items",

@@ -171,6 +171,28 @@ class SlackSender:
             }
         return await self.interaction(payload)
 
+    async def press(
+        self, user_id: str, message: dict[str, Any], action_id: str, channel_id: str | None = None
+    ) -> Delivery:
+        """``user_id`` presses a message's ``action_id`` button; the message is in their DM
+        with the bot unless ``channel_id`` says where."""
+        value = next(
+            (
+                element.get("value")
+                for block in message.get("blocks", [])
+                if block.get("type") == "actions"
+                for element in block.get("elements", [])
+                if element.get("action_id") == action_id
+            ),
+            None,
+        )
+        if value is None:
+            raise LookupError(f"the message has no {action_id} button")
+        channel = channel_id or self.fake.im(user_id).id
+        return await self.block_action(
+            user_id, action_id, value, channel_id=channel, message_ts=message["ts"]
+        )
+
     async def view_submission(
         self, user_id: str, view_id: str, values: dict[str, dict[str, dict[str, Any]]]
     ) -> Delivery:
