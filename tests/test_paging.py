@@ -330,9 +330,9 @@ async def test_a_crash_after_slack_took_the_dm_shows_the_page_once(
     stack: Stack, team: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The worker dies after Slack accepted the DM but before the bot wrote down its ts."""
-    monkeypatch.setattr("bot.escalation.runner.STALE_CLAIM_SECONDS", 0.5)
-    runner = stack.services.escalations
-    record = runner._set_notice
+    monkeypatch.setattr("bot.escalation.notices.STALE_CLAIM_SECONDS", 0.5)
+    notices = stack.services.escalations.notices
+    record = notices.set
     crashed: list[str] = []
 
     async def dies_before_recording_the_dm(notice_id: str, **values: object) -> None:
@@ -341,7 +341,7 @@ async def test_a_crash_after_slack_took_the_dm_shows_the_page_once(
             raise asyncio.CancelledError  # the process is gone: nothing after this runs
         await record(notice_id, **values)
 
-    monkeypatch.setattr(runner, "_set_notice", dies_before_recording_the_dm)
+    monkeypatch.setattr(notices, "set", dies_before_recording_the_dm)
     declared = await declare_incident(stack)
     await page(stack, declared, "alice")
     await eventually(lambda: crashed)

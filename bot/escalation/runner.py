@@ -8,7 +8,6 @@ from the same ids, so a step resumed after a crash repeats no engagement.
 
 from __future__ import annotations
 
-import enum
 import logging
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -16,25 +15,18 @@ from datetime import UTC, datetime, timedelta
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 
 from bot.aws.gateway import AwsGateway
 from bot.config import Settings
 from bot.errors import DomainError, InvalidInput, NotFound
-from bot.escalation.plan import Stage, Target, alias_of, dump_stages, load_stages, stages_of
+from bot.escalation.notices import RUNNING, PageNotices, now
+from bot.escalation.plan import Stage, Target, dump_stages, load_stages, stages_of
 from bot.escalation.schedule import Schedule
 from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
-from bot.people import Contact, People, retry_minutes
-from bot.slack.messages import display_name, sent_page
-from bot.slack.paging_blocks import (
-    acknowledged_blocks,
-    closed_blocks,
-    page_blocks,
-    page_metadata,
-    page_text,
-    status_blocks,
-)
+from bot.people import Contact, People
+from bot.slack.messages import display_name
+from bot.slack.paging_blocks import acknowledged_blocks, closed_blocks, status_blocks
 from bot.store.database import Database
 from bot.store.schema import Escalation, PageNotice
 from bot.tokens import client_token
@@ -42,21 +34,7 @@ from bot.tokens import client_token
 log = logging.getLogger(__name__)
 
 CONTACTS = "ssm-contacts"
-RUNNING, ACKNOWLEDGED, EXHAUSTED, STOPPED = "running", "acknowledged", "exhausted", "stopped"
-NO_DM = "-"  # dm_ts of a notice whose contact has no linked Slack user
-SENDING = "sending:"  # dm_ts while one worker sends the DM; stale after a crash
-STALE_CLAIM_SECONDS = 30.0
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-class Claim(enum.Enum):
-    """How a worker came to hold a page: first, or after its first worker died."""
-
-    NEW = "new"
-    RETAKEN = "retaken"
+ACKNOWLEDGED, EXHAUSTED, STOPPED = "acknowledged", "exhausted", "stopped"
 
 
 class EscalationRunner:
@@ -77,6 +55,7 @@ class EscalationRunner:
         self.people = people
         self.settings = settings
         self.schedule = schedule
+        self.notices = PageNotices(database, slack, incidents, people, settings, schedule)
 
     # -- starting ------------------------------------------------------------
     async def start(self, incident: Incident, contact: Contact, requested_by: str) -> str:
@@ -185,7 +164,7 @@ class EscalationRunner:
             engagement_arn=None,
             essential=target.essential,
         )
-        claim = await self._claim(notice)
+        claim = await self.notices.claim(notice)
         if claim is None:
             return  # done already, or another worker is on it
         requester = await display_name(self.slack, escalation.requested_by)
@@ -206,9 +185,9 @@ class EscalationRunner:
                 IdempotencyToken=notice.id,
             )
             engaged = answer["EngagementArn"]
-            await self._set_notice(notice.id, engagement_arn=engaged)
+            await self.notices.set(notice.id, engagement_arn=engaged)
         notice.engagement_arn = engaged
-        await self._deliver(
+        await self.notices.deliver(
             notice,
             claim,
             target.alias,
@@ -218,144 +197,6 @@ class EscalationRunner:
             stages,
             escalation.channel_id,
         )
-
-    async def _claim(self, notice: PageNotice) -> Claim | None:
-        """Insert the notice as being worked on, or take over a claim whose worker died."""
-        notice.dm_ts = _sending()
-        try:
-            async with self.database.write() as session:
-                session.add(notice)
-        except IntegrityError:
-            return Claim.RETAKEN if await self._reclaim(notice.id) else None
-        return Claim.NEW
-
-    async def _deliver(
-        self,
-        notice: PageNotice,
-        claim: Claim,
-        alias: str,
-        incident: Incident,
-        paged_by: str,
-        stage: int,
-        stages: int,
-        channel_id: str | None,
-    ) -> None:
-        """DM the linked person the page with its buttons, or name them in the channel.
-
-        A retaken claim first looks for the DM its crashed worker may have sent (the page's
-        message metadata names the notice), so a crash between Slack's answer and the bot's
-        record of it never shows a person the same page twice."""
-        user = await self._answerer(notice, alias)
-        if user is None:
-            await self._set_notice(notice.id, dm_ts=NO_DM)
-            if channel_id:
-                await self.slack.chat_postMessage(
-                    channel=channel_id,
-                    text=f":warning: `{alias}` was paged through AWS but is not linked to a Slack "
-                    f"user, so no Acknowledge button reached them. They can run "
-                    f"`/incident link-me {alias}`.",
-                )
-            return
-        await self._set_notice(notice.id, slack_user_id=user)  # who may acknowledge, at once
-        posted = await sent_page(self.slack, user, notice.id) if claim is Claim.RETAKEN else None
-        if posted is None:
-            posted = await self.slack.chat_postMessage(
-                channel=user,
-                text=page_text(incident, stage, stages),
-                blocks=page_blocks(
-                    incident, paged_by, stage, stages, notice.id, notice.escalation_id
-                ),
-                metadata=page_metadata(notice.id),
-            )
-        await self._set_notice(notice.id, dm_channel=posted["channel"], dm_ts=posted["ts"])
-        await self._plan_reminder(notice.id, 1)
-
-    async def _answerer(self, notice: PageNotice, alias: str) -> str | None:
-        """Who gets the DM: the person linked to the contact or, for an on-call schedule, the
-        first linked person AWS paged for it (whoever is on call now)."""
-        user = await self.people.slack_user_for(notice.contact_arn, alias)
-        if user is not None or notice.engagement_arn is None:
-            return user
-        if (await self.people.contact(notice.contact_arn)).type != "ONCALL_SCHEDULE":
-            return None
-        for person in await self.people.paged_for(notice.engagement_arn):
-            if user := await self.people.slack_user_for(person, alias_of(person)):
-                return user
-        return None
-
-    async def _plan_reminder(self, notice_id: str, reminder: int) -> None:
-        """Re-notify at the person's ``RetryIntervalInMinutes`` until they acknowledge."""
-        async with self.database.session() as session:
-            notice = await session.get(PageNotice, notice_id)
-        if notice is None:
-            return
-        if notice.retry_minutes is None:
-            contact = await self.people.contact(notice.contact_arn)
-            notice.retry_minutes = retry_minutes(contact) or 0
-            await self._set_notice(notice_id, retry_minutes=notice.retry_minutes)
-        if notice.retry_minutes:
-            due = now() + timedelta(seconds=notice.retry_minutes * self.settings.time_scale)
-            self.schedule.reminder_at(due, notice_id, reminder)
-
-    async def remind(self, notice_id: str, reminder: int) -> None:
-        """Reminder ``reminder`` of an unacknowledged page, in the page's thread, once."""
-        async with self.database.session() as session:
-            notice = await session.get(PageNotice, notice_id)
-            escalation = (
-                await session.get(Escalation, notice.escalation_id)
-                if notice and notice.escalation_id
-                else None
-            )
-        if notice is None or not _delivered(notice):
-            return
-        if escalation is not None and escalation.state != RUNNING:
-            return
-        async with self.database.write() as session:
-            claimed = await session.execute(
-                update(PageNotice)
-                .where(
-                    PageNotice.id == notice_id,
-                    PageNotice.reminders == reminder - 1,
-                    PageNotice.acknowledged_by.is_(None),
-                )
-                .values(reminders=reminder)
-            )
-        if claimed.rowcount != 1:
-            return
-        incident = await self.incidents.get(notice.incident_arn)
-        if not incident.is_open:
-            return
-        await self.slack.chat_postMessage(
-            channel=notice.dm_channel,
-            thread_ts=notice.dm_ts,
-            text=f":alarm_clock: Reminder {reminder}: *{incident.title}* still waits for your "
-            "acknowledgement. Press Acknowledge above.",
-        )
-        await self._plan_reminder(notice_id, reminder + 1)
-
-    async def _reclaim(self, notice_id: str) -> bool:
-        """Take over a claim whose sender died before it recorded the Slack message."""
-        async with self.database.session() as session:
-            current = await session.scalar(
-                select(PageNotice.dm_ts).where(PageNotice.id == notice_id)
-            )
-        if current is None or not current.startswith(SENDING):
-            return False
-        if now().timestamp() - float(current.removeprefix(SENDING)) < STALE_CLAIM_SECONDS:
-            return False
-        async with self.database.write() as session:
-            taken = await session.execute(
-                update(PageNotice)
-                .where(PageNotice.id == notice_id, PageNotice.dm_ts == current)
-                .values(dm_ts=_sending())
-            )
-        return taken.rowcount == 1
-
-    async def _set_notice(self, notice_id: str, **values: object) -> None:
-        async with self.database.write() as session:
-            await session.execute(
-                update(PageNotice).where(PageNotice.id == notice_id).values(**values)
-            )
 
     async def _exhausted(self, escalation: Escalation) -> None:
         await self._say(
@@ -382,8 +223,7 @@ class EscalationRunner:
     # -- acknowledging ---------------------------------------------------------
     async def acknowledge(self, notice_id: str, clicker: str) -> str:
         """AcceptPage for the pressed page; an essential one ends the escalation."""
-        async with self.database.session() as session:
-            notice = await session.get(PageNotice, notice_id)
+        notice = await self.notices.get(notice_id)
         if notice is None:
             raise NotFound("This page is not known to incident-bot any more.")
         if clicker != notice.slack_user_id and clicker not in self.settings.responder_user_ids:
@@ -403,10 +243,12 @@ class EscalationRunner:
         try:
             await self._accept_pages(notice, clicker)
         except DomainError:
-            await self._set_notice(notice_id, acknowledged_by=None, acknowledged_at=None)
+            await self.notices.set(notice_id, acknowledged_by=None, acknowledged_at=None)
             raise
         incident = await self.incidents.get(notice.incident_arn)
-        await self._mark_acknowledged(notice, incident, clicker, at)
+        await self.notices.update_dm(
+            notice, f"Acknowledged by {clicker}", acknowledged_blocks(incident, clicker, at)
+        )
         if notice.escalation_id and notice.essential:
             await self._close_escalation(
                 notice.escalation_id,
@@ -446,24 +288,6 @@ class EscalationRunner:
                 Note=f"Acknowledged in Slack by {name} ({clicker})",
             )
 
-    async def _mark_acknowledged(
-        self, notice: PageNotice, incident: Incident, by: str, at: datetime
-    ) -> None:
-        if notice.dm_channel and _delivered(notice):
-            await self._update_dm(
-                notice, f"Acknowledged by {by}", acknowledged_blocks(incident, by, at)
-            )
-
-    async def _update_dm(self, notice: PageNotice, text: str, blocks: list[dict]) -> None:
-        try:
-            await self.slack.chat_update(
-                channel=notice.dm_channel, ts=notice.dm_ts, text=text, blocks=blocks
-            )
-        except SlackApiError as exc:
-            log.warning(
-                "could not update page message %s: %s", notice.dm_ts, exc.response.get("error")
-            )
-
     async def _close_escalation(
         self, escalation_id: str, state: str, by: str | None, incident: Incident, why: str
     ) -> bool:
@@ -496,8 +320,7 @@ class EscalationRunner:
                 )
             except DomainError as error:
                 log.warning("could not stop %s: %s", other.engagement_arn, error.message)
-            if other.dm_channel and _delivered(other):
-                await self._update_dm(other, why, closed_blocks(incident, why))
+            await self.notices.update_dm(other, why, closed_blocks(incident, why))
         return True
 
     async def stop_all(self, incident_arn: str, by: str) -> int:
@@ -592,26 +415,7 @@ class EscalationRunner:
                 await self.advance(escalation.id, next_stage)
             else:
                 self.schedule.stage_at(due, escalation.id, next_stage)
-        for notice in await self._awaiting_reminder():
-            if not self.schedule.has_reminder(notice.id, notice.reminders + 1):
-                await self._plan_reminder(notice.id, notice.reminders + 1)
-
-    async def _awaiting_reminder(self) -> list[PageNotice]:
-        """Delivered, unacknowledged pages of running escalations whose person wants reminders."""
-        query = (
-            select(PageNotice)
-            .join(Escalation, Escalation.id == PageNotice.escalation_id)
-            .where(
-                Escalation.state == RUNNING,
-                PageNotice.acknowledged_by.is_(None),
-                PageNotice.dm_ts.is_not(None),
-                PageNotice.dm_ts != NO_DM,
-                PageNotice.dm_ts.not_like(f"{SENDING}%"),
-                (PageNotice.retry_minutes.is_(None)) | (PageNotice.retry_minutes > 0),
-            )
-        )
-        async with self.database.session() as session:
-            return list((await session.scalars(query)).all())
+        await self.notices.audit_reminders()
 
     async def mirror(self) -> None:
         """Pages of engagements AWS started itself get the same Acknowledge button."""
@@ -642,10 +446,10 @@ class EscalationRunner:
                         page_arn=page["PageArn"],
                         essential=True,
                     )
-                    claim = await self._claim(notice)
+                    claim = await self.notices.claim(notice)
                     if claim is None:
                         continue
-                    await self._deliver(
+                    await self.notices.deliver(
                         notice,
                         claim,
                         page["ContactArn"].rsplit("/", 1)[-1],
@@ -662,14 +466,6 @@ class EscalationRunner:
                 select(PageNotice.kind).where(PageNotice.engagement_arn == engagement_arn).limit(1)
             )
         return kind == "escalation"
-
-
-def _delivered(notice: PageNotice) -> bool:
-    return bool(notice.dm_ts) and notice.dm_ts != NO_DM and not notice.dm_ts.startswith(SENDING)
-
-
-def _sending() -> str:
-    return f"{SENDING}{now().timestamp():.3f}"
 
 
 def _aware(moment: datetime) -> datetime:

@@ -32,7 +32,7 @@ async def stage_due(escalation_id: str, stage: int) -> None:
 
 async def reminder_due(notice_id: str, reminder: int) -> None:
     if _runner is not None:
-        await _runner.remind(notice_id, reminder)
+        await _runner.notices.remind(notice_id, reminder)
 
 
 async def mirror_due() -> None:

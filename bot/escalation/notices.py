@@ -1,0 +1,250 @@
+"""The Slack side of each page: claimed once, DMed once to whoever answers, reminded.
+
+A notice is the row of one page's Slack message. It is inserted (a unique key) before
+anything is sent, so two workers never both send it; a worker that dies mid-way leaves a
+claim that goes stale and is taken over, and the new worker first looks for the DM the
+dead one may have sent.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from datetime import UTC, datetime, timedelta
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.config import Settings
+from bot.escalation.plan import alias_of
+from bot.escalation.schedule import Schedule
+from bot.incidents.record import Incident
+from bot.incidents.service import IncidentService
+from bot.people import People, retry_minutes
+from bot.slack.messages import sent_page
+from bot.slack.paging_blocks import page_blocks, page_metadata, page_text
+from bot.store.database import Database
+from bot.store.schema import Escalation, PageNotice
+
+log = logging.getLogger(__name__)
+
+RUNNING = "running"  # an escalation's state while its stages go on
+NO_DM = "-"  # dm_ts of a notice whose contact has no linked Slack user
+SENDING = "sending:"  # dm_ts while one worker sends the DM; stale after a crash
+STALE_CLAIM_SECONDS = 30.0
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Claim(enum.Enum):
+    """How a worker came to hold a page: first, or after its first worker died."""
+
+    NEW = "new"
+    RETAKEN = "retaken"
+
+
+class PageNotices:
+    def __init__(
+        self,
+        database: Database,
+        slack: AsyncWebClient,
+        incidents: IncidentService,
+        people: People,
+        settings: Settings,
+        schedule: Schedule,
+    ) -> None:
+        self.database = database
+        self.slack = slack
+        self.incidents = incidents
+        self.people = people
+        self.settings = settings
+        self.schedule = schedule
+
+    async def get(self, notice_id: str) -> PageNotice | None:
+        async with self.database.session() as session:
+            return await session.get(PageNotice, notice_id)
+
+    async def set(self, notice_id: str, **values: object) -> None:
+        async with self.database.write() as session:
+            await session.execute(
+                update(PageNotice).where(PageNotice.id == notice_id).values(**values)
+            )
+
+    # -- claiming ------------------------------------------------------------
+    async def claim(self, notice: PageNotice) -> Claim | None:
+        """Insert the notice as being worked on, or take over a claim whose worker died."""
+        notice.dm_ts = _sending()
+        try:
+            async with self.database.write() as session:
+                session.add(notice)
+        except IntegrityError:
+            return Claim.RETAKEN if await self._reclaim(notice.id) else None
+        return Claim.NEW
+
+    async def _reclaim(self, notice_id: str) -> bool:
+        """Take over a claim whose sender died before it recorded the Slack message."""
+        async with self.database.session() as session:
+            current = await session.scalar(
+                select(PageNotice.dm_ts).where(PageNotice.id == notice_id)
+            )
+        if current is None or not current.startswith(SENDING):
+            return False
+        if now().timestamp() - float(current.removeprefix(SENDING)) < STALE_CLAIM_SECONDS:
+            return False
+        async with self.database.write() as session:
+            taken = await session.execute(
+                update(PageNotice)
+                .where(PageNotice.id == notice_id, PageNotice.dm_ts == current)
+                .values(dm_ts=_sending())
+            )
+        return taken.rowcount == 1
+
+    # -- the DM ----------------------------------------------------------------
+    async def deliver(
+        self,
+        notice: PageNotice,
+        claim: Claim,
+        alias: str,
+        incident: Incident,
+        paged_by: str,
+        stage: int,
+        stages: int,
+        channel_id: str | None,
+    ) -> None:
+        """DM the linked person the page with its buttons, or name them in the channel.
+
+        A retaken claim first looks for the DM its crashed worker may have sent (the page's
+        message metadata names the notice), so a crash between Slack's answer and the bot's
+        record of it never shows a person the same page twice."""
+        user = await self._answerer(notice, alias)
+        if user is None:
+            await self.set(notice.id, dm_ts=NO_DM)
+            if channel_id:
+                await self.slack.chat_postMessage(
+                    channel=channel_id,
+                    text=f":warning: `{alias}` was paged through AWS but is not linked to a Slack "
+                    f"user, so no Acknowledge button reached them. They can run "
+                    f"`/incident link-me {alias}`.",
+                )
+            return
+        await self.set(notice.id, slack_user_id=user)  # who may acknowledge, at once
+        posted = await sent_page(self.slack, user, notice.id) if claim is Claim.RETAKEN else None
+        if posted is None:
+            posted = await self.slack.chat_postMessage(
+                channel=user,
+                text=page_text(incident, stage, stages),
+                blocks=page_blocks(
+                    incident, paged_by, stage, stages, notice.id, notice.escalation_id
+                ),
+                metadata=page_metadata(notice.id),
+            )
+        await self.set(notice.id, dm_channel=posted["channel"], dm_ts=posted["ts"])
+        await self.plan_reminder(notice.id, 1)
+
+    async def _answerer(self, notice: PageNotice, alias: str) -> str | None:
+        """Who gets the DM: the person linked to the contact or, for an on-call schedule, the
+        first linked person AWS paged for it (whoever is on call now)."""
+        user = await self.people.slack_user_for(notice.contact_arn, alias)
+        if user is not None or notice.engagement_arn is None:
+            return user
+        if (await self.people.contact(notice.contact_arn)).type != "ONCALL_SCHEDULE":
+            return None
+        for person in await self.people.paged_for(notice.engagement_arn):
+            if user := await self.people.slack_user_for(person, alias_of(person)):
+                return user
+        return None
+
+    async def update_dm(self, notice: PageNotice, text: str, blocks: list[dict]) -> None:
+        """Rewrite a delivered page's DM (acknowledged, closed); others have none to update."""
+        if not notice.dm_channel or not delivered(notice):
+            return
+        try:
+            await self.slack.chat_update(
+                channel=notice.dm_channel, ts=notice.dm_ts, text=text, blocks=blocks
+            )
+        except SlackApiError as exc:
+            log.warning(
+                "could not update page message %s: %s", notice.dm_ts, exc.response.get("error")
+            )
+
+    # -- reminders -------------------------------------------------------------
+    async def plan_reminder(self, notice_id: str, reminder: int) -> None:
+        """Re-notify at the person's ``RetryIntervalInMinutes`` until they acknowledge."""
+        notice = await self.get(notice_id)
+        if notice is None:
+            return
+        if notice.retry_minutes is None:
+            contact = await self.people.contact(notice.contact_arn)
+            notice.retry_minutes = retry_minutes(contact) or 0
+            await self.set(notice_id, retry_minutes=notice.retry_minutes)
+        if notice.retry_minutes:
+            due = now() + timedelta(seconds=notice.retry_minutes * self.settings.time_scale)
+            self.schedule.reminder_at(due, notice_id, reminder)
+
+    async def remind(self, notice_id: str, reminder: int) -> None:
+        """Reminder ``reminder`` of an unacknowledged page, in the page's thread, once."""
+        async with self.database.session() as session:
+            notice = await session.get(PageNotice, notice_id)
+            escalation = (
+                await session.get(Escalation, notice.escalation_id)
+                if notice and notice.escalation_id
+                else None
+            )
+        if notice is None or not delivered(notice):
+            return
+        if escalation is not None and escalation.state != RUNNING:
+            return
+        async with self.database.write() as session:
+            claimed = await session.execute(
+                update(PageNotice)
+                .where(
+                    PageNotice.id == notice_id,
+                    PageNotice.reminders == reminder - 1,
+                    PageNotice.acknowledged_by.is_(None),
+                )
+                .values(reminders=reminder)
+            )
+        if claimed.rowcount != 1:
+            return
+        incident = await self.incidents.get(notice.incident_arn)
+        if not incident.is_open:
+            return
+        await self.slack.chat_postMessage(
+            channel=notice.dm_channel,
+            thread_ts=notice.dm_ts,
+            text=f":alarm_clock: Reminder {reminder}: *{incident.title}* still waits for your "
+            "acknowledgement. Press Acknowledge above.",
+        )
+        await self.plan_reminder(notice_id, reminder + 1)
+
+    async def audit_reminders(self) -> None:
+        """Plan the next reminder of every page that wants one and lost its timer in a crash."""
+        query = (
+            select(PageNotice)
+            .join(Escalation, Escalation.id == PageNotice.escalation_id)
+            .where(
+                Escalation.state == RUNNING,
+                PageNotice.acknowledged_by.is_(None),
+                PageNotice.dm_ts.is_not(None),
+                PageNotice.dm_ts != NO_DM,
+                PageNotice.dm_ts.not_like(f"{SENDING}%"),
+                (PageNotice.retry_minutes.is_(None)) | (PageNotice.retry_minutes > 0),
+            )
+        )
+        async with self.database.session() as session:
+            awaiting = (await session.scalars(query)).all()
+        for notice in awaiting:
+            if not self.schedule.has_reminder(notice.id, notice.reminders + 1):
+                await self.plan_reminder(notice.id, notice.reminders + 1)
+
+
+def delivered(notice: PageNotice) -> bool:
+    return bool(notice.dm_ts) and notice.dm_ts != NO_DM and not notice.dm_ts.startswith(SENDING)
+
+
+def _sending() -> str:
+    return f"{SENDING}{now().timestamp():.3f}"
