@@ -204,6 +204,82 @@ async def test_escalate_now_starts_the_next_stage_at_once(
     assert "stage 2 of 2" in bob_page["blocks"][1]["text"]["text"]
 
 
+def plan_stages(*stages: str) -> dict[str, Any]:
+    """An escalation plan's ``Plan``: one essential contact a stage, five minutes each."""
+    return {
+        "Stages": [
+            {
+                "DurationInMinutes": 5,
+                "Targets": [{"ContactTargetInfo": {"ContactId": contact, "IsEssential": True}}],
+            }
+            for contact in stages
+        ]
+    }
+
+
+async def test_a_target_that_is_an_escalation_plan_pages_its_people_in_slack(
+    stack: Stack, team: dict[str, str]
+) -> None:
+    stack.services.settings.time_scale = 60.0  # real minutes: the outer stage 2 never comes
+    contacts = stack.aws("ssm-contacts")
+    arn = stack.emulator.contacts.contact_arn
+    contacts.create_contact(
+        Alias="payments-team", Type="ESCALATION", Plan=plan_stages(arn("bob"), arn("carol"))
+    )
+    contacts.create_contact(
+        Alias="major-incident",
+        Type="ESCALATION",
+        Plan=plan_stages(arn("payments-team"), arn("alice")),
+    )
+    declared = await declare_incident(stack)
+    await page(stack, declared, "major-incident")
+
+    said = await eventually(
+        lambda: [
+            m
+            for m in stack.slack.messages(declared.channel)
+            if "`payments-team` is an escalation plan" in m.get("text", "")
+        ]
+    )
+    assert "not linked" not in str(stack.slack.messages(declared.channel))
+    [bob_page] = await eventually(lambda: page_dms(stack, team["bob"]))
+    assert "stage 1 of 2" in bob_page["blocks"][1]["text"]["text"]
+    assert page_dms(stack, team["carol"]) == []  # the inner plan's stage 2 is 5 AWS minutes away
+
+    stack.emulator.advance(5 * 60)
+    [carol_page] = await eventually(lambda: page_dms(stack, team["carol"]))
+    await asyncio.sleep(0.7)  # two more mirror rounds: nobody is paged twice
+    assert len(page_dms(stack, team["bob"])) == len(page_dms(stack, team["carol"])) == 1
+    await stack.sender.press(team["carol"], carol_page, "page_acknowledge")
+
+    await eventually(lambda: pages_read(stack, "carol"))
+    let_off = await eventually(
+        lambda: [m for m in stack.slack.dms(team["bob"]) if "Acknowledged by" in m.get("text", "")]
+    )
+    assert buttons(let_off[0]) == {}
+    status = next(
+        m
+        for m in stack.slack.messages(declared.channel)
+        if m.get("text") == "Paging major-incident"
+    )
+    shown = await eventually(
+        lambda: (
+            text
+            if "later stages cancelled"
+            in (text := str(stack.slack.message(declared.channel, status["ts"])["blocks"]))
+            else None
+        )
+    )
+    assert (
+        f"payments-team (essential) → <@{team['bob']}> <@{team['carol']}> "
+        f":white_check_mark: <@{team['carol']}>" in shown
+    )
+    [inner] = [e for e in engagements(stack, declared.arn) if "payments-team" in e["ContactArn"]]
+    assert inner.get("StopTime") is not None  # AWS pages nobody else of the inner plan
+    assert page_dms(stack, team["alice"]) == []
+    assert said
+
+
 async def test_an_unlinked_target_is_named_in_the_channel(stack: Stack) -> None:
     declared = await declare_incident(stack)
     await page(stack, declared, "carol")  # no Slack user has carol's email

@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 RUNNING = "running"  # an escalation's state while its stages go on
 NO_DM = "-"  # dm_ts of a notice whose contact has no linked Slack user
+PLAN = "+"  # dm_ts of a stage target that is itself an escalation plan: AWS runs its stages
+NOT_SENT = (NO_DM, PLAN)
 SENDING = "sending:"  # dm_ts while one worker sends the DM; stale after a crash
 STALE_CLAIM_SECONDS = 30.0
 
@@ -121,15 +123,23 @@ class PageNotices:
         message metadata names the notice), so a crash between Slack's answer and the bot's
         record of it never shows a person the same page twice."""
         user = await self._answerer(notice, alias)
+        if user == PLAN:
+            await self.set(notice.id, dm_ts=PLAN)
+            await self._tell(
+                channel_id,
+                f":information_source: `{alias}` is an escalation plan: AWS runs its stages, "
+                "and each person it pages gets an Acknowledge button in Slack as their page "
+                "goes out.",
+            )
+            return
         if user is None:
             await self.set(notice.id, dm_ts=NO_DM)
-            if channel_id:
-                await self.slack.chat_postMessage(
-                    channel=channel_id,
-                    text=f":warning: `{alias}` was paged through AWS but is not linked to a Slack "
-                    f"user, so no Acknowledge button reached them. They can run "
-                    f"`/incident link-me {alias}`.",
-                )
+            await self._tell(
+                channel_id,
+                f":warning: `{alias}` was paged through AWS but is not linked to a Slack "
+                f"user, so no Acknowledge button reached them. They can run "
+                f"`/incident link-me {alias}`.",
+            )
             return
         await self.set(notice.id, slack_user_id=user)  # who may acknowledge, at once
         posted = await sent_page(self.slack, user, notice.id) if claim is Claim.RETAKEN else None
@@ -145,13 +155,21 @@ class PageNotices:
         await self.set(notice.id, dm_channel=posted["channel"], dm_ts=posted["ts"])
         await self.plan_reminder(notice.id, 1)
 
+    async def _tell(self, channel_id: str | None, text: str) -> None:
+        if channel_id:
+            await self.slack.chat_postMessage(channel=channel_id, text=text)
+
     async def _answerer(self, notice: PageNotice, alias: str) -> str | None:
-        """Who gets the DM: the person linked to the contact or, for an on-call schedule, the
-        first linked person AWS paged for it (whoever is on call now)."""
+        """Who gets the DM: the person linked to the contact; for an on-call schedule, the
+        first linked person AWS paged for it (whoever is on call now); for an escalation plan,
+        ``PLAN``: each person its stages page, as the mirror finds their page."""
         user = await self.people.slack_user_for(notice.contact_arn, alias)
         if user is not None or notice.engagement_arn is None:
             return user
-        if (await self.people.contact(notice.contact_arn)).type != "ONCALL_SCHEDULE":
+        kind = (await self.people.contact(notice.contact_arn)).type
+        if kind == "ESCALATION" and notice.kind == "escalation":
+            return PLAN
+        if kind != "ONCALL_SCHEDULE":
             return None
         for person in await self.people.paged_for(notice.engagement_arn):
             if user := await self.people.slack_user_for(person, alias_of(person)):
@@ -230,7 +248,7 @@ class PageNotices:
                 Escalation.state == RUNNING,
                 PageNotice.acknowledged_by.is_(None),
                 PageNotice.dm_ts.is_not(None),
-                PageNotice.dm_ts != NO_DM,
+                PageNotice.dm_ts.not_in(NOT_SENT),
                 PageNotice.dm_ts.not_like(f"{SENDING}%"),
                 (PageNotice.retry_minutes.is_(None)) | (PageNotice.retry_minutes > 0),
             )
@@ -243,7 +261,9 @@ class PageNotices:
 
 
 def delivered(notice: PageNotice) -> bool:
-    return bool(notice.dm_ts) and notice.dm_ts != NO_DM and not notice.dm_ts.startswith(SENDING)
+    return (
+        bool(notice.dm_ts) and notice.dm_ts not in NOT_SENT and not notice.dm_ts.startswith(SENDING)
+    )
 
 
 def _sending() -> str:

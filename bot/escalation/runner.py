@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -19,8 +21,8 @@ from sqlalchemy import select, update
 from bot.aws.gateway import AwsGateway
 from bot.config import Settings
 from bot.errors import DomainError, InvalidInput, NotFound
-from bot.escalation.notices import RUNNING, PageNotices, now
-from bot.escalation.plan import Stage, Target, dump_stages, load_stages, stages_of
+from bot.escalation.notices import PLAN, RUNNING, PageNotices, now
+from bot.escalation.plan import Stage, Target, alias_of, dump_stages, load_stages, stages_of
 from bot.escalation.schedule import Schedule
 from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
@@ -258,7 +260,7 @@ class EscalationRunner:
                 f"Acknowledged by <@{clicker}>; you need not respond.",
             )
         name = await display_name(self.slack, clicker)
-        alias = notice.contact_arn.rsplit("/", 1)[-1]
+        alias = alias_of(notice.contact_arn)
         await self.incidents.write_timeline(
             notice.incident_arn,
             f"Page to {alias} acknowledged in Slack by {name}",
@@ -311,15 +313,14 @@ class EscalationRunner:
                     )
                 )
             ).all()
-        for other in others:
-            if other.engagement_arn is None:
-                continue  # its claim never reached AWS
-            try:
+        for engagement in dict.fromkeys(o.engagement_arn for o in others if o.engagement_arn):
+            try:  # an escalation plan target's pages share its one engagement
                 await self.gateway.call(
-                    CONTACTS, "stop_engagement", EngagementId=other.engagement_arn, Reason=why[:255]
+                    CONTACTS, "stop_engagement", EngagementId=engagement, Reason=why[:255]
                 )
             except DomainError as error:
-                log.warning("could not stop %s: %s", other.engagement_arn, error.message)
+                log.warning("could not stop %s: %s", engagement, error.message)
+        for other in others:
             await self.notices.update_dm(other, why, closed_blocks(incident, why))
         return True
 
@@ -361,8 +362,7 @@ class EscalationRunner:
                     select(PageNotice).where(PageNotice.escalation_id == escalation_id)
                 )
             ).all()
-        paged = {n.contact_arn: n.slack_user_id for n in notices if n.slack_user_id}
-        acked = {n.contact_arn: n.acknowledged_by for n in notices if n.acknowledged_by}
+        paged, acked = _by_target(notices)
         next_at = None
         current = escalation.current_stage
         if (
@@ -418,54 +418,90 @@ class EscalationRunner:
         await self.notices.audit_reminders()
 
     async def mirror(self) -> None:
-        """Pages of engagements AWS started itself get the same Acknowledge button."""
+        """Pages of engagements AWS started itself, and the pages of an escalation plan the
+        runner engaged as a stage target, get the same Acknowledge button."""
         for incident in await self.incidents.list("open"):
             engagements = await self.gateway.pages(
                 CONTACTS, "list_engagements", "Engagements", IncidentId=incident.arn
             )
             for engagement in engagements:
-                if engagement.get("StopTime") or await self._ours(engagement["EngagementArn"]):
+                if engagement.get("StopTime"):
                     continue
-                pages = await self.gateway.pages(
-                    CONTACTS,
-                    "list_pages_by_engagement",
-                    "Pages",
-                    EngagementId=engagement["EngagementArn"],
-                )
-                for page in pages:
-                    if page.get("ReadTime"):
-                        continue
-                    notice = PageNotice(
-                        id=page["PageArn"],
-                        kind="mirror",
-                        escalation_id=None,
-                        stage=None,
-                        incident_arn=incident.arn,
-                        contact_arn=page["ContactArn"],
-                        engagement_arn=engagement["EngagementArn"],
-                        page_arn=page["PageArn"],
-                        essential=True,
-                    )
-                    claim = await self.notices.claim(notice)
-                    if claim is None:
-                        continue
-                    await self.notices.deliver(
-                        notice,
-                        claim,
-                        page["ContactArn"].rsplit("/", 1)[-1],
-                        incident,
-                        engagement.get("Sender") or "AWS",
-                        1,
-                        1,
-                        await self.incidents.channel_of(incident.arn),
-                    )
+                owner = await self._owner(engagement["EngagementArn"])
+                if owner is not None and owner.dm_ts != PLAN:
+                    continue  # a person the runner DMs itself
+                await self._mirror_pages(incident, engagement, owner)
 
-    async def _ours(self, engagement_arn: str) -> bool:
-        async with self.database.session() as session:
-            kind = await session.scalar(
-                select(PageNotice.kind).where(PageNotice.engagement_arn == engagement_arn).limit(1)
+    async def _mirror_pages(
+        self, incident: Incident, engagement: dict[str, Any], owner: PageNotice | None
+    ) -> None:
+        pages = await self.gateway.pages(
+            CONTACTS, "list_pages_by_engagement", "Pages", EngagementId=engagement["EngagementArn"]
+        )
+        for page in pages:
+            if page.get("ReadTime"):
+                continue
+            notice = PageNotice(
+                id=page["PageArn"],
+                kind="mirror",
+                escalation_id=owner.escalation_id if owner else None,
+                stage=owner.stage if owner else None,
+                incident_arn=incident.arn,
+                contact_arn=page["ContactArn"],
+                engagement_arn=engagement["EngagementArn"],
+                page_arn=page["PageArn"],
+                essential=owner.essential if owner else True,
             )
-        return kind == "escalation"
+            claim = await self.notices.claim(notice)
+            if claim is None:
+                continue
+            paged_by, stage, stages = await self._origin(owner, engagement)
+            await self.notices.deliver(
+                notice,
+                claim,
+                alias_of(page["ContactArn"]),
+                incident,
+                paged_by,
+                stage,
+                stages,
+                await self.incidents.channel_of(incident.arn),
+            )
+            if notice.escalation_id:
+                await self.refresh_status(notice.escalation_id)
+
+    async def _owner(self, engagement_arn: str) -> PageNotice | None:
+        """The escalation's notice of the target whose engagement this is, if the runner's."""
+        async with self.database.session() as session:
+            return await session.scalar(
+                select(PageNotice).where(
+                    PageNotice.engagement_arn == engagement_arn, PageNotice.kind == "escalation"
+                )
+            )
+
+    async def _origin(
+        self, owner: PageNotice | None, engagement: dict[str, Any]
+    ) -> tuple[str, int, int]:
+        """Who paged, and at which stage of how many, as a mirrored page's DM tells it."""
+        if owner is None or owner.escalation_id is None or owner.stage is None:
+            return engagement.get("Sender") or "AWS", 1, 1
+        escalation = await self._get(owner.escalation_id)
+        requester = await display_name(self.slack, escalation.requested_by)
+        return requester, owner.stage + 1, len(load_stages(escalation.stages))
+
+
+def _by_target(notices: Sequence[PageNotice]) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Who was paged and who acknowledged, per stage target; the people an escalation plan
+    target paged count under that target."""
+    owners = {n.engagement_arn: n.contact_arn for n in notices if n.kind == "escalation"}
+    paged: dict[str, list[str]] = {}
+    acked: dict[str, str] = {}
+    for notice in notices:
+        target = owners.get(notice.engagement_arn, notice.contact_arn)
+        if notice.slack_user_id:
+            paged.setdefault(target, []).append(notice.slack_user_id)
+        if notice.acknowledged_by:
+            acked.setdefault(target, notice.acknowledged_by)
+    return paged, acked
 
 
 def _aware(moment: datetime) -> datetime:

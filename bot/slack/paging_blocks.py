@@ -99,18 +99,23 @@ def status_blocks(
     stages: Sequence[Stage],
     current: int,
     state: str,
-    paged: dict[str, str],
+    paged: dict[str, list[str]],
     acknowledged: dict[str, str],
     next_at: datetime | None,
     escalation_id: str,
 ) -> list[dict]:
-    """The live escalation message in the incident channel."""
+    """The live escalation message in the incident channel (``paged``: the Slack users each
+    target reached, several for a target that is an escalation plan)."""
     lines = []
     for index, stage in enumerate(stages):
         marker = "▶" if index == current and state == "running" else "•"
         people = ", ".join(
             f"{t.alias}{' (essential)' if t.essential else ''}"
-            + (f" → <@{paged[t.contact_arn]}>" if t.contact_arn in paged else "")
+            + (
+                " → " + " ".join(f"<@{user}>" for user in paged[t.contact_arn])
+                if t.contact_arn in paged
+                else ""
+            )
             + (
                 f" :white_check_mark: <@{acknowledged[t.contact_arn]}>"
                 if t.contact_arn in acknowledged
