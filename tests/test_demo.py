@@ -19,4 +19,6 @@ async def test_the_demo_declares_links_notes_and_resolves() -> None:
     assert "Custom Event: Declared in Slack by Dana" in shown
     assert "Impact 1 Critical · paged by Dana · stage 2 of 2" in shown
     assert "Acknowledged: later stages cancelled." in shown
+    assert "bob (essential) → @bob :white_check_mark: @bob" in shown  # names, not user ids
+    assert "<@U" not in shown and "<!date" not in shown
     assert "Custom Event: Page to bob acknowledged in Slack by Bob" in shown

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from emulator.slack.web_api import Call, FakeSlack
+
+MENTION = re.compile(r"<@(U[A-Z0-9]+)>")
+DATE = re.compile(r"<!date\^\d+\^[^|>]*\|([^>]*)>")
 
 
 def _text(obj: Any) -> str:
@@ -53,7 +57,7 @@ def render_call(fake: FakeSlack, call: Call) -> str | None:
         verb = {"chat.update": "updated", "chat.postEphemeral": "only you see"}.get(call.method, "")
         body = render_blocks(args.get("blocks") or []) or [args.get("text", "")]
         head = f"{where}  incident-bot{' (' + verb + ')' if verb else ''}:"
-        return "\n".join([head, *("    " + line for line in body)])
+        return "\n".join([head, *("    " + _named(fake, line) for line in body)])
     if call.method == "views.open":
         view = args["view"]
         return "\n".join(
@@ -67,6 +71,12 @@ def render_call(fake: FakeSlack, call: Call) -> str | None:
     if call.method == "pins.add":
         return f"[pinned] in {_where(fake, args['channel'])}"
     return None
+
+
+def _named(fake: FakeSlack, line: str) -> str:
+    """``<@U…>`` and ``<!date…|fallback>`` as Slack would show them."""
+    line = DATE.sub(lambda m: m.group(1), line)
+    return MENTION.sub(lambda m: f"@{fake.users.get(m.group(1), {}).get('name', m.group(1))}", line)
 
 
 def _where(fake: FakeSlack, channel: str) -> str:
