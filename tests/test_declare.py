@@ -142,3 +142,36 @@ async def test_without_a_channel_no_channel_is_made(stack: Stack, people: tuple[
     ephemeral = await eventually(lambda: stack.slack.ephemerals_for(user))
     assert "Declared *Quiet*" in ephemeral[-1]["text"]
     assert stack.slack.calls_to("conversations.create") == []
+
+
+async def test_channel_names_follow_slacks_rules_and_never_collide(
+    stack: Stack, people: tuple[str, str]
+) -> None:
+    user, channel = people
+    titles = [
+        "Checkout errors",
+        "Checkout errors",
+        "Ça coûte: 50% 5xx — EU/Paris!",
+        "🔥🔥",
+        "x" * 150,
+    ]
+    for declared, title in enumerate(titles, 1):
+        view = await open_declare(stack, user, channel, title)
+        await stack.sender.view_submission(user, view["id"], declare_values(title, 3, PLAN))
+        await eventually(lambda n=declared: len(stack.slack.calls_to("pins.add")) == n)
+
+    day = datetime.now(UTC).date().isoformat()
+    made = [
+        call.response["channel"]["name"]
+        for call in stack.slack.calls_to("conversations.create")
+        if call.response["ok"]  # the second "Checkout errors" was refused name_taken first
+    ]
+    assert made[:4] == [
+        f"inc-{day}-checkout-errors",
+        f"inc-{day}-checkout-errors-2",
+        f"inc-{day}-ca-coute-50-5xx-eu-paris",
+        f"inc-{day}-incident",
+    ]
+    assert made[4] == f"inc-{day}-" + "x" * (77 - len(f"inc-{day}-"))
+    assert all(len(name) <= 80 for name in made)
+    assert len(stack.aws().list_incident_records()["incidentRecordSummaries"]) == 5
