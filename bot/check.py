@@ -40,6 +40,18 @@ async def _slack(settings: Settings) -> str:
     return f"bot {answer['user']} in team {answer['team']}"
 
 
+async def _responder_group(settings: Settings, group_id: str) -> str:
+    client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    try:
+        answer = await client.usergroups_users_list(usergroup=group_id)
+    except SlackApiError as exc:
+        raise DomainError(
+            f"usergroups.users.list answered {exc.response.get('error')}: check "
+            "RESPONDER_GROUP and that the app has the usergroups:read scope"
+        ) from None
+    return f"{group_id} has {len(answer.get('users') or [])} member(s) who may acknowledge any page"
+
+
 async def _socket_mode(api_url: str, app_token: str) -> str:
     await check_app_token(AsyncWebClient(base_url=api_url), app_token)
     return "app-level token accepted: Socket Mode can connect"
@@ -81,6 +93,9 @@ async def run_checks(settings: Settings) -> list[Outcome]:
     if token := settings.slack_app_token:
         probe = partial(_socket_mode, settings.slack_api_url, token)
         outcomes.append(await _attempt("Slack Socket Mode", probe))
+    if group := settings.responder_group:
+        probe = partial(_responder_group, settings, group)
+        outcomes.append(await _attempt("Slack responder group", probe))
     try:
         gateway = AwsGateway(settings.aws_region, settings.aws_max_concurrency)
     except ConfigError as exc:

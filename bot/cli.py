@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 
 from bot import __version__
@@ -21,7 +20,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = commands.add_parser("run", help="serve Slack (Socket Mode if SLACK_APP_TOKEN, else HTTP)")
     run.add_argument("--host", default="0.0.0.0")
-    run.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    run.add_argument("--port", type=int, help="HTTP port (default: PORT, else 3000)")
     commands.add_parser("check", help="check configuration, Slack, AWS and the database")
     commands.add_parser("demo", help="play a scripted incident locally: no accounts needed")
     commands.add_parser(
@@ -37,9 +36,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return emulator_main(argv[1:])
     args = _parser().parse_args(argv)
-    configure(os.environ.get("LOG_LEVEL", "INFO").upper())
     try:
         settings = load_settings()
+        configure(settings.log_level)
         if args.command == "demo":
             from bot.demo import run_demo
 
@@ -48,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             from bot.server import serve
 
-            asyncio.run(serve(settings, args.host, args.port))
+            asyncio.run(serve(settings, args.host, args.port or settings.port))
             return 0
         from bot.check import run_checks
 

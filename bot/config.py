@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -20,7 +21,14 @@ HOW_TO_FIX = {
     "DATABASE_URL": "give a sqlite:///path or postgresql://user:pass@host/db URL",
     "TIME_SCALE": "give the number of real seconds per plan minute (60 in production)",
     "CONTACT_MAP_FILE": "give the path of a YAML file mapping contact aliases to Slack users",
+    "LOG_LEVEL": "give DEBUG, INFO, WARNING or ERROR",
+    "PORT": "give a TCP port number (1-65535) for HTTP mode",
+    "RESPONDER_USER_IDS": "give comma-separated Slack user ids (U…), from a profile's "
+    "'Copy member ID'",
+    "RESPONDER_GROUP": "give a Slack user group id (S…), from the group's page or usergroups.list",
 }
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+GROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
 
 
 TOKEN_PREFIXES = {"slack_bot_token": "xoxb-", "slack_app_token": "xapp-"}
@@ -49,10 +57,13 @@ class Settings(BaseSettings):
     announce_channel: str | None = None
     contact_map_file: Path | None = None
     responder_user_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    responder_group: str | None = None
     timeline_reaction: str = "pushpin"
     time_scale: float = Field(default=60.0, gt=0)
     mirror_interval_seconds: float = Field(default=60.0, gt=0)
     aws_console_url: str = "https://console.aws.amazon.com/systems-manager/incidents"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    port: int = Field(default=3000, ge=1, le=65535)
 
     @field_validator("slack_bot_token", "slack_app_token")
     @classmethod
@@ -87,8 +98,22 @@ class Settings(BaseSettings):
     @classmethod
     def _user_ids(cls, value: object) -> object:
         if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list) and (wrong := [v for v in value if not USER_ID.match(str(v))]):
+            raise ValueError(f"{', '.join(map(str, wrong))} is not a Slack user id")
         return value
+
+    @field_validator("responder_group")
+    @classmethod
+    def _group_id(cls, value: str | None) -> str | None:
+        if value and not GROUP_ID.match(value.strip()):
+            raise ValueError(f"{value} is not a Slack user group id")
+        return value.strip() if value else None
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
 
     @field_validator("timeline_reaction")
     @classmethod

@@ -13,10 +13,8 @@ from bot.local import local_bot
 from emulator.slack import RunningFakeSlack, SlackSender
 from emulator.testing import RunningEmulator
 from tests.processes import counting_start_engagement
-from tests.support import Stack
+from tests.support import BOT_TOKEN, SIGNING_SECRET, Stack
 
-SIGNING_SECRET = "test-signing-secret"
-BOT_TOKEN = "xoxb-test-bot-token"
 EXAMPLE_SEED = Path(__file__).resolve().parent.parent / "emulator" / "example-seed.yml"
 
 

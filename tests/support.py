@@ -13,6 +13,8 @@ from emulator.slack import FakeSlack, SlackSender
 from emulator.testing import RunningEmulator
 
 T = TypeVar("T")
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-bot-token"
 
 
 @dataclass

@@ -5,9 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bot import __version__
+from bot.check import run_checks
+from bot.config import load_settings
+from emulator.slack import RunningFakeSlack
+from emulator.testing import RunningEmulator
+from tests.support import BOT_TOKEN
 
 CLEAN_ENV = {
     key: value
@@ -83,3 +89,32 @@ def test_check_reports_fail_with_the_reason_when_aws_is_unreachable(tmp_path: Pa
     assert any(line.startswith("OK   database") for line in lines)
     assert "Traceback" not in result.stdout + result.stderr
     assert "xoxb-secret-token" not in result.stdout + result.stderr
+
+
+async def test_check_reads_the_responder_group(
+    emulator: RunningEmulator,
+    slack: RunningFakeSlack,
+    aws_env: Callable[[str], None],
+    tmp_path: Path,
+) -> None:
+    aws_env(emulator.url)
+    group = slack.fake.add_usergroup([slack.fake.add_user("dave"), slack.fake.add_user("erin")])
+    settings = load_settings(
+        _env_file=None,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret="s",
+        slack_api_url=slack.api_url,
+        database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+        responder_group=group,
+    )
+    lines = [outcome.line() for outcome in await run_checks(settings)]
+    assert (
+        f"OK   Slack responder group: {group} has 2 member(s) who may acknowledge any page" in lines
+    )
+
+    settings.responder_group = "S0NOSUCH"
+    lines = [outcome.line() for outcome in await run_checks(settings)]
+    assert (
+        "FAIL Slack responder group: usergroups.users.list answered no_such_subteam: check "
+        "RESPONDER_GROUP and that the app has the usergroups:read scope"
+    ) in lines

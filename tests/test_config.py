@@ -24,18 +24,30 @@ def test_http_mode_requires_the_signing_secret() -> None:
 
 
 def test_lists_and_names_are_read_as_people_write_them(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("RESPONDER_USER_IDS", "U1, U2")
+    monkeypatch.setenv("RESPONDER_USER_IDS", "U0123ABCD, W0456EFGH")
+    monkeypatch.setenv("RESPONDER_GROUP", " S0614TZR7 ")
     monkeypatch.setenv("TIMELINE_REACTION", ":memo:")
+    monkeypatch.setenv("LOG_LEVEL", "debug")
     monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:1/api")
     settings = load_settings(_env_file=None)
-    assert settings.responder_user_ids == ["U1", "U2"]
+    assert settings.responder_user_ids == ["U0123ABCD", "W0456EFGH"]
+    assert settings.responder_group == "S0614TZR7"
     assert settings.timeline_reaction == "memo"
+    assert settings.log_level == "DEBUG"
     assert settings.slack_api_url == "http://127.0.0.1:1/api/"
 
 
 @pytest.mark.parametrize(
     ("variable", "value"),
-    [("DATABASE_URL", "mysql://x"), ("TIME_SCALE", "-1"), ("CONTACT_MAP_FILE", "/nope.yml")],
+    [
+        ("DATABASE_URL", "mysql://x"),
+        ("TIME_SCALE", "-1"),
+        ("CONTACT_MAP_FILE", "/nope.yml"),
+        ("RESPONDER_USER_IDS", "U0123ABCD, @bob"),
+        ("RESPONDER_GROUP", "oncall-team"),
+        ("LOG_LEVEL", "verbose"),
+        ("PORT", "http"),
+    ],
 )
 def test_a_bad_value_names_the_variable(
     monkeypatch: pytest.MonkeyPatch, variable: str, value: str

@@ -34,6 +34,7 @@ METHOD_SCOPES = {
     "reactions_add": "reactions:write",
     "users_info": "users:read",
     "users_lookupByEmail": "users:read.email",
+    "usergroups_users_list": "usergroups:read",
     "views_open": None,
     "views_update": None,
     "views_push": None,

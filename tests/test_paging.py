@@ -164,6 +164,51 @@ async def test_only_the_paged_person_may_acknowledge(stack: Stack, team: dict[st
     assert pages_read(stack, "alice") == []
 
 
+async def test_a_responder_may_acknowledge_anyones_page(stack: Stack, team: dict[str, str]) -> None:
+    dave, erin = (stack.slack.add_user(name) for name in ("dave", "erin"))
+    stack.services.settings.responder_group = stack.slack.add_usergroup([dave])
+    stack.services.settings.responder_user_ids = [erin]
+    declared = await declare_incident(stack)
+    await page(stack, declared, "alice")
+    [alice_page] = await eventually(lambda: page_dms(stack, team["alice"]))
+    value = buttons(alice_page)["Acknowledge"]
+
+    await stack.sender.block_action(team["bob"], "page_acknowledge", value)
+    refusal = await eventually(
+        lambda: [m["text"] for m in stack.slack.dms(team["bob"]) if "Only <@" in m.get("text", "")]
+    )
+    group = stack.services.settings.responder_group
+    assert f"or a member of <!subteam^{group}> can acknowledge" in refusal[0]
+    assert pages_read(stack, "alice") == []
+
+    await stack.sender.block_action(dave, "page_acknowledge", value)  # in the group
+    await eventually(lambda: pages_read(stack, "alice"))
+    await eventually(
+        lambda: [m for m in stack.slack.dms(team["alice"]) if "Acknowledged by" in str(m)]
+    )
+    await stack.sender.block_action(erin, "page_acknowledge", value)  # listed, but too late
+    await eventually(
+        lambda: [m for m in stack.slack.dms(erin) if "already acknowledged" in m.get("text", "")]
+    )
+
+
+async def test_a_responder_group_slack_will_not_read_lets_only_the_paged_person_in(
+    stack: Stack, team: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    stack.services.settings.responder_group = "S0NOSUCH"
+    declared = await declare_incident(stack)
+    await page(stack, declared, "alice")
+    [alice_page] = await eventually(lambda: page_dms(stack, team["alice"]))
+    value = buttons(alice_page)["Acknowledge"]
+    await stack.sender.block_action(team["bob"], "page_acknowledge", value)
+    await eventually(
+        lambda: [m for m in stack.slack.dms(team["bob"]) if "Only <@" in m.get("text", "")]
+    )
+    assert "cannot read the members of user group S0NOSUCH: no_such_subteam" in caplog.text
+    await stack.sender.press(team["alice"], alice_page, "page_acknowledge")
+    await eventually(lambda: pages_read(stack, "alice"))
+
+
 async def test_a_double_press_acknowledges_once(stack: Stack, team: dict[str, str]) -> None:
     declared = await declare_incident(stack)
     await page(stack, declared, "alice")

@@ -1,4 +1,4 @@
-"""The README stays true: its IAM policy names every AWS action the code calls, and no more."""
+"""The README stays true: its IAM policy and its configuration table match the code."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from bot.aws.errors import iam_action
+from bot.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CALL = re.compile(
@@ -36,3 +37,15 @@ def test_the_readme_commands_exist() -> None:
     readme = (ROOT / "README.md").read_text()
     for script in re.findall(r"`\./(scripts/\w+)", readme):
         assert (ROOT / script).is_file(), script
+
+
+def test_the_configuration_table_names_every_setting() -> None:
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"^\| `([A-Z_]+)`", table, flags=re.MULTILINE))
+    settings = {
+        (field.validation_alias or name).upper() for name, field in Settings.model_fields.items()
+    }
+    assert settings - documented == set(), "settings missing from the README"
+    read_elsewhere = {"AWS_ENDPOINT_URL_SSM_INCIDENTS"}  # read by botocore itself
+    assert documented - settings <= read_elsewhere, "README rows for settings that do not exist"

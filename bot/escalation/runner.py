@@ -27,7 +27,7 @@ from bot.escalation.schedule import Schedule
 from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
 from bot.people import Contact, People
-from bot.slack.messages import display_name
+from bot.slack.messages import display_name, group_members
 from bot.slack.paging_blocks import acknowledged_blocks, closed_blocks, status_blocks
 from bot.store.database import Database
 from bot.store.schema import Escalation, PageNotice
@@ -228,10 +228,15 @@ class EscalationRunner:
         notice = await self.notices.get(notice_id)
         if notice is None:
             raise NotFound("This page is not known to incident-bot any more.")
-        if clicker != notice.slack_user_id and clicker not in self.settings.responder_user_ids:
+        if not await self._may_acknowledge(notice, clicker):
+            responders = (
+                f"a member of <!subteam^{self.settings.responder_group}>"
+                if self.settings.responder_group
+                else "an on-call responder"
+            )
             raise InvalidInput(
-                f"Only <@{notice.slack_user_id}>, who was paged, or an on-call "
-                "responder can acknowledge this page."
+                f"Only <@{notice.slack_user_id}>, who was paged, or {responders} "
+                "can acknowledge this page."
             )
         at = now()
         async with self.database.write() as session:
@@ -269,6 +274,13 @@ class EscalationRunner:
         if notice.escalation_id:
             await self.refresh_status(notice.escalation_id)
         return "Acknowledged."
+
+    async def _may_acknowledge(self, notice: PageNotice, clicker: str) -> bool:
+        """The paged person, a listed responder, or a member of the responder group."""
+        if clicker == notice.slack_user_id or clicker in self.settings.responder_user_ids:
+            return True
+        group = self.settings.responder_group
+        return group is not None and clicker in await group_members(self.slack, group)
 
     async def _accept_pages(self, notice: PageNotice, clicker: str) -> None:
         if notice.page_arn:

@@ -22,6 +22,16 @@ async def display_name(slack: AsyncWebClient, user_id: str) -> str:
     return user.get("real_name") or user.get("name") or user_id
 
 
+async def group_members(slack: AsyncWebClient, group_id: str) -> set[str]:
+    """The members of a Slack user group; none when Slack will not say (logged)."""
+    try:
+        answer = await slack.usergroups_users_list(usergroup=group_id)
+    except SlackApiError as exc:
+        log.error("cannot read the members of user group %s: %s", group_id, exc.response["error"])
+        return set()
+    return set(answer.get("users") or [])
+
+
 async def sent_page(slack: AsyncWebClient, user_id: str, notice_id: str) -> dict[str, str] | None:
     """The DM already carrying this page, if any (found by its metadata), as channel and ts."""
     try:

@@ -323,6 +323,12 @@ class FakeSlack(Workspace):
                 return {"user": user}
         raise SlackError("users_not_found")
 
+    def api_usergroups_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        require(args, "usergroup")
+        if args["usergroup"] not in self.usergroups:
+            raise SlackError("no_such_subteam")
+        return {"users": self.usergroups[args["usergroup"]]}
+
     def views_opened(self) -> list[dict[str, Any]]:
         return [
             call.response["view"] for call in self.calls_to("views.open") if call.response["ok"]

@@ -46,6 +46,7 @@ class Workspace:
         self.triggers: dict[str, float] = {}
         self.views: dict[str, dict[str, Any]] = {}
         self.ephemerals: list[dict[str, Any]] = []
+        self.usergroups: dict[str, list[str]] = {}
         self.add_user("incident-bot", user_id=BOT_USER, is_bot=True)
 
     def new_id(self, prefix: str) -> str:
@@ -70,6 +71,11 @@ class Workspace:
             "profile": {"email": email, "real_name": name.title(), "display_name": name},
         }
         return user_id
+
+    def add_usergroup(self, members: list[str]) -> str:
+        group_id = self.new_id("S")
+        self.usergroups[group_id] = list(members)
+        return group_id
 
     def user(self, user_id: str) -> dict[str, Any]:
         if user_id not in self.users:
