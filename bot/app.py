@@ -11,6 +11,10 @@ from typing import Any
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.aws.gateway import AwsGateway
@@ -73,7 +77,14 @@ async def start_services(settings: Settings) -> Services:
     gateway = AwsGateway(settings.aws_region, settings.aws_max_concurrency)
     database = Database(settings.database_url)
     await database.migrate()
-    slack = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    slack = AsyncWebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        retry_handlers=[  # Slack's 429s wait out Retry-After; a dropped connection is retried
+            AsyncConnectionErrorRetryHandler(),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+        ],
+    )
     incidents = IncidentService(gateway, database, slack, settings)
     people = People(gateway, database, slack, settings.contact_map_file)
     schedule = Schedule(settings.database_url)

@@ -175,3 +175,22 @@ async def test_channel_names_follow_slacks_rules_and_never_collide(
     assert made[4] == f"inc-{day}-" + "x" * (77 - len(f"inc-{day}-"))
     assert all(len(name) <= 80 for name in made)
     assert len(stack.aws().list_incident_records()["incidentRecordSummaries"]) == 5
+
+
+async def test_a_rate_limited_slack_is_waited_out_and_nothing_is_lost(
+    stack: Stack, people: tuple[str, str]
+) -> None:
+    user, channel = people
+    view = await open_declare(stack, user, channel, "Slow Slack")
+    stack.slack.rate_limit("chat.postMessage", times=2)
+    await stack.sender.view_submission(user, view["id"], declare_values("Slow Slack", 3, PLAN))
+
+    pinned = await eventually(lambda: stack.slack.calls_to("pins.add"), timeout=15)
+    incident_channel = pinned[0].args["channel"]
+    card = stack.slack.message(incident_channel, pinned[0].args["timestamp"])
+    assert card["blocks"][0]["text"]["text"] == "Slow Slack"
+    await eventually(lambda: stack.slack.messages("CANNOUNCE0"), timeout=15)
+    posts = [call.response.get("error", "ok") for call in stack.slack.calls_to("chat.postMessage")]
+    assert posts[:2] == ["ratelimited", "ratelimited"]
+    assert len(stack.slack.messages(incident_channel)) == 1  # the card, posted once
+    assert len(stack.slack.messages("CANNOUNCE0")) == 1

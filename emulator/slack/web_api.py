@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +39,7 @@ class FakeSlack(Workspace):
         self.base_url = ""
         self.socket_mode = SocketModeHub()
         self.revoked_tokens: set[str] = set()
+        self.rate_limited: Counter[str] = Counter()  # method → calls still to answer 429
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             name.removeprefix("api_").replace("_", "."): getattr(self, name)
             for name in dir(self)
@@ -47,6 +49,10 @@ class FakeSlack(Workspace):
     # -- what tests read ---------------------------------------------------
     def calls_to(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
+
+    def rate_limit(self, method: str, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` as Slack does when rate limited."""
+        self.rate_limited[method] += times
 
     def clear(self) -> None:
         self.calls.clear()
@@ -97,6 +103,12 @@ class FakeSlack(Workspace):
             handler = self._methods.get(method)
             if handler is None:
                 raise SlackError("unknown_method")
+            if self.rate_limited[method] > 0:
+                self.rate_limited[method] -= 1
+                self.calls.append(Call(method, args, {"ok": False, "error": "ratelimited"}))
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "0"}
+                )
             answer = {"ok": True, **handler(args)}
         except SlackError as error:
             answer = {"ok": False, "error": error.error}
