@@ -14,13 +14,12 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import delete, select
 
-from bot.aws.gateway import AwsGateway
+from bot.aws.gateway import CONTACTS, AwsGateway
 from bot.config import ConfigError
 from bot.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
 from bot.store.database import Database
 from bot.store.schema import ContactLink
 
-CONTACTS = "ssm-contacts"
 PAGES_APPEAR_SECONDS = 0.5  # between looks for the pages of a fresh engagement
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")

@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
-from bot.aws.gateway import AwsGateway
+from bot.aws.gateway import INCIDENTS, AwsGateway
 from bot.errors import InvalidInput, NotFound
 from bot.tokens import client_token
 
 ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+$")
 URL_IN_TEXT = re.compile(r"<(https?://[^>|]+)(?:\|[^>]*)?>|(https?://[^\s<>]+)")
-INCIDENTS = "ssm-incidents"
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,12 @@ from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.aws.gateway import AwsGateway
+from bot.aws.gateway import INCIDENTS, AwsGateway
 from bot.errors import NotFound
 from bot.store.database import Database
 from bot.store.schema import TimelineMessage
 from bot.tokens import client_token
 
-INCIDENTS = "ssm-incidents"
 EVENT_DATA_LIMIT = 6000
 CUT = "… [cut]"
 CUSTOM = "Custom Event"

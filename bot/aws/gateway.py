@@ -20,6 +20,8 @@ from bot.config import ConfigError
 log = logging.getLogger(__name__)
 
 Service = Literal["ssm-incidents", "ssm-contacts"]
+INCIDENTS: Service = "ssm-incidents"
+CONTACTS: Service = "ssm-contacts"
 
 AWS_CALLS = Counter("incident_bot_aws_calls_total", "AWS API calls", ["operation", "outcome"])
 AWS_LATENCY = Histogram("incident_bot_aws_call_seconds", "AWS API call latency", ["operation"])

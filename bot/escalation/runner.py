@@ -1,4 +1,4 @@
-"""Runs escalations: engages each stage once, waits, acknowledges, mirrors AWS's own pages.
+"""Runs escalations: engages each stage once, waits, acknowledges, keeps its status current.
 
 Every step that must happen once is claimed in the database first (a compare-and-set
 UPDATE, or an INSERT on a unique key), so a duplicate timer, a second replica or a
@@ -12,16 +12,16 @@ import logging
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select, update
 
-from bot.aws.gateway import AwsGateway
+from bot.aws.gateway import CONTACTS, AwsGateway
 from bot.config import Settings
 from bot.errors import DomainError, InvalidInput, NotFound
-from bot.escalation.notices import PLAN, RUNNING, PageNotices, now
+from bot.escalation.mirror import Mirror
+from bot.escalation.notices import RUNNING, PageNotices, now
 from bot.escalation.plan import Stage, Target, alias_of, dump_stages, load_stages, stages_of
 from bot.escalation.schedule import Schedule
 from bot.incidents.record import Incident
@@ -35,7 +35,6 @@ from bot.tokens import client_token
 
 log = logging.getLogger(__name__)
 
-CONTACTS = "ssm-contacts"
 ACKNOWLEDGED, EXHAUSTED, STOPPED = "acknowledged", "exhausted", "stopped"
 
 
@@ -58,6 +57,7 @@ class EscalationRunner:
         self.settings = settings
         self.schedule = schedule
         self.notices = PageNotices(database, slack, incidents, people, settings, schedule)
+        self.mirror = Mirror(gateway, database, slack, incidents, self.notices, self.refresh_status)
 
     # -- starting ------------------------------------------------------------
     async def start(self, incident: Incident, contact: Contact, requested_by: str) -> str:
@@ -428,77 +428,6 @@ class EscalationRunner:
             else:
                 self.schedule.stage_at(due, escalation.id, next_stage)
         await self.notices.audit_reminders()
-
-    async def mirror(self) -> None:
-        """Pages of engagements AWS started itself, and the pages of an escalation plan the
-        runner engaged as a stage target, get the same Acknowledge button."""
-        for incident in await self.incidents.list("open"):
-            engagements = await self.gateway.pages(
-                CONTACTS, "list_engagements", "Engagements", IncidentId=incident.arn
-            )
-            for engagement in engagements:
-                if engagement.get("StopTime"):
-                    continue
-                owner = await self._owner(engagement["EngagementArn"])
-                if owner is not None and owner.dm_ts != PLAN:
-                    continue  # a person the runner DMs itself
-                await self._mirror_pages(incident, engagement, owner)
-
-    async def _mirror_pages(
-        self, incident: Incident, engagement: dict[str, Any], owner: PageNotice | None
-    ) -> None:
-        pages = await self.gateway.pages(
-            CONTACTS, "list_pages_by_engagement", "Pages", EngagementId=engagement["EngagementArn"]
-        )
-        for page in pages:
-            if page.get("ReadTime"):
-                continue
-            notice = PageNotice(
-                id=page["PageArn"],
-                kind="mirror",
-                escalation_id=owner.escalation_id if owner else None,
-                stage=owner.stage if owner else None,
-                incident_arn=incident.arn,
-                contact_arn=page["ContactArn"],
-                engagement_arn=engagement["EngagementArn"],
-                page_arn=page["PageArn"],
-                essential=owner.essential if owner else True,
-            )
-            claim = await self.notices.claim(notice)
-            if claim is None:
-                continue
-            paged_by, stage, stages = await self._origin(owner, engagement)
-            await self.notices.deliver(
-                notice,
-                claim,
-                alias_of(page["ContactArn"]),
-                incident,
-                paged_by,
-                stage,
-                stages,
-                await self.incidents.channel_of(incident.arn),
-            )
-            if notice.escalation_id:
-                await self.refresh_status(notice.escalation_id)
-
-    async def _owner(self, engagement_arn: str) -> PageNotice | None:
-        """The escalation's notice of the target whose engagement this is, if the runner's."""
-        async with self.database.session() as session:
-            return await session.scalar(
-                select(PageNotice).where(
-                    PageNotice.engagement_arn == engagement_arn, PageNotice.kind == "escalation"
-                )
-            )
-
-    async def _origin(
-        self, owner: PageNotice | None, engagement: dict[str, Any]
-    ) -> tuple[str, int, int]:
-        """Who paged, and at which stage of how many, as a mirrored page's DM tells it."""
-        if owner is None or owner.escalation_id is None or owner.stage is None:
-            return engagement.get("Sender") or "AWS", 1, 1
-        escalation = await self._get(owner.escalation_id)
-        requester = await display_name(self.slack, escalation.requested_by)
-        return requester, owner.stage + 1, len(load_stages(escalation.stages))
 
 
 def _by_target(notices: Sequence[PageNotice]) -> tuple[dict[str, list[str]], dict[str, str]]:

@@ -37,7 +37,7 @@ async def reminder_due(notice_id: str, reminder: int) -> None:
 
 async def mirror_due() -> None:
     if _runner is not None:
-        await _runner.mirror()
+        await _runner.mirror.run()
 
 
 async def audit_due() -> None:

@@ -13,7 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.aws.gateway import AwsGateway
+from bot.aws.gateway import INCIDENTS, AwsGateway
 from bot.config import Settings
 from bot.errors import InvalidInput, NotFound
 from bot.incidents.record import OPEN, RESOLVED, Incident
@@ -26,7 +26,6 @@ from bot.tokens import client_token as token
 
 log = logging.getLogger(__name__)
 
-INCIDENTS = "ssm-incidents"
 ARN_PREFIX = "arn:aws:ssm-incidents::"
 
 
