@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.support import Stack, card_fields, declare_incident, eventually, replies
+from tests.support import PLAN_ARN, Stack, card_fields, declare_incident, eventually, replies
 
 
 def record(stack: Stack, arn: str) -> dict[str, Any]:
@@ -150,6 +150,26 @@ async def test_status_by_id_from_anywhere_and_list(stack: Stack) -> None:
     await eventually(
         lambda: any("choose one of open, resolved, all" in r for r in replies(stack, user))
     )
+
+
+async def test_a_long_history_lists_the_first_forty_and_says_there_are_more(
+    stack: Stack,
+) -> None:
+    aws = stack.aws()
+    for n in range(120):  # three of the emulator's pages of 50
+        arn = aws.start_incident(
+            responsePlanArn=PLAN_ARN, title=f"Old incident {n}", clientToken=f"old-{n}"
+        )["incidentRecordArn"]
+        aws.update_incident_record(arn=arn, status="RESOLVED")
+    user = stack.slack.add_user("frank")
+    general = stack.slack.add_channel("general", members=[user])
+
+    await stack.sender.slash_command("/incident", "list resolved", user, general)
+    [listed] = await eventually(
+        lambda: [r for r in replies(stack, user) if "Resolved incidents" in r]
+    )
+    assert sum("Old incident" in line for line in listed.splitlines()) == 40
+    assert listed.endswith("…and more than 40: the AWS console lists them all.")
 
 
 async def test_a_throttled_aws_changes_nothing_and_says_so(stack: Stack) -> None:

@@ -79,17 +79,18 @@ class AwsGateway:
         return answer
 
     async def pages(
-        self, service: Service, operation: str, key: str, **params: Any
+        self, service: Service, operation: str, key: str, limit: int | None = None, **params: Any
     ) -> list[dict[str, Any]]:
-        """Every item under ``key`` across all pages of a paginated operation."""
+        """The items under ``key`` across the pages of a paginated operation: every one, or
+        the first ``limit`` (no page past them is fetched)."""
         items: list[dict[str, Any]] = []
-        token_name = "nextToken" if service == "ssm-incidents" else "NextToken"
+        token_name = "nextToken" if service == INCIDENTS else "NextToken"
         while True:
             answer = await self.call(service, operation, **params)
             items.extend(answer.get(key, []))
             token = answer.get(token_name)
-            if not token:
-                return items
+            if not token or (limit is not None and len(items) >= limit):
+                return items[:limit]
             params[token_name] = token
 
     def close(self) -> None:

@@ -111,14 +111,20 @@ class IncidentService:
                 return incident.arn
         raise NotFound(f"No incident has the id `{reference}`. `/incident list all` shows them.")
 
-    async def list(self, which: str = "open") -> list[Incident]:
+    async def list(self, which: str = "open", limit: int | None = None) -> list[Incident]:
+        """Incidents by status (``open``, ``resolved``, ``all``): every one, or the first
+        ``limit``."""
         filters = []
         if which in (OPEN.lower(), RESOLVED.lower()):
             filters = [
                 {"key": "status", "condition": {"equals": {"stringValues": [which.upper()]}}}
             ]
         summaries = await self.gateway.pages(
-            INCIDENTS, "list_incident_records", "incidentRecordSummaries", filters=filters
+            INCIDENTS,
+            "list_incident_records",
+            "incidentRecordSummaries",
+            limit=limit,
+            filters=filters,
         )
         return [Incident.from_record(s) for s in summaries]
 

@@ -9,6 +9,7 @@ from bot.tokens import client_token
 from handlers.commands.registry import Invocation, Subcommand
 
 LIST_CHOICES = ("open", "resolved", "all")
+LIST_SHOWN = 40  # lines in one /incident list answer
 
 
 async def open_declare_modal(invocation: Invocation, title: str, summary: str = "") -> None:
@@ -97,12 +98,16 @@ async def list_incidents(invocation: Invocation) -> None:
         )
         return
     service = invocation.services.incidents
-    incidents = await service.list(which)
+    incidents = await service.list(which, limit=LIST_SHOWN + 1)
     if not incidents:
         await invocation.respond(text=f"No {which} incidents.", response_type="ephemeral")
         return
-    lines = [incident_line(i, await service.channel_of(i.arn)) for i in incidents[:40]]
-    more = f"\n…and {len(incidents) - 40} more" if len(incidents) > 40 else ""
+    lines = [incident_line(i, await service.channel_of(i.arn)) for i in incidents[:LIST_SHOWN]]
+    more = (
+        f"\n…and more than {LIST_SHOWN}: the AWS console lists them all."
+        if len(incidents) > LIST_SHOWN
+        else ""
+    )
     await invocation.respond(
         text=f"*{which.title()} incidents*\n" + "\n".join(lines) + more, response_type="ephemeral"
     )
