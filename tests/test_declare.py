@@ -119,6 +119,14 @@ async def test_bad_modal_input_is_refused_inline(stack: Stack, people: tuple[str
     assert answer["response_action"] == "errors"
     assert "at most 200" in answer["errors"]["title_block"]
     assert "at most 8,000" in answer["errors"]["summary_block"]
+
+    unchosen = declare_values("Fine title", 2, PLAN)
+    for block, action in (("impact_block", "impact"), ("plan_block", "response_plan")):
+        unchosen[block][action]["selected_option"] = None  # as Slack sends an empty select
+    answer = (await stack.sender.view_submission(user, view["id"], unchosen)).json()
+    assert answer["response_action"] == "errors"
+    assert answer["errors"]["impact_block"].startswith("Impact must be a number from 1 to 5")
+    assert answer["errors"]["plan_block"] == "Choose a response plan."
     assert stack.aws().list_incident_records()["incidentRecordSummaries"] == []
 
 

@@ -26,7 +26,8 @@ def parse_impact(text: str) -> int:
         impact = 0
     if impact not in IMPACTS:
         choices = ", ".join(f"{n} ({label})" for n, label in IMPACTS.items())
-        raise InvalidInput(f"Impact must be a number from 1 to 5: {choices}. You sent `{text}`.")
+        sent = f" You sent `{text}`." if text.strip() else ""
+        raise InvalidInput(f"Impact must be a number from 1 to 5: {choices}.{sent}")
     return impact
 
 

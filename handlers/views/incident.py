@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import DomainError
-from bot.incidents.record import check_summary, check_title
+from bot.incidents.record import check_summary, check_title, parse_impact
 from bot.incidents.service import Declaration
 from bot.slack.ids import Action, Block, Callback
 from bot.slack.modals import submitted
@@ -19,27 +20,39 @@ if TYPE_CHECKING:
     from bot.app import Services
 
 
-def _field_errors(view: dict) -> tuple[dict[str, str], str, str]:
-    """Slack's inline ``errors`` for the title and summary inputs, and their checked values."""
+@dataclass(frozen=True)
+class Fields:
+    """The title, impact and summary inputs, checked, and Slack's inline ``errors`` for them."""
+
+    errors: dict[str, str]
+    title: str
+    impact: int
+    summary: str
+
+
+def _fields(view: dict) -> Fields:
     errors: dict[str, str] = {}
-    title = submitted(view, Block.TITLE, Action.TITLE) or ""
-    summary = submitted(view, Block.SUMMARY, Action.SUMMARY) or ""
-    try:
-        title = check_title(title)
-    except DomainError as error:
-        errors[Block.TITLE] = error.message
-    try:
-        summary = check_summary(summary)
-    except DomainError as error:
-        errors[Block.SUMMARY] = error.message
-    return errors, title, summary
+    checked: dict[str, Any] = {}
+    inputs = [
+        ("title", Block.TITLE, Action.TITLE, check_title),
+        ("impact", Block.IMPACT, Action.IMPACT, parse_impact),
+        ("summary", Block.SUMMARY, Action.SUMMARY, check_summary),
+    ]
+    for name, block, action, check in inputs:
+        try:
+            checked[name] = check(submitted(view, block, action) or "")
+        except DomainError as error:
+            errors[block] = error.message
+    return Fields(
+        errors, checked.get("title", ""), checked.get("impact", 0), checked.get("summary", "")
+    )
 
 
 def register(app: AsyncApp, services: Services) -> None:
     @app.view(Callback.DECLARE_MODAL)
     async def declare_submitted(ack: Any, body: dict, view: dict) -> None:
-        errors, title, summary = _field_errors(view)
-        impact = submitted(view, Block.IMPACT, Action.IMPACT)
+        fields = _fields(view)
+        errors = dict(fields.errors)
         plan = submitted(view, Block.PLAN, Action.PLAN)
         if not plan:
             errors[Block.PLAN] = "Choose a response plan."
@@ -50,10 +63,10 @@ def register(app: AsyncApp, services: Services) -> None:
         user = body["user"]["id"]
         origin = json.loads(view.get("private_metadata") or "{}").get("channel")
         declaration = Declaration(
-            title=title,
-            impact=int(impact),
+            title=fields.title,
+            impact=fields.impact,
             plan_arn=plan,
-            summary=summary,
+            summary=fields.summary,
             create_channel=bool(submitted(view, Block.CHANNEL, Action.CHANNEL)),
             declarer=user,
             client_token=client_token("declare", view["id"]),
@@ -75,9 +88,9 @@ def register(app: AsyncApp, services: Services) -> None:
 
     @app.view(Callback.UPDATE_MODAL)
     async def update_submitted(ack: Any, body: dict, view: dict) -> None:
-        errors, title, summary = _field_errors(view)
-        if errors:
-            await ack(response_action="errors", errors=errors)
+        fields = _fields(view)
+        if fields.errors:
+            await ack(response_action="errors", errors=fields.errors)
             return
         await ack()
         arn = json.loads(view["private_metadata"])["arn"]
@@ -87,9 +100,9 @@ def register(app: AsyncApp, services: Services) -> None:
             await services.incidents.update(
                 arn,
                 client_token("update", view["id"], view.get("hash", "")),
-                title=title,
-                impact=int(submitted(view, Block.IMPACT, Action.IMPACT)),
-                summary=summary,
+                title=fields.title,
+                impact=fields.impact,
+                summary=fields.summary,
             )
         except DomainError as error:
             await warn(services.slack, user, channel, f"Nothing was changed: {error.message}")
