@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.local import LocalStack
-from tests.support import PLAN_ARN, declare_values, eventually
+from tests.support import DECLARE_MODAL, PLAN_ARN, declare_values, eventually, new_modal
 
 
 @dataclass(frozen=True)
@@ -21,8 +21,11 @@ async def declare_bench_incident(local: LocalStack) -> BenchIncident:
     fake = local.slack.fake
     user = fake.add_user("bench", email="bench@example.com")
     ops = fake.add_channel("ops", members=[user])
-    await local.sender.slash_command("/incident", "declare Bench", user, ops)
-    view = (await eventually(fake.views_opened))[-1]
+    view = await new_modal(
+        fake,
+        DECLARE_MODAL,
+        lambda: local.sender.slash_command("/incident", "declare Bench", user, ops),
+    )
     await local.sender.view_submission(user, view["id"], declare_values("Bench", 3, PLAN_ARN))
     channel = await eventually(lambda: next((c for c in fake.channels.values() if c.pins), None))
     records = local.aws.client("ssm-incidents").list_incident_records()["incidentRecordSummaries"]

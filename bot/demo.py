@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.app import Services
 from bot.local import local_stack
+from bot.slack.ids import Callback
 from emulator.slack import FakeSlack, SlackSender
 from emulator.slack.text import render_call
 from emulator.testing import RunningEmulator
@@ -69,7 +70,7 @@ async def play(
     view = await script.step(
         "Dana types `/incident declare Checkout errors` in #ops",
         lambda: sender.slash_command("/incident", "declare Checkout errors", dana, ops),
-        fake.views_opened,
+        lambda: fake.modals(Callback.DECLARE_MODAL),
     )
     view = view[-1]
     plan = next(b for b in view["blocks"] if b["block_id"] == "plan_block")

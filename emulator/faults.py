@@ -1,8 +1,8 @@
-"""Faults an operator asks for: an operation answers with one of its documented errors.
+"""Faults an operator asks for: an operation answers late, or with one of its documented errors.
 
-So a team can see what its automation does when AWS throttles, denies an IAM action or fails,
-without waiting for AWS to do it. Only errors botocore's model lists for the operation can be
-injected, answered with the model's HTTP status and required members.
+So a team can see what its automation does when AWS is slow, throttles, denies an IAM action or
+fails, without waiting for AWS to do it. Only errors botocore's model lists for the operation
+can be injected, answered with the model's HTTP status and required members.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from emulator.errors import ServiceError
 from emulator.model import CONTACTS, INCIDENTS, service_model
 
 SERVICES = (INCIDENTS, CONTACTS)
+MAX_DELAY_SECONDS = 60
 
 
 class FaultError(ValueError):
@@ -25,11 +26,14 @@ class FaultError(ValueError):
 class Fault:
     service: str
     operation: str
-    error: str
+    error: str | None  # None: the operation answers as usual, after the delay
     message: str
     times: int | None  # answers left; None: until cleared
+    delay_seconds: float = 0.0
 
-    def as_error(self) -> ServiceError:
+    def as_error(self) -> ServiceError | None:
+        if self.error is None:
+            return None
         shape = service_model(self.service).shape_for(self.error)
         status = shape.metadata.get("error", {}).get("httpStatusCode")
         if status is None:
@@ -51,7 +55,9 @@ class Faults:
 
     def add(self, request: Any) -> Fault:
         if not isinstance(request, dict):
-            raise FaultError('send an object: {"operation": …, "error": …, "times": n}')
+            raise FaultError(
+                'send an object: {"operation": …, "error": … and/or "delay_seconds": …, "times": n}'
+            )
         operation = str(request.get("operation", ""))
         wanted = request.get("service")
         services = [
@@ -68,20 +74,25 @@ class Faults:
         documented = [
             e.name for e in service_model(service).operation_model(operation).error_shapes
         ]
-        error = str(request.get("error", ""))
-        if error not in documented:
+        delay = request.get("delay_seconds", 0)
+        if not isinstance(delay, int | float) or not 0 <= delay <= MAX_DELAY_SECONDS:
+            raise FaultError(f'"delay_seconds" must be a number from 0 to {MAX_DELAY_SECONDS}')
+        error = request.get("error")
+        if error is None and not delay:
+            raise FaultError('give "error" (one the operation documents), "delay_seconds", or both')
+        if error is not None and error not in documented:
             raise FaultError(f"{operation} documents these errors only: {', '.join(documented)}")
         times = request.get("times")
         if times is not None and (not isinstance(times, int) or times < 1):
             raise FaultError('"times" must be a whole number of answers, 1 or more')
-        message = str(request.get("message") or f"{error} injected by the emulator")
-        fault = Fault(service, operation, error, message, times)
+        message = str(request.get("message") or f"{error or 'Delay'} injected by the emulator")
+        fault = Fault(service, operation, error, message, times, float(delay))
         with self._lock:
             self._faults.append(fault)
         return fault
 
-    def take(self, service: str, operation: str) -> ServiceError | None:
-        """The error to answer this call with, if a fault is waiting for it."""
+    def take(self, service: str, operation: str) -> Fault | None:
+        """The fault this call meets, if one is waiting for it."""
         with self._lock:
             for fault in self._faults:
                 if (fault.service, fault.operation) != (service, operation):
@@ -90,7 +101,7 @@ class Faults:
                     fault.times -= 1
                     if fault.times == 0:
                         self._faults.remove(fault)
-                return fault.as_error()
+                return fault
         return None
 
     def listing(self) -> list[dict[str, Any]]:

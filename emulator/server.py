@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -53,9 +54,6 @@ class Emulator:
     def call(self, service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         """Validate and run one operation; the same path the HTTP server takes."""
         model = service_model(service).operation_model(operation)
-        injected = self.faults.take(service, operation)  # before validation, as IAM is
-        if injected is not None:
-            raise injected
         validate(model.input_shape, params)
         params = to_python(model.input_shape, params) or {}
         backend = self.incidents if service == INCIDENTS else self.contacts
@@ -108,8 +106,8 @@ def build_app(emulator: Emulator) -> web.Application:
         target = request.headers.get("X-Amz-Target", "")
         body = await request.read()
         if target.startswith(TARGET_PREFIX):
-            return _contacts(emulator, target.removeprefix(TARGET_PREFIX), body)
-        return _incidents(emulator, request, body)
+            return await _contacts(emulator, target.removeprefix(TARGET_PREFIX), body)
+        return await _incidents(emulator, request, body)
 
     async def clock(request: web.Request) -> web.Response:
         if request.method == "POST":
@@ -157,7 +155,12 @@ def build_app(emulator: Emulator) -> web.Application:
     return app
 
 
-def _run(emulator: Emulator, service: str, operation: str, params: dict[str, Any]) -> Any:
+async def _run(emulator: Emulator, service: str, operation: str, params: dict[str, Any]) -> Any:
+    fault = emulator.faults.take(service, operation)  # before validation, as IAM is
+    if fault is not None:
+        await asyncio.sleep(fault.delay_seconds)
+        if (injected := fault.as_error()) is not None:
+            return None, injected
     try:
         return emulator.call(service, operation, params), None
     except ServiceError as error:
@@ -169,7 +172,7 @@ def _run(emulator: Emulator, service: str, operation: str, params: dict[str, Any
         )
 
 
-def _contacts(emulator: Emulator, operation: str, body: bytes) -> web.Response:
+async def _contacts(emulator: Emulator, operation: str, body: bytes) -> web.Response:
     model = service_model(CONTACTS)
     if operation not in model.operation_names:
         return json_error(reject_unknown_operation(CONTACTS, operation))
@@ -177,13 +180,13 @@ def _contacts(emulator: Emulator, operation: str, body: bytes) -> web.Response:
         params = json_input(body)
     except ServiceError as error:
         return json_error(error)
-    result, error = _run(emulator, CONTACTS, operation, params)
+    result, error = await _run(emulator, CONTACTS, operation, params)
     if error is not None:
         return json_error(error)
     return json_answer(model.operation_model(operation), result)
 
 
-def _incidents(emulator: Emulator, request: web.Request, body: bytes) -> web.Response:
+async def _incidents(emulator: Emulator, request: web.Request, body: bytes) -> web.Response:
     errors = {shape.name: shape for shape in service_model(INCIDENTS).error_shapes}
     found = match_route(INCIDENTS, request.method, request.rel_url.raw_path)
     if found is None:
@@ -194,7 +197,7 @@ def _incidents(emulator: Emulator, request: web.Request, body: bytes) -> web.Res
         params = rest_input(operation, path_params, request.query, body, request.headers)
     except ServiceError as error:
         return rest_error(error, errors)
-    result, error = _run(emulator, INCIDENTS, operation.name, params)
+    result, error = await _run(emulator, INCIDENTS, operation.name, params)
     if error is not None:
         return rest_error(error, errors)
     return rest_answer(operation, result)

@@ -16,7 +16,7 @@ import aiohttp
 from emulator.slack import FakeSlack, SlackSender
 from emulator.slack.workspace import Channel
 from emulator.testing import RunningEmulator
-from tests.support import PLAN_ARN, declare_values, eventually
+from tests.support import DECLARE_MODAL, PLAN_ARN, declare_values, eventually, new_modal
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -122,8 +122,12 @@ async def declare_over_http(
 ) -> Channel:
     """``/incident declare`` through one process, the modal submitted through another."""
     fake = opener.fake
-    await opener.slash_command("/incident", f"declare {title}", user, channel_id)
-    view = (await eventually(fake.views_opened, timeout=15))[-1]
+    view = await new_modal(
+        fake,
+        DECLARE_MODAL,
+        lambda: opener.slash_command("/incident", f"declare {title}", user, channel_id),
+        timeout=15,
+    )
     await submitter.view_submission(user, view["id"], declare_values(title, 1, PLAN_ARN))
     return await eventually(
         lambda: next(

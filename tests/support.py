@@ -14,6 +14,7 @@ from emulator.testing import RunningEmulator
 
 T = TypeVar("T")
 SIGNING_SECRET = "test-signing-secret"
+DECLARE_MODAL = "declare_incident_modal"
 BOT_TOKEN = "xoxb-test-bot-token"
 
 
@@ -46,6 +47,15 @@ async def eventually(
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout}s: {probe}")
         await asyncio.sleep(0.02)
+
+
+async def new_modal(
+    fake: FakeSlack, callback_id: str, open_it: Callable[[], Awaitable[Any]], timeout: float = 10
+) -> dict[str, Any]:
+    """Run ``open_it`` and return the modal it opened once it shows ``callback_id``."""
+    seen = len(fake.modals(callback_id))
+    await open_it()
+    return (await eventually(lambda: fake.modals(callback_id)[seen:], timeout))[0]
 
 
 def declare_values(
@@ -94,8 +104,11 @@ async def declare_incident(
     """Declare through the slash command and the modal, as a responder does."""
     user = stack.slack.add_user(user_name, email=f"{user_name}@example.com")
     origin = stack.slack.add_channel(f"ops-{user_name}-{len(stack.slack.channels)}", members=[user])
-    await stack.sender.slash_command("/incident", f"declare {title}", user, origin)
-    view = (await eventually(stack.slack.views_opened))[-1]
+    view = await new_modal(
+        stack.slack,
+        DECLARE_MODAL,
+        lambda: stack.sender.slash_command("/incident", f"declare {title}", user, origin),
+    )
     await stack.sender.view_submission(user, view["id"], declare_values(title, impact, plan_arn))
     await eventually(
         lambda: any(

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import Stack, declare_values, eventually
+from tests.support import DECLARE_MODAL, Stack, declare_values, eventually, new_modal
 
 PLAN = "arn:aws:ssm-incidents::111122223333:response-plan/critical-service"
 
@@ -34,8 +34,11 @@ def card_fields(card: dict[str, Any]) -> list[str]:
 
 
 async def open_declare(stack: Stack, user: str, channel: str, title: str) -> dict[str, Any]:
-    await stack.sender.slash_command("/incident", f"declare {title}", user, channel)
-    return (await eventually(stack.slack.views_opened))[-1]
+    return await new_modal(
+        stack.slack,
+        DECLARE_MODAL,
+        lambda: stack.sender.slash_command("/incident", f"declare {title}", user, channel),
+    )
 
 
 async def test_declare_opens_a_prefilled_modal(stack: Stack, people: tuple[str, str]) -> None:
@@ -134,7 +137,7 @@ async def test_declare_from_a_message(stack: Stack, people: tuple[str, str]) -> 
     user, channel = people
     ts = stack.slack.user_posts(channel, user, "API latency is through the roof")
     await stack.sender.message_shortcut("declare_incident", user, channel, ts)
-    view = (await eventually(stack.slack.views_opened))[-1]
+    view = (await eventually(lambda: stack.slack.modals(DECLARE_MODAL)))[-1]
     blocks = {block["block_id"]: block for block in view["blocks"]}
     assert blocks["title_block"]["element"]["initial_value"] == "API latency is through the roof"
     summary = blocks["summary_block"]["element"]["initial_value"]
@@ -202,3 +205,39 @@ async def test_a_rate_limited_slack_is_waited_out_and_nothing_is_lost(
     assert posts[:2] == ["ratelimited", "ratelimited"]
     assert len(stack.slack.messages(incident_channel)) == 1  # the card, posted once
     assert len(stack.slack.messages("CANNOUNCE0")) == 1
+
+
+async def test_a_slow_aws_still_gets_the_form_open_in_time(
+    stack: Stack, people: tuple[str, str]
+) -> None:
+    user, channel = people
+    stack.emulator.faults.add({"operation": "ListResponsePlans", "delay_seconds": 4, "times": 1})
+    await stack.sender.slash_command("/incident", "declare Slow AWS", user, channel)
+
+    [opened] = await eventually(stack.slack.views_opened)  # within the trigger's 3 seconds
+    assert opened["callback_id"] == "incident_message_modal"
+    assert "Asking Incident Manager" in opened["blocks"][0]["text"]["text"]
+    [form] = await eventually(lambda: stack.slack.modals(DECLARE_MODAL), timeout=10)
+    assert form["id"] == opened["id"]  # the same modal, filled in
+    title = next(b for b in form["blocks"] if b["block_id"] == "title_block")
+    assert title["element"]["initial_value"] == "Slow AWS"
+
+
+async def test_an_aws_error_while_the_form_loads_is_shown_in_it(
+    stack: Stack, people: tuple[str, str]
+) -> None:
+    user, channel = people
+    stack.emulator.faults.add(
+        {"operation": "ListResponsePlans", "error": "AccessDeniedException", "times": 1}
+    )
+    await stack.sender.slash_command("/incident", "declare Denied", user, channel)
+    said = await eventually(
+        lambda: [
+            v["blocks"][0]["text"]["text"]
+            for v in stack.slack.views_opened()
+            if "ssm-incidents:ListResponsePlans" in str(v["blocks"])
+        ]
+    )
+    assert said[0].startswith(":warning:")
+    assert stack.slack.modals(DECLARE_MODAL) == []
+    assert stack.aws().list_incident_records()["incidentRecordSummaries"] == []

@@ -20,5 +20,7 @@ async def test_the_demo_declares_links_notes_and_resolves() -> None:
     assert "Impact 1 Critical · paged by Dana · stage 2 of 2" in shown
     assert "Acknowledged: later stages cancelled." in shown
     assert "bob (essential) → @bob :white_check_mark: @bob" in shown  # names, not user ids
-    assert "<@U" not in shown and "<!date" not in shown
+    assert "[modal filled in] Declare incident" in shown
+    assert "Declared *Checkout errors* in #inc-" in shown  # channels by name, as Slack shows
+    assert "<@U" not in shown and "<!date" not in shown and "<#C" not in shown
     assert "Custom Event: Page to bob acknowledged in Slack by Bob" in shown

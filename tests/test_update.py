@@ -65,13 +65,7 @@ async def test_the_card_resolve_button(stack: Stack) -> None:
 async def test_the_update_modal_sends_only_what_changed(stack: Stack) -> None:
     declared = await declare_incident(stack)
     await stack.sender.slash_command("/incident", "update", declared.user, declared.channel)
-    view = (
-        await eventually(
-            lambda: [
-                v for v in stack.slack.views_opened() if v["callback_id"] == "update_incident_modal"
-            ]
-        )
-    )[0]
+    view = (await eventually(lambda: stack.slack.modals("update_incident_modal")))[0]
     fields = {b["block_id"]: b["element"] for b in view["blocks"]}
     assert fields["title_block"]["initial_value"] == "Checkout errors"
     assert fields["impact_block"]["initial_option"]["value"] == "2"

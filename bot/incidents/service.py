@@ -83,29 +83,45 @@ class IncidentService:
         row = await self.channel_row(arn)
         return row.channel_id if row else None
 
-    async def for_channel(self, channel_id: str) -> Incident | None:
+    async def arn_of_channel(self, channel_id: str) -> str | None:
         async with self.database.session() as session:
-            arn = await session.scalar(
+            return await session.scalar(
                 select(IncidentChannel.incident_arn).where(IncidentChannel.channel_id == channel_id)
             )
+
+    async def for_channel(self, channel_id: str) -> Incident | None:
+        arn = await self.arn_of_channel(channel_id)
         return await self.get(arn) if arn else None
 
     async def target(self, channel_id: str, reference: str | None) -> Incident:
         """The incident named by id or ARN, else this channel's incident."""
+        return await self.get(await self.target_arn(channel_id, reference))
+
+    async def target_arn(self, channel_id: str, reference: str | None) -> str:
+        """The ARN of the incident named by id or ARN, else of this channel's incident; AWS is
+        asked only for an id the bot has not seen."""
         if reference:
-            return await self.get(await self._arn_for(reference.strip()))
-        incident = await self.for_channel(channel_id)
-        if incident is None:
+            return await self._arn_for(reference.strip())
+        arn = await self.arn_of_channel(channel_id)
+        if arn is None:
             raise NotAnIncidentChannel(
                 "This channel is not an incident channel: run the command in the incident's "
                 "channel, or name the incident by id, e.g. `/incident status <id>` "
                 "(`/incident list` shows the ids)."
             )
-        return incident
+        return arn
 
     async def _arn_for(self, reference: str) -> str:
         if reference.startswith(ARN_PREFIX):
             return reference
+        async with self.database.session() as session:
+            known = await session.scalar(
+                select(IncidentChannel.incident_arn).where(
+                    IncidentChannel.incident_arn.endswith(f"/{reference}", autoescape=True)
+                )
+            )
+        if known:
+            return known
         for incident in await self.list("all"):
             if incident.id == reference:
                 return incident.arn

@@ -8,6 +8,7 @@ from enum import StrEnum
 class Callback(StrEnum):
     DECLARE_MODAL = "declare_incident_modal"
     UPDATE_MODAL = "update_incident_modal"
+    MESSAGE_MODAL = "incident_message_modal"  # no inputs: loading, or why it cannot go on
     DECLARE_SHORTCUT = "declare_incident"
     TIMELINE_SHORTCUT = "add_to_timeline"
     LINKS_SHORTCUT = "add_links_to_incident"

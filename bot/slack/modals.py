@@ -10,14 +10,20 @@ from typing import Any
 from slack_sdk.models.blocks import (
     CheckboxesElement,
     InputBlock,
+    MarkdownTextObject,
     Option,
     PlainTextInputElement,
+    SectionBlock,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
 from bot.incidents.record import IMPACTS, SUMMARY_LIMIT, TITLE_LIMIT, Incident, impact_label
 from bot.slack.ids import Action, Block, Callback
+
+DECLARE_TITLE = "Declare incident"
+UPDATE_TITLE = "Update incident"
+LOADING = ":hourglass_flowing_sand: Asking Incident Manager…"
 
 
 @dataclass(frozen=True)
@@ -64,7 +70,7 @@ def declare_modal(
     view = View(
         type="modal",
         callback_id=Callback.DECLARE_MODAL,
-        title="Declare incident",
+        title=DECLARE_TITLE,
         submit="Declare",
         close="Cancel",
         private_metadata=json.dumps(context),
@@ -105,7 +111,7 @@ def update_modal(incident: Incident) -> dict:
     view = View(
         type="modal",
         callback_id=Callback.UPDATE_MODAL,
-        title="Update incident",
+        title=UPDATE_TITLE,
         submit="Save",
         close="Cancel",
         private_metadata=json.dumps({"arn": incident.arn}),
@@ -127,6 +133,17 @@ def update_modal(incident: Incident) -> dict:
         ],
     )
     return view.to_dict()
+
+
+def message_modal(title: str, text: str) -> dict:
+    """A modal that only says something: that it is loading, or why it cannot go on."""
+    return View(
+        type="modal",
+        callback_id=Callback.MESSAGE_MODAL,
+        title=title,
+        close="Close",
+        blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
+    ).to_dict()
 
 
 def submitted(view: dict, block: Block, action: Action) -> Any:

@@ -9,6 +9,8 @@ from emulator.slack.web_api import Call, FakeSlack
 
 MENTION = re.compile(r"<@(U[A-Z0-9]+)>")
 DATE = re.compile(r"<!date\^\d+\^[^|>]*\|([^>]*)>")
+CHANNEL = re.compile(r"<#(C[A-Z0-9]+)(?:\|[^>]*)?>")
+LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
 
 
 def _text(obj: Any) -> str:
@@ -58,11 +60,12 @@ def render_call(fake: FakeSlack, call: Call) -> str | None:
         body = render_blocks(args.get("blocks") or []) or [args.get("text", "")]
         head = f"{where}  incident-bot{' (' + verb + ')' if verb else ''}:"
         return "\n".join([head, *("    " + _named(fake, line) for line in body)])
-    if call.method == "views.open":
+    if call.method in ("views.open", "views.update"):
         view = args["view"]
+        shown = "modal" if call.method == "views.open" else "modal filled in"
         return "\n".join(
             [
-                f"[modal] {_text(view.get('title'))}",
+                f"[{shown}] {_text(view.get('title'))}",
                 *("    " + line for line in render_blocks(view.get("blocks", []))),
             ]
         )
@@ -74,8 +77,9 @@ def render_call(fake: FakeSlack, call: Call) -> str | None:
 
 
 def _named(fake: FakeSlack, line: str) -> str:
-    """``<@U…>`` and ``<!date…|fallback>`` as Slack would show them."""
-    line = DATE.sub(lambda m: m.group(1), line)
+    """Mentions, channels, dates and labelled links as Slack would show them."""
+    line = LINK.sub(lambda m: m.group(2), DATE.sub(lambda m: m.group(1), line))
+    line = CHANNEL.sub(lambda m: _where(fake, m.group(1)), line)
     return MENTION.sub(lambda m: f"@{fake.users.get(m.group(1), {}).get('name', m.group(1))}", line)
 
 

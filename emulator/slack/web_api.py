@@ -342,9 +342,16 @@ class FakeSlack(Workspace):
         return {"users": self.usergroups[args["usergroup"]]}
 
     def views_opened(self) -> list[dict[str, Any]]:
+        """Every modal opened, as it shows now (after any views.update)."""
         return [
-            call.response["view"] for call in self.calls_to("views.open") if call.response["ok"]
+            self.views[call.response["view"]["id"]]
+            for call in self.calls_to("views.open")
+            if call.response["ok"]
         ]
+
+    def modals(self, callback_id: str) -> list[dict[str, Any]]:
+        """The modals opened that now show ``callback_id`` (a loading modal once filled)."""
+        return [view for view in self.views_opened() if view["callback_id"] == callback_id]
 
 
 def _message_fields(args: dict[str, Any]) -> dict[str, Any]:

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 from bot.errors import DomainError
 from bot.incidents.record import OPEN, RESOLVED
 from bot.slack.ids import Action
-from bot.slack.modals import update_modal
 from bot.slack.notify import warn
 from bot.tokens import client_token
+from handlers.commands.incident import open_update_modal
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
@@ -21,11 +21,7 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.action(Action.UPDATE)
     async def update_pressed(ack: Any, body: dict, action: dict, client: Any) -> None:
         await ack()
-        try:
-            incident = await services.incidents.get(action["value"])
-            await client.views_open(trigger_id=body["trigger_id"], view=update_modal(incident))
-        except DomainError as error:
-            await warn(services.slack, body["user"]["id"], body["channel"]["id"], error.message)
+        await open_update_modal(client, body["trigger_id"], services, action["value"])
 
     async def set_status(body: dict, action: dict, status: str) -> None:
         user, channel = body["user"]["id"], body["channel"]["id"]

@@ -28,7 +28,11 @@ class Invocation:
 
     async def incident(self, reference: str | None = None) -> Incident:
         """The incident named, else the one picked, else this channel's."""
-        return await self.services.incidents.target(
+        return await self.services.incidents.get(await self.incident_arn(reference))
+
+    async def incident_arn(self, reference: str | None = None) -> str:
+        """The same incident's ARN, found without AWS where the bot knows it."""
+        return await self.services.incidents.target_arn(
             self.channel_id, reference or self.chosen_incident
         )
 

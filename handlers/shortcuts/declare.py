@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.errors import DomainError
 from bot.slack.blocks import truncate
 from bot.slack.ids import Callback
-from bot.slack.notify import warn
 from handlers.commands.incident import open_declare_modal
 from handlers.commands.registry import Invocation
 
@@ -37,7 +35,4 @@ def register(app: AsyncApp, services: Services) -> None:
             services=services,
             body=shortcut,
         )
-        try:
-            await open_declare_modal(invocation, truncate(text.split("\n")[0], 200), summary)
-        except DomainError as error:
-            await warn(services.slack, shortcut["user"]["id"], channel, error.message)
+        await open_declare_modal(invocation, truncate(text.split("\n")[0], 200), summary)

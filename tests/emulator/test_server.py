@@ -65,10 +65,28 @@ async def test_faults_answer_with_documented_errors_then_clear(emulator: Running
             ({"operation": "Nope", "error": "ThrottlingException"}, "is not an operation"),
             ({"operation": "TagResource", "error": "ThrottlingException"}, "both services"),
             ({"operation": "StartIncident", "error": "ThrottlingException", "times": 0}, "times"),
+            ({"operation": "StartIncident", "delay_seconds": -1}, "delay_seconds"),
+            ({"operation": "StartIncident", "times": 1}, 'give "error"'),
         ):
             async with http.post(faults, json=wrong) as response:
                 assert response.status == 400
                 assert says in (await response.json())["error"]
+
+
+async def test_a_delay_fault_answers_late_but_right(emulator: RunningEmulator) -> None:
+    contacts = emulator.client("ssm-contacts")
+    slow = {"operation": "ListContacts", "delay_seconds": 1.0, "times": 1}
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(f"{emulator.url}/_emulator/faults", json=slow) as response,
+    ):
+        assert response.status == 200
+    started = time.monotonic()
+    assert contacts.list_contacts()["Contacts"]
+    assert time.monotonic() - started >= 1.0
+    started = time.monotonic()
+    contacts.list_contacts()
+    assert time.monotonic() - started < 1.0  # one answer only
 
 
 def test_state_survives_a_restart(tmp_path: Path) -> None:
