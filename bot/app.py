@@ -89,6 +89,7 @@ async def start_services(settings: Settings) -> Services:
     people = People(gateway, database, slack, settings.contact_map_file)
     schedule = Schedule(settings.database_url)
     runner = EscalationRunner(gateway, database, slack, incidents, people, settings, schedule)
+    incidents.resolved_listeners.append(runner.incident_resolved)
     return Services(
         settings,
         gateway,

@@ -164,6 +164,51 @@ async def test_only_the_paged_person_may_acknowledge(stack: Stack, team: dict[st
     assert pages_read(stack, "alice") == []
 
 
+def status_text(stack: Stack, declared: Declared) -> str:
+    """The live escalation message in the incident channel, as text."""
+    status = next(
+        m for m in stack.slack.messages(declared.channel) if m.get("text", "").startswith("Paging")
+    )
+    return str(stack.slack.message(declared.channel, status["ts"])["blocks"])
+
+
+async def test_resolving_the_incident_stops_its_paging(stack: Stack, team: dict[str, str]) -> None:
+    declared = await declare_incident(stack)
+    await page(stack, declared)
+    await eventually(lambda: page_dms(stack, team["alice"]))
+    await stack.sender.slash_command("/incident", "resolve", declared.user, declared.channel)
+
+    let_off = await eventually(
+        lambda: [
+            m for m in stack.slack.dms(team["alice"]) if "incident was resolved" in str(m["blocks"])
+        ]
+    )
+    assert buttons(let_off[0]) == {}
+    await eventually(lambda: "Paging stopped." in status_text(stack, declared))
+    [engagement] = engagements(stack, declared.arn)
+    assert engagement.get("StopTime") is not None
+    await asyncio.sleep(1.0)  # stage 2 would have begun by now
+    assert page_dms(stack, team["bob"]) == []
+
+    await page(stack, declared, "bob")
+    refusal = await eventually(lambda: [r for r in replies(stack, declared.user) if "Reopen" in r])
+    assert "is resolved, so nobody is paged for it" in refusal[0]
+    assert len(engagements(stack, declared.arn)) == 1
+
+
+async def test_an_incident_resolved_in_aws_stops_paging_at_the_next_stage(
+    stack: Stack, team: dict[str, str]
+) -> None:
+    declared = await declare_incident(stack)
+    await page(stack, declared)
+    await eventually(lambda: page_dms(stack, team["alice"]))
+    stack.aws().update_incident_record(arn=declared.arn, status="RESOLVED")  # in the console
+
+    await eventually(lambda: "Paging stopped." in status_text(stack, declared), timeout=5)
+    assert page_dms(stack, team["bob"]) == page_dms(stack, team["carol"]) == []
+    assert len(engagements(stack, declared.arn)) == 1
+
+
 async def test_a_responder_may_acknowledge_anyones_page(stack: Stack, team: dict[str, str]) -> None:
     dave, erin = (stack.slack.add_user(name) for name in ("dave", "erin"))
     stack.services.settings.responder_group = stack.slack.add_usergroup([dave])

@@ -61,6 +61,11 @@ class EscalationRunner:
 
     # -- starting ------------------------------------------------------------
     async def start(self, incident: Incident, contact: Contact, requested_by: str) -> str:
+        if not incident.is_open:
+            raise InvalidInput(
+                f"*{incident.title}* is resolved, so nobody is paged for it. Reopen it first "
+                "(`/incident reopen`) if it needs people again."
+            )
         stages = stages_of(contact)
         escalation = Escalation(
             id=str(uuid.uuid4()),
@@ -102,8 +107,13 @@ class EscalationRunner:
 
     # -- stages --------------------------------------------------------------
     async def advance(self, escalation_id: str, stage: int) -> bool:
-        """Start ``stage`` if it is the next one and the escalation still runs (CAS)."""
+        """Start ``stage`` if it is the next one and the escalation still runs (CAS); an
+        incident resolved meanwhile (in Slack or in AWS) stops it instead."""
         escalation = await self._get(escalation_id)
+        incident = await self.incidents.get(escalation.incident_arn)
+        if not incident.is_open:
+            await self._stop_resolved(escalation_id, incident)
+            return False
         stages = load_stages(escalation.stages)
         finished = stage >= len(stages)
         values: dict[str, object] = {"current_stage": stage, "stage_started_at": now()}
@@ -335,6 +345,17 @@ class EscalationRunner:
         for other in others:
             await self.notices.update_dm(other, why, closed_blocks(incident, why))
         return True
+
+    async def incident_resolved(self, incident_arn: str) -> None:
+        """Nobody is paged for a resolved incident: stop its escalations."""
+        incident = await self.incidents.get(incident_arn)
+        for escalation in await self.running(incident_arn):
+            await self._stop_resolved(escalation.id, incident)
+
+    async def _stop_resolved(self, escalation_id: str, incident: Incident) -> None:
+        why = "The incident was resolved; paging stopped."
+        if await self._close_escalation(escalation_id, STOPPED, None, incident, why):
+            await self.refresh_status(escalation_id)
 
     async def stop_all(self, incident_arn: str, by: str) -> int:
         incident = await self.incidents.get(incident_arn)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -61,6 +62,7 @@ class IncidentService:
         self.database = database
         self.slack = slack
         self.settings = settings
+        self.resolved_listeners: list[Callable[[str], Awaitable[None]]] = []
 
     # -- reading -----------------------------------------------------------
     async def response_plans(self) -> list[ResponsePlan]:
@@ -270,6 +272,9 @@ class IncidentService:
             INCIDENTS, "update_incident_record", arn=arn, clientToken=client_token, **changed
         )
         await self.refresh_card(arn)
+        if changed.get("status") == RESOLVED:
+            for listener in self.resolved_listeners:
+                await listener(arn)
         return await self.get(arn)
 
     async def write_timeline(
