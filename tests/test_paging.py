@@ -180,7 +180,9 @@ async def test_resolving_the_incident_stops_its_paging(stack: Stack, team: dict[
 
     let_off = await eventually(
         lambda: [
-            m for m in stack.slack.dms(team["alice"]) if "incident was resolved" in str(m["blocks"])
+            m
+            for m in stack.slack.dms(team["alice"])
+            if "incident was resolved" in str(m.get("blocks"))
         ]
     )
     assert buttons(let_off[0]) == {}
@@ -207,6 +209,41 @@ async def test_an_incident_resolved_in_aws_stops_paging_at_the_next_stage(
     await eventually(lambda: "Paging stopped." in status_text(stack, declared), timeout=5)
     assert page_dms(stack, team["bob"]) == page_dms(stack, team["carol"]) == []
     assert len(engagements(stack, declared.arn)) == 1
+
+
+async def test_an_acknowledgement_through_aws_ends_the_escalation_at_the_next_stage(
+    stack: Stack, team: dict[str, str]
+) -> None:
+    declared = await declare_incident(stack)
+    await page(stack, declared)
+    await eventually(lambda: page_dms(stack, team["alice"]))
+    contacts = stack.aws("ssm-contacts")
+    [alice_page] = contacts.list_pages_by_contact(
+        ContactId=stack.emulator.contacts.contact_arn("alice")
+    )["Pages"]
+    code = next(p for p in stack.emulator.outbox() if p.get("page_arn") == alice_page["PageArn"])
+    contacts.accept_page(  # alice answers the SMS with its code
+        PageId=alice_page["PageArn"],
+        AcceptType="READ",
+        AcceptCode=code["accept_code"],
+        AcceptCodeValidation="ENFORCE",
+    )
+
+    await eventually(lambda: "later stages cancelled" in status_text(stack, declared), timeout=5)
+    told = await eventually(
+        lambda: [
+            m for m in stack.slack.dms(team["alice"]) if "outside Slack" in str(m.get("blocks"))
+        ]
+    )
+    assert buttons(told[0]) == {}
+    assert page_dms(stack, team["bob"]) == page_dms(stack, team["carol"]) == []
+    assert len(engagements(stack, declared.arn)) == 1
+    await eventually(
+        lambda: any(
+            "alice acknowledged outside Slack" in e["eventData"]
+            for e in stack.emulator.incidents.events[declared.arn].values()
+        )
+    )
 
 
 async def test_a_responder_may_acknowledge_anyones_page(stack: Stack, team: dict[str, str]) -> None:

@@ -110,9 +110,22 @@ class EscalationRunner:
         """Start ``stage`` if it is the next one and the escalation still runs (CAS); an
         incident resolved meanwhile (in Slack or in AWS) stops it instead."""
         escalation = await self._get(escalation_id)
+        if escalation.state != RUNNING or escalation.current_stage != stage - 1:
+            return False  # acknowledged, stopped, or this stage begun already
         incident = await self.incidents.get(escalation.incident_arn)
         if not incident.is_open:
             await self._stop_resolved(escalation_id, incident)
+            return False
+        if stage > 0 and (who := await self._answered_in_aws(escalation_id)):
+            why = f"{who} acknowledged outside Slack (through AWS); you need not respond."
+            if await self._close_escalation(escalation_id, ACKNOWLEDGED, None, incident, why):
+                await self.incidents.write_timeline(
+                    incident.arn,
+                    f"Page to {who} acknowledged outside Slack; escalation "
+                    f"{escalation.contact_alias} stopped",
+                    client_token("ack-aws", escalation_id),
+                )
+                await self.refresh_status(escalation_id)
             return False
         stages = load_stages(escalation.stages)
         finished = stage >= len(stages)
@@ -139,6 +152,27 @@ class EscalationRunner:
             self._schedule_next(escalation, stages)
         await self.refresh_status(escalation_id)
         return True
+
+    async def _answered_in_aws(self, escalation_id: str) -> str | None:
+        """The alias of an essential contact who acknowledged a page of this escalation through
+        AWS (an SMS, voice or email answer) rather than in Slack, if one did."""
+        async with self.database.session() as session:
+            engaged = (
+                await session.scalars(
+                    select(PageNotice.engagement_arn).where(
+                        PageNotice.escalation_id == escalation_id,
+                        PageNotice.essential.is_(True),
+                        PageNotice.engagement_arn.is_not(None),
+                    )
+                )
+            ).all()
+        for engagement in dict.fromkeys(engaged):
+            pages = await self.gateway.pages(
+                CONTACTS, "list_pages_by_engagement", "Pages", EngagementId=engagement
+            )
+            if read := next((page for page in pages if page.get("ReadTime")), None):
+                return alias_of(read["ContactArn"])
+        return None
 
     def _schedule_next(self, escalation: Escalation, stages: list[Stage]) -> None:
         minutes = stages[escalation.current_stage].minutes
