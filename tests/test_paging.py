@@ -434,6 +434,22 @@ async def test_engagements_aws_started_are_mirrored_once(
     assert engagement.get("StopTime") is not None  # essential READ stopped AWS's escalation
 
 
+async def test_a_mirrored_page_is_let_off_when_the_incident_is_resolved(
+    stack: Stack, team: dict[str, str]
+) -> None:
+    declared = await declare_incident(stack, "Payments down", plan_arn=PAGED_PLAN)
+    await eventually(lambda: page_dms(stack, team["alice"]), timeout=10)
+    await stack.sender.slash_command("/incident", "resolve", declared.user, declared.channel)
+    told = await eventually(
+        lambda: [
+            m
+            for m in stack.slack.dms(team["alice"])
+            if "incident was resolved" in str(m.get("blocks"))
+        ]
+    )
+    assert buttons(told[0]) == {}
+
+
 async def test_whois_link_me_and_unlink_me(stack: Stack, team: dict[str, str]) -> None:
     declared = await declare_incident(stack)
     await stack.sender.slash_command("/incident", "whois alice", declared.user, declared.channel)

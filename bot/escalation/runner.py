@@ -381,10 +381,24 @@ class EscalationRunner:
         return True
 
     async def incident_resolved(self, incident_arn: str) -> None:
-        """Nobody is paged for a resolved incident: stop its escalations."""
+        """Nobody is paged for a resolved incident: stop its escalations, and tell the people
+        AWS paged by itself that their page is moot."""
         incident = await self.incidents.get(incident_arn)
         for escalation in await self.running(incident_arn):
             await self._stop_resolved(escalation.id, incident)
+        async with self.database.session() as session:
+            mirrored = (
+                await session.scalars(
+                    select(PageNotice).where(
+                        PageNotice.incident_arn == incident_arn,
+                        PageNotice.escalation_id.is_(None),
+                        PageNotice.acknowledged_by.is_(None),
+                    )
+                )
+            ).all()
+        why = "The incident was resolved; no need to respond."
+        for notice in mirrored:
+            await self.notices.update_dm(notice, why, closed_blocks(incident, why))
 
     async def _stop_resolved(self, escalation_id: str, incident: Incident) -> None:
         why = "The incident was resolved; paging stopped."
