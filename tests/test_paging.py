@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.escalation.plan import alias_of
 from tests.support import Declared, Stack, declare_incident, eventually, replies
 
 ESCALATION = "oncall-escalation"
@@ -419,6 +420,33 @@ async def test_an_unlinked_target_is_named_in_the_channel(stack: Stack) -> None:
     )
     assert "`carol`" in said[0]["text"]
     assert len(engagements(stack, declared.arn)) == 1  # AWS still paged her
+
+
+async def test_a_dm_slack_refuses_is_named_and_the_stage_goes_on(stack: Stack) -> None:
+    stack.services.settings.time_scale = 60.0  # real minutes: only the button moves on
+    alice = stack.slack.add_user("alice", email="alice@example.com")
+    stack.slack.add_user("bobbot", email="bob@example.com", is_bot=True)  # a wrong link
+    carol = stack.slack.add_user("carol", email="carol@example.com")
+    declared = await declare_incident(stack)
+    await page(stack, declared)
+    [alice_page] = await eventually(lambda: page_dms(stack, alice))
+    await stack.sender.press(alice, alice_page, "page_escalate_now")
+
+    await eventually(lambda: page_dms(stack, carol))  # bob's refusal stops nobody else
+    said = await eventually(
+        lambda: [
+            m["text"]
+            for m in stack.slack.messages(declared.channel)
+            if "Slack refused" in m.get("text", "")
+        ]
+    )
+    assert said[0].startswith(":warning: `bob` was paged through AWS")
+    assert "(cannot_dm_bot)" in said[0] and "/incident whois bob" in said[0]
+    assert sorted(alias_of(e["ContactArn"]) for e in engagements(stack, declared.arn)) == [
+        "alice",
+        "bob",
+        "carol",
+    ]
 
 
 async def test_engagements_aws_started_are_mirrored_once(

@@ -144,14 +144,26 @@ class PageNotices:
         await self.set(notice.id, slack_user_id=user)  # who may acknowledge, at once
         posted = await sent_page(self.slack, user, notice.id) if claim is Claim.RETAKEN else None
         if posted is None:
-            posted = await self.slack.chat_postMessage(
-                channel=user,
-                text=page_text(incident, stage, stages),
-                blocks=page_blocks(
-                    incident, paged_by, stage, stages, notice.id, notice.escalation_id
-                ),
-                metadata=page_metadata(notice.id),
-            )
+            try:
+                posted = await self.slack.chat_postMessage(
+                    channel=user,
+                    text=page_text(incident, stage, stages),
+                    blocks=page_blocks(
+                        incident, paged_by, stage, stages, notice.id, notice.escalation_id
+                    ),
+                    metadata=page_metadata(notice.id),
+                )
+            except SlackApiError as exc:
+                error = exc.response.get("error")
+                log.error("could not DM the page for %s to %s: %s", alias, user, error)
+                await self.set(notice.id, dm_ts=NO_DM)
+                await self._tell(
+                    channel_id,
+                    f":warning: `{alias}` was paged through AWS, but Slack refused the direct "
+                    f"message to <@{user}> ({error}), so no Acknowledge button reached them. "
+                    f"Check who `{alias}` is linked to with `/incident whois {alias}`.",
+                )
+                return
         await self.set(notice.id, dm_channel=posted["channel"], dm_ts=posted["ts"])
         await self.plan_reminder(notice.id, 1)
 

@@ -113,6 +113,8 @@ class Workspace:
         channel = self.channel(channel_id)
         if user == BOT_USER and not channel.is_im and BOT_USER not in channel.members:
             raise SlackError("not_in_channel")
+        if channel.is_im and any(self.users[m]["is_bot"] for m in channel.members - {BOT_USER}):
+            raise SlackError("cannot_dm_bot")
         message = {"type": "message", "user": user, "ts": self.new_ts(), "team": TEAM, **fields}
         if user == BOT_USER:
             message["bot_id"] = BOT_ID
