@@ -449,6 +449,17 @@ async def test_a_dm_slack_refuses_is_named_and_the_stage_goes_on(stack: Stack) -
     ]
 
 
+async def test_paging_goes_on_when_the_bot_cannot_post_in_the_channel(
+    stack: Stack, team: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    declared = await declare_incident(stack)
+    stack.slack.channel(declared.channel).members.discard("UBOT0INCIDENT")  # removed by someone
+    await page(stack, declared)
+    await eventually(lambda: page_dms(stack, team["alice"]))
+    assert f"could not post the paging status in {declared.channel}: not_in_channel" in caplog.text
+    await eventually(lambda: page_dms(stack, team["bob"]), timeout=10)  # the stages go on
+
+
 async def test_engagements_aws_started_are_mirrored_once(
     stack: Stack, team: dict[str, str]
 ) -> None:

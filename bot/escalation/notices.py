@@ -24,6 +24,7 @@ from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
 from bot.people import People, retry_minutes
 from bot.slack.messages import sent_page
+from bot.slack.notify import say
 from bot.slack.paging_blocks import page_blocks, page_metadata, page_text
 from bot.store.database import Database
 from bot.store.schema import Escalation, PageNotice
@@ -125,7 +126,8 @@ class PageNotices:
         user = await self._answerer(notice, alias)
         if user == PLAN:
             await self.set(notice.id, dm_ts=PLAN)
-            await self._tell(
+            await say(
+                self.slack,
                 channel_id,
                 f":information_source: `{alias}` is an escalation plan: AWS runs its stages, "
                 "and each person it pages gets an Acknowledge button in Slack as their page "
@@ -134,7 +136,8 @@ class PageNotices:
             return
         if user is None:
             await self.set(notice.id, dm_ts=NO_DM)
-            await self._tell(
+            await say(
+                self.slack,
                 channel_id,
                 f":warning: `{alias}` was paged through AWS but is not linked to a Slack "
                 f"user, so no Acknowledge button reached them. They can run "
@@ -157,7 +160,8 @@ class PageNotices:
                 error = exc.response.get("error")
                 log.error("could not DM the page for %s to %s: %s", alias, user, error)
                 await self.set(notice.id, dm_ts=NO_DM)
-                await self._tell(
+                await say(
+                    self.slack,
                     channel_id,
                     f":warning: `{alias}` was paged through AWS, but Slack refused the direct "
                     f"message to <@{user}> ({error}), so no Acknowledge button reached them. "
@@ -166,10 +170,6 @@ class PageNotices:
                 return
         await self.set(notice.id, dm_channel=posted["channel"], dm_ts=posted["ts"])
         await self.plan_reminder(notice.id, 1)
-
-    async def _tell(self, channel_id: str | None, text: str) -> None:
-        if channel_id:
-            await self.slack.chat_postMessage(channel=channel_id, text=text)
 
     async def _answerer(self, notice: PageNotice, alias: str) -> str | None:
         """Who gets the DM: the person linked to the contact; for an on-call schedule, the

@@ -28,6 +28,7 @@ from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
 from bot.people import Contact, People
 from bot.slack.messages import display_name, group_members
+from bot.slack.notify import say
 from bot.slack.paging_blocks import acknowledged_blocks, closed_blocks, status_blocks
 from bot.store.database import Database
 from bot.store.schema import Escalation, PageNotice
@@ -81,14 +82,22 @@ class EscalationRunner:
         async with self.database.write() as session:
             session.add(escalation)
         if escalation.channel_id:
-            posted = await self.slack.chat_postMessage(
-                channel=escalation.channel_id,
-                text=f"Paging {contact.alias}",
-                blocks=status_blocks(
-                    contact.alias, stages, 0, RUNNING, {}, {}, None, escalation.id
-                ),
-            )
-            await self._set(escalation.id, status_ts=posted["ts"])
+            try:
+                posted = await self.slack.chat_postMessage(
+                    channel=escalation.channel_id,
+                    text=f"Paging {contact.alias}",
+                    blocks=status_blocks(
+                        contact.alias, stages, 0, RUNNING, {}, {}, None, escalation.id
+                    ),
+                )
+            except SlackApiError as exc:  # paging matters more than its status message
+                log.error(
+                    "could not post the paging status in %s: %s",
+                    escalation.channel_id,
+                    exc.response.get("error"),
+                )
+            else:
+                await self._set(escalation.id, status_ts=posted["ts"])
         await self.advance(escalation.id, 0)
         return escalation.id
 
@@ -192,8 +201,10 @@ class EscalationRunner:
                 await self._engage(escalation, stage, len(stages), target, incident)
             except DomainError as error:
                 log.error("could not page %s: %s", target.alias, error.message)
-                await self._say(
-                    escalation, f":warning: Could not page `{target.alias}`: {error.message}"
+                await say(
+                    self.slack,
+                    escalation.channel_id,
+                    f":warning: Could not page `{target.alias}`: {error.message}",
                 )
 
     async def _engage(
@@ -245,16 +256,13 @@ class EscalationRunner:
         )
 
     async def _exhausted(self, escalation: Escalation) -> None:
-        await self._say(
-            escalation,
+        await say(
+            self.slack,
+            escalation.channel_id,
             f":rotating_light: Every stage of `{escalation.contact_alias}` "
             "ran and no essential contact acknowledged. Use *Page again* on the "
             "escalation message, or page someone else.",
         )
-
-    async def _say(self, escalation: Escalation, text: str) -> None:
-        if escalation.channel_id:
-            await self.slack.chat_postMessage(channel=escalation.channel_id, text=text)
 
     async def escalate_now(self, escalation_id: str) -> bool:
         escalation = await self._get(escalation_id)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.blocks import error_text
+
+log = logging.getLogger(__name__)
 
 
 async def tell(slack: AsyncWebClient, user_id: str, channel_id: str | None, text: str) -> None:
@@ -21,3 +25,14 @@ async def tell(slack: AsyncWebClient, user_id: str, channel_id: str | None, text
 
 async def warn(slack: AsyncWebClient, user_id: str, channel_id: str | None, message: str) -> None:
     await tell(slack, user_id, channel_id, error_text(message))
+
+
+async def say(slack: AsyncWebClient, channel_id: str | None, text: str) -> None:
+    """A message in an incident's channel, if it has one; a refusal is logged, not raised, so
+    the paging around it goes on."""
+    if not channel_id:
+        return
+    try:
+        await slack.chat_postMessage(channel=channel_id, text=text)
+    except SlackApiError as exc:
+        log.error("could not post in %s: %s (%s)", channel_id, exc.response.get("error"), text)
