@@ -46,6 +46,13 @@ def page_dms(stack: Stack, user: str) -> list[dict[str, Any]]:
     ]
 
 
+def dms_saying(stack: Stack, user: str, words: str) -> list[dict[str, Any]]:
+    """The user's direct messages whose text or blocks say ``words``."""
+    return [
+        m for m in stack.slack.dms(user) if words in m.get("text", "") + str(m.get("blocks", ""))
+    ]
+
+
 def buttons(message: dict[str, Any]) -> dict[str, str]:
     return {
         e["text"]["text"]: e["value"]
@@ -59,6 +66,17 @@ async def page(stack: Stack, declared: Declared, who: str = ESCALATION) -> None:
     await stack.sender.slash_command("/incident", f"page {who}", declared.user, declared.channel)
 
 
+async def page_alice(
+    stack: Stack, team: dict[str, str], who: str = ESCALATION
+) -> tuple[Declared, dict[str, Any]]:
+    """Declare an incident, page ``who`` (alice, or a plan whose first stage she is) and wait
+    for her DM."""
+    declared = await declare_incident(stack)
+    await page(stack, declared, who)
+    [alice_page] = await eventually(lambda: page_dms(stack, team["alice"]))
+    return declared, alice_page
+
+
 def pages_read(stack: Stack, contact: str) -> list[dict[str, Any]]:
     arn = f"arn:aws:ssm-contacts:us-east-1:111122223333:contact/{contact}"
     pages = stack.aws("ssm-contacts").list_pages_by_contact(ContactId=arn)["Pages"]
@@ -68,10 +86,7 @@ def pages_read(stack: Stack, contact: str) -> list[dict[str, Any]]:
 async def test_nobody_answers_both_stages_then_the_channel_is_told(
     stack: Stack, team: dict[str, str]
 ) -> None:
-    declared = await declare_incident(stack)
-    await page(stack, declared)
-
-    [alice_page] = await eventually(lambda: page_dms(stack, team["alice"]))
+    declared, alice_page = await page_alice(stack, team)
     assert "stage 1 of 2" in alice_page["blocks"][1]["text"]["text"]
     assert set(buttons(alice_page)) == {"Acknowledge", "Escalate now"}
     assert page_dms(stack, team["bob"]) == []  # stage 2 has not begun
@@ -106,17 +121,11 @@ async def test_nobody_answers_both_stages_then_the_channel_is_told(
 async def test_an_essential_acknowledgement_ends_the_escalation(
     stack: Stack, team: dict[str, str]
 ) -> None:
-    declared = await declare_incident(stack)
-    await page(stack, declared)
-    [alice_page] = await eventually(lambda: page_dms(stack, team["alice"]))
+    declared, alice_page = await page_alice(stack, team)
 
     await stack.sender.press(team["alice"], alice_page, "page_acknowledge")
     await eventually(lambda: pages_read(stack, "alice"))
-    updated = await eventually(
-        lambda: [
-            m for m in stack.slack.dms(team["alice"]) if "Acknowledged by" in str(m.get("blocks"))
-        ]
-    )
+    updated = await eventually(lambda: dms_saying(stack, team["alice"], "Acknowledged by"))
     assert buttons(updated[0]) == {}
     await eventually(
         lambda: any(
@@ -149,16 +158,14 @@ async def test_a_non_essential_acknowledgement_lets_stages_go_on(
 
 
 async def test_only_the_paged_person_may_acknowledge(stack: Stack, team: dict[str, str]) -> None:
-    declared = await declare_incident(stack)
-    await page(stack, declared, "alice")
-    [alice_page] = await eventually(lambda: page_dms(stack, team["alice"]))
+    _, alice_page = await page_alice(stack, team, "alice")
     await stack.sender.block_action(
         team["bob"], "page_acknowledge", buttons(alice_page)["Acknowledge"]
     )
     refusal = await eventually(
         lambda: (
             [r for r in replies(stack, team["bob"]) if "Only <@" in r]
-            or [m["text"] for m in stack.slack.dms(team["bob"]) if "Only <@" in m.get("text", "")]
+            or [m["text"] for m in dms_saying(stack, team["bob"], "Only <@")]
         )
     )
     assert f"Only <@{team['alice']}>" in refusal[0]
@@ -174,18 +181,10 @@ def status_text(stack: Stack, declared: Declared) -> str:
 
 
 async def test_resolving_the_incident_stops_its_paging(stack: Stack, team: dict[str, str]) -> None:
-    declared = await declare_incident(stack)
-    await page(stack, declared)
-    await eventually(lambda: page_dms(stack, team["alice"]))
+    declared, _ = await page_alice(stack, team)
     await stack.sender.slash_command("/incident", "resolve", declared.user, declared.channel)
 
-    let_off = await eventually(
-        lambda: [
-            m
-            for m in stack.slack.dms(team["alice"])
-            if "incident was resolved" in str(m.get("blocks"))
-        ]
-    )
+    let_off = await eventually(lambda: dms_saying(stack, team["alice"], "incident was resolved"))
     assert buttons(let_off[0]) == {}
     await eventually(lambda: "Paging stopped." in status_text(stack, declared))
     [engagement] = engagements(stack, declared.arn)
@@ -202,9 +201,7 @@ async def test_resolving_the_incident_stops_its_paging(stack: Stack, team: dict[
 async def test_an_incident_resolved_in_aws_stops_paging_at_the_next_stage(
     stack: Stack, team: dict[str, str]
 ) -> None:
-    declared = await declare_incident(stack)
-    await page(stack, declared)
-    await eventually(lambda: page_dms(stack, team["alice"]))
+    declared, _ = await page_alice(stack, team)
     stack.aws().update_incident_record(arn=declared.arn, status="RESOLVED")  # in the console
 
     await eventually(lambda: "Paging stopped." in status_text(stack, declared), timeout=5)
@@ -215,9 +212,7 @@ async def test_an_incident_resolved_in_aws_stops_paging_at_the_next_stage(
 async def test_an_acknowledgement_through_aws_ends_the_escalation_at_the_next_stage(
     stack: Stack, team: dict[str, str]
 ) -> None:
-    declared = await declare_incident(stack)
-    await page(stack, declared)
-    await eventually(lambda: page_dms(stack, team["alice"]))
+    declared, _ = await page_alice(stack, team)
     contacts = stack.aws("ssm-contacts")
     [alice_page] = contacts.list_pages_by_contact(
         ContactId=stack.emulator.contacts.contact_arn("alice")
@@ -231,11 +226,7 @@ async def test_an_acknowledgement_through_aws_ends_the_escalation_at_the_next_st
     )
 
     await eventually(lambda: "later stages cancelled" in status_text(stack, declared), timeout=5)
-    told = await eventually(
-        lambda: [
-            m for m in stack.slack.dms(team["alice"]) if "outside Slack" in str(m.get("blocks"))
-        ]
-    )
+    told = await eventually(lambda: dms_saying(stack, team["alice"], "outside Slack"))
     assert buttons(told[0]) == {}
     assert page_dms(stack, team["bob"]) == page_dms(stack, team["carol"]) == []
     assert len(engagements(stack, declared.arn)) == 1
@@ -251,14 +242,12 @@ async def test_a_responder_may_acknowledge_anyones_page(stack: Stack, team: dict
     dave, erin = (stack.slack.add_user(name) for name in ("dave", "erin"))
     stack.services.settings.responder_group = stack.slack.add_usergroup([dave])
     stack.services.settings.responder_user_ids = [erin]
-    declared = await declare_incident(stack)
-    await page(stack, declared, "alice")
-    [alice_page] = await eventually(lambda: page_dms(stack, team["alice"]))
+    _, alice_page = await page_alice(stack, team, "alice")
     value = buttons(alice_page)["Acknowledge"]
 
     await stack.sender.block_action(team["bob"], "page_acknowledge", value)
     refusal = await eventually(
-        lambda: [m["text"] for m in stack.slack.dms(team["bob"]) if "Only <@" in m.get("text", "")]
+        lambda: [m["text"] for m in dms_saying(stack, team["bob"], "Only <@")]
     )
     group = stack.services.settings.responder_group
     assert f"or a member of <!subteam^{group}> can acknowledge" in refusal[0]
@@ -266,46 +255,32 @@ async def test_a_responder_may_acknowledge_anyones_page(stack: Stack, team: dict
 
     await stack.sender.block_action(dave, "page_acknowledge", value)  # in the group
     await eventually(lambda: pages_read(stack, "alice"))
-    await eventually(
-        lambda: [m for m in stack.slack.dms(team["alice"]) if "Acknowledged by" in str(m)]
-    )
+    await eventually(lambda: dms_saying(stack, team["alice"], "Acknowledged by"))
     await stack.sender.block_action(erin, "page_acknowledge", value)  # listed, but too late
-    await eventually(
-        lambda: [m for m in stack.slack.dms(erin) if "already acknowledged" in m.get("text", "")]
-    )
+    await eventually(lambda: dms_saying(stack, erin, "already acknowledged"))
 
 
 async def test_a_responder_group_slack_will_not_read_lets_only_the_paged_person_in(
     stack: Stack, team: dict[str, str], caplog: pytest.LogCaptureFixture
 ) -> None:
     stack.services.settings.responder_group = "S0NOSUCH"
-    declared = await declare_incident(stack)
-    await page(stack, declared, "alice")
-    [alice_page] = await eventually(lambda: page_dms(stack, team["alice"]))
+    _, alice_page = await page_alice(stack, team, "alice")
     value = buttons(alice_page)["Acknowledge"]
     await stack.sender.block_action(team["bob"], "page_acknowledge", value)
-    await eventually(
-        lambda: [m for m in stack.slack.dms(team["bob"]) if "Only <@" in m.get("text", "")]
-    )
+    await eventually(lambda: dms_saying(stack, team["bob"], "Only <@"))
     assert "cannot read the members of user group S0NOSUCH: no_such_subteam" in caplog.text
     await stack.sender.press(team["alice"], alice_page, "page_acknowledge")
     await eventually(lambda: pages_read(stack, "alice"))
 
 
 async def test_a_double_press_acknowledges_once(stack: Stack, team: dict[str, str]) -> None:
-    declared = await declare_incident(stack)
-    await page(stack, declared, "alice")
-    [alice_page] = await eventually(lambda: page_dms(stack, team["alice"]))
+    declared, alice_page = await page_alice(stack, team, "alice")
     value = buttons(alice_page)["Acknowledge"]
     await asyncio.gather(
         *(stack.sender.block_action(team["alice"], "page_acknowledge", value) for _ in range(2))
     )
     [read] = await eventually(lambda: pages_read(stack, "alice"))
-    await eventually(
-        lambda: [
-            m for m in stack.slack.dms(team["alice"]) if "already acknowledged" in m.get("text", "")
-        ]
-    )
+    await eventually(lambda: dms_saying(stack, team["alice"], "already acknowledged"))
     receipts = stack.aws("ssm-contacts").list_page_receipts(PageId=read["PageArn"])["Receipts"]
     assert [r["ReceiptType"] for r in receipts].count("READ") == 1
 
@@ -322,9 +297,7 @@ async def test_escalate_now_starts_the_next_stage_at_once(
     stack: Stack, team: dict[str, str]
 ) -> None:
     stack.services.settings.time_scale = 60.0  # real minutes: only the button can move on
-    declared = await declare_incident(stack)
-    await page(stack, declared)
-    [alice_page] = await eventually(lambda: page_dms(stack, team["alice"]))
+    _, alice_page = await page_alice(stack, team)
     await stack.sender.block_action(
         team["alice"], "page_escalate_now", buttons(alice_page)["Escalate now"]
     )
@@ -381,9 +354,7 @@ async def test_a_target_that_is_an_escalation_plan_pages_its_people_in_slack(
     await stack.sender.press(team["carol"], carol_page, "page_acknowledge")
 
     await eventually(lambda: pages_read(stack, "carol"))
-    let_off = await eventually(
-        lambda: [m for m in stack.slack.dms(team["bob"]) if "Acknowledged by" in m.get("text", "")]
-    )
+    let_off = await eventually(lambda: dms_saying(stack, team["bob"], "Acknowledged by"))
     assert buttons(let_off[0]) == {}
     status = next(
         m
@@ -479,13 +450,7 @@ async def test_a_mirrored_page_is_let_off_when_the_incident_is_resolved(
     declared = await declare_incident(stack, "Payments down", plan_arn=PAGED_PLAN)
     await eventually(lambda: page_dms(stack, team["alice"]), timeout=10)
     await stack.sender.slash_command("/incident", "resolve", declared.user, declared.channel)
-    told = await eventually(
-        lambda: [
-            m
-            for m in stack.slack.dms(team["alice"])
-            if "incident was resolved" in str(m.get("blocks"))
-        ]
-    )
+    told = await eventually(lambda: dms_saying(stack, team["alice"], "incident was resolved"))
     assert buttons(told[0]) == {}
 
 
@@ -540,7 +505,7 @@ async def test_retry_interval_re_notifies_until_acknowledged(
     [alice_page] = await eventually(lambda: page_dms(stack, team["alice"]))
 
     def reminders() -> list[dict[str, Any]]:
-        return [m for m in stack.slack.dms(team["alice"]) if "Reminder" in m.get("text", "")]
+        return dms_saying(stack, team["alice"], "Reminder")
 
     await eventually(lambda: len(reminders()) >= 2)
     assert all(m["thread_ts"] == alice_page["ts"] for m in reminders())
@@ -574,9 +539,7 @@ async def test_a_reminder_timer_lost_in_a_crash_is_planned_again(
     await eventually(lambda: scheduler.get_job(lost))
     scheduler.remove_job(lost)  # what a crash between the DM and its timer leaves behind
 
-    reminder = await eventually(
-        lambda: [m for m in stack.slack.dms(team["alice"]) if "Reminder 1" in m.get("text", "")]
-    )
+    reminder = await eventually(lambda: dms_saying(stack, team["alice"], "Reminder 1"))
     assert reminder[0]["thread_ts"] == alice_page["ts"]
 
 
@@ -617,9 +580,7 @@ async def test_a_crash_after_slack_took_the_dm_shows_the_page_once(
 async def test_pages_lists_escalations_and_stop_paging_stops_them(
     stack: Stack, team: dict[str, str]
 ) -> None:
-    declared = await declare_incident(stack)
-    await page(stack, declared)
-    await eventually(lambda: page_dms(stack, team["alice"]))
+    declared, _ = await page_alice(stack, team)
 
     async def command(text: str, answer: str) -> str:
         await stack.sender.slash_command("/incident", text, declared.user, declared.channel)
@@ -637,11 +598,7 @@ async def test_pages_lists_escalations_and_stop_paging_stops_them(
             .get("StopTime")
         )
     )
-    closed = await eventually(
-        lambda: [
-            m for m in stack.slack.dms(team["alice"]) if "Paging stopped by" in str(m.get("blocks"))
-        ]
-    )
+    closed = await eventually(lambda: dms_saying(stack, team["alice"], "Paging stopped by"))
     assert buttons(closed[0]) == {}  # nothing left to acknowledge
     await command("pages", "No escalation is running")
     await asyncio.sleep(1.0)  # stage 2 would have begun by now
