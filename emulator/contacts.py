@@ -109,7 +109,7 @@ class ContactsBackend(Backend):
             if c["Alias"].startswith(params.get("AliasPrefix") or "")
             and params.get("Type") in (None, c["Type"])
         ]
-        return page_of(found, params, "Contacts", "NextToken", "MaxResults")
+        return _listed(found, params, "Contacts")
 
     def UpdateContact(self, params: dict[str, Any]) -> dict[str, Any]:
         contact = self._contact(params["ContactId"])
@@ -163,7 +163,7 @@ class ContactsBackend(Backend):
             for c in self.channels.values()
             if c["ContactArn"] == contact["ContactArn"]
         ]
-        return page_of(found, params, "ContactChannels", "NextToken", "MaxResults")
+        return _listed(found, params, "ContactChannels")
 
     def UpdateContactChannel(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel(params["ContactChannelId"])
@@ -230,7 +230,7 @@ class ContactsBackend(Backend):
             for r in self.rotations.values()
             if r["Name"].startswith(params.get("RotationNamePrefix") or "")
         ]
-        return page_of(found, params, "Rotations", "NextToken", "MaxResults")
+        return _listed(found, params, "Rotations")
 
     def DeleteRotation(self, params: dict[str, Any]) -> dict[str, Any]:
         del self.rotations[self._rotation(params["RotationId"])["RotationArn"]]
@@ -246,7 +246,7 @@ class ContactsBackend(Backend):
         if end <= start:
             raise validation("EndTime must be after StartTime.")
         shifts = list(_shifts(rotation, start, end))
-        return page_of(shifts, params, "RotationShifts", "NextToken", "MaxResults")
+        return _listed(shifts, params, "RotationShifts")
 
     def _on_call(self, rotation_arn: str) -> list[str]:
         now = self.clock.now()
@@ -433,7 +433,7 @@ class ContactsBackend(Backend):
             and ("StartTime" not in window or e["StartTime"] >= window["StartTime"])
             and ("EndTime" not in window or e["StartTime"] <= window["EndTime"])
         ]
-        return page_of(found, params, "Engagements", "NextToken", "MaxResults")
+        return _listed(found, params, "Engagements")
 
     def _summary(self, page: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -452,21 +452,15 @@ class ContactsBackend(Backend):
 
     def ListPagesByEngagement(self, params: dict[str, Any]) -> dict[str, Any]:
         engagement = self._engagement(params["EngagementId"])
-        found = [
-            self._summary(p)
-            for p in self.pages.values()
-            if p["EngagementArn"] == engagement["EngagementArn"]
-        ]
-        return page_of(found, params, "Pages", "NextToken", "MaxResults")
+        return self._pages_where("EngagementArn", engagement["EngagementArn"], params)
 
     def ListPagesByContact(self, params: dict[str, Any]) -> dict[str, Any]:
         contact = self._contact(params["ContactId"])
-        found = [
-            self._summary(p)
-            for p in self.pages.values()
-            if p["ContactArn"] == contact["ContactArn"]
-        ]
-        return page_of(found, params, "Pages", "NextToken", "MaxResults")
+        return self._pages_where("ContactArn", contact["ContactArn"], params)
+
+    def _pages_where(self, field: str, arn: str, params: dict[str, Any]) -> dict[str, Any]:
+        found = [self._summary(p) for p in self.pages.values() if p[field] == arn]
+        return _listed(found, params, "Pages")
 
     def DescribePage(self, params: dict[str, Any]) -> dict[str, Any]:
         page = self._page(params["PageId"])
@@ -474,7 +468,7 @@ class ContactsBackend(Backend):
 
     def ListPageReceipts(self, params: dict[str, Any]) -> dict[str, Any]:
         page = self._page(params["PageId"])
-        return page_of(deepcopy(page["receipts"]), params, "Receipts", "NextToken", "MaxResults")
+        return _listed(deepcopy(page["receipts"]), params, "Receipts")
 
     def AcceptPage(self, params: dict[str, Any]) -> dict[str, Any]:
         page = self._page(params["PageId"])
@@ -539,3 +533,8 @@ def _shifts(rotation: dict[str, Any], start: datetime, end: datetime) -> Any:
                 "Type": "REGULAR",
             }
         index += 1
+
+
+def _listed(found: list[dict[str, Any]], params: dict[str, Any], key: str) -> dict[str, Any]:
+    """One page of ``found`` under ``key``, with ssm-contacts' NextToken and MaxResults."""
+    return page_of(found, params, key, "NextToken", "MaxResults")

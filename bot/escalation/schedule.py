@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -84,23 +85,15 @@ class Schedule:
         )
 
     def stage_at(self, when: datetime, escalation_id: str, stage: int) -> None:
-        self.scheduler.add_job(
-            stage_due,
-            "date",
-            run_date=when,
-            args=[escalation_id, stage],
-            id=stage_job_id(escalation_id, stage),
-            replace_existing=True,
-        )
+        self._once_at(when, stage_due, stage_job_id(escalation_id, stage), escalation_id, stage)
 
     def reminder_at(self, when: datetime, notice_id: str, reminder: int) -> None:
+        self._once_at(when, reminder_due, reminder_job_id(notice_id, reminder), notice_id, reminder)
+
+    def _once_at(self, when: datetime, job: Callable[..., Any], job_id: str, *args: object) -> None:
+        """One stored timer per id: planning it again replaces it, never doubles it."""
         self.scheduler.add_job(
-            reminder_due,
-            "date",
-            run_date=when,
-            args=[notice_id, reminder],
-            id=reminder_job_id(notice_id, reminder),
-            replace_existing=True,
+            job, "date", run_date=when, args=list(args), id=job_id, replace_existing=True
         )
 
     def has_stage(self, escalation_id: str, stage: int) -> bool:
