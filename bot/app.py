@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.errors import DomainError
 from bot.escalation.runner import EscalationRunner
 from bot.escalation.schedule import Schedule
+from bot.home import Home
 from bot.incidents.service import IncidentService
 from bot.people import People
 from bot.related_items import RelatedItems
@@ -51,6 +52,7 @@ class Services:
     people: People
     schedule: Schedule
     escalations: EscalationRunner
+    home: Home
 
     def start(self) -> None:
         """Start background work: stage timers, the mirror of AWS's pages, the auditor."""
@@ -101,6 +103,7 @@ async def start_services(settings: Settings) -> Services:
         people,
         schedule,
         runner,
+        Home(slack, incidents, runner.notices),
     )
 
 

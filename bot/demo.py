@@ -156,6 +156,11 @@ async def page_the_on_call(script: Script, channel_id: str, dana: str) -> None:
         lambda: page_dms(fake, bob),
     )
     await script.step(
+        "Bob opens incident-bot's Home tab: the page waits there too",
+        lambda: sender.home_opened(bob),
+        lambda: fake.home(bob),
+    )
+    await script.step(
         "Bob presses Acknowledge",
         lambda: sender.press(bob, bob_page, "page_acknowledge"),
         lambda: "Acknowledged by" in str(fake.message(fake.im(bob).id, bob_page["ts"])),

@@ -21,6 +21,7 @@ async def test_the_demo_declares_links_notes_and_resolves() -> None:
     assert "Acknowledged: later stages cancelled." in shown
     assert "bob (essential) → @bob :white_check_mark: @bob" in shown  # names, not user ids
     assert "[modal filled in] Declare incident" in shown
+    assert "[Home tab of @bob]\n    == :pager: Pages waiting for you ==" in shown
     assert "Declared *Checkout errors* in #inc-" in shown  # channels by name, as Slack shows
     assert "<@U" not in shown and "<!date" not in shown and "<#C" not in shown
     assert "Custom Event: Page to bob acknowledged in Slack by Bob" in shown

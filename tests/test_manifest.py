@@ -94,6 +94,12 @@ def test_every_event_listened_to_is_subscribed() -> None:
         assert scope is None or scope in MANIFEST["oauth_config"]["scopes"]["bot"], event
 
 
+def test_the_home_tab_is_on_because_it_is_published() -> None:
+    app_home = MANIFEST["features"]["app_home"]
+    assert ("app_home_opened" in registered().get("event", set())) is app_home["home_tab_enabled"]
+    assert app_home["messages_tab_enabled"] is True  # pages arrive as direct messages
+
+
 def test_interactivity_and_socket_mode_are_on() -> None:
     assert MANIFEST["settings"]["interactivity"]["is_enabled"] is True
     assert MANIFEST["settings"]["socket_mode_enabled"] is True

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
@@ -37,6 +37,11 @@ PLAN = "+"  # dm_ts of a stage target that is itself an escalation plan: AWS run
 NOT_SENT = (NO_DM, PLAN)
 SENDING = "sending:"  # dm_ts while one worker sends the DM; stale after a crash
 STALE_CLAIM_SECONDS = 30.0
+DM_DELIVERED = and_(  # the SQL side of delivered()
+    PageNotice.dm_ts.is_not(None),
+    PageNotice.dm_ts.not_in(NOT_SENT),
+    PageNotice.dm_ts.not_like(f"{SENDING}%"),
+)
 
 
 def now() -> datetime:
@@ -76,6 +81,23 @@ class PageNotices:
             await session.execute(
                 update(PageNotice).where(PageNotice.id == notice_id).values(**values)
             )
+
+    async def awaiting(self, user_id: str) -> list[PageNotice]:
+        """The pages delivered to ``user_id`` and not acknowledged, whose escalation (if any)
+        still runs; newest first."""
+        query = (
+            select(PageNotice)
+            .outerjoin(Escalation, Escalation.id == PageNotice.escalation_id)
+            .where(
+                PageNotice.slack_user_id == user_id,
+                PageNotice.acknowledged_by.is_(None),
+                DM_DELIVERED,
+                PageNotice.escalation_id.is_(None) | (Escalation.state == RUNNING),
+            )
+            .order_by(PageNotice.dm_ts.desc())
+        )
+        async with self.database.session() as session:
+            return list((await session.scalars(query)).all())
 
     # -- claiming ------------------------------------------------------------
     async def claim(self, notice: PageNotice) -> Claim | None:
@@ -259,9 +281,7 @@ class PageNotices:
             .where(
                 Escalation.state == RUNNING,
                 PageNotice.acknowledged_by.is_(None),
-                PageNotice.dm_ts.is_not(None),
-                PageNotice.dm_ts.not_in(NOT_SENT),
-                PageNotice.dm_ts.not_like(f"{SENDING}%"),
+                DM_DELIVERED,
                 (PageNotice.retry_minutes.is_(None)) | (PageNotice.retry_minutes > 0),
             )
         )

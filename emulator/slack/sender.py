@@ -251,6 +251,17 @@ class SlackSender:
         }
         return await self.event(event, **knobs)
 
+    async def home_opened(self, user_id: str) -> Delivery:
+        """``user_id`` opens the app's Home tab."""
+        event = {
+            "type": "app_home_opened",
+            "user": user_id,
+            "channel": self.fake.im(user_id).id,
+            "tab": "home",
+            "event_ts": str(time.time()),
+        }
+        return await self.event(event)
+
 
 class SocketModeSender(SlackSender):
     """The same payloads, sent as Socket Mode envelopes over the app's WebSocket."""

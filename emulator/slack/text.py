@@ -29,6 +29,8 @@ def render_blocks(blocks: list[dict[str, Any]]) -> list[str]:
             fields = [_text(f).replace("\n", ": ", 1) for f in block.get("fields", [])]
             if fields:
                 lines.append(" | ".join(fields))
+            if block.get("accessory", {}).get("type") == "button":
+                lines.append(f"[{_text(block['accessory']['text'])}]")
         elif kind == "context":
             lines.append("  " + " ".join(_text(e) for e in block.get("elements", [])))
         elif kind == "actions":
@@ -69,6 +71,10 @@ def render_call(fake: FakeSlack, call: Call) -> str | None:
                 *("    " + line for line in render_blocks(view.get("blocks", []))),
             ]
         )
+    if call.method == "views.publish":
+        body = render_blocks(args["view"].get("blocks", []))
+        head = f"[Home tab of @{fake.users[args['user_id']]['name']}]"
+        return "\n".join([head, *("    " + _named(fake, line) for line in body)])
     if call.method == "conversations.create":
         return f"[new channel] #{call.response['channel']['name']}"
     if call.method == "pins.add":

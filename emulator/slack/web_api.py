@@ -40,6 +40,7 @@ class FakeSlack(Workspace):
         self.socket_mode = SocketModeHub()
         self.revoked_tokens: set[str] = set()
         self.rate_limited: Counter[str] = Counter()  # method → calls still to answer 429
+        self.homes: dict[str, str] = {}  # user → their Home tab's view id
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             name.removeprefix("api_").replace("_", "."): getattr(self, name)
             for name in dir(self)
@@ -322,7 +323,14 @@ class FakeSlack(Workspace):
     def api_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "user_id", "view")
         self.user(args["user_id"])
-        return {"view": self._store_view(args["view"])}
+        view = self._store_view(args["view"], self.homes.get(args["user_id"]))
+        self.homes[args["user_id"]] = view["id"]
+        return {"view": view}
+
+    def home(self, user_id: str) -> dict[str, Any] | None:
+        """The Home tab ``user_id`` sees now, if the app published one."""
+        view_id = self.homes.get(user_id)
+        return self.views[view_id] if view_id else None
 
     def api_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "user")

@@ -30,6 +30,8 @@ def register(app: AsyncApp, services: Services) -> None:
             return
         if said != "Acknowledged.":
             await tell(services.slack, user, channel, said)
+        if (body.get("view") or {}).get("type") == "home":  # pressed on the Home tab
+            await services.home.publish(user)
 
     @app.action(PagingAction.ESCALATE_NOW)
     async def escalate_now(ack: Any, body: dict, action: dict) -> None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from handlers.events import timeline
+from handlers.events import home, timeline
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
     from bot.app import Services
 
-FEATURES = (timeline,)
+FEATURES = (timeline, home)
 
 
 def register(app: AsyncApp, services: Services) -> None:

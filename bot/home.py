@@ -1,0 +1,44 @@
+"""Publishing a person's Home tab from the store and Incident Manager."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.errors import DomainError
+from bot.escalation.notices import PageNotices
+from bot.incidents.service import IncidentService
+from bot.slack.home_blocks import INCIDENTS_SHOWN, PAGES_SHOWN, WaitingPage, home_view
+
+
+class Home:
+    def __init__(
+        self, slack: AsyncWebClient, incidents: IncidentService, notices: PageNotices
+    ) -> None:
+        self.slack = slack
+        self.incidents = incidents
+        self.notices = notices
+
+    async def publish(self, user_id: str) -> None:
+        """Show ``user_id`` the pages waiting for them and the open incidents."""
+        open_incidents = await self.incidents.list("open", limit=INCIDENTS_SHOWN + 1)
+        by_arn = {incident.arn: incident for incident in open_incidents}
+        waiting = []
+        for notice in (await self.notices.awaiting(user_id))[:PAGES_SHOWN]:
+            incident = by_arn.get(notice.incident_arn)
+            if incident is None:
+                try:
+                    incident = await self.incidents.get(notice.incident_arn)
+                except DomainError:
+                    continue  # gone from Incident Manager: nothing to acknowledge
+            if incident.is_open:
+                waiting.append(WaitingPage(notice.id, incident))
+        channels = await asyncio.gather(
+            *(self.incidents.channel_of(incident.arn) for incident in open_incidents)
+        )
+        view = home_view(
+            waiting, list(zip(open_incidents, channels, strict=True)), datetime.now(UTC)
+        )
+        await self.slack.views_publish(user_id=user_id, view=view)

@@ -1,0 +1,81 @@
+"""The bot's Home tab: the pages waiting for this person, and the open incidents."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from slack_sdk.models.blocks import (
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.incidents.record import Incident, impact_label
+from bot.slack.blocks import truncate
+from bot.slack.card import incident_line
+from bot.slack.ids import PagingAction
+from bot.slack.paging_blocks import clock
+
+PAGES_SHOWN = 20  # a page is one block; a Home tab holds 100
+INCIDENTS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class WaitingPage:
+    """A page delivered to this person and not yet acknowledged."""
+
+    notice_id: str
+    incident: Incident
+
+
+def home_view(
+    waiting: Sequence[WaitingPage],
+    open_incidents: Sequence[tuple[Incident, str | None]],
+    at: datetime,
+) -> dict:
+    blocks: list = [HeaderBlock(text=":pager: Pages waiting for you")]
+    if not waiting:
+        blocks.append(_text("Nothing is waiting for you."))
+    for page in waiting[:PAGES_SHOWN]:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=truncate(
+                        f":rotating_light: *{page.incident.title}*\n"
+                        f"Impact {impact_label(page.incident.impact)}",
+                        3000,
+                    )
+                ),
+                accessory=ButtonElement(
+                    text="Acknowledge",
+                    action_id=PagingAction.ACKNOWLEDGE,
+                    value=page.notice_id,
+                    style="primary",
+                ),
+            )
+        )
+    blocks += [DividerBlock(), HeaderBlock(text=":rotating_light: Open incidents")]
+    lines = [incident_line(i, channel) for i, channel in open_incidents[:INCIDENTS_SHOWN]]
+    if len(open_incidents) > INCIDENTS_SHOWN:
+        lines.append("…and more: `/incident list` shows up to 40.")
+    blocks.append(_text("\n".join(lines) or "No open incidents."))
+    blocks.append(
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=f"As of {clock(at)}. `/incident help` lists everything you can do."
+                )
+            ]
+        )
+    )
+    return View(type="home", blocks=blocks).to_dict()
+
+
+def _text(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=truncate(text, 3000)))
