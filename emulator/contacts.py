@@ -31,7 +31,16 @@ def _code() -> str:
 class ContactsBackend(Backend):
     """The Contacts side of one account: who to page, how, and what was paged."""
 
-    STATE = ("contacts", "channels", "rotations", "engagements", "pages", "sent", "tags")
+    STATE = (
+        "contacts",
+        "channels",
+        "rotations",
+        "overrides",
+        "engagements",
+        "pages",
+        "sent",
+        "tags",
+    )
     TOKEN_FIELD = "IdempotencyToken"
 
     def __init__(
@@ -44,6 +53,7 @@ class ContactsBackend(Backend):
         self.contacts: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {}
         self.rotations: dict[str, dict[str, Any]] = {}
+        self.overrides: dict[str, dict[str, Any]] = {}  # override id → its rotation's override
         self.engagements: dict[str, dict[str, Any]] = {}
         self.pages: dict[str, dict[str, Any]] = {}
         self.sent: list[dict[str, Any]] = []
@@ -233,24 +243,77 @@ class ContactsBackend(Backend):
         return _listed(found, params, "Rotations")
 
     def DeleteRotation(self, params: dict[str, Any]) -> dict[str, Any]:
-        del self.rotations[self._rotation(params["RotationId"])["RotationArn"]]
+        arn = self._rotation(params["RotationId"])["RotationArn"]
+        del self.rotations[arn]
+        for override in self._overrides_of(arn):
+            del self.overrides[override["RotationOverrideId"]]
+        return {}
+
+    # -- rotation overrides ------------------------------------------------------
+    def _overrides_of(self, rotation_arn: str) -> list[dict[str, Any]]:
+        found = [o for o in self.overrides.values() if o["RotationArn"] == rotation_arn]
+        return sorted(found, key=lambda o: o["StartTime"])
+
+    def _override(self, params: dict[str, Any]) -> dict[str, Any]:
+        rotation = self._rotation(params["RotationId"])
+        override = self.overrides.get(params["RotationOverrideId"])
+        if override is None or override["RotationArn"] != rotation["RotationArn"]:
+            raise _missing("Rotation override", params["RotationOverrideId"])
+        return override
+
+    def CreateRotationOverride(self, params: dict[str, Any]) -> dict[str, Any]:
+        def create() -> dict[str, Any]:
+            rotation = self._rotation(params["RotationId"])
+            _check_window(params["StartTime"], params["EndTime"])
+            override_id = str(uuid.uuid4())
+            self.overrides[override_id] = {
+                "RotationOverrideId": override_id,
+                "RotationArn": rotation["RotationArn"],
+                "NewContactIds": [self._contact(c)["ContactArn"] for c in params["NewContactIds"]],
+                "StartTime": params["StartTime"],
+                "EndTime": params["EndTime"],
+                "CreateTime": self.clock.now(),
+            }
+            return {"RotationOverrideId": override_id}
+
+        return self._once("CreateRotationOverride", params, create)
+
+    def GetRotationOverride(self, params: dict[str, Any]) -> dict[str, Any]:
+        return deepcopy(self._override(params))
+
+    def DeleteRotationOverride(self, params: dict[str, Any]) -> dict[str, Any]:
+        del self.overrides[self._override(params)["RotationOverrideId"]]
         return {}
 
     def ListRotationOverrides(self, params: dict[str, Any]) -> dict[str, Any]:
-        self._rotation(params["RotationId"])
-        return {"RotationOverrides": []}
+        rotation = self._rotation(params["RotationId"])
+        start, end = params["StartTime"], params["EndTime"]
+        _check_window(start, end)
+        found = [
+            {k: deepcopy(v) for k, v in o.items() if k != "RotationArn"}
+            for o in self._overrides_of(rotation["RotationArn"])
+            if o["StartTime"] < end and o["EndTime"] > start
+        ]
+        return _listed(found, params, "RotationOverrides")
 
     def ListRotationShifts(self, params: dict[str, Any]) -> dict[str, Any]:
         rotation = self._rotation(params["RotationId"])
         start, end = params.get("StartTime") or self.clock.now(), params["EndTime"]
-        if end <= start:
-            raise validation("EndTime must be after StartTime.")
-        shifts = list(_shifts(rotation, start, end))
-        return _listed(shifts, params, "RotationShifts")
+        _check_window(start, end)
+        return _listed(list(self._shifts(rotation, start, end)), params, "RotationShifts")
+
+    def _shifts(self, rotation: dict[str, Any], start: datetime, end: datetime) -> Any:
+        """The rotation's shifts over ``[start, end)``, overrides cut in as OVERRIDDEN."""
+        overrides = self._overrides_of(rotation["RotationArn"])
+        for shift in _shifts(rotation, start, end):
+            for piece in _overridden(shift, overrides):
+                if piece["StartTime"] < end and piece["EndTime"] > start:
+                    yield piece
 
     def _on_call(self, rotation_arn: str) -> list[str]:
         now = self.clock.now()
-        current = next(_shifts(self._rotation(rotation_arn), now, now + timedelta(seconds=1)), None)
+        shifts = self._shifts(self._rotation(rotation_arn), now, now + timedelta(seconds=1))
+        current = next((s for s in shifts if s["StartTime"] <= now < s["EndTime"]), None)
         return current["ContactIds"] if current else []
 
     # -- engagements and pages -----------------------------------------------
@@ -533,6 +596,35 @@ def _shifts(rotation: dict[str, Any], start: datetime, end: datetime) -> Any:
                 "Type": "REGULAR",
             }
         index += 1
+
+
+def _overridden(shift: dict[str, Any], overrides: list[dict[str, Any]]) -> Any:
+    """``shift`` cut where overrides (sorted by start) replace its people."""
+    cursor = shift["StartTime"]
+    for override in overrides:
+        begin, finish = (
+            max(override["StartTime"], cursor),
+            min(override["EndTime"], shift["EndTime"]),
+        )
+        if begin >= finish:
+            continue
+        if cursor < begin:
+            yield {**shift, "StartTime": cursor, "EndTime": begin}
+        yield {
+            "ContactIds": list(override["NewContactIds"]),
+            "StartTime": begin,
+            "EndTime": finish,
+            "Type": "OVERRIDDEN",
+            "ShiftDetails": {"OverriddenContactIds": list(shift["ContactIds"])},
+        }
+        cursor = finish
+    if cursor < shift["EndTime"]:
+        yield {**shift, "StartTime": cursor}
+
+
+def _check_window(start: datetime, end: datetime) -> None:
+    if end <= start:
+        raise validation("EndTime must be after StartTime.")
 
 
 def _listed(found: list[dict[str, Any]], params: dict[str, Any], key: str) -> dict[str, Any]:

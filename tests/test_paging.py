@@ -633,3 +633,26 @@ async def test_paging_an_on_call_schedule_pages_whoever_is_on_call(
     assert page_dms(stack, team["alice"]) == []
     await stack.sender.press(team["bob"], bob_page, "page_acknowledge")
     await eventually(lambda: pages_read(stack, "bob"))
+
+
+async def test_an_on_call_override_is_who_gets_the_page_and_whois_says_so(
+    stack: Stack, team: dict[str, str]
+) -> None:
+    contacts = stack.aws("ssm-contacts")
+    now = stack.emulator.clock.now()
+    contacts.create_rotation_override(  # carol covers alice's week for a day
+        RotationId=stack.emulator.contacts.rotation_arn("primary-weekly"),
+        NewContactIds=[stack.emulator.contacts.contact_arn("carol")],
+        StartTime=now - timedelta(hours=1),
+        EndTime=now + timedelta(days=1),
+    )
+    declared = await declare_incident(stack)
+    await stack.sender.slash_command(
+        "/incident", "whois primary-oncall", declared.user, declared.channel
+    )
+    said = await eventually(lambda: [r for r in replies(stack, declared.user) if "on call" in r])
+    assert "carol" in said[0] and "alice" not in said[0]
+
+    await page(stack, declared, "primary-oncall")
+    await eventually(lambda: page_dms(stack, team["carol"]))
+    assert page_dms(stack, team["alice"]) == []

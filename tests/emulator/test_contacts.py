@@ -185,3 +185,55 @@ def test_paginators_and_rotation_shifts(emulator: RunningEmulator, contacts: Any
         RotationId=rotation["RotationArn"], StartTime=now, EndTime=now + timedelta(days=21)
     )["RotationShifts"]
     assert [s["ContactIds"][0] for s in shifts[:3]] == [arn("alice"), arn("bob"), arn("carol")]
+
+
+def test_a_rotation_override_changes_who_is_on_call_and_who_is_paged(
+    emulator: RunningEmulator, contacts: Any
+) -> None:
+    [rotation] = contacts.list_rotations()["Rotations"]
+    rotation_id, now = rotation["RotationArn"], emulator.clock.now()
+    window = {"StartTime": now, "EndTime": now + timedelta(days=1)}
+    request = {
+        "RotationId": rotation_id,
+        "NewContactIds": [arn("carol")],
+        "StartTime": now - timedelta(hours=1),
+        "EndTime": now + timedelta(hours=2),
+        "IdempotencyToken": "cover-for-alice",
+    }
+    override = contacts.create_rotation_override(**request)["RotationOverrideId"]
+    assert contacts.create_rotation_override(**request)["RotationOverrideId"] == override
+
+    covered, after = contacts.list_rotation_shifts(RotationId=rotation_id, **window)[
+        "RotationShifts"
+    ][:2]
+    assert (covered["Type"], covered["ContactIds"]) == ("OVERRIDDEN", [arn("carol")])
+    assert covered["ShiftDetails"]["OverriddenContactIds"] == [arn("alice")]
+    assert covered["EndTime"] == after["StartTime"] == request["EndTime"]
+    assert (after["Type"], after["ContactIds"]) == ("REGULAR", [arn("alice")])
+    [listed] = contacts.list_rotation_overrides(RotationId=rotation_id, **window)[
+        "RotationOverrides"
+    ]
+    assert listed["NewContactIds"] == [arn("carol")]
+    got = contacts.get_rotation_override(RotationId=rotation_id, RotationOverrideId=override)
+    assert got["RotationArn"] == rotation_id
+
+    engaged = contacts.start_engagement(
+        ContactId=arn("primary-oncall"), Sender="t", Subject="s", Content="c"
+    )["EngagementArn"]
+    assert [p["ContactArn"] for p in pages(contacts, engaged)] == [arn("carol")]
+
+    contacts.delete_rotation_override(RotationId=rotation_id, RotationOverrideId=override)
+    assert (
+        contacts.list_rotation_overrides(RotationId=rotation_id, **window)["RotationOverrides"]
+        == []
+    )
+    with pytest.raises(contacts.exceptions.ResourceNotFoundException):
+        contacts.get_rotation_override(RotationId=rotation_id, RotationOverrideId=override)
+    engaged = contacts.start_engagement(
+        ContactId=arn("primary-oncall"), Sender="t", Subject="s", Content="c"
+    )["EngagementArn"]
+    assert [p["ContactArn"] for p in pages(contacts, engaged)] == [arn("alice")]
+    with pytest.raises(contacts.exceptions.ValidationException):
+        contacts.create_rotation_override(
+            RotationId=rotation_id, NewContactIds=[arn("bob")], StartTime=now, EndTime=now
+        )
