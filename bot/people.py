@@ -203,12 +203,19 @@ class People:
                 f"`{alias}` is an {contact.type.lower().replace('_', ' ')}, not "
                 "a person: link yourself to your personal contact."
             )
-        current = await self.link_of(contact.arn)
-        if current is not None and current.slack_user_id != slack_user_id:
-            raise Conflict(
-                f"`{alias}` is already linked to <@{current.slack_user_id}> "
-                f"({current.source}). Ask them to `/incident unlink-me` first."
-            )
+        # Resolve the contact's own link first (stored, mapping file, EMAIL channel), so nobody
+        # can take over a colleague's pages by linking first.
+        linked = await self.slack_user_for(contact.arn, contact.alias)
+        if linked is not None and linked != slack_user_id:
+            link = await self.link_of(contact.arn)
+            if link is not None and link.source == "self":
+                fix = "Ask them to `/incident unlink-me` first."
+            else:
+                fix = (
+                    "It comes from the contact map file or the contact's email; "
+                    "ask your bot admins."
+                )
+            raise Conflict(f"`{alias}` is already linked to <@{linked}>. {fix}")
         await self._store(contact.arn, slack_user_id, "self")
         return contact
 

@@ -497,6 +497,21 @@ async def test_whois_link_me_and_unlink_me(stack: Stack, team: dict[str, str]) -
     )
 
 
+async def test_nobody_can_link_themselves_to_a_colleagues_contact(
+    stack: Stack, team: dict[str, str]
+) -> None:
+    mallory = stack.slack.add_user("mallory")
+    declared = await declare_incident(stack)
+    await stack.sender.slash_command("/incident", "link-me bob", mallory, declared.channel)
+    [refused] = await eventually(lambda: [r for r in replies(stack, mallory) if "bob" in r])
+    assert f"`bob` is already linked to <@{team['bob']}>" in refused
+    assert "contact's email; ask your bot admins" in refused
+
+    await page(stack, declared, "bob")
+    await eventually(lambda: page_dms(stack, team["bob"]))
+    assert page_dms(stack, mallory) == []
+
+
 async def test_retry_interval_re_notifies_until_acknowledged(
     stack: Stack, team: dict[str, str]
 ) -> None:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 COMMAND = "/incident"
+PICKER_SIZE = 100  # a select menu's most options
 
 
 def subcommands() -> list[Subcommand]:
@@ -68,7 +69,7 @@ async def run(sub: Subcommand, invocation: Invocation) -> None:
     try:
         await sub.handler(invocation)
     except NotAnIncidentChannel as error:
-        open_incidents = await invocation.services.incidents.list("open")
+        open_incidents = await invocation.services.incidents.list("open", limit=PICKER_SIZE)
         command = f"{sub.name} {invocation.args}".strip()
         blocks = incident_picker(error.message, open_incidents, command)
         await invocation.respond(
