@@ -114,12 +114,13 @@ class Timeline:
             row.event_id = answer["eventId"]
         return True
 
-    async def _tracked(self, channel_id: str, ts: str) -> TimelineMessage | None:
+    async def tracked(self, channel_id: str, ts: str) -> TimelineMessage | None:
+        """The timeline row of a Slack message, if it was put on a timeline."""
         async with self.database.session() as session:
             return await session.get(TimelineMessage, (channel_id, ts))
 
     async def message_edited(self, message: SlackMessage) -> bool:
-        row = await self._tracked(message.channel_id, message.ts)
+        row = await self.tracked(message.channel_id, message.ts)
         if row is None or row.event_id is None:
             return False
         await self.gateway.call(
@@ -133,7 +134,7 @@ class Timeline:
         return True
 
     async def message_deleted(self, channel_id: str, ts: str) -> bool:
-        row = await self._tracked(channel_id, ts)
+        row = await self.tracked(channel_id, ts)
         if row is None or row.event_id is None:
             return False
         with contextlib.suppress(NotFound):  # already gone is the outcome we want

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -134,3 +135,12 @@ async def test_other_reactions_and_channels_are_ignored(stack: Stack) -> None:
     )
     assert said[0].startswith(":warning:")
     assert texts(stack, declared.arn) == ["Declared in Slack by Dana"]
+
+    looked_up = len(stack.slack.calls)
+    edited = {**stack.slack.message(general, other), "text": "unrelated, edited"}
+    response = await stack.sender.event(
+        {"type": "message", "subtype": "message_changed", "channel": general, "message": edited}
+    )
+    assert response.status == 200
+    await asyncio.sleep(0.2)
+    assert len(stack.slack.calls) == looked_up  # an edit off the timeline costs no Slack call

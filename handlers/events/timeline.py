@@ -45,7 +45,7 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.event({"type": "message", "subtype": "message_changed"})
     async def edited(event: dict) -> None:
         message = event.get("message", {})
-        if message.get("ts"):
+        if message.get("ts") and await services.timeline.tracked(event["channel"], message["ts"]):
             await services.timeline.message_edited(
                 await slack_message(services.slack, event["channel"], message)
             )
