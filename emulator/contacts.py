@@ -249,6 +249,35 @@ class ContactsBackend(Backend):
             del self.overrides[override["RotationOverrideId"]]
         return {}
 
+    def UpdateRotation(self, params: dict[str, Any]) -> dict[str, Any]:
+        rotation = self._rotation(params["RotationId"])
+        if "ContactIds" in params:
+            rotation["ContactIds"] = [self._contact(c)["ContactArn"] for c in params["ContactIds"]]
+        for key in ("StartTime", "TimeZoneId", "Recurrence"):
+            if key in params:
+                rotation[key] = deepcopy(params[key])
+        return {}
+
+    def ListPreviewRotationShifts(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The shifts a rotation would have: nothing is created."""
+        start, end = params.get("StartTime") or self.clock.now(), params["EndTime"]
+        _check_window(start, end)
+        rotation = {
+            "ContactIds": list(params["Members"]),
+            "StartTime": params.get("RotationStartTime") or self.clock.now(),
+            "Recurrence": params["Recurrence"],
+        }
+        overrides = sorted(
+            (
+                {"NewContactIds": o.get("NewMembers") or [], **o}
+                for o in params.get("Overrides") or []
+                if o.get("StartTime") and o.get("EndTime")
+            ),
+            key=lambda o: o["StartTime"],
+        )
+        shifts = list(_shifts_with(rotation, overrides, start, end))
+        return _listed(shifts, params, "RotationShifts")
+
     # -- rotation overrides ------------------------------------------------------
     def _overrides_of(self, rotation_arn: str) -> list[dict[str, Any]]:
         found = [o for o in self.overrides.values() if o["RotationArn"] == rotation_arn]
@@ -303,12 +332,8 @@ class ContactsBackend(Backend):
         return _listed(list(self._shifts(rotation, start, end)), params, "RotationShifts")
 
     def _shifts(self, rotation: dict[str, Any], start: datetime, end: datetime) -> Any:
-        """The rotation's shifts over ``[start, end)``, overrides cut in as OVERRIDDEN."""
-        overrides = self._overrides_of(rotation["RotationArn"])
-        for shift in _shifts(rotation, start, end):
-            for piece in _overridden(shift, overrides):
-                if piece["StartTime"] < end and piece["EndTime"] > start:
-                    yield piece
+        """The rotation's shifts over ``[start, end)``, its overrides cut in."""
+        return _shifts_with(rotation, self._overrides_of(rotation["RotationArn"]), start, end)
 
     def _on_call(self, rotation_arn: str) -> list[str]:
         now = self.clock.now()
@@ -418,6 +443,7 @@ class ContactsBackend(Backend):
             "accept_code": _code(),
             "receipts": [],
             "channel_stage": 0,
+            "stage": engagement["next_stage"],
         }
         self.pages[arn] = page
         self.sent.append(
@@ -529,6 +555,18 @@ class ContactsBackend(Backend):
         page = self._page(params["PageId"])
         return {k: v for k, v in page.items() if k[0].isupper()}
 
+    def ListPageResolutions(self, params: dict[str, Any]) -> dict[str, Any]:
+        """How the page's engagement reached its contact: plan (stage) or schedule, then them."""
+        page = self._page(params["PageId"])
+        engaged = self._contact(self._engagement(page["EngagementArn"])["ContactArn"])
+        path = [{"ContactArn": engaged["ContactArn"], "Type": engaged["Type"]}]
+        if engaged["Type"] == "ESCALATION":
+            path[0]["StageIndex"] = page.get("stage", 0)
+        if page["ContactArn"] != engaged["ContactArn"]:
+            reached = self.contacts.get(page["ContactArn"], {"Type": "PERSONAL"})
+            path.append({"ContactArn": page["ContactArn"], "Type": reached["Type"]})
+        return _listed(path, params, "PageResolutions")
+
     def ListPageReceipts(self, params: dict[str, Any]) -> dict[str, Any]:
         page = self._page(params["PageId"])
         return _listed(deepcopy(page["receipts"]), params, "Receipts")
@@ -596,6 +634,18 @@ def _shifts(rotation: dict[str, Any], start: datetime, end: datetime) -> Any:
                 "Type": "REGULAR",
             }
         index += 1
+
+
+def _shifts_with(
+    rotation: dict[str, Any], overrides: list[dict[str, Any]], start: datetime, end: datetime
+) -> Any:
+    """A rotation's shifts over ``[start, end)`` with ``overrides`` cut in as OVERRIDDEN."""
+    if not rotation["ContactIds"]:
+        return
+    for shift in _shifts(rotation, start, end):
+        for piece in _overridden(shift, overrides):
+            if piece["StartTime"] < end and piece["EndTime"] > start:
+                yield piece
 
 
 def _overridden(shift: dict[str, Any], overrides: list[dict[str, Any]]) -> Any:

@@ -237,3 +237,85 @@ def test_a_rotation_override_changes_who_is_on_call_and_who_is_paged(
         contacts.create_rotation_override(
             RotationId=rotation_id, NewContactIds=[arn("bob")], StartTime=now, EndTime=now
         )
+
+
+def test_update_rotation_and_preview_shifts(emulator: RunningEmulator, contacts: Any) -> None:
+    [rotation] = contacts.list_rotations()["Rotations"]
+    now = emulator.clock.now()
+    weekly = rotation["Recurrence"]
+    contacts.update_rotation(
+        RotationId=rotation["RotationArn"],
+        ContactIds=[arn("bob"), arn("alice")],
+        StartTime=now,
+        Recurrence=weekly,
+    )
+    updated = contacts.get_rotation(RotationId=rotation["RotationArn"])
+    assert updated["ContactIds"] == [arn("bob"), arn("alice")]
+    shifts = contacts.list_rotation_shifts(
+        RotationId=rotation["RotationArn"], StartTime=now, EndTime=now + timedelta(days=14)
+    )["RotationShifts"]
+    assert [s["ContactIds"] for s in shifts] == [[arn("bob")], [arn("alice")]]
+    with pytest.raises(contacts.exceptions.ResourceNotFoundException):
+        contacts.update_rotation(RotationId=f"{ACCOUNT}:rotation/nope", Recurrence=weekly)
+    with pytest.raises(contacts.exceptions.ResourceNotFoundException):
+        contacts.update_rotation(
+            RotationId=rotation["RotationArn"], ContactIds=[arn("nobody")], Recurrence=weekly
+        )
+
+    preview = contacts.list_preview_rotation_shifts(
+        RotationStartTime=now,
+        StartTime=now,
+        EndTime=now + timedelta(days=3),
+        Members=["carol", "alice"],
+        TimeZoneId="UTC",
+        Recurrence={
+            "NumberOfOnCalls": 1,
+            "RecurrenceMultiplier": 1,
+            "DailySettings": [{"HourOfDay": 9, "MinuteOfHour": 0}],
+        },
+        Overrides=[
+            {
+                "NewMembers": ["bob"],
+                "StartTime": now + timedelta(days=2),
+                "EndTime": now + timedelta(days=3),
+            }
+        ],
+    )["RotationShifts"]
+    assert [(s["Type"], s["ContactIds"]) for s in preview] == [
+        ("REGULAR", ["carol"]),
+        ("REGULAR", ["alice"]),
+        ("OVERRIDDEN", ["bob"]),
+    ]
+    assert contacts.list_rotations()["Rotations"][0]["ContactIds"] == [arn("bob"), arn("alice")]
+    with pytest.raises(contacts.exceptions.ValidationException):
+        contacts.list_preview_rotation_shifts(
+            StartTime=now, EndTime=now, Members=["a"], TimeZoneId="UTC", Recurrence=weekly
+        )
+
+
+def test_page_resolutions_show_the_path_to_the_person(
+    emulator: RunningEmulator, contacts: Any
+) -> None:
+    engaged = contacts.start_engagement(
+        ContactId=arn("oncall-escalation"), Sender="t", Subject="s", Content="c"
+    )["EngagementArn"]
+    [first] = pages(contacts, engaged)
+    assert contacts.list_page_resolutions(PageId=first["PageArn"])["PageResolutions"] == [
+        {"ContactArn": arn("oncall-escalation"), "Type": "ESCALATION", "StageIndex": 0},
+        {"ContactArn": arn("alice"), "Type": "PERSONAL"},
+    ]
+    emulator.advance(5 * 60)
+    bob = next(p for p in pages(contacts, engaged) if p["ContactArn"] == arn("bob"))
+    resolution = contacts.list_page_resolutions(PageId=bob["PageArn"])["PageResolutions"]
+    assert resolution[0]["StageIndex"] == 1
+
+    on_call = contacts.start_engagement(
+        ContactId=arn("primary-oncall"), Sender="t", Subject="s", Content="c"
+    )["EngagementArn"]
+    [paged] = pages(contacts, on_call)
+    assert [
+        r["Type"]
+        for r in contacts.list_page_resolutions(PageId=paged["PageArn"])["PageResolutions"]
+    ] == ["ONCALL_SCHEDULE", "PERSONAL"]
+    with pytest.raises(contacts.exceptions.ResourceNotFoundException):
+        contacts.list_page_resolutions(PageId=f"{ACCOUNT}:page/nope/1")
