@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import uuid
 from copy import deepcopy
@@ -40,6 +41,7 @@ class ContactsBackend(Backend):
         "pages",
         "sent",
         "tags",
+        "policies",
     )
     TOKEN_FIELD = "IdempotencyToken"
 
@@ -58,6 +60,7 @@ class ContactsBackend(Backend):
         self.pages: dict[str, dict[str, Any]] = {}
         self.sent: list[dict[str, Any]] = []
         self.tags: dict[str, list[dict[str, str]]] = {}
+        self.policies: dict[str, str] = {}  # contact ARN → its resource policy
 
     def _arn(self, kind: str, name: str) -> str:
         return f"arn:aws:ssm-contacts:{self.region}:{self.account_id}:{kind}/{name}"
@@ -208,6 +211,21 @@ class ContactsBackend(Backend):
     def DeactivateContactChannel(self, params: dict[str, Any]) -> dict[str, Any]:
         self._channel(params["ContactChannelId"])["ActivationStatus"] = "NOT_ACTIVATED"
         return {}
+
+    def PutContactPolicy(self, params: dict[str, Any]) -> dict[str, Any]:
+        contact = self._contact(params["ContactArn"])
+        try:
+            json.loads(params["Policy"])
+        except ValueError:
+            raise validation("The policy is not a JSON policy document.") from None
+        self.policies[contact["ContactArn"]] = params["Policy"]
+        return {}
+
+    def GetContactPolicy(self, params: dict[str, Any]) -> dict[str, Any]:
+        contact = self._contact(params["ContactArn"])
+        if contact["ContactArn"] not in self.policies:
+            raise _missing("Contact policy", contact["ContactArn"])
+        return {"ContactArn": contact["ContactArn"], "Policy": self.policies[contact["ContactArn"]]}
 
     # -- rotations ---------------------------------------------------------
     def _rotation(self, ident: str) -> dict[str, Any]:

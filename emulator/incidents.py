@@ -24,7 +24,7 @@ def _plan_name(arn: str) -> str:
 class IncidentsBackend(Backend):
     """The state and behaviour of one account's Incident Manager."""
 
-    STATE = ("replication_sets", "plans", "incidents", "related", "events", "tags")
+    STATE = ("replication_sets", "plans", "policies", "incidents", "related", "events", "tags")
     TOKEN_FIELD = "clientToken"
 
     def __init__(
@@ -41,6 +41,7 @@ class IncidentsBackend(Backend):
         self.region = region
         self.replication_sets: dict[str, dict[str, Any]] = {}
         self.plans: dict[str, dict[str, Any]] = {}
+        self.policies: dict[str, dict[str, str]] = {}  # response plan → policy id → document
         self.incidents: dict[str, dict[str, Any]] = {}
         self.related: dict[str, list[dict[str, Any]]] = {}
         self.events: dict[str, dict[str, dict[str, Any]]] = {}
@@ -78,16 +79,57 @@ class IncidentsBackend(Backend):
 
         return self._once("CreateReplicationSet", params, create)
 
+    def _replication_set(self, arn: str) -> dict[str, Any]:
+        if arn not in self.replication_sets:
+            raise not_found(f"Replication set {arn} not found.")
+        return self.replication_sets[arn]
+
     def GetReplicationSet(self, params: dict[str, Any]) -> dict[str, Any]:
-        if params["arn"] not in self.replication_sets:
-            raise not_found(f"Replication set {params['arn']} not found.")
-        return {"replicationSet": self.replication_sets[params["arn"]]}
+        return {"replicationSet": self._replication_set(params["arn"])}
+
+    def UpdateReplicationSet(self, params: dict[str, Any]) -> dict[str, Any]:
+        def update() -> dict[str, Any]:
+            replication_set = self._replication_set(params["arn"])
+            regions = deepcopy(replication_set["regionMap"])
+            now = self.clock.now()
+            for action in params["actions"]:
+                if added := action.get("addRegionAction"):
+                    if added["regionName"] in regions:
+                        raise validation(f"Region {added['regionName']} is already replicated.")
+                    regions[added["regionName"]] = {
+                        "status": "ACTIVE",
+                        "statusUpdateDateTime": now,
+                        "sseKmsKeyId": added.get("sseKmsKeyId", "DefaultKey"),
+                    }
+                elif deleted := action.get("deleteRegionAction"):
+                    if deleted["regionName"] not in regions:
+                        raise validation(f"Region {deleted['regionName']} is not replicated.")
+                    del regions[deleted["regionName"]]
+                else:
+                    raise validation("Each action needs addRegionAction or deleteRegionAction.")
+            if not regions:
+                raise validation(
+                    "The last region cannot be deleted: delete the replication set instead."
+                )
+            replication_set.update(regionMap=regions, lastModifiedTime=now)
+            return {}
+
+        return self._once("UpdateReplicationSet", params, update)
+
+    def UpdateDeletionProtection(self, params: dict[str, Any]) -> dict[str, Any]:
+        replication_set = self._replication_set(params["arn"])
+        replication_set["deletionProtected"] = params["deletionProtected"]
+        replication_set["lastModifiedTime"] = self.clock.now()
+        return {}
 
     def ListReplicationSets(self, params: dict[str, Any]) -> dict[str, Any]:
         return page_of(list(self.replication_sets), params, "replicationSetArns")
 
     def DeleteReplicationSet(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.GetReplicationSet(params)
+        if self._replication_set(params["arn"])["deletionProtected"]:
+            raise validation(
+                "Deletion protection is on: turn it off with UpdateDeletionProtection first."
+            )
         del self.replication_sets[params["arn"]]
         return {}
 
@@ -114,6 +156,34 @@ class IncidentsBackend(Backend):
                 resourceType="RESPONSE_PLAN",
             )
         return self.plans[arn]
+
+    def PutResourcePolicy(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._plan(params["resourceArn"])
+        try:
+            json.loads(params["policy"])
+        except ValueError:
+            raise validation("The policy is not a JSON policy document.") from None
+        policy_id = uuid.uuid4().hex
+        self.policies.setdefault(params["resourceArn"], {})[policy_id] = params["policy"]
+        return {"policyId": policy_id}
+
+    def GetResourcePolicies(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._plan(params["resourceArn"])
+        found = [
+            {"policyId": ident, "policyDocument": document, "ramResourceShareRegion": self.region}
+            for ident, document in self.policies.get(params["resourceArn"], {}).items()
+        ]
+        return page_of(found, params, "resourcePolicies")
+
+    def DeleteResourcePolicy(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._plan(params["resourceArn"])
+        if self.policies.get(params["resourceArn"], {}).pop(params["policyId"], None) is None:
+            raise not_found(
+                f"Resource policy {params['policyId']} not found.",
+                resourceIdentifier=params["policyId"],
+                resourceType="RESOURCE_POLICY",
+            )
+        return {}
 
     def GetResponsePlan(self, params: dict[str, Any]) -> dict[str, Any]:
         return deepcopy(self._plan(params["arn"]))
@@ -208,6 +278,20 @@ class IncidentsBackend(Backend):
                     }
                 )
         return {"incidentRecordArn": arn}
+
+    def ListIncidentFindings(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Findings come from deployment integrations (CodeDeploy, CloudFormation) the emulator
+        does not run, so an incident has none."""
+        self._incident(params["incidentRecordArn"])
+        return page_of([], params, "findings")
+
+    def BatchGetIncidentFindings(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._incident(params["incidentRecordArn"])
+        missing = [
+            {"findingId": ident, "code": "NotFound", "message": f"Finding {ident} not found."}
+            for ident in params["findingIds"]
+        ]
+        return {"findings": [], "errors": missing}
 
     def GetIncidentRecord(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"incidentRecord": deepcopy(self._incident(params["arn"]))}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -319,3 +320,15 @@ def test_page_resolutions_show_the_path_to_the_person(
     ] == ["ONCALL_SCHEDULE", "PERSONAL"]
     with pytest.raises(contacts.exceptions.ResourceNotFoundException):
         contacts.list_page_resolutions(PageId=f"{ACCOUNT}:page/nope/1")
+
+
+def test_contact_policies(contacts: Any) -> None:
+    document = json.dumps({"Version": "2012-10-17", "Statement": []})
+    with pytest.raises(contacts.exceptions.ResourceNotFoundException):
+        contacts.get_contact_policy(ContactArn=arn("alice"))
+    contacts.put_contact_policy(ContactArn=arn("alice"), Policy=document)
+    assert contacts.get_contact_policy(ContactArn=arn("alice"))["Policy"] == document
+    with pytest.raises(contacts.exceptions.ValidationException):
+        contacts.put_contact_policy(ContactArn=arn("alice"), Policy="{not json")
+    with pytest.raises(contacts.exceptions.ResourceNotFoundException):
+        contacts.put_contact_policy(ContactArn=arn("nobody"), Policy=document)

@@ -9,6 +9,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from emulator.incidents import IncidentsBackend
 from emulator.testing import RunningEmulator
 
 
@@ -188,11 +189,73 @@ def test_tags_on_a_response_plan(incidents: Any) -> None:
     assert incidents.list_tags_for_resource(resourceArn=arn)["tags"] == {}
 
 
-def test_an_unimplemented_operation_is_named(incidents: Any) -> None:
+def test_an_operation_a_newer_botocore_adds_is_named_not_faked(
+    incidents: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delattr(IncidentsBackend, "ListIncidentFindings")  # as if the model grew
     with pytest.raises(incidents.exceptions.ClientError, match="does not implement"):
-        incidents.list_incident_findings(
-            incidentRecordArn="arn:aws:ssm-incidents::111122223333:incident-record/x/y"
-        )
+        incidents.list_incident_findings(incidentRecordArn=start(incidents))
+
+
+def test_replication_set_regions_and_deletion_protection(incidents: Any) -> None:
+    [arn] = incidents.list_replication_sets()["replicationSetArns"]
+    add = {"addRegionAction": {"regionName": "eu-west-1"}}
+    incidents.update_replication_set(arn=arn, actions=[add], clientToken="add-eu")
+    incidents.update_replication_set(arn=arn, actions=[add], clientToken="add-eu")  # a retry
+    regions = incidents.get_replication_set(arn=arn)["replicationSet"]["regionMap"]
+    assert sorted(regions) == ["eu-west-1", "us-east-1"]
+    for wrong in (
+        [add],
+        [{"deleteRegionAction": {"regionName": "ap-south-1"}}],
+        [{"deleteRegionAction": {"regionName": r}} for r in regions],
+    ):
+        with pytest.raises(incidents.exceptions.ValidationException):
+            incidents.update_replication_set(arn=arn, actions=wrong)
+    incidents.update_replication_set(
+        arn=arn, actions=[{"deleteRegionAction": {"regionName": "eu-west-1"}}]
+    )
+    assert list(incidents.get_replication_set(arn=arn)["replicationSet"]["regionMap"]) == [
+        "us-east-1"
+    ]
+
+    incidents.update_deletion_protection(arn=arn, deletionProtected=True)
+    assert incidents.get_replication_set(arn=arn)["replicationSet"]["deletionProtected"]
+    with pytest.raises(incidents.exceptions.ValidationException, match="Deletion protection"):
+        incidents.delete_replication_set(arn=arn)
+    incidents.update_deletion_protection(arn=arn, deletionProtected=False)
+    incidents.delete_replication_set(arn=arn)
+    for call in (
+        lambda: incidents.update_deletion_protection(arn=arn, deletionProtected=True),
+        lambda: incidents.update_replication_set(arn=arn, actions=[add]),
+    ):
+        with pytest.raises(incidents.exceptions.ResourceNotFoundException):
+            call()
+
+
+def test_resource_policies_on_a_response_plan(incidents: Any) -> None:
+    arn = plan_arn(incidents)
+    document = json.dumps({"Version": "2012-10-17", "Statement": []})
+    policy = incidents.put_resource_policy(resourceArn=arn, policy=document)["policyId"]
+    [listed] = incidents.get_resource_policies(resourceArn=arn)["resourcePolicies"]
+    assert (listed["policyId"], listed["policyDocument"]) == (policy, document)
+    with pytest.raises(incidents.exceptions.ValidationException):
+        incidents.put_resource_policy(resourceArn=arn, policy="not json")
+    incidents.delete_resource_policy(resourceArn=arn, policyId=policy)
+    assert incidents.get_resource_policies(resourceArn=arn)["resourcePolicies"] == []
+    with pytest.raises(incidents.exceptions.ResourceNotFoundException):
+        incidents.delete_resource_policy(resourceArn=arn, policyId=policy)
+    with pytest.raises(incidents.exceptions.ResourceNotFoundException):
+        incidents.get_resource_policies(resourceArn=f"{arn}-gone")
+
+
+def test_findings_are_none_without_deployment_integrations(incidents: Any) -> None:
+    arn = start(incidents)
+    assert incidents.list_incident_findings(incidentRecordArn=arn)["findings"] == []
+    answer = incidents.batch_get_incident_findings(incidentRecordArn=arn, findingIds=["f-1"])
+    assert answer["findings"] == []
+    assert answer["errors"][0]["findingId"] == "f-1"
+    with pytest.raises(incidents.exceptions.ResourceNotFoundException):
+        incidents.list_incident_findings(incidentRecordArn=f"{arn}0")
 
 
 async def test_raw_http_validation_and_unknown_routes(emulator: RunningEmulator) -> None:

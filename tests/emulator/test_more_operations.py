@@ -101,10 +101,3 @@ def test_contact_tags(contacts: Any) -> None:
     ]
     contacts.untag_resource(ResourceARN=ALICE, TagKeys=["team"])
     assert contacts.list_tags_for_resource(ResourceARN=ALICE)["Tags"] == []
-
-
-def test_an_unimplemented_contacts_operation_is_named(contacts: Any) -> None:
-    with pytest.raises(
-        contacts.exceptions.ClientError, match="does not implement GetContactPolicy"
-    ):
-        contacts.get_contact_policy(ContactArn=ALICE)
