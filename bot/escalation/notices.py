@@ -42,6 +42,7 @@ DM_DELIVERED = and_(  # the SQL side of delivered()
     PageNotice.dm_ts.not_in(NOT_SENT),
     PageNotice.dm_ts.not_like(f"{SENDING}%"),
 )
+WAITING = and_(PageNotice.acknowledged_by.is_(None), DM_DELIVERED)  # shown, not answered
 
 
 def now() -> datetime:
@@ -90,8 +91,7 @@ class PageNotices:
             .outerjoin(Escalation, Escalation.id == PageNotice.escalation_id)
             .where(
                 PageNotice.slack_user_id == user_id,
-                PageNotice.acknowledged_by.is_(None),
-                DM_DELIVERED,
+                WAITING,
                 PageNotice.escalation_id.is_(None) | (Escalation.state == RUNNING),
             )
             .order_by(PageNotice.dm_ts.desc())
@@ -280,8 +280,7 @@ class PageNotices:
             .join(Escalation, Escalation.id == PageNotice.escalation_id)
             .where(
                 Escalation.state == RUNNING,
-                PageNotice.acknowledged_by.is_(None),
-                DM_DELIVERED,
+                WAITING,
                 (PageNotice.retry_minutes.is_(None)) | (PageNotice.retry_minutes > 0),
             )
         )
