@@ -238,6 +238,17 @@ async def test_an_acknowledgement_through_aws_ends_the_escalation_at_the_next_st
     )
 
 
+async def test_when_aws_will_not_show_the_pages_the_next_stage_still_pages(
+    stack: Stack, team: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    await page_alice(stack, team)
+    stack.emulator.faults.add(
+        {"operation": "ListPagesByEngagement", "error": "AccessDeniedException"}
+    )
+    await eventually(lambda: page_dms(stack, team["bob"]), timeout=10)  # paged, not missed
+    assert "could not read the pages of" in caplog.text
+
+
 async def test_a_responder_may_acknowledge_anyones_page(stack: Stack, team: dict[str, str]) -> None:
     dave, erin = (stack.slack.add_user(name) for name in ("dave", "erin"))
     stack.services.settings.responder_group = stack.slack.add_usergroup([dave])

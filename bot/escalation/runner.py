@@ -176,9 +176,13 @@ class EscalationRunner:
                 )
             ).all()
         for engagement in dict.fromkeys(engaged):
-            pages = await self.gateway.pages(
-                CONTACTS, "list_pages_by_engagement", "Pages", EngagementId=engagement
-            )
+            try:
+                pages = await self.gateway.pages(
+                    CONTACTS, "list_pages_by_engagement", "Pages", EngagementId=engagement
+                )
+            except DomainError as error:  # unsure: page on rather than miss someone
+                log.warning("could not read the pages of %s: %s", engagement, error.message)
+                continue
             if read := next((page for page in pages if page.get("ReadTime")), None):
                 return alias_of(read["ContactArn"])
         return None
