@@ -55,6 +55,11 @@ class Mirror:
                     continue  # a person the runner DMs itself
                 await self._mirror_pages(incident, engagement, owner)
 
+    async def engagement(self, incident: Incident, engagement_arn: str) -> None:
+        """Mirror one engagement's pages now (an escalation plan the runner just engaged)."""
+        owner = await self._owner(engagement_arn)
+        await self._mirror_pages(incident, {"EngagementArn": engagement_arn}, owner)
+
     async def _mirror_pages(
         self, incident: Incident, engagement: dict[str, Any], owner: PageNotice | None
     ) -> None:

@@ -21,7 +21,7 @@ from bot.aws.gateway import CONTACTS, AwsGateway
 from bot.config import Settings
 from bot.errors import DomainError, InvalidInput, NotFound
 from bot.escalation.mirror import Mirror
-from bot.escalation.notices import RUNNING, PageNotices, now
+from bot.escalation.notices import PLAN, RUNNING, PageNotices, now
 from bot.escalation.plan import Stage, Target, alias_of, dump_stages, load_stages, stages_of
 from bot.escalation.schedule import Schedule
 from bot.incidents.record import Incident
@@ -258,6 +258,9 @@ class EscalationRunner:
             stages,
             escalation.channel_id,
         )
+        delivered = await self.notices.get(notice.id)
+        if delivered is not None and delivered.dm_ts == PLAN:  # its people, without waiting
+            await self.mirror.engagement(incident, engaged)
 
     async def _exhausted(self, escalation: Escalation) -> None:
         await say(
