@@ -4,9 +4,10 @@ Runs the bot's real web app against the local emulator and the local Slack, send
 requests as Slack does, and reports latency percentiles of the HTTP answer (the ack Slack
 waits at most 3 s for) for `/incident help` and for a slash command that goes on to call
 AWS (`/incident note`), with N requests in flight at once. It also reports how long the
-note takes to reach Incident Manager (ack → event stored).
+note takes to reach Incident Manager (ack → event stored), and, one at a time, how soon
+`/incident declare` puts its form on screen (Slack's trigger_id lives 3 s) and fills it in.
 
-    .venv/bin/python -m benchmarks.ack_latency [--requests 300] [--concurrency 20]
+    .venv/bin/python -m benchmarks.ack_latency [--requests 300] [--concurrency 20] [--forms 50]
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import time
 from benchmarks.common import declare_bench_incident, percentiles
 from bot.local import local_stack
 from bot.logs import configure
-from emulator.slack import SlackSender
+from emulator.slack import FakeSlack, SlackSender
 from tests.support import eventually
 
 SECRET = "bench-secret"
@@ -42,7 +43,23 @@ async def measure(
     return samples
 
 
-async def main(requests: int, concurrency: int) -> None:
+async def form_latency(
+    sender: SlackSender, fake: FakeSlack, user: str, channel: str, forms: int
+) -> tuple[list[float], list[float]]:
+    """``/incident declare`` sent → the form opened (views.open) and filled (views.update)."""
+    opened: list[float] = []
+    filled: list[float] = []
+    for index in range(forms):
+        seen = len(fake.calls_to("views.update"))
+        started = time.perf_counter()
+        await sender.slash_command("/incident", f"declare Bench {index}", user, channel)
+        await eventually(lambda n=seen: len(fake.calls_to("views.update")) > n)
+        opened.append(fake.calls_to("views.open")[-1].at - started)
+        filled.append(fake.calls_to("views.update")[-1].at - started)
+    return opened, filled
+
+
+async def main(requests: int, concurrency: int, forms: int) -> None:
     async with local_stack(SECRET, mirror_interval_seconds=3600) as local:
         aws, sender = local.aws, local.sender
         bench = await declare_bench_incident(local)
@@ -72,6 +89,9 @@ async def main(requests: int, concurrency: int) -> None:
             f"slowest ack: {max(help_samples + note_samples) * 1000:.0f} ms "
             f"(Slack's limit: 3000 ms)"
         )
+        opened, filled = await form_latency(sender, local.slack.fake, user, ops, forms)
+        print(f"/incident declare → form open:   {percentiles(opened)}")
+        print(f"/incident declare → form filled: {percentiles(filled)}")
 
 
 if __name__ == "__main__":
@@ -79,5 +99,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--forms", type=int, default=50)
     args = parser.parse_args()
-    asyncio.run(main(args.requests, args.concurrency))
+    asyncio.run(main(args.requests, args.concurrency, args.forms))

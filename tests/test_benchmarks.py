@@ -8,10 +8,11 @@ from benchmarks import ack_latency, paging_latency
 
 
 async def test_the_ack_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    await ack_latency.main(requests=5, concurrency=2)
+    await ack_latency.main(requests=5, concurrency=2, forms=2)
     out = capsys.readouterr().out
     assert "/incident help      ack: p50" in out
     assert "all 5 notes stored in Incident Manager" in out
+    assert "/incident declare → form filled: p50" in out
 
 
 async def test_the_paging_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
