@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -24,6 +22,7 @@ from bot.escalation.mirror import Mirror
 from bot.escalation.notices import PLAN, RUNNING, PageNotices, now
 from bot.escalation.plan import Stage, Target, alias_of, dump_stages, load_stages, stages_of
 from bot.escalation.schedule import Schedule
+from bot.escalation.status import EscalationStatus, next_stage_due
 from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
 from bot.people import Contact, People
@@ -58,7 +57,8 @@ class EscalationRunner:
         self.settings = settings
         self.schedule = schedule
         self.notices = PageNotices(database, slack, incidents, people, settings, schedule)
-        self.mirror = Mirror(gateway, database, slack, incidents, self.notices, self.refresh_status)
+        self.status = EscalationStatus(database, slack, settings)
+        self.mirror = Mirror(gateway, database, slack, incidents, self.notices, self.status.refresh)
 
     # -- starting ------------------------------------------------------------
     async def start(self, incident: Incident, contact: Contact, requested_by: str) -> str:
@@ -134,7 +134,7 @@ class EscalationRunner:
                     f"{escalation.contact_alias} stopped",
                     client_token("ack-aws", escalation_id),
                 )
-                await self.refresh_status(escalation_id)
+                await self.status.refresh(escalation_id)
             return False
         stages = load_stages(escalation.stages)
         finished = stage >= len(stages)
@@ -159,7 +159,7 @@ class EscalationRunner:
         else:
             await self.engage_stage(escalation, stages)
             self._schedule_next(escalation, stages)
-        await self.refresh_status(escalation_id)
+        await self.status.refresh(escalation_id)
         return True
 
     async def _answered_in_aws(self, escalation_id: str) -> str | None:
@@ -188,13 +188,9 @@ class EscalationRunner:
         return None
 
     def _schedule_next(self, escalation: Escalation, stages: list[Stage]) -> None:
-        minutes = stages[escalation.current_stage].minutes
-        if minutes is None or escalation.stage_started_at is None:
-            return
-        due = _aware(escalation.stage_started_at) + timedelta(
-            seconds=minutes * self.settings.time_scale
-        )
-        self.schedule.stage_at(due, escalation.id, escalation.current_stage + 1)
+        due = next_stage_due(escalation, stages, self.settings.time_scale)
+        if due is not None:
+            self.schedule.stage_at(due, escalation.id, escalation.current_stage + 1)
 
     async def engage_stage(self, escalation: Escalation, stages: list[Stage]) -> None:
         """Engage every target of the current stage; safe to repeat after a crash."""
@@ -331,7 +327,7 @@ class EscalationRunner:
             client_token("ack", notice_id),
         )
         if notice.escalation_id:
-            await self.refresh_status(notice.escalation_id)
+            await self.status.refresh(notice.escalation_id)
         return "Acknowledged."
 
     async def _may_acknowledge(self, notice: PageNotice, clicker: str) -> bool:
@@ -418,7 +414,7 @@ class EscalationRunner:
     async def _stop_resolved(self, escalation_id: str, incident: Incident) -> None:
         why = "The incident was resolved; paging stopped."
         if await self._close_escalation(escalation_id, STOPPED, None, incident, why):
-            await self.refresh_status(escalation_id)
+            await self.status.refresh(escalation_id)
 
     async def stop_all(self, incident_arn: str, by: str) -> int:
         incident = await self.incidents.get(incident_arn)
@@ -428,7 +424,7 @@ class EscalationRunner:
                 escalation.id, STOPPED, None, incident, f"Paging stopped by <@{by}>."
             ):
                 stopped += 1
-                await self.refresh_status(escalation.id)
+                await self.status.refresh(escalation.id)
         return stopped
 
     async def running(self, incident_arn: str | None = None) -> list[Escalation]:
@@ -447,49 +443,6 @@ class EscalationRunner:
         return await self.start(incident, contact, clicker)
 
     # -- the live status message -----------------------------------------------
-    async def refresh_status(self, escalation_id: str) -> None:
-        escalation = await self._get(escalation_id)
-        if not escalation.channel_id or not escalation.status_ts:
-            return
-        stages = load_stages(escalation.stages)
-        async with self.database.session() as session:
-            notices = (
-                await session.scalars(
-                    select(PageNotice).where(PageNotice.escalation_id == escalation_id)
-                )
-            ).all()
-        paged, acked = _by_target(notices)
-        next_at = None
-        current = escalation.current_stage
-        if (
-            escalation.state == RUNNING
-            and 0 <= current < len(stages)
-            and stages[current].minutes is not None
-            and escalation.stage_started_at
-        ):
-            next_at = _aware(escalation.stage_started_at) + timedelta(
-                seconds=stages[current].minutes * self.settings.time_scale
-            )
-        blocks = status_blocks(
-            escalation.contact_alias,
-            stages,
-            current,
-            escalation.state,
-            paged,
-            acked,
-            next_at,
-            escalation.id,
-        )
-        try:
-            await self.slack.chat_update(
-                channel=escalation.channel_id,
-                ts=escalation.status_ts,
-                text=f"Paging {escalation.contact_alias}",
-                blocks=blocks,
-            )
-        except SlackApiError as exc:
-            log.warning("could not update escalation status: %s", exc.response.get("error"))
-
     # -- keeping everything honest ---------------------------------------------
     async def audit(self) -> None:
         """Every running escalation has its current stage engaged and its next stage due, and
@@ -500,35 +453,12 @@ class EscalationRunner:
                 await self.advance(escalation.id, 0)
                 continue
             await self.engage_stage(escalation, stages)  # no-op when all were engaged
-            minutes = stages[escalation.current_stage].minutes
             next_stage = escalation.current_stage + 1
-            if minutes is None or self.schedule.has_stage(escalation.id, next_stage):
+            due = next_stage_due(escalation, stages, self.settings.time_scale)
+            if due is None or self.schedule.has_stage(escalation.id, next_stage):
                 continue
-            due = _aware(escalation.stage_started_at or now()) + timedelta(
-                seconds=minutes * self.settings.time_scale
-            )
             if due <= now():
                 await self.advance(escalation.id, next_stage)
             else:
                 self.schedule.stage_at(due, escalation.id, next_stage)
         await self.notices.audit_reminders()
-
-
-def _by_target(notices: Sequence[PageNotice]) -> tuple[dict[str, list[str]], dict[str, str]]:
-    """Who was paged and who acknowledged, per stage target; the people an escalation plan
-    target paged count under that target."""
-    owners = {n.engagement_arn: n.contact_arn for n in notices if n.kind == "escalation"}
-    paged: dict[str, list[str]] = {}
-    acked: dict[str, str] = {}
-    for notice in notices:
-        target = owners.get(notice.engagement_arn, notice.contact_arn)
-        if notice.slack_user_id:
-            paged.setdefault(target, []).append(notice.slack_user_id)
-        if notice.acknowledged_by:
-            acked.setdefault(target, notice.acknowledged_by)
-    return paged, acked
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands timestamps back naive; they were written in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
