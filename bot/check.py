@@ -13,6 +13,7 @@ from bot.aws.gateway import AwsGateway
 from bot.config import ConfigError, Settings
 from bot.errors import DomainError
 from bot.slack.connection import check_app_token
+from bot.slack.messages import group_members
 from bot.store.database import Database
 
 
@@ -26,11 +27,14 @@ class Outcome:
         return f"{'OK  ' if self.ok else 'FAIL'} {self.item}: {self.detail}"
 
 
+def _bot_client(settings: Settings) -> AsyncWebClient:
+    return AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+
+
 async def _slack(settings: Settings) -> str:
     settings.require_slack()
-    client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
     try:
-        answer = await client.auth_test()
+        answer = await _bot_client(settings).auth_test()
     except SlackApiError as exc:
         raise DomainError(
             f"auth.test answered {exc.response.get('error')}: check SLACK_BOT_TOKEN"
@@ -41,15 +45,14 @@ async def _slack(settings: Settings) -> str:
 
 
 async def _responder_group(settings: Settings, group_id: str) -> str:
-    client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
     try:
-        answer = await client.usergroups_users_list(usergroup=group_id)
+        members = await group_members(_bot_client(settings), group_id)
     except SlackApiError as exc:
         raise DomainError(
             f"usergroups.users.list answered {exc.response.get('error')}: check "
             "RESPONDER_GROUP and that the app has the usergroups:read scope"
         ) from None
-    return f"{group_id} has {len(answer.get('users') or [])} member(s) who may acknowledge any page"
+    return f"{group_id} has {len(members)} member(s) who may acknowledge any page"
 
 
 async def _socket_mode(api_url: str, app_token: str) -> str:

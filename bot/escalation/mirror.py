@@ -15,7 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 
 from bot.aws.gateway import CONTACTS, AwsGateway
-from bot.escalation.notices import PLAN, PageNotices
+from bot.escalation.notices import MIRRORED_PAGE, PLAN, STAGE_PAGE, PageNotices
 from bot.escalation.plan import alias_of, load_stages
 from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
@@ -71,7 +71,7 @@ class Mirror:
                 continue
             notice = PageNotice(
                 id=page["PageArn"],
-                kind="mirror",
+                kind=MIRRORED_PAGE,
                 escalation_id=owner.escalation_id if owner else None,
                 stage=owner.stage if owner else None,
                 incident_arn=incident.arn,
@@ -102,7 +102,7 @@ class Mirror:
         async with self.database.session() as session:
             return await session.scalar(
                 select(PageNotice).where(
-                    PageNotice.engagement_arn == engagement_arn, PageNotice.kind == "escalation"
+                    PageNotice.engagement_arn == engagement_arn, PageNotice.kind == STAGE_PAGE
                 )
             )
 

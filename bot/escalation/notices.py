@@ -32,6 +32,7 @@ from bot.store.schema import Escalation, PageNotice
 log = logging.getLogger(__name__)
 
 RUNNING = "running"  # an escalation's state while its stages go on
+STAGE_PAGE, MIRRORED_PAGE = "escalation", "mirror"  # PageNotice.kind: the runner's, or AWS's
 NO_DM = "-"  # dm_ts of a notice whose contact has no linked Slack user
 PLAN = "+"  # dm_ts of a stage target that is itself an escalation plan: AWS runs its stages
 NOT_SENT = (NO_DM, PLAN)
@@ -201,7 +202,7 @@ class PageNotices:
         if user is not None or notice.engagement_arn is None:
             return user
         kind = (await self.people.contact(notice.contact_arn)).type
-        if kind == "ESCALATION" and notice.kind == "escalation":
+        if kind == "ESCALATION" and notice.kind == STAGE_PAGE:
             return PLAN
         if kind != "ONCALL_SCHEDULE":
             return None

@@ -19,7 +19,7 @@ from bot.aws.gateway import CONTACTS, AwsGateway
 from bot.config import Settings
 from bot.errors import DomainError, InvalidInput, NotFound
 from bot.escalation.mirror import Mirror
-from bot.escalation.notices import PLAN, RUNNING, PageNotices, now
+from bot.escalation.notices import PLAN, RUNNING, STAGE_PAGE, PageNotices, now
 from bot.escalation.plan import Stage, Target, alias_of, dump_stages, load_stages, stages_of
 from bot.escalation.schedule import Schedule
 from bot.escalation.status import EscalationStatus, next_stage_due
@@ -36,6 +36,7 @@ from bot.tokens import client_token
 log = logging.getLogger(__name__)
 
 ACKNOWLEDGED, EXHAUSTED, STOPPED = "acknowledged", "exhausted", "stopped"
+RESOLVED_STOP = "The incident was resolved; paging stopped."
 
 
 class EscalationRunner:
@@ -123,7 +124,7 @@ class EscalationRunner:
             return False  # acknowledged, stopped, or this stage begun already
         incident = await self.incidents.get(escalation.incident_arn)
         if not incident.is_open:
-            await self._stop_resolved(escalation_id, incident)
+            await self._stop(escalation_id, incident, RESOLVED_STOP)
             return False
         if stage > 0 and (who := await self._answered_in_aws(escalation_id)):
             why = f"{who} acknowledged outside Slack (through AWS); you need not respond."
@@ -213,7 +214,7 @@ class EscalationRunner:
         """Claim (escalation, stage, target), engage it through AWS, then DM the person."""
         notice = PageNotice(
             id=client_token(escalation.id, str(stage), target.contact_arn),
-            kind="escalation",
+            kind=STAGE_PAGE,
             escalation_id=escalation.id,
             stage=stage,
             incident_arn=incident.arn,
@@ -335,7 +336,13 @@ class EscalationRunner:
         if clicker == notice.slack_user_id or clicker in self.settings.responder_user_ids:
             return True
         group = self.settings.responder_group
-        return group is not None and clicker in await group_members(self.slack, group)
+        if group is None:
+            return False
+        try:
+            return clicker in await group_members(self.slack, group)
+        except SlackApiError as exc:
+            log.error("cannot read the members of user group %s: %s", group, exc.response["error"])
+            return False
 
     async def _accept_pages(self, notice: PageNotice, clicker: str) -> None:
         if notice.page_arn:
@@ -396,7 +403,7 @@ class EscalationRunner:
         AWS paged by itself that their page is moot."""
         incident = await self.incidents.get(incident_arn)
         for escalation in await self.running(incident_arn):
-            await self._stop_resolved(escalation.id, incident)
+            await self._stop(escalation.id, incident, RESOLVED_STOP)
         async with self.database.session() as session:
             mirrored = (
                 await session.scalars(
@@ -411,21 +418,19 @@ class EscalationRunner:
         for notice in mirrored:
             await self.notices.update_dm(notice, why, closed_blocks(incident, why))
 
-    async def _stop_resolved(self, escalation_id: str, incident: Incident) -> None:
-        why = "The incident was resolved; paging stopped."
-        if await self._close_escalation(escalation_id, STOPPED, None, incident, why):
-            await self.status.refresh(escalation_id)
+    async def _stop(self, escalation_id: str, incident: Incident, why: str) -> bool:
+        """Stop a running escalation (once) and show it stopped."""
+        if not await self._close_escalation(escalation_id, STOPPED, None, incident, why):
+            return False
+        await self.status.refresh(escalation_id)
+        return True
 
     async def stop_all(self, incident_arn: str, by: str) -> int:
         incident = await self.incidents.get(incident_arn)
-        stopped = 0
-        for escalation in await self.running(incident_arn):
-            if await self._close_escalation(
-                escalation.id, STOPPED, None, incident, f"Paging stopped by <@{by}>."
-            ):
-                stopped += 1
-                await self.status.refresh(escalation.id)
-        return stopped
+        why = f"Paging stopped by <@{by}>."
+        return sum(
+            [await self._stop(e.id, incident, why) for e in await self.running(incident_arn)]
+        )
 
     async def running(self, incident_arn: str | None = None) -> list[Escalation]:
         query = select(Escalation).where(Escalation.state == RUNNING)
@@ -442,7 +447,6 @@ class EscalationRunner:
         contact = await self.people.contact(escalation.contact_arn)
         return await self.start(incident, contact, clicker)
 
-    # -- the live status message -----------------------------------------------
     # -- keeping everything honest ---------------------------------------------
     async def audit(self) -> None:
         """Every running escalation has its current stage engaged and its next stage due, and

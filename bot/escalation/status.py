@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.escalation.notices import RUNNING
+from bot.escalation.notices import RUNNING, STAGE_PAGE
 from bot.escalation.plan import Stage, load_stages
 from bot.slack.paging_blocks import status_blocks
 from bot.store.database import Database
@@ -80,7 +80,7 @@ class EscalationStatus:
 def _by_target(notices: Sequence[PageNotice]) -> tuple[dict[str, list[str]], dict[str, str]]:
     """Who was paged and who acknowledged, per stage target; the people an escalation plan
     target paged count under that target."""
-    owners = {n.engagement_arn: n.contact_arn for n in notices if n.kind == "escalation"}
+    owners = {n.engagement_arn: n.contact_arn for n in notices if n.kind == STAGE_PAGE}
     paged: dict[str, list[str]] = {}
     acked: dict[str, str] = {}
     for notice in notices:

@@ -23,12 +23,8 @@ async def display_name(slack: AsyncWebClient, user_id: str) -> str:
 
 
 async def group_members(slack: AsyncWebClient, group_id: str) -> set[str]:
-    """The members of a Slack user group; none when Slack will not say (logged)."""
-    try:
-        answer = await slack.usergroups_users_list(usergroup=group_id)
-    except SlackApiError as exc:
-        log.error("cannot read the members of user group %s: %s", group_id, exc.response["error"])
-        return set()
+    """The members of a Slack user group (``SlackApiError`` when Slack will not say)."""
+    answer = await slack.usergroups_users_list(usergroup=group_id)
     return set(answer.get("users") or [])
 
 

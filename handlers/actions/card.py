@@ -8,8 +8,8 @@ from bot.errors import DomainError
 from bot.incidents.record import OPEN, RESOLVED
 from bot.slack.ids import Action
 from bot.slack.notify import warn
+from bot.slack.views import open_update_form
 from bot.tokens import client_token
-from handlers.commands.incident import open_update_modal
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
@@ -19,9 +19,11 @@ if TYPE_CHECKING:
 
 def register(app: AsyncApp, services: Services) -> None:
     @app.action(Action.UPDATE)
-    async def update_pressed(ack: Any, body: dict, action: dict, client: Any) -> None:
+    async def update_pressed(ack: Any, body: dict, action: dict) -> None:
         await ack()
-        await open_update_modal(client, body["trigger_id"], services, action["value"])
+        await open_update_form(
+            services.slack, body["trigger_id"], services.incidents, action["value"]
+        )
 
     async def set_status(body: dict, action: dict, status: str) -> None:
         user, channel = body["user"]["id"], body["channel"]["id"]

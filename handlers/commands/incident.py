@@ -2,47 +2,27 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from bot.errors import InvalidInput
 from bot.incidents.record import OPEN, RESOLVED, check_summary, check_title, parse_impact
 from bot.slack.card import incident_line
-from bot.slack.modals import DECLARE_TITLE, UPDATE_TITLE, PlanChoice, declare_modal, update_modal
-from bot.slack.views import open_modal
+from bot.slack.views import open_declare_form, open_update_form
 from bot.tokens import client_token
 from handlers.commands.registry import Invocation, Subcommand
-
-if TYPE_CHECKING:
-    from bot.app import Services
 
 LIST_CHOICES = ("open", "resolved", "all")
 LIST_SHOWN = 40  # lines in one /incident list answer
 
 
-async def open_declare_modal(invocation: Invocation, title: str, summary: str = "") -> None:
-    """The declare form, opened at once and filled when AWS lists the response plans."""
-    services = invocation.services
-
-    async def build() -> dict:
-        plans = await services.incidents.response_plans()
-        if not plans:
-            raise InvalidInput(
-                "Incident Manager has no response plan in this region yet. Create one in the "
-                "AWS console (Incident Manager → Response plans), then declare again."
-            )
-        return declare_modal(
-            title,
-            summary,
-            [PlanChoice(p.arn, p.name, p.display_name) for p in plans],
-            services.settings.default_response_plan,
-            {"channel": invocation.channel_id},
-        )
-
-    await open_modal(invocation.client, invocation.trigger_id, DECLARE_TITLE, build)
-
-
 async def declare(invocation: Invocation) -> None:
-    await open_declare_modal(invocation, invocation.args)
+    services = invocation.services
+    await open_declare_form(
+        services.slack,
+        invocation.trigger_id,
+        services.incidents,
+        services.settings.default_response_plan,
+        invocation.args,
+        "",
+        invocation.channel_id,
+    )
 
 
 async def status(invocation: Invocation) -> None:
@@ -53,16 +33,8 @@ async def status(invocation: Invocation) -> None:
 
 async def update(invocation: Invocation) -> None:
     arn = await invocation.incident_arn(invocation.args)
-    await open_update_modal(invocation.client, invocation.trigger_id, invocation.services, arn)
-
-
-async def open_update_modal(client: Any, trigger_id: str, services: Services, arn: str) -> None:
-    """The update form, opened at once and prefilled when AWS returns the record."""
-
-    async def build() -> dict:
-        return update_modal(await services.incidents.get(arn))
-
-    await open_modal(client, trigger_id, UPDATE_TITLE, build)
+    services = invocation.services
+    await open_update_form(services.slack, invocation.trigger_id, services.incidents, arn)
 
 
 async def _change(invocation: Invocation, done: str, **changes: object) -> None:

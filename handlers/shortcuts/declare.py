@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.slack.blocks import truncate
 from bot.slack.ids import Callback
-from handlers.commands.incident import open_declare_modal
-from handlers.commands.registry import Invocation
+from bot.slack.views import open_declare_form
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
@@ -17,22 +16,19 @@ if TYPE_CHECKING:
 
 def register(app: AsyncApp, services: Services) -> None:
     @app.shortcut(Callback.DECLARE_SHORTCUT)
-    async def declare_from_message(ack: Any, shortcut: dict, client: Any, respond: Any) -> None:
+    async def declare_from_message(ack: Any, shortcut: dict, client: Any) -> None:
         await ack()
         channel = shortcut["channel"]["id"]
         message = shortcut["message"]
         link = await client.chat_getPermalink(channel=channel, message_ts=message["ts"])
         text = message.get("text", "")
         summary = truncate(f"{text}\n\nFrom Slack: {link['permalink']}", 8000)
-        invocation = Invocation(
-            name="declare",
-            args="",
-            user_id=shortcut["user"]["id"],
-            channel_id=channel,
-            trigger_id=shortcut["trigger_id"],
-            respond=respond,
-            client=client,
-            services=services,
-            body=shortcut,
+        await open_declare_form(
+            services.slack,
+            shortcut["trigger_id"],
+            services.incidents,
+            services.settings.default_response_plan,
+            truncate(text.split("\n")[0], 200),
+            summary,
+            channel,
         )
-        await open_declare_modal(invocation, truncate(text.split("\n")[0], 200), summary)
