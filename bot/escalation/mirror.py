@@ -11,16 +11,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 
 from bot.aws.gateway import CONTACTS, AwsGateway
 from bot.escalation.notices import MIRRORED_PAGE, PLAN, STAGE_PAGE, PageNotices
 from bot.escalation.plan import alias_of, load_stages
 from bot.incidents.record import Incident
-from bot.incidents.service import IncidentService
 from bot.slack.messages import display_name
-from bot.store.database import Database
 from bot.store.schema import Escalation, PageNotice
 
 
@@ -28,17 +25,14 @@ class Mirror:
     def __init__(
         self,
         gateway: AwsGateway,
-        database: Database,
-        slack: AsyncWebClient,
-        incidents: IncidentService,
         notices: PageNotices,
         status_changed: Callable[[str], Awaitable[None]],
     ) -> None:
         self.gateway = gateway
-        self.database = database
-        self.slack = slack
-        self.incidents = incidents
         self.notices = notices
+        self.database = notices.database
+        self.slack = notices.slack
+        self.incidents = notices.incidents
         self.status_changed = status_changed
 
     async def run(self) -> None:

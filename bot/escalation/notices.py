@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import and_, select, update
+from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
@@ -83,6 +83,12 @@ class PageNotices:
             await session.execute(
                 update(PageNotice).where(PageNotice.id == notice_id).values(**values)
             )
+
+    async def unanswered(self, *where: ColumnElement[bool]) -> list[PageNotice]:
+        """The notices nobody acknowledged that match ``where``."""
+        query = select(PageNotice).where(PageNotice.acknowledged_by.is_(None), *where)
+        async with self.database.session() as session:
+            return list((await session.scalars(query)).all())
 
     async def awaiting(self, user_id: str) -> list[PageNotice]:
         """The pages delivered to ``user_id`` and not acknowledged, whose escalation (if any)

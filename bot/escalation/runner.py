@@ -59,7 +59,7 @@ class EscalationRunner:
         self.schedule = schedule
         self.notices = PageNotices(database, slack, incidents, people, settings, schedule)
         self.status = EscalationStatus(database, slack, settings)
-        self.mirror = Mirror(gateway, database, slack, incidents, self.notices, self.status.refresh)
+        self.mirror = Mirror(gateway, self.notices, self.status.refresh)
 
     # -- starting ------------------------------------------------------------
     async def start(self, incident: Incident, contact: Contact, requested_by: str) -> str:
@@ -378,15 +378,7 @@ class EscalationRunner:
             return False
         escalation = await self._get(escalation_id)
         self.schedule.cancel(escalation_id, escalation.current_stage + 1)
-        async with self.database.session() as session:
-            others = (
-                await session.scalars(
-                    select(PageNotice).where(
-                        PageNotice.escalation_id == escalation_id,
-                        PageNotice.acknowledged_by.is_(None),
-                    )
-                )
-            ).all()
+        others = await self.notices.unanswered(PageNotice.escalation_id == escalation_id)
         for engagement in dict.fromkeys(o.engagement_arn for o in others if o.engagement_arn):
             try:  # an escalation plan target's pages share its one engagement
                 await self.gateway.call(
@@ -404,16 +396,9 @@ class EscalationRunner:
         incident = await self.incidents.get(incident_arn)
         for escalation in await self.running(incident_arn):
             await self._stop(escalation.id, incident, RESOLVED_STOP)
-        async with self.database.session() as session:
-            mirrored = (
-                await session.scalars(
-                    select(PageNotice).where(
-                        PageNotice.incident_arn == incident_arn,
-                        PageNotice.escalation_id.is_(None),
-                        PageNotice.acknowledged_by.is_(None),
-                    )
-                )
-            ).all()
+        mirrored = await self.notices.unanswered(
+            PageNotice.incident_arn == incident_arn, PageNotice.escalation_id.is_(None)
+        )
         why = "The incident was resolved; no need to respond."
         for notice in mirrored:
             await self.notices.update_dm(notice, why, closed_blocks(incident, why))

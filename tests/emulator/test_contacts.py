@@ -26,6 +26,13 @@ def page_code(emulator: RunningEmulator, page_arn: str) -> str:
     return next(m["accept_code"] for m in emulator.outbox() if m.get("page_arn") == page_arn)
 
 
+def engage(contacts: Any, alias: str) -> str:
+    """StartEngagement on a contact, as automation would; its engagement ARN."""
+    return contacts.start_engagement(
+        ContactId=arn(alias), Sender="tests", Subject="Paged", Content="By the tests"
+    )["EngagementArn"]
+
+
 def pages(contacts: Any, engagement: str) -> list[dict[str, Any]]:
     return contacts.list_pages_by_engagement(EngagementId=engagement)["Pages"]
 
@@ -110,9 +117,7 @@ def test_personal_engagement_pages_at_once_with_receipts(
 def test_escalation_runs_stages_until_an_essential_ack(
     emulator: RunningEmulator, contacts: Any
 ) -> None:
-    engagement = contacts.start_engagement(
-        ContactId=arn("oncall-escalation"), Sender="bot", Subject="s", Content="c"
-    )["EngagementArn"]
+    engagement = engage(contacts, "oncall-escalation")
     assert [p["ContactArn"] for p in pages(contacts, engagement)] == [arn("alice")]
     emulator.advance(5 * 60)
     stage_two = pages(contacts, engagement)[1:]
@@ -138,9 +143,7 @@ def test_escalation_runs_stages_until_an_essential_ack(
 def test_an_essential_ack_in_stage_one_stops_stage_two(
     emulator: RunningEmulator, contacts: Any
 ) -> None:
-    engagement = contacts.start_engagement(
-        ContactId=arn("oncall-escalation"), Sender="bot", Subject="s", Content="c"
-    )["EngagementArn"]
+    engagement = engage(contacts, "oncall-escalation")
     [first] = pages(contacts, engagement)
     with pytest.raises(contacts.exceptions.ValidationException, match="accept code"):
         contacts.accept_page(PageId=first["PageArn"], AcceptType="READ", AcceptCode="999999x"[:6])
@@ -218,9 +221,7 @@ def test_a_rotation_override_changes_who_is_on_call_and_who_is_paged(
     got = contacts.get_rotation_override(RotationId=rotation_id, RotationOverrideId=override)
     assert got["RotationArn"] == rotation_id
 
-    engaged = contacts.start_engagement(
-        ContactId=arn("primary-oncall"), Sender="t", Subject="s", Content="c"
-    )["EngagementArn"]
+    engaged = engage(contacts, "primary-oncall")
     assert [p["ContactArn"] for p in pages(contacts, engaged)] == [arn("carol")]
 
     contacts.delete_rotation_override(RotationId=rotation_id, RotationOverrideId=override)
@@ -230,9 +231,7 @@ def test_a_rotation_override_changes_who_is_on_call_and_who_is_paged(
     )
     with pytest.raises(contacts.exceptions.ResourceNotFoundException):
         contacts.get_rotation_override(RotationId=rotation_id, RotationOverrideId=override)
-    engaged = contacts.start_engagement(
-        ContactId=arn("primary-oncall"), Sender="t", Subject="s", Content="c"
-    )["EngagementArn"]
+    engaged = engage(contacts, "primary-oncall")
     assert [p["ContactArn"] for p in pages(contacts, engaged)] == [arn("alice")]
     with pytest.raises(contacts.exceptions.ValidationException):
         contacts.create_rotation_override(
@@ -297,9 +296,7 @@ def test_update_rotation_and_preview_shifts(emulator: RunningEmulator, contacts:
 def test_page_resolutions_show_the_path_to_the_person(
     emulator: RunningEmulator, contacts: Any
 ) -> None:
-    engaged = contacts.start_engagement(
-        ContactId=arn("oncall-escalation"), Sender="t", Subject="s", Content="c"
-    )["EngagementArn"]
+    engaged = engage(contacts, "oncall-escalation")
     [first] = pages(contacts, engaged)
     assert contacts.list_page_resolutions(PageId=first["PageArn"])["PageResolutions"] == [
         {"ContactArn": arn("oncall-escalation"), "Type": "ESCALATION", "StageIndex": 0},
@@ -310,9 +307,7 @@ def test_page_resolutions_show_the_path_to_the_person(
     resolution = contacts.list_page_resolutions(PageId=bob["PageArn"])["PageResolutions"]
     assert resolution[0]["StageIndex"] == 1
 
-    on_call = contacts.start_engagement(
-        ContactId=arn("primary-oncall"), Sender="t", Subject="s", Content="c"
-    )["EngagementArn"]
+    on_call = engage(contacts, "primary-oncall")
     [paged] = pages(contacts, on_call)
     assert [
         r["Type"]
