@@ -12,7 +12,6 @@ from bot.errors import InvalidInput, NotFound
 from bot.tokens import client_token
 
 ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+$")
-URL_IN_TEXT = re.compile(r"<(https?://[^>|]+)(?:\|[^>]*)?>|(https?://[^\s<>]+)")
 
 
 @dataclass(frozen=True)
@@ -55,12 +54,6 @@ def parse_reference(text: str, title: str | None = None) -> RelatedItem:
         word in host_and_fragment for word in ("metrics", "dashboards", "alarm")
     )
     return RelatedItem("METRIC" if is_metric else "OTHER", "url", text, title)
-
-
-def urls_in(text: str) -> list[str]:
-    """Every URL in a Slack message, Slack's ``<url|label>`` markup included, in order."""
-    found = [a or b for a, b in URL_IN_TEXT.findall(text)]
-    return list(dict.fromkeys(found))
 
 
 class RelatedItems:

@@ -33,6 +33,7 @@ METHOD_SCOPES = {
     "pins_add": "pins:write",
     "reactions_add": "reactions:write",
     "users_info": "users:read",
+    "bots_info": "users:read",
     "users_lookupByEmail": "users:read.email",
     "usergroups_users_list": "usergroups:read",
     "views_open": None,

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bot.errors import InvalidInput
-from bot.related_items import parse_reference, urls_in
+from bot.related_items import parse_reference
 from tests.support import Stack, card_fields, declare_incident, eventually, replies
 
 
@@ -32,11 +32,6 @@ def test_item_types_are_inferred(reference: str, kind: str) -> None:
 def test_malformed_references_are_refused(reference: str) -> None:
     with pytest.raises(InvalidInput):
         parse_reference(reference)
-
-
-def test_urls_are_found_in_slack_markup() -> None:
-    text = "see <https://a.example.com/x|the graph> and https://b.example.com/y and <https://a.example.com/x>"
-    assert urls_in(text) == ["https://a.example.com/x", "https://b.example.com/y"]
 
 
 async def test_link_links_and_unlink(stack: Stack) -> None:

@@ -8,18 +8,86 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.message_content import MessageContent, Names, read_content
 from bot.slack.paging_blocks import page_metadata
 from bot.timeline import SlackMessage
 
 log = logging.getLogger(__name__)
 
+TOMBSTONE = "tombstone"
+
 
 async def display_name(slack: AsyncWebClient, user_id: str) -> str:
+    """A person's name (``U…`` or Enterprise Grid ``W…`` id), for every path that names one."""
     try:
         user = (await slack.users_info(user=user_id))["user"]
-    except SlackApiError:
-        return f"<@{user_id}>"
+    except SlackApiError as exc:
+        log.warning("cannot name the user %s: %s", user_id, exc)
+        return user_id
     return user.get("real_name") or user.get("name") or user_id
+
+
+async def author_name(slack: AsyncWebClient, message: dict[str, Any]) -> str:
+    """Who wrote a message: the person, or the app by its name (never its ``B…`` id)."""
+    app = (message.get("bot_profile") or {}).get("name") or message.get("username")
+    if app:
+        return app
+    if user := message.get("user"):
+        return await display_name(slack, user)
+    if bot_id := message.get("bot_id"):
+        try:
+            bot = (await slack.bots_info(bot=bot_id))["bot"]
+        except SlackApiError as exc:
+            log.warning("cannot name the app %s: %s", bot_id, exc)
+            return "an app"
+        return bot.get("name") or "an app"
+    return "someone"
+
+
+def names(slack: AsyncWebClient) -> Names:
+    """Names of the people and channels one message mentions, each looked up once."""
+    known: dict[str, str] = {}
+
+    async def name_of(ref: str) -> str:
+        if ref not in known:
+            known[ref] = await _name(slack, ref)
+        return known[ref]
+
+    return name_of
+
+
+async def _name(slack: AsyncWebClient, ref: str) -> str:
+    if ref[:1] in ("U", "W"):
+        return await display_name(slack, ref)
+    if ref[:1] in ("C", "G"):
+        try:
+            return (await slack.conversations_info(channel=ref))["channel"]["name"]
+        except SlackApiError:
+            return ref
+    return ref
+
+
+async def message_content(slack: AsyncWebClient, message: dict[str, Any]) -> MessageContent:
+    """What a message says, readable outside Slack (see ``bot.slack.message_content``)."""
+    return await read_content(message, names(slack))
+
+
+def is_tombstone(message: dict[str, Any]) -> bool:
+    """Slack's stand-in for a deleted thread parent ("This message was deleted.")."""
+    return message.get("subtype") == TOMBSTONE
+
+
+async def find_message(slack: AsyncWebClient, channel_id: str, ts: str) -> dict[str, Any] | None:
+    """The message at ``ts``, a thread reply included, whether ``conversations.replies``
+    answers with the whole thread or with that message alone."""
+    try:
+        answer = await slack.conversations_replies(
+            channel=channel_id, ts=ts, oldest=ts, latest=ts, inclusive=True
+        )
+    except SlackApiError as exc:
+        log.warning("cannot read message %s in %s: %s", ts, channel_id, exc)
+        return None
+    return next((m for m in answer.get("messages") or [] if m.get("ts") == ts), None)
 
 
 async def group_members(slack: AsyncWebClient, group_id: str) -> set[str]:
@@ -48,12 +116,12 @@ async def slack_message(
     slack: AsyncWebClient, channel_id: str, message: dict[str, Any]
 ) -> SlackMessage:
     """A message as the timeline records it: who wrote it, what, and a link back."""
-    author = message.get("user") or message.get("bot_id") or "someone"
     link = await slack.chat_getPermalink(channel=channel_id, message_ts=message["ts"])
+    content = await message_content(slack, message)
     return SlackMessage(
         channel_id=channel_id,
         ts=message["ts"],
-        author=await display_name(slack, author) if author.startswith("U") else author,
-        text=message.get("text", ""),
+        author=await author_name(slack, message),
+        text=content.text or "(a message with no text)",
         permalink=link["permalink"],
     )

@@ -246,12 +246,21 @@ class FakeSlack(Workspace):
         return {"messages": messages, "has_more": False}
 
     def api_conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The thread of ``ts``, parent first. Asked for a reply, Slack answers with the whole
+        thread (as documented) or, as has been seen, with that reply alone: ``replies_answer``
+        picks. ``oldest``/``latest`` (``inclusive``) narrow the replies, never the parent."""
         require(args, "channel", "ts")
         channel = self.channel(args["channel"])
-        thread = [m for m in channel.messages if args["ts"] in (m["ts"], m.get("thread_ts"))]
-        if not thread:
+        asked = next((m for m in channel.messages if m["ts"] == args["ts"]), None)
+        if asked is None:
             raise SlackError("thread_not_found")
-        return {"messages": thread, "has_more": False}
+        if self.replies_answer == "message" and asked.get("thread_ts", asked["ts"]) != asked["ts"]:
+            return {"messages": [asked], "has_more": False}
+        root = asked.get("thread_ts") or asked["ts"]
+        thread = [m for m in channel.messages if root in (m["ts"], m.get("thread_ts"))]
+        replies = [m for m in thread[1:] if _within(m["ts"], args)]
+        limit = int(args.get("limit") or 1000)
+        return {"messages": (thread[:1] + replies)[:limit], "has_more": False}
 
     def api_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "users")
@@ -338,6 +347,12 @@ class FakeSlack(Workspace):
         require(args, "user")
         return {"user": self.user(args["user"])}
 
+    def api_bots_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        require(args, "bot")
+        if args["bot"] not in self.bots:
+            raise SlackError("bot_not_found")
+        return {"bot": self.bots[args["bot"]]}
+
     def api_users_lookupByEmail(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "email")
         for user in self.users.values():
@@ -362,6 +377,15 @@ class FakeSlack(Workspace):
     def modals(self, callback_id: str) -> list[dict[str, Any]]:
         """The modals opened that now show ``callback_id`` (a loading modal once filled)."""
         return [view for view in self.views_opened() if view["callback_id"] == callback_id]
+
+
+def _within(ts: str, args: dict[str, Any]) -> bool:
+    """Whether ``ts`` lies between ``oldest`` and ``latest`` as Slack reads them."""
+    inclusive = str(args.get("inclusive")).lower() in ("true", "1")
+    after, before = float(args.get("oldest") or 0), float(args.get("latest") or "inf")
+    if inclusive:
+        return after <= float(ts) <= before
+    return after < float(ts) < before
 
 
 def _message_fields(args: dict[str, Any]) -> dict[str, Any]:

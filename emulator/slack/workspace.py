@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import time
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ BOT_USER = "UBOT0INCIDENT"
 BOT_ID = "BBOT0INCIDENT"
 TEAM = "T0INCIDENT"
 TRIGGER_LIFETIME = 3.0
+TOMBSTONE_TEXT = "This message was deleted."
 
 
 @dataclass
@@ -47,6 +49,8 @@ class Workspace:
         self.views: dict[str, dict[str, Any]] = {}
         self.ephemerals: list[dict[str, Any]] = []
         self.usergroups: dict[str, list[str]] = {}
+        self.bots: dict[str, dict[str, Any]] = {}
+        self.replies_answer = "thread"  # or "message": what conversations.replies gives for a reply
         self.add_user("incident-bot", user_id=BOT_USER, is_bot=True)
 
     def new_id(self, prefix: str) -> str:
@@ -72,6 +76,12 @@ class Workspace:
         }
         return user_id
 
+    def add_bot(self, name: str, bot_id: str | None = None) -> str:
+        """An app that posts without a bot user or profile (what ``bots.info`` names)."""
+        bot_id = bot_id or self.new_id("B")
+        self.bots[bot_id] = {"id": bot_id, "deleted": False, "name": name, "app_id": f"A{bot_id}"}
+        return bot_id
+
     def add_usergroup(self, members: list[str]) -> str:
         group_id = self.new_id("S")
         self.usergroups[group_id] = list(members)
@@ -82,10 +92,12 @@ class Workspace:
             raise SlackError("user_not_found")
         return self.users[user_id]
 
-    def add_channel(self, name: str, members: tuple[str, ...] | list[str] = ()) -> str:
+    def add_channel(
+        self, name: str, members: tuple[str, ...] | list[str] = (), channel_id: str | None = None
+    ) -> str:
         if any(channel.name == name for channel in self.channels.values()):
             raise SlackError("name_taken")
-        channel = Channel(self.new_id("C"), name, set(members))
+        channel = Channel(channel_id or self.new_id("C"), name, set(members))
         self.channels[channel.id] = channel
         return channel.id
 
@@ -120,6 +132,30 @@ class Workspace:
             message["bot_id"] = BOT_ID
         channel.messages.append(message)
         return message
+
+    def post_shape(
+        self, channel_id: str, shape: dict[str, Any], thread_ts: str | None = None
+    ) -> str:
+        """A message of any shape Slack delivers (an app's blocks, a file share, a bot message)
+        appears in a channel as written, with a fresh ts."""
+        message = {**copy.deepcopy(shape), "ts": self.new_ts()}
+        if thread_ts:
+            message["thread_ts"] = thread_ts
+        self.channel(channel_id).messages.append(message)
+        return message["ts"]
+
+    def tombstone(self, channel_id: str, ts: str) -> dict[str, Any]:
+        """A thread parent is deleted: Slack keeps a tombstone in its place, returned here."""
+        message = self.message(channel_id, ts)
+        kept = {
+            k: message[k] for k in ("ts", "thread_ts", "reply_count", "replies") if k in message
+        }
+        message.clear()
+        message.update(
+            {"type": "message", "subtype": "tombstone", "text": TOMBSTONE_TEXT, "user": "USLACKBOT"}
+        )
+        message.update({"hidden": True, **kept})
+        return copy.deepcopy(message)
 
     def message(self, channel_id: str, ts: str) -> dict[str, Any]:
         for message in self.channel(channel_id).messages:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.errors import DomainError
-from bot.slack.messages import slack_message
+from bot.slack.messages import find_message, is_tombstone, slack_message
 from bot.slack.notify import tell, warn
 from handlers.shortcuts.timeline import record_message
 
@@ -17,23 +17,26 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+MESSAGE_NOT_FOUND = (
+    "I could not read the message you reacted to, so it is not on the timeline. "
+    "Use the message's ⋮ menu → *Add to incident timeline* instead."
+)
+
 
 def register(app: AsyncApp, services: Services) -> None:
     reaction = services.settings.timeline_reaction
 
     @app.event("reaction_added")
-    async def reacted(event: dict, client: Any) -> None:
+    async def reacted(event: dict) -> None:
         item = event.get("item", {})
         if event.get("reaction") != reaction or item.get("type") != "message":
             return
         channel, user = item["channel"], event["user"]
         if await services.incidents.for_channel(channel) is None:
             return  # a pushpin outside incident channels means nothing to us
-        history = await client.conversations_replies(
-            channel=channel, ts=item["ts"], limit=1, inclusive=True
-        )
-        message = next((m for m in history["messages"] if m["ts"] == item["ts"]), None)
+        message = await find_message(services.slack, channel, item["ts"])
         if message is None:
+            await warn(services.slack, user, channel, MESSAGE_NOT_FOUND)
             return
         try:
             said = await record_message(services, channel, message)
@@ -45,7 +48,13 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.event({"type": "message", "subtype": "message_changed"})
     async def edited(event: dict) -> None:
         message = event.get("message", {})
-        if message.get("ts") and await services.timeline.tracked(event["channel"], message["ts"]):
+        if not (
+            message.get("ts") and await services.timeline.tracked(event["channel"], message["ts"])
+        ):
+            return
+        if is_tombstone(message):
+            await services.timeline.message_deleted(event["channel"], message["ts"])
+        else:
             await services.timeline.message_edited(
                 await slack_message(services.slack, event["channel"], message)
             )

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.slack.blocks import truncate
 from bot.slack.ids import Callback
+from bot.slack.messages import message_content
 from bot.slack.views import open_declare_form
 
 if TYPE_CHECKING:
@@ -21,14 +22,14 @@ def register(app: AsyncApp, services: Services) -> None:
         channel = shortcut["channel"]["id"]
         message = shortcut["message"]
         link = await client.chat_getPermalink(channel=channel, message_ts=message["ts"])
-        text = message.get("text", "")
-        summary = truncate(f"{text}\n\nFrom Slack: {link['permalink']}", 8000)
+        content = await message_content(services.slack, message)
+        summary = truncate(f"{content.text}\n\nFrom Slack: {link['permalink']}", 8000)
         await open_declare_form(
             services.slack,
             shortcut["trigger_id"],
             services.incidents,
             services.settings.default_response_plan,
-            truncate(text.split("\n")[0], 200),
+            truncate(content.headline, 200),
             summary,
             channel,
         )

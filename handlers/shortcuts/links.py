@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import Conflict, DomainError
-from bot.related_items import parse_reference, urls_in
+from bot.related_items import parse_reference
 from bot.slack.ids import Callback
+from bot.slack.messages import message_content
 from bot.slack.notify import tell, warn
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ def register(app: AsyncApp, services: Services) -> None:
         message = shortcut["message"]
         try:
             incident = await services.incidents.target(channel, None)
-            urls = urls_in(message.get("text", ""))
+            urls = (await message_content(services.slack, message)).links
             if not urls:
                 raise DomainError("That message has no links (http:// or https://) to add.")
             items = [parse_reference(url) for url in urls]
