@@ -172,7 +172,8 @@ class _Reader:
         lines.append(await self.markup(attachment.get("text") or ""))
         for field in attachment.get("fields") or []:
             value = await self.markup(str(field.get("value") or ""))
-            lines.append(f"{html.unescape(field.get('title') or '')}: {value}".strip(": "))
+            title = html.unescape(field.get("title") or "")
+            lines.append(f"{title}: {value}" if title and value else title or value)
         lines.append(await self.blocks(attachment.get("blocks") or []))
         if not any(line.strip() for line in lines):
             lines.append(await self.markup(attachment.get("fallback") or ""))

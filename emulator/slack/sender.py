@@ -132,16 +132,19 @@ class SlackSender:
         view_id: str | None = None,
         block_id: str = "actions",
         selected_option: dict[str, Any] | None = None,
+        cleared: bool = False,
     ) -> Delivery:
+        """A button press, or a ``static_select`` choice (``cleared``: the person deselected,
+        and Slack sends ``selected_option: null``)."""
         action: dict[str, Any] = {
             "action_id": action_id,
             "block_id": block_id,
-            "type": "static_select" if selected_option else "button",
+            "type": "static_select" if selected_option or cleared else "button",
             "action_ts": str(time.time()),
         }
         if value is not None:
             action["value"] = value
-        if selected_option is not None:
+        if selected_option is not None or cleared:
             action["selected_option"] = selected_option
         payload = {**self._base("block_actions", user_id), "actions": [action]}
         if channel_id and not message_ts:  # an ephemeral message: no ts Slack shares

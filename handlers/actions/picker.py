@@ -23,8 +23,12 @@ def register(app: AsyncApp, services: Services) -> None:
         ack: Any, body: dict, action: dict, respond: Any, client: Any
     ) -> None:
         await ack()
-        name, _, args = action["block_id"].removeprefix(PICK_PREFIX).partition(" ")
-        sub = table[name]
+        chosen = (action.get("selected_option") or {}).get("value")
+        name, _, args = action.get("block_id", "").removeprefix(PICK_PREFIX).partition(" ")
+        sub = table.get(name)
+        if not chosen or sub is None:
+            return  # deselected, or not our picker: nothing to do
+
         invocation = Invocation(
             name=name,
             args=args,
@@ -35,6 +39,6 @@ def register(app: AsyncApp, services: Services) -> None:
             client=client,
             services=services,
             body=body,
-            chosen_incident=action["selected_option"]["value"],
+            chosen_incident=chosen,
         )
         await run(sub, invocation)

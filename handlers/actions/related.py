@@ -19,8 +19,10 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.action(Action.UNLINK)
     async def unlink_chosen(ack: Any, body: dict, action: dict, respond: Any) -> None:
         await ack()
-        user, channel = body["user"]["id"], body["channel"]["id"]
-        chosen = action["selected_option"]["value"]
+        user, channel = body["user"]["id"], (body.get("channel") or {}).get("id") or ""
+        chosen = (action.get("selected_option") or {}).get("value")
+        if not chosen:
+            return  # deselected: nothing to remove
         try:
             incident = await services.incidents.target(channel, None)
             items = await services.related_items.list(incident.arn)
