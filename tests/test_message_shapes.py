@@ -4,6 +4,7 @@ sync; checked in Incident Manager and in what Slack shows."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -18,6 +19,7 @@ from tests.support import (
     declare_incident,
     declare_values,
     eventually,
+    new_modal,
     replies,
 )
 
@@ -221,3 +223,60 @@ async def test_a_deleted_thread_parent_leaves_a_tombstone_and_no_event(
     )
     assert "This message was deleted." not in shown[-1]
     assert len(stack.slack.calls) > calls
+
+
+async def test_a_grid_users_note_is_named_and_readable_in_aws(stack: Stack) -> None:
+    declared = await incident(stack)
+    typed = "rollback &lt;done&gt; for <@U0RIVERA01|rivera> &amp; <https://x.example.com/a|the PR>"
+    await stack.sender.slash_command("/incident", f"note {typed}", "W0GRID0SAM", declared.channel)
+    await eventually(lambda: events(stack, declared.arn))
+    assert events(stack, declared.arn) == [
+        "Sam: rollback <done> for @rivera & the PR (https://x.example.com/a)"
+    ]
+    echo = await eventually(lambda: [r for r in replies(stack, "W0GRID0SAM") if ":memo:" in r])
+    assert echo == [f":memo: Added to the timeline: {typed}"]  # Slack still gets Slack's text
+
+
+async def test_deselected_pickers_change_nothing(stack: Stack) -> None:
+    declared = await incident(stack)
+    items = stack.aws().list_related_items(incidentRecordArn=declared.arn)["relatedItems"]
+    seen = len(stack.slack.calls)
+    for action, block in (("incident_unlink", "actions"), ("incident_pick", "pick|impact 1")):
+        answer = await stack.sender.block_action(
+            declared.user,
+            action,
+            channel_id=declared.channel,
+            message_ts=declared.card_ts,
+            block_id=block,
+            cleared=True,
+        )
+        assert answer.status == 200
+    await asyncio.sleep(0.3)
+    assert stack.aws().list_related_items(incidentRecordArn=declared.arn)["relatedItems"] == items
+    record = stack.aws().get_incident_record(arn=declared.arn)["incidentRecord"]
+    assert record["impact"] == 2
+    assert stack.slack.calls[seen:] == []
+
+
+async def test_a_declare_form_with_null_and_missing_values_is_read(stack: Stack) -> None:
+    user = stack.slack.add_user("lee")
+    channel = stack.slack.add_channel("alerts", members=[user])
+    view = await new_modal(
+        stack.slack,
+        DECLARE_MODAL,
+        lambda: stack.sender.slash_command("/incident", "declare Disk full", user, channel),
+    )
+    values = declare_values("Disk full", 4, PLAN_ARN)
+    values["summary_block"]["summary"]["value"] = None
+    values["channel_block"]["create_channel"] = {"type": "checkboxes"}  # no selected_options
+    answer = await stack.sender.view_submission(user, view["id"], values)
+    assert answer.status == 200
+    await eventually(
+        lambda: any(
+            "Declared *Disk full*" in e.get("text", "") for e in stack.slack.ephemerals_for(user)
+        )
+    )
+    records = stack.aws().list_incident_records()["incidentRecordSummaries"]
+    record = stack.aws().get_incident_record(arn=records[0]["arn"])["incidentRecord"]
+    assert record["title"] == "Disk full"  # the summary stays the response plan's
+    assert stack.slack.calls_to("conversations.create") == []

@@ -72,6 +72,11 @@ async def message_content(slack: AsyncWebClient, message: dict[str, Any]) -> Mes
     return await read_content(message, names(slack))
 
 
+async def readable_text(slack: AsyncWebClient, text: str) -> str:
+    """Slack-escaped text someone typed (a slash command's words), readable outside Slack."""
+    return (await message_content(slack, {"text": text})).text
+
+
 def is_tombstone(message: dict[str, Any]) -> bool:
     """Slack's stand-in for a deleted thread parent ("This message was deleted.")."""
     return message.get("subtype") == TOMBSTONE

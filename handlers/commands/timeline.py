@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.slack.messages import display_name
+from bot.slack.messages import display_name, readable_text
 from bot.slack.related_blocks import timeline_text
 from handlers.commands.registry import Invocation, Subcommand
 
@@ -19,9 +19,8 @@ async def note(invocation: Invocation) -> None:
     services = invocation.services
     incident = await invocation.incident()
     author = await display_name(services.slack, invocation.user_id)
-    await services.timeline.note(
-        incident.arn, f"{author}: {invocation.args}", invocation.trigger_id
-    )
+    text = await readable_text(services.slack, invocation.args)
+    await services.timeline.note(incident.arn, f"{author}: {text}", invocation.trigger_id)
     await invocation.respond(
         text=f":memo: Added to the timeline: {invocation.args}", response_type="in_channel"
     )
