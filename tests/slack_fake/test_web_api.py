@@ -128,3 +128,46 @@ async def test_views_need_a_fresh_trigger(
     )
     opened = await client.views_open(trigger_id=running.fake.issue_trigger(), view=view)
     assert running.fake.views_opened()[0]["id"] == opened["view"]["id"]
+
+
+async def test_replies_to_a_reply_come_as_the_thread_or_as_the_reply_alone(
+    running: RunningFakeSlack, client: AsyncWebClient
+) -> None:
+    fake = running.fake
+    person = fake.add_user("kim")
+    channel = fake.add_channel("ops", members=[person])
+    parent = fake.user_posts(channel, person, "parent")
+    first = fake.user_posts(channel, person, "first", thread_ts=parent)
+    second = fake.user_posts(channel, person, "second", thread_ts=parent)
+
+    async def texts(**narrow: object) -> list[str]:
+        answer = await client.conversations_replies(channel=channel, ts=second, **narrow)
+        return [m["text"] for m in answer["messages"]]
+
+    assert await texts() == ["parent", "first", "second"]  # as documented
+    assert await texts(limit=1) == ["parent"]
+    assert await texts(oldest=second, latest=second, inclusive=True) == ["parent", "second"]
+    assert await texts(oldest=first, latest=second) == ["parent"]  # exclusive by default
+    fake.replies_answer = "message"  # as has been seen
+    assert await texts() == ["second"]
+    missing = client.conversations_replies(channel=channel, ts="1.000001")
+    assert await slack_error(missing) == "thread_not_found"
+
+
+async def test_recorded_shapes_bots_and_tombstones(
+    running: RunningFakeSlack, client: AsyncWebClient
+) -> None:
+    fake = running.fake
+    bot = fake.add_bot("Deploy Bot")
+    assert (await client.bots_info(bot=bot))["bot"]["name"] == "Deploy Bot"
+    assert await slack_error(client.bots_info(bot="B0NOBODY")) == "bot_not_found"
+    channel = fake.add_channel("ops", channel_id="C0OPS")
+    shape = {"type": "message", "subtype": "bot_message", "bot_id": bot, "text": "done"}
+    ts = fake.post_shape(channel, shape)
+    fake.user_posts(channel, fake.add_user("kim"), "reply", thread_ts=ts)
+    history = (await client.conversations_history(channel="C0OPS"))["messages"]
+    assert history[-1] == {**shape, "ts": ts}
+    tombstone = fake.tombstone(channel, ts)
+    assert tombstone["subtype"] == "tombstone"
+    assert tombstone["text"] == "This message was deleted."
+    assert fake.message(channel, ts) == tombstone
