@@ -51,3 +51,21 @@ async def test_the_placeholder_is_never_the_content() -> None:
     message = {"text": "This content can't be displayed.", "blocks": [{"type": "divider"}]}
     content = await read_content(message, name_of)
     assert (content.text, content.headline, content.links) == ("", "", ())
+
+
+async def test_link_previews_are_not_the_messages_words() -> None:
+    message = {
+        "text": "postmortem: <https://wiki.example.com/pm/42>",
+        "attachments": [
+            {
+                "from_url": "https://wiki.example.com/pm/42",
+                "original_url": "https://wiki.example.com/pm/42",
+                "title": "Postmortem 42 - Wiki",
+                "text": "A long page preview",
+                "service_name": "Wiki",
+            }
+        ],
+    }
+    content = await read_content(message, name_of)
+    assert content.text == "postmortem: https://wiki.example.com/pm/42"
+    assert content.links == ("https://wiki.example.com/pm/42",)

@@ -43,7 +43,8 @@ async def read_content(message: dict[str, Any], names: Names) -> MessageContent:
         body = await reader.blocks(blocks) or await reader.markup(_text(message))
     parts = [body]
     for attachment in message.get("attachments") or []:
-        parts.append(await reader.attachment(attachment))
+        if not _unfurl(attachment):
+            parts.append(await reader.attachment(attachment))
     files = message.get("files") or []
     text = "\n".join(p for p in [*parts, *map(reader.file, files)] if p.strip()).strip()
     words = "\n".join([*parts, *(f"File: {_file_name(f)}" for f in files)])
@@ -53,6 +54,11 @@ async def read_content(message: dict[str, Any], names: Names) -> MessageContent:
 
 def _file_name(file: dict[str, Any]) -> str:
     return file.get("title") or file.get("name") or "a file"
+
+
+def _unfurl(attachment: dict[str, Any]) -> bool:
+    """A preview Slack adds for a link already in the message (its words are the page's)."""
+    return bool(attachment.get("from_url") or attachment.get("original_url"))
 
 
 def _text(message: dict[str, Any]) -> str:
