@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,10 +32,21 @@ def parse_impact(text: str) -> int:
     return impact
 
 
+BLANK_LETTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")  # show as nothing, yet are letters
+
+
+def invisible(char: str) -> bool:
+    """Whitespace, a control or format character (zero-width, RTL marks…), or a blank letter."""
+    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf") or char in BLANK_LETTERS
+
+
 def check_title(title: str) -> str:
     title = title.strip()
-    if not title:
-        raise InvalidInput("The title is empty: give the incident a short title.")
+    if all(invisible(char) for char in title):
+        raise InvalidInput(
+            "The title is empty (or only spaces and invisible characters): "
+            "give the incident a short title."
+        )
     if len(title) > TITLE_LIMIT:
         raise InvalidInput(
             f"The title is {len(title)} characters; Incident Manager takes at most "
