@@ -71,9 +71,18 @@ async def refuse_malformed(request: web.Request, handler: Handler) -> web.Stream
         content_type = request.content_type
         problem = malformed(content_type, request.headers.get(TIMESTAMP), await request.text())
         if problem:
-            log.warning("refused a malformed Slack request: %s", problem)
-            return web.json_response({"error": f"malformed request: {problem}"}, status=400)
+            return _refused(problem)
+        try:
+            return await handler(request)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            # Bolt handles a listener's errors itself: what escapes it failed to read the request
+            return _refused(f"a field Slack always sends is missing or wrong ({exc!r})")
     return await handler(request)
+
+
+def _refused(problem: str) -> web.Response:
+    log.warning("refused a malformed Slack request: %s", problem)
+    return web.json_response({"error": f"malformed request: {problem}"}, status=400)
 
 
 def requester(body: dict) -> tuple[str | None, str | None]:
