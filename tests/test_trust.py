@@ -140,8 +140,10 @@ async def test_hostile_text_is_never_live_markup_on_any_surface(stack: Stack) ->
     await command(stack, declared, "links")
     await command(stack, declared, "list")
     await command(stack, declared, "whois eve")
+    await command(stack, declared, "<!channel>")  # an unknown subcommand is echoed
+    await command(stack, declared, "status <!here>")  # so is an unknown incident id
     await stack.sender.home_opened(alice)
-    await eventually(lambda: len(replies(stack, dana)) >= 8)
+    await eventually(lambda: len(replies(stack, dana)) >= 10)
     home = await eventually(lambda: sent(stack, "views.publish"))
     await command(stack, declared, f"title {TITLE} again")
     await eventually(lambda: any("again" in r for r in replies(stack, dana)))
@@ -164,6 +166,8 @@ async def test_hostile_text_is_never_live_markup_on_any_surface(stack: Stack) ->
     assert f"• *{escaped_title}* — open" in answers  # list
     assert "`eve` (&lt;!channel&gt; Eve &lt;https://evil.example|x&gt;, personal)" in answers
     assert f"Title is now *{escaped_title} again*" in answers
+    assert "`/incident &lt;!channel&gt;` is not a command I know" in answers
+    assert "No incident has the id `&lt;!here&gt;`" in answers
     assert any(f"You are paged for {escaped_title}" in t for t in alice_dms)  # notification
     assert any(f"*{escaped_title}*\nImpact 2 High" in t for t in alice_dms)  # the page's blocks
     assert any(f":rotating_light: *{escaped_title}*" in t for t in home)

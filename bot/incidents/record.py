@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.errors import InvalidInput, ServiceUnavailable
+from bot.slack.blocks import escape
 
 IMPACTS = {1: "Critical", 2: "High", 3: "Medium", 4: "Low", 5: "No Impact"}
 TITLE_LIMIT = 200
@@ -27,7 +28,7 @@ def parse_impact(text: str) -> int:
         impact = 0
     if impact not in IMPACTS:
         choices = ", ".join(f"{n} ({label})" for n, label in IMPACTS.items())
-        sent = f" You sent `{text}`." if text.strip() else ""
+        sent = f" You sent `{escape(text)}`." if text.strip() else ""
         raise InvalidInput(f"Impact must be a number from 1 to 5: {choices}.{sent}")
     return impact
 

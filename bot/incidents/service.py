@@ -128,7 +128,9 @@ class IncidentService:
         for incident in await self.list("all"):
             if incident.id == reference:
                 return incident.arn
-        raise NotFound(f"No incident has the id `{reference}`. `/incident list all` shows them.")
+        raise NotFound(
+            f"No incident has the id `{escape(reference)}`. `/incident list all` shows them."
+        )
 
     async def list(self, which: str = "open", limit: int | None = None) -> list[Incident]:
         """Incidents by status (``open``, ``resolved``, ``all``): every one, or the first
