@@ -145,6 +145,9 @@ async def test_hostile_text_is_never_live_markup_on_any_surface(stack: Stack) ->
     await stack.sender.home_opened(alice)
     await eventually(lambda: len(replies(stack, dana)) >= 10)
     home = await eventually(lambda: sent(stack, "views.publish"))
+    [page] = [m for m in stack.slack.dms(alice) if m.get("blocks")]
+    await stack.sender.press(alice, page, "page_acknowledge")
+    await eventually(lambda: "Acknowledged by" in str(stack.slack.dms(alice)))
     await command(stack, declared, f"title {TITLE} again")
     await eventually(lambda: any("again" in r for r in replies(stack, dana)))
 
@@ -171,6 +174,8 @@ async def test_hostile_text_is_never_live_markup_on_any_surface(stack: Stack) ->
     assert any(f"You are paged for {escaped_title}" in t for t in alice_dms)  # notification
     assert any(f"*{escaped_title}*\nImpact 2 High" in t for t in alice_dms)  # the page's blocks
     assert any(f":rotating_light: *{escaped_title}*" in t for t in home)
+    acknowledged = sent(stack, "chat.update", stack.slack.im(alice).id)
+    assert any(f":white_check_mark: *{escaped_title}*" in t for t in acknowledged)
     assert any("<https://console.aws.amazon.com" in t for t in card)  # the bot's links stay
 
 
