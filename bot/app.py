@@ -19,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.aws.gateway import AwsGateway
 from bot.config import Settings
+from bot.edge import EVENTS_PATH, keep_ack, refuse_malformed, requester
 from bot.errors import DomainError
 from bot.escalation.runner import EscalationRunner
 from bot.escalation.schedule import Schedule
@@ -120,8 +121,11 @@ def build_bolt_app(services: Services) -> AsyncApp:
         SLACK_REQUESTS.inc()
         await next()
 
+    app.middleware(keep_ack)
+
     @app.error
     async def unexpected_error(error: Exception, body: dict, respond: Any) -> None:
+        """Log a crash with a ref and tell the person; never raises, whatever fails in here."""
         if isinstance(error, DomainError):
             message = error.message
         else:
@@ -132,12 +136,18 @@ def build_bolt_app(services: Services) -> AsyncApp:
                 f"Something went wrong inside incident-bot (ref {reference}). Nothing more "
                 "was changed; try again, and tell your bot admins the ref if it persists."
             )
-        user = body.get("user_id") or (body.get("user") or {}).get("id")
-        if body.get("response_url") and respond is not None:
-            await respond(text=error_text(message), response_type="ephemeral")
-        elif user:
-            channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
-            await warn(services.slack, user, channel, message)
+        try:
+            user, channel = requester(body)
+            if body.get("response_url") and respond is not None:
+                try:
+                    await respond(text=error_text(message), response_type="ephemeral")
+                    return
+                except Exception as exc:  # an expired or unreachable response_url
+                    log.warning("could not answer through response_url: %s", type(exc).__name__)
+            if user:
+                await warn(services.slack, user, channel, message)
+        except Exception:  # telling failed too: the log line above is all there is
+            log.exception("could not tell the user about a failed request")
 
     register_all(app, services)
     return app
@@ -152,7 +162,8 @@ def build_web_app(app: AsyncApp, services: Services) -> web.Application:
     if services.settings.socket_mode:
         web_app = web.Application()
     else:
-        web_app = app.web_app(path="/slack/events")
+        web_app = app.web_app(path=EVENTS_PATH)
+        web_app.middlewares.append(refuse_malformed)
 
     async def healthz(_: web.Request) -> web.Response:
         try:
@@ -160,6 +171,11 @@ def build_web_app(app: AsyncApp, services: Services) -> web.Application:
         except Exception as exc:  # any database failure means unhealthy
             log.warning("health check failed: %s", exc)
             return web.json_response({"ok": False, "database": "unreachable"}, status=503)
+        try:
+            await services.database.probe_write()
+        except Exception as exc:  # read-only file, full disk, standby: pages cannot be recorded
+            log.warning("health check failed: the database cannot be written: %s", exc)
+            return web.json_response({"ok": False, "database": "not writable"}, status=503)
         return web.json_response({"ok": True, "database": "ok"})
 
     async def metrics(_: web.Request) -> web.Response:

@@ -76,9 +76,10 @@ async def _database(settings: Settings) -> str:
     try:
         await database.migrate()
         await database.ping()
+        await database.probe_write()
     finally:
         await database.close()
-    return "reachable, schema up to date"
+    return "reachable and writable, schema up to date"
 
 
 async def _attempt(item: str, probe: Callable[[], Awaitable[str]]) -> Outcome:

@@ -7,8 +7,14 @@ import re
 
 SECRET = re.compile(
     r"(xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+"
-    r"|(?i:aws_secret_access_key|signing_secret|secret|token)\s*[=:]\s*['\"]?[^\s'\",&]+)"
+    r"|(?i:aws_secret_access_key|signing_secret|secret|token)\s*[=:]\s*['\"]?[^\s'\",&]+"
+    r"|https://hooks\.slack\.com/[^\s'\",]+"  # a response_url: whoever holds it may answer
+    r"|(?i:response_url)['\"]?\s*[=:]\s*['\"]?[^\s'\",&]+)"
 )
+
+
+# libraries that say too much at INFO (slack_sdk's webhook client: each response_url it retries)
+QUIET = ("alembic", "apscheduler", "botocore", "aiohttp.access", "slack_sdk.webhook")
 
 
 def redact(text: str) -> str:
@@ -33,5 +39,5 @@ def configure(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for chatty in ("alembic", "apscheduler", "botocore", "aiohttp.access"):
+    for chatty in QUIET:
         logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))

@@ -17,6 +17,7 @@ from sqlalchemy import delete, select
 from bot.aws.gateway import CONTACTS, AwsGateway
 from bot.config import ConfigError
 from bot.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
+from bot.slack.blocks import escape
 from bot.store.database import Database
 from bot.store.schema import ContactLink
 
@@ -105,7 +106,7 @@ class People:
             match = next((c for c in found if c.get("Alias") == reference), None)
             if match is None:
                 raise NotFound(
-                    f"No Incident Manager contact has the alias `{reference}`. "
+                    f"No Incident Manager contact has the alias `{escape(reference)}`. "
                     "Check the alias in the AWS console (Contacts)."
                 )
             reference = match["ContactArn"]

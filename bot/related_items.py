@@ -37,7 +37,14 @@ class RelatedItem:
 def parse_reference(text: str, title: str | None = None) -> RelatedItem:
     """An ARN is an involved resource, a CloudWatch metric or dashboard link a metric,
     any other http(s) URL OTHER; anything else is refused with an example."""
-    text = text.strip().strip("<>")
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">"):  # Slack's own <url> markup
+        text = text[1:-1]
+    if any(char in text for char in "|<>"):
+        raise InvalidInput(
+            "A link cannot contain `|`, `<` or `>`: Slack would show a label instead of where it "
+            "leads. Give the plain URL, and a title after it: `/incident link <url> [title]`."
+        )
     if text.startswith("arn:"):
         if not ARN.match(text):
             raise InvalidInput(f"`{text}` is not a valid ARN (arn:aws:service:region:account:…).")

@@ -23,6 +23,7 @@ from bot.escalation.schedule import Schedule
 from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
 from bot.people import People, retry_minutes
+from bot.slack.blocks import escape
 from bot.slack.messages import sent_page
 from bot.slack.notify import say
 from bot.slack.paging_blocks import page_blocks, page_metadata, page_text
@@ -275,8 +276,8 @@ class PageNotices:
         await self.slack.chat_postMessage(
             channel=notice.dm_channel,
             thread_ts=notice.dm_ts,
-            text=f":alarm_clock: Reminder {reminder}: *{incident.title}* still waits for your "
-            "acknowledgement. Press Acknowledge above.",
+            text=f":alarm_clock: Reminder {reminder}: *{escape(incident.title)}* still waits "
+            "for your acknowledgement. Press Acknowledge above.",
         )
         await self.plan_reminder(notice_id, reminder + 1)
 

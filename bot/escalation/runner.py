@@ -26,6 +26,7 @@ from bot.escalation.status import EscalationStatus, next_stage_due
 from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
 from bot.people import Contact, People
+from bot.slack.blocks import escape
 from bot.slack.messages import display_name, group_members
 from bot.slack.notify import say
 from bot.slack.paging_blocks import acknowledged_blocks, closed_blocks, status_blocks
@@ -65,8 +66,8 @@ class EscalationRunner:
     async def start(self, incident: Incident, contact: Contact, requested_by: str) -> str:
         if not incident.is_open:
             raise InvalidInput(
-                f"*{incident.title}* is resolved, so nobody is paged for it. Reopen it first "
-                "(`/incident reopen`) if it needs people again."
+                f"*{escape(incident.title)}* is resolved, so nobody is paged for it. Reopen it "
+                "first (`/incident reopen`) if it needs people again."
             )
         stages = stages_of(contact)
         escalation = Escalation(

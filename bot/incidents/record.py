@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from bot.errors import InvalidInput, ServiceUnavailable
+from bot.slack.blocks import escape
 
 IMPACTS = {1: "Critical", 2: "High", 3: "Medium", 4: "Low", 5: "No Impact"}
 TITLE_LIMIT = 200
@@ -26,15 +28,26 @@ def parse_impact(text: str) -> int:
         impact = 0
     if impact not in IMPACTS:
         choices = ", ".join(f"{n} ({label})" for n, label in IMPACTS.items())
-        sent = f" You sent `{text}`." if text.strip() else ""
+        sent = f" You sent `{escape(text)}`." if text.strip() else ""
         raise InvalidInput(f"Impact must be a number from 1 to 5: {choices}.{sent}")
     return impact
 
 
+BLANK_LETTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")  # show as nothing, yet are letters
+
+
+def invisible(char: str) -> bool:
+    """Whitespace, a control or format character (zero-width, RTL marks…), or a blank letter."""
+    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf") or char in BLANK_LETTERS
+
+
 def check_title(title: str) -> str:
     title = title.strip()
-    if not title:
-        raise InvalidInput("The title is empty: give the incident a short title.")
+    if all(invisible(char) for char in title):
+        raise InvalidInput(
+            "The title is empty (or only spaces and invisible characters): "
+            "give the incident a short title."
+        )
     if len(title) > TITLE_LIMIT:
         raise InvalidInput(
             f"The title is {len(title)} characters; Incident Manager takes at most "

@@ -18,6 +18,7 @@ from bot.aws.gateway import INCIDENTS, AwsGateway
 from bot.config import Settings
 from bot.errors import InvalidInput, NotFound
 from bot.incidents.record import OPEN, RESOLVED, Incident
+from bot.slack.blocks import escape
 from bot.slack.card import card_blocks, card_text, console_url
 from bot.slack.channels import channel_name, create_channel
 from bot.slack.messages import display_name
@@ -127,7 +128,9 @@ class IncidentService:
         for incident in await self.list("all"):
             if incident.id == reference:
                 return incident.arn
-        raise NotFound(f"No incident has the id `{reference}`. `/incident list all` shows them.")
+        raise NotFound(
+            f"No incident has the id `{escape(reference)}`. `/incident list all` shows them."
+        )
 
     async def list(self, which: str = "open", limit: int | None = None) -> list[Incident]:
         """Incidents by status (``open``, ``resolved``, ``all``): every one, or the first
@@ -246,7 +249,7 @@ class IncidentService:
         try:
             await self.slack.chat_postMessage(
                 channel=self.settings.announce_channel,
-                text=f":rotating_light: <@{declarer}> declared *{incident.title}* "
+                text=f":rotating_light: <@{declarer}> declared *{escape(incident.title)}* "
                 f"(impact {incident.impact}){where}",
             )
         except SlackApiError as exc:

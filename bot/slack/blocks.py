@@ -13,6 +13,12 @@ def as_dicts(blocks: Iterable[Block]) -> list[dict]:
     return [block.to_dict() for block in blocks]
 
 
+def escape(text: str) -> str:
+    """What a person wrote, made to show as itself in mrkdwn: the ``<!channel>``, ``<@U…>`` or
+    ``<url|label>`` it spells stays text, never a mention or a link (Slack's own escaping)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def truncate(text: str, limit: int, marker: str = "…") -> str:
     """``text`` cut to ``limit`` characters, the cut shown with ``marker``."""
     return text if len(text) <= limit else text[: limit - len(marker)] + marker

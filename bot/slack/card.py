@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.incidents.record import Incident, impact_label
-from bot.slack.blocks import as_dicts, truncate
+from bot.slack.blocks import as_dicts, escape, truncate
 from bot.slack.ids import Action, Block
 
 STATUS_ICON = {"OPEN": ":red_circle: Open", "RESOLVED": ":large_green_circle: Resolved"}
@@ -30,7 +30,7 @@ def card_blocks(incident: Incident, related_items: int, console: str) -> list[di
     fields = [
         MarkdownTextObject(text=f"*Status*\n{STATUS_ICON.get(incident.status, incident.status)}"),
         MarkdownTextObject(text=f"*Impact*\n{impact_label(incident.impact)}"),
-        MarkdownTextObject(text=f"*Response plan*\n{incident.response_plan}"),
+        MarkdownTextObject(text=f"*Response plan*\n{escape(incident.response_plan)}"),
         MarkdownTextObject(text=f"*Related items*\n{related_items}"),
     ]
     toggle = (
@@ -43,7 +43,7 @@ def card_blocks(incident: Incident, related_items: int, console: str) -> list[di
         SectionBlock(fields=fields),
         SectionBlock(
             text=MarkdownTextObject(
-                text=truncate(f"*Summary*\n{incident.summary or '_No summary yet._'}", 3000)
+                text=truncate(f"*Summary*\n{escape(incident.summary) or '_No summary yet._'}", 3000)
             )
         ),
         ContextBlock(
@@ -93,12 +93,13 @@ def incident_picker(message: str, incidents: list[Incident], command: str) -> li
 
 
 def card_text(incident: Incident) -> str:
-    return f"Incident: {incident.title} ({incident.status}, impact {impact_label(incident.impact)})"
+    impact = impact_label(incident.impact)
+    return f"Incident: {escape(incident.title)} ({incident.status}, impact {impact})"
 
 
 def incident_line(incident: Incident, channel_id: str | None) -> str:
     where = f" in <#{channel_id}>" if channel_id else ""
     return (
-        f"• *{incident.title}* — {incident.status.lower()}, impact "
+        f"• *{escape(incident.title)}* — {incident.status.lower()}, impact "
         f"{impact_label(incident.impact)}, id `{incident.id}`{where}"
     )

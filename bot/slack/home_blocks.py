@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.incidents.record import Incident, impact_label
-from bot.slack.blocks import truncate
+from bot.slack.blocks import escape, truncate
 from bot.slack.card import incident_line
 from bot.slack.ids import PagingAction
 from bot.slack.paging_blocks import clock
@@ -47,7 +47,7 @@ def home_view(
             SectionBlock(
                 text=MarkdownTextObject(
                     text=truncate(
-                        f":rotating_light: *{page.incident.title}*\n"
+                        f":rotating_light: *{escape(page.incident.title)}*\n"
                         f"Impact {impact_label(page.incident.impact)}",
                         3000,
                     )

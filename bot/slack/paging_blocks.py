@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
 
 from bot.escalation.plan import Stage
 from bot.incidents.record import Incident, impact_label
-from bot.slack.blocks import as_dicts, truncate
+from bot.slack.blocks import as_dicts, escape, truncate
 from bot.slack.ids import PagingAction
 
 
@@ -49,8 +49,8 @@ def page_blocks(
             SectionBlock(
                 text=MarkdownTextObject(
                     text=truncate(
-                        f"*{incident.title}*\nImpact {impact_label(incident.impact)}"
-                        f" · paged by {paged_by} · stage {stage} of {stages}",
+                        f"*{escape(incident.title)}*\nImpact {impact_label(incident.impact)}"
+                        f" · paged by {escape(paged_by)} · stage {stage} of {stages}",
                         3000,
                     )
                 )
@@ -69,7 +69,7 @@ def page_metadata(notice_id: str) -> dict:
 
 
 def page_text(incident: Incident, stage: int, stages: int) -> str:
-    return f"You are paged for {incident.title} (stage {stage} of {stages})"
+    return f"You are paged for {escape(incident.title)} (stage {stage} of {stages})"
 
 
 def acknowledged_blocks(incident: Incident, by: str, at: datetime) -> list[dict]:
@@ -78,7 +78,7 @@ def acknowledged_blocks(incident: Incident, by: str, at: datetime) -> list[dict]
             SectionBlock(
                 text=MarkdownTextObject(
                     text=truncate(
-                        f":white_check_mark: *{incident.title}*\n"
+                        f":white_check_mark: *{escape(incident.title)}*\n"
                         f"Acknowledged by <@{by}> at {clock(at)}",
                         3000,
                     )
@@ -89,9 +89,8 @@ def acknowledged_blocks(incident: Incident, by: str, at: datetime) -> list[dict]
 
 
 def closed_blocks(incident: Incident, why: str) -> list[dict]:
-    return as_dicts(
-        [SectionBlock(text=MarkdownTextObject(text=truncate(f"*{incident.title}*\n{why}", 3000)))]
-    )
+    text = truncate(f"*{escape(incident.title)}*\n{why}", 3000)
+    return as_dicts([SectionBlock(text=MarkdownTextObject(text=text))])
 
 
 def status_blocks(
@@ -164,7 +163,7 @@ def plan_text(alias: str, name: str, stages: Sequence[Stage]) -> str:
         )
         parts.append(f"stage {index} ({stage.minutes} min): {people}")
     return (
-        f"`{alias}` ({name}) is an escalation plan: {'; '.join(parts)}. "
+        f"`{alias}` ({escape(name)}) is an escalation plan: {'; '.join(parts)}. "
         f"Page it with `/incident page {alias}`."
     )
 
@@ -172,9 +171,9 @@ def plan_text(alias: str, name: str, stages: Sequence[Stage]) -> str:
 def on_call_text(alias: str, name: str, on_call: Sequence[tuple[str, str | None]]) -> str:
     """An on-call schedule and who is on call now: (contact alias, linked Slack user)."""
     if not on_call:
-        return f"`{alias}` ({name}) is an on-call schedule with nobody on call right now."
+        return f"`{alias}` ({escape(name)}) is an on-call schedule with nobody on call right now."
     people = ", ".join(
         f"`{person}` (<@{user}>)" if user else f"`{person}` (not linked to Slack)"
         for person, user in on_call
     )
-    return f"`{alias}` ({name}) is an on-call schedule; on call now: {people}."
+    return f"`{alias}` ({escape(name)}) is an on-call schedule; on call now: {people}."

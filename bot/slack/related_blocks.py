@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.related_items import RelatedItem
-from bot.slack.blocks import as_dicts, truncate
+from bot.slack.blocks import as_dicts, escape, truncate
 from bot.slack.ids import Action
 from bot.timeline import TimelineEntry
 from bot.tokens import client_token
@@ -27,9 +27,10 @@ def item_key(item: RelatedItem) -> str:
 
 
 def item_line(item: RelatedItem) -> str:
+    """A related item as one line: its value and title shown as text, never as a link a person
+    labelled (the value is what the link opens, so it is never hidden behind the title)."""
     kind = LABELS.get(item.type, item.type.lower())
-    shown = f"<{item.value}|{item.title}>" if item.title and item.key == "url" else item.value
-    return f"• {kind}: {shown}" + (f" — {item.title}" if item.title and item.key != "url" else "")
+    return f"• {kind}: {escape(item.value)}" + (f" — {escape(item.title)}" if item.title else "")
 
 
 def links_text(items: Sequence[RelatedItem]) -> str:
@@ -60,10 +61,10 @@ def unlink_picker(arn: str, items: Sequence[RelatedItem]) -> list[dict]:
 
 def timeline_text(title: str, entries: Sequence[TimelineEntry]) -> str:
     if not entries:
-        return f"*{title}* has no timeline events yet."
+        return f"*{escape(title)}* has no timeline events yet."
     lines = [
         f"• <!date^{int(e.time.timestamp())}^{{date_short}} {{time}}|"
-        f"{e.time:%Y-%m-%d %H:%M} UTC> _{e.type}_ — {truncate(e.text, 300)}"
+        f"{e.time:%Y-%m-%d %H:%M} UTC> _{e.type}_ — {escape(truncate(e.text, 300))}"
         for e in entries
     ]
-    return truncate(f"*Timeline of {title}* (newest first)\n" + "\n".join(lines), 39_000)
+    return truncate(f"*Timeline of {escape(title)}* (newest first)\n" + "\n".join(lines), 39_000)

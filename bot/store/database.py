@@ -57,6 +57,12 @@ class Database:
         async with self.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
 
+    async def probe_write(self) -> None:
+        """Commit a write that changes nothing, so a read-only or full database is found before
+        a page or a declaration needs it (Alembic's version row is there from the first start)."""
+        async with self.write() as session:
+            await session.execute(text("UPDATE alembic_version SET version_num = version_num"))
+
     async def close(self) -> None:
         await self.engine.dispose()
 

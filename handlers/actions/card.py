@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.errors import DomainError
 from bot.incidents.record import OPEN, RESOLVED
+from bot.slack.blocks import escape
 from bot.slack.ids import Action
 from bot.slack.notify import warn
 from bot.slack.views import open_update_form
@@ -36,7 +37,7 @@ def register(app: AsyncApp, services: Services) -> None:
             return
         verb = "resolved" if status == RESOLVED else "reopened"
         await services.slack.chat_postMessage(
-            channel=channel, text=f"<@{user}> {verb} *{incident.title}*."
+            channel=channel, text=f"<@{user}> {verb} *{escape(incident.title)}*."
         )
 
     @app.action(Action.RESOLVE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import DomainError
+from bot.slack.blocks import escape
 from bot.slack.ids import Action
 from bot.slack.notify import warn
 from bot.slack.related_blocks import item_key
@@ -35,7 +36,7 @@ def register(app: AsyncApp, services: Services) -> None:
             await warn(services.slack, user, channel, error.message)
             return
         await respond(
-            text=f"Removed {item.value} from *{incident.title}*.",
+            text=f"Removed {escape(item.value)} from *{escape(incident.title)}*.",
             replace_original=True,
             response_type="ephemeral",
         )

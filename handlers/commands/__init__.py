@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.errors import DomainError
 from bot.incidents.service import NotAnIncidentChannel
-from bot.slack.blocks import error_text
+from bot.slack.blocks import error_text, escape
 from bot.slack.card import incident_picker
 from handlers.commands import incident, paging, people, related, timeline
 from handlers.commands.help import help_subcommand
@@ -44,7 +44,7 @@ def register(app: AsyncApp, services: Services) -> None:
         if sub is None:
             await respond(
                 text=error_text(
-                    f"`{COMMAND} {name}` is not a command I know. "
+                    f"`{COMMAND} {escape(name)}` is not a command I know. "
                     f"Try `{COMMAND} help` to see them all."
                 ),
                 response_type="ephemeral",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.incidents.record import OPEN, RESOLVED, check_summary, check_title, parse_impact
+from bot.slack.blocks import escape
 from bot.slack.card import incident_line
 from bot.slack.views import open_declare_form, open_update_form
 from bot.tokens import client_token
@@ -44,7 +45,7 @@ async def _change(invocation: Invocation, done: str, **changes: object) -> None:
         incident.arn, client_token(invocation.trigger_id, invocation.name), **changes
     )
     await invocation.respond(
-        text=f":white_check_mark: {done} *{updated.title}*.", response_type="in_channel"
+        text=f":white_check_mark: {done} *{escape(updated.title)}*.", response_type="in_channel"
     )
 
 
@@ -81,7 +82,8 @@ async def list_incidents(invocation: Invocation) -> None:
     which = (invocation.args or "open").lower()
     if which not in LIST_CHOICES:
         await invocation.respond(
-            text=f":warning: `/incident list {which}`: choose one of {', '.join(LIST_CHOICES)}.",
+            text=f":warning: `/incident list {escape(which)}`: "
+            f"choose one of {', '.join(LIST_CHOICES)}.",
             response_type="ephemeral",
         )
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.errors import InvalidInput
+from bot.slack.blocks import escape
 from handlers.commands.registry import Invocation, Subcommand
 
 
@@ -16,7 +17,8 @@ async def page(invocation: Invocation) -> None:
     contact = await services.people.contact(invocation.args)
     await services.escalations.start(incident, contact, invocation.user_id)
     await invocation.respond(
-        text=f":pager: Paging `{contact.alias}` for *{incident.title}*.", response_type="ephemeral"
+        text=f":pager: Paging `{contact.alias}` for *{escape(incident.title)}*.",
+        response_type="ephemeral",
     )
 
 
@@ -41,7 +43,7 @@ async def stop_paging(invocation: Invocation) -> None:
     incident = await invocation.incident(invocation.args)
     stopped = await services.escalations.stop_all(incident.arn, invocation.user_id)
     await invocation.respond(
-        text=f"Stopped {stopped} escalation(s) for *{incident.title}*.",
+        text=f"Stopped {stopped} escalation(s) for *{escape(incident.title)}*.",
         response_type="in_channel" if stopped else "ephemeral",
     )
 

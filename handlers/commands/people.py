@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.escalation.plan import alias_of, stages_of
 from bot.people import MENTION
+from bot.slack.blocks import escape
 from bot.slack.paging_blocks import on_call_text, plan_text
 from handlers.commands.registry import Invocation, Subcommand
 
@@ -18,7 +19,7 @@ async def link_me(invocation: Invocation) -> None:
     contact = await invocation.services.people.link_me(invocation.user_id, invocation.args)
     await invocation.respond(
         text=f":link: You are now linked to `{contact.alias}` "
-        f"({contact.display_name}): pages for it reach you here.",
+        f"({escape(contact.display_name)}): pages for it reach you here.",
         response_type="ephemeral",
     )
 
@@ -57,7 +58,8 @@ async def whois(invocation: Invocation) -> None:
     link = await people.link_of(contact.arn)
     if user is None or link is None:
         text = (
-            f"`{contact.alias}` ({contact.display_name}, {contact.type.lower()}) is not "
+            f"`{contact.alias}` ({escape(contact.display_name)}, {contact.type.lower()}) "
+            "is not "
             f"linked to a Slack user. They can run `/incident link-me {contact.alias}`."
         )
     else:
@@ -66,7 +68,7 @@ async def whois(invocation: Invocation) -> None:
             "mapping": "from the contact map file",
             "email": "matched by the contact's email",
         }[link.source]
-        text = f"`{contact.alias}` ({contact.display_name}) is <@{user}> ({how})."
+        text = f"`{contact.alias}` ({escape(contact.display_name)}) is <@{user}> ({how})."
     if MENTION.match(invocation.args.strip()):
         text = text.replace(
             f"`{contact.alias}` (", f"{invocation.args.strip()} → `{contact.alias}` (", 1

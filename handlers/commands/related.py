@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.related_items import parse_reference
+from bot.slack.blocks import escape
 from bot.slack.related_blocks import links_text, unlink_picker
 from handlers.commands.registry import Invocation, Subcommand
 
@@ -21,7 +22,8 @@ async def link(invocation: Invocation) -> None:
     await services.related_items.add(incident.arn, item, invocation.trigger_id)
     await services.incidents.refresh_card(incident.arn)
     await invocation.respond(
-        text=f":link: <@{invocation.user_id}> linked {item.value}", response_type="in_channel"
+        text=f":link: <@{invocation.user_id}> linked {escape(item.value)}",
+        response_type="in_channel",
     )
 
 
@@ -34,7 +36,7 @@ async def unlink(invocation: Invocation) -> None:
         )
         await services.incidents.refresh_card(incident.arn)
         await invocation.respond(
-            text=f"Removed {item.value} from the incident.", response_type="in_channel"
+            text=f"Removed {escape(item.value)} from the incident.", response_type="in_channel"
         )
         return
     items = await services.related_items.list(incident.arn)

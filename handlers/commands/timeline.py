@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.slack.blocks import escape
 from bot.slack.messages import display_name, readable_text
 from bot.slack.related_blocks import timeline_text
 from handlers.commands.registry import Invocation, Subcommand
@@ -22,7 +23,7 @@ async def note(invocation: Invocation) -> None:
     text = await readable_text(services.slack, invocation.args)
     await services.timeline.note(incident.arn, f"{author}: {text}", invocation.trigger_id)
     await invocation.respond(
-        text=f":memo: Added to the timeline: {invocation.args}", response_type="in_channel"
+        text=f":memo: Added to the timeline: {escape(invocation.args)}", response_type="in_channel"
     )
 
 
@@ -31,7 +32,7 @@ async def timeline(invocation: Invocation) -> None:
     if not count_text.isdigit() or not 1 <= int(count_text) <= MAX_COUNT:
         await invocation.respond(
             text=f":warning: `/incident timeline [N]` takes a number "
-            f"from 1 to {MAX_COUNT}; you sent `{count_text}`.",
+            f"from 1 to {MAX_COUNT}; you sent `{escape(count_text)}`.",
             response_type="ephemeral",
         )
         return

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.errors import Conflict, DomainError
 from bot.related_items import parse_reference
+from bot.slack.blocks import escape
 from bot.slack.ids import Callback
 from bot.slack.messages import message_content
 from bot.slack.notify import tell, warn
@@ -48,5 +49,5 @@ def register(app: AsyncApp, services: Services) -> None:
             services.slack,
             user,
             channel,
-            f":link: Added {len(added)} link(s) to *{incident.title}*{note}.",
+            f":link: Added {len(added)} link(s) to *{escape(incident.title)}*{note}.",
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import DomainError
+from bot.slack.blocks import escape
 from bot.slack.ids import Callback
 from bot.slack.messages import slack_message
 from bot.slack.notify import tell, warn
@@ -29,8 +30,8 @@ async def record_message(services: Services, channel_id: str, message: dict) -> 
         incident.arn, await slack_message(services.slack, channel_id, message)
     )
     if not recorded:
-        return f"That message is already on the timeline of *{incident.title}*."
-    return f":pushpin: Added to the timeline of *{incident.title}*."
+        return f"That message is already on the timeline of *{escape(incident.title)}*."
+    return f":pushpin: Added to the timeline of *{escape(incident.title)}*."
 
 
 def register(app: AsyncApp, services: Services) -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from bot.errors import DomainError
 from bot.incidents.record import check_summary, check_title, parse_impact
 from bot.incidents.service import Declaration
+from bot.slack.blocks import escape
 from bot.slack.ids import Action, Block, Callback
 from bot.slack.modals import submitted
 from bot.slack.notify import tell, warn
@@ -83,7 +84,7 @@ def register(app: AsyncApp, services: Services) -> None:
             services.slack,
             user,
             origin,
-            f":rotating_light: Declared *{incident.title}*{where} (id `{incident.id}`).",
+            f":rotating_light: Declared *{escape(incident.title)}*{where} (id `{incident.id}`).",
         )
 
     @app.view(Callback.UPDATE_MODAL)

@@ -1,0 +1,123 @@
+"""Where Slack's requests enter: malformed ones refused with 400, and an ack that stays given."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qs
+
+from aiohttp import web
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.response import BoltResponse
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+TIMESTAMP = "X-Slack-Request-Timestamp"
+
+
+def malformed(content_type: str, timestamp: str | None, body: str) -> str | None:
+    """What makes a request to ``/slack/events`` unreadable, or None when Bolt may read it."""
+    if timestamp is not None and not timestamp.strip().isdigit():
+        return f"{TIMESTAMP} is not a number of seconds"
+    if content_type == "application/json":
+        try:
+            payload = json.loads(body) if body else {}
+        except ValueError:
+            return "the body is not JSON"
+        return _payload_problem(payload)
+    form = parse_qs(body, keep_blank_values=True)
+    if "payload" not in form:
+        return None  # a slash command: Bolt reads each field it needs
+    try:
+        payload = json.loads(form["payload"][0])
+    except ValueError:
+        return "the payload is not JSON"
+    return _payload_problem(payload)
+
+
+def _payload_problem(payload: Any) -> str | None:
+    if not isinstance(payload, dict):
+        return "the payload is not a JSON object"
+    objects = ("event", "user", "view", "channel", "message")
+    wrong = [
+        key
+        for key in objects
+        if payload.get(key) is not None and not isinstance(payload[key], dict)
+    ]
+    if wrong:
+        return f"{', '.join(wrong)} must be JSON objects"
+    actions = payload.get("actions", [])
+    if not isinstance(actions, list) or not all(isinstance(a, dict) for a in actions):
+        return "actions must be a list of JSON objects"
+    kind = payload.get("type")
+    interactive = ("block_actions", "view_submission", "view_closed", "shortcut", "message_action")
+    if kind in interactive and not isinstance((payload.get("user") or {}).get("id"), str):
+        return f"a {kind} payload names no user"
+    if kind in ("view_submission", "view_closed") and "view" not in payload:
+        return f"a {kind} payload has no view"
+    return None
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@web.middleware
+async def refuse_malformed(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A request Bolt could not read is answered 400 with why, and reaches no listener."""
+    if request.method == "POST" and request.path == EVENTS_PATH:
+        content_type = request.content_type
+        problem = malformed(content_type, request.headers.get(TIMESTAMP), await request.text())
+        if problem:
+            return _refused(problem)
+        try:
+            return await handler(request)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            # Bolt handles a listener's errors itself: what escapes it failed to read the request
+            return _refused(f"a field Slack always sends is missing or wrong ({exc!r})")
+    return await handler(request)
+
+
+def _refused(problem: str) -> web.Response:
+    log.warning("refused a malformed Slack request: %s", problem)
+    return web.json_response({"error": f"malformed request: {problem}"}, status=400)
+
+
+def requester(body: dict) -> tuple[str | None, str | None]:
+    """Who sent a request and from which channel, whatever its kind (an event: who reacted)."""
+    event = body.get("event") or {}
+    user = body.get("user_id") or (body.get("user") or {}).get("id") or event.get("user")
+    channel = (
+        body.get("channel_id")
+        or (body.get("channel") or {}).get("id")
+        or (event.get("item") or {}).get("channel")
+        or event.get("channel")
+    )
+    return user, channel
+
+
+class StickyAck(AsyncAck):
+    """An ack whose answer, once given, stays given.
+
+    Bolt resets an ack to None when its listener fails after acknowledging; if that happens
+    before Bolt has sent the ack, Slack gets a 404 for a request that was handled.
+    """
+
+    _given: BoltResponse | None = None
+
+    @property  # type: ignore[override]
+    def response(self) -> BoltResponse | None:
+        return self._given
+
+    @response.setter
+    def response(self, value: BoltResponse | None) -> None:
+        if value is not None or self._given is None:
+            self._given = value
+
+
+async def keep_ack(context: Any, next: Callable[[], Awaitable[Any]]) -> Any:
+    """Bolt global middleware: each request's ``ack`` is a :class:`StickyAck`."""
+    context["ack"] = StickyAck()
+    return await next()
