@@ -234,7 +234,11 @@ async def test_a_grid_users_note_is_named_and_readable_in_aws(stack: Stack) -> N
         "Sam: rollback <done> for @rivera & the PR (https://x.example.com/a)"
     ]
     echo = await eventually(lambda: [r for r in replies(stack, "W0GRID0SAM") if ":memo:" in r])
-    assert echo == [f":memo: Added to the timeline: {typed}"]  # Slack still gets Slack's text
+    # Slack is shown what the timeline holds, escaped: data, never a live mention or link
+    assert echo == [
+        ":memo: Added to the timeline: rollback &lt;done&gt; for @rivera &amp; "
+        "the PR (https://x.example.com/a)"
+    ]
 
 
 async def test_deselected_pickers_change_nothing(stack: Stack) -> None:

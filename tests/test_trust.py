@@ -161,11 +161,10 @@ async def test_hostile_text_is_never_live_markup_on_any_surface(stack: Stack) ->
     assert escaped_title in announcement and f"<@{dana}> declared" in announcement
     assert any(f"Declared *{escaped_title}" in t for t in sent(stack, "chat.postEphemeral"))
     answers = "\n".join(replies(stack, dana))
-    assert ":memo: Added to the timeline: &lt;!everyone&gt; &lt;https://evil.example|Click&gt;" in (
-        answers
-    )
+    assert ":memo: Added to the timeline: @everyone Click (https://evil.example)" in answers
     assert "https://runbooks.example.com/db — &lt;!here&gt; Click me" in answers  # links
-    assert "_Custom Event_ — Dana: &lt;!everyone&gt;" in answers  # timeline
+    # the note's markup was made readable for Incident Manager (issue 14), and shows as such
+    assert "_Custom Event_ — Dana: @everyone Click (https://evil.example)" in answers
     assert f"• *{escaped_title}* — open" in answers  # list
     assert "`eve` (&lt;!channel&gt; Eve &lt;https://evil.example|x&gt;, personal)" in answers
     assert f"Title is now *{escaped_title} again*" in answers

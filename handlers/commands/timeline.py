@@ -23,7 +23,7 @@ async def note(invocation: Invocation) -> None:
     text = await readable_text(services.slack, invocation.args)
     await services.timeline.note(incident.arn, f"{author}: {text}", invocation.trigger_id)
     await invocation.respond(
-        text=f":memo: Added to the timeline: {escape(invocation.args)}", response_type="in_channel"
+        text=f":memo: Added to the timeline: {escape(text)}", response_type="in_channel"
     )
 
 
