@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -26,6 +24,7 @@ from bot.home import Home
 from bot.incidents.service import IncidentService
 from bot.people import People
 from bot.related_items import RelatedItems
+from bot.services import Services
 from bot.slack.blocks import error_text
 from bot.slack.notify import warn
 from bot.store.database import Database
@@ -36,42 +35,6 @@ log = logging.getLogger(__name__)
 
 SLACK_REQUESTS = Counter("incident_bot_slack_requests_total", "Slack requests received")
 UNEXPECTED_ERRORS = Counter("incident_bot_unexpected_errors_total", "Listener crashes")
-
-
-@dataclass
-class Services:
-    """Everything a handler may use; built once per process."""
-
-    settings: Settings
-    gateway: AwsGateway
-    database: Database
-    slack: AsyncWebClient
-    incidents: IncidentService
-    related_items: RelatedItems
-    timeline: Timeline
-    people: People
-    schedule: Schedule
-    escalations: EscalationRunner
-    home: Home
-
-    def start(self) -> None:
-        """Start background work: stage timers, the mirror of AWS's pages, the auditor."""
-        self.schedule.start(
-            self.escalations,
-            self.settings.mirror_interval_seconds,
-            audit_seconds=min(30.0, self.settings.mirror_interval_seconds),
-        )
-
-    async def close(self, grace_seconds: float) -> None:
-        """Run no more timers, give work already under way (a listener after its ack, a
-        running job) ``grace_seconds`` to finish, then close the scheduler and the pools."""
-        self.schedule.pause()
-        under_way = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
-        if under_way:
-            await asyncio.wait(under_way, timeout=grace_seconds)
-        self.schedule.shutdown()
-        self.gateway.close()
-        await self.database.close()
 
 
 async def start_services(settings: Settings) -> Services:

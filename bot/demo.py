@@ -14,8 +14,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.app import Services
 from bot.local import local_stack
+from bot.services import Services
 from bot.slack.ids import Callback
 from emulator.slack import FakeSlack, SlackSender
 from emulator.slack.text import render_call

@@ -11,7 +11,7 @@ from bot.slack.notify import tell, warn
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
-    from bot.app import Services
+    from bot.services import Services
 
 
 def _where(body: dict) -> tuple[str, str | None]:

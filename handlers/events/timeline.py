@@ -13,7 +13,7 @@ from handlers.shortcuts.timeline import record_message
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
-    from bot.app import Services
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from bot.tokens import client_token
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
-    from bot.app import Services
+    from bot.services import Services
 
 
 @dataclass(frozen=True)
