@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from bot.errors import DomainError
 from bot.slack.messages import slack_message
-from bot.slack.notify import tell, warn
+from handlers.replies import reply
 from handlers.shortcuts.timeline import record_message
 
 if TYPE_CHECKING:
@@ -35,12 +34,7 @@ def register(app: AsyncApp, services: Services) -> None:
         message = next((m for m in history["messages"] if m["ts"] == item["ts"]), None)
         if message is None:
             return
-        try:
-            said = await record_message(services, channel, message)
-        except DomainError as error:
-            await warn(services.slack, user, channel, error.message)
-            return
-        await tell(services.slack, user, channel, said)
+        await reply(services.slack, user, channel, record_message(services, channel, message))
 
     @app.event({"type": "message", "subtype": "message_changed"})
     async def edited(event: dict) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from bot.errors import Conflict, DomainError
 from bot.related_items import parse_reference, urls_in
 from bot.slack.ids import Callback
-from bot.slack.notify import tell, warn
+from handlers.replies import reply
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
@@ -21,7 +21,8 @@ def register(app: AsyncApp, services: Services) -> None:
         await ack()
         user, channel = shortcut["user"]["id"], shortcut["channel"]["id"]
         message = shortcut["message"]
-        try:
+
+        async def linked() -> str:
             incident = await services.incidents.target(channel, None)
             urls = urls_in(message.get("text", ""))
             if not urls:
@@ -38,14 +39,8 @@ def register(app: AsyncApp, services: Services) -> None:
                     continue
                 added.append(item.value)
             await services.incidents.refresh_card(incident.arn)
-        except DomainError as error:
-            await warn(services.slack, user, channel, error.message)
-            return
-        already = len(items) - len(added)
-        note = f" ({already} already linked)" if already else ""
-        await tell(
-            services.slack,
-            user,
-            channel,
-            f":link: Added {len(added)} link(s) to *{incident.title}*{note}.",
-        )
+            already = len(items) - len(added)
+            note = f" ({already} already linked)" if already else ""
+            return f":link: Added {len(added)} link(s) to *{incident.title}*{note}."
+
+        await reply(services.slack, user, channel, linked())

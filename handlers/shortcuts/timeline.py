@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from bot.errors import DomainError
 from bot.slack.ids import Callback
 from bot.slack.messages import slack_message
-from bot.slack.notify import tell, warn
+from handlers.replies import reply
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
@@ -38,9 +38,6 @@ def register(app: AsyncApp, services: Services) -> None:
     async def add_to_timeline(ack: Any, shortcut: dict) -> None:
         await ack()
         user, channel = shortcut["user"]["id"], shortcut["channel"]["id"]
-        try:
-            said = await record_message(services, channel, shortcut["message"])
-        except DomainError as error:
-            await warn(services.slack, user, channel, error.message)
-            return
-        await tell(services.slack, user, channel, said)
+        await reply(
+            services.slack, user, channel, record_message(services, channel, shortcut["message"])
+        )

@@ -11,8 +11,8 @@ from bot.incidents.record import check_summary, check_title, parse_impact
 from bot.incidents.service import Declaration
 from bot.slack.ids import Action, Block, Callback
 from bot.slack.modals import submitted
-from bot.slack.notify import tell, warn
 from bot.tokens import client_token
+from handlers.replies import reply
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
@@ -71,19 +71,14 @@ def register(app: AsyncApp, services: Services) -> None:
             declarer=user,
             client_token=client_token("declare", view["id"]),
         )
-        try:
+
+        async def declared() -> str:
             incident, channel = await services.incidents.declare(declaration)
-        except DomainError as error:
-            await warn(
-                services.slack, user, origin, f"The incident was not declared: {error.message}"
-            )
-            return
-        where = f" in <#{channel}>" if channel else ""
-        await tell(
-            services.slack,
-            user,
-            origin,
-            f":rotating_light: Declared *{incident.title}*{where} (id `{incident.id}`).",
+            where = f" in <#{channel}>" if channel else ""
+            return f":rotating_light: Declared *{incident.title}*{where} (id `{incident.id}`)."
+
+        await reply(
+            services.slack, user, origin, declared(), failed="The incident was not declared: "
         )
 
     @app.view(Callback.UPDATE_MODAL)
@@ -96,7 +91,8 @@ def register(app: AsyncApp, services: Services) -> None:
         arn = json.loads(view["private_metadata"])["arn"]
         user = body["user"]["id"]
         channel = await services.incidents.channel_of(arn)
-        try:
+
+        async def updated() -> None:
             await services.incidents.update(
                 arn,
                 client_token("update", view["id"], view.get("hash", "")),
@@ -104,5 +100,5 @@ def register(app: AsyncApp, services: Services) -> None:
                 impact=fields.impact,
                 summary=fields.summary,
             )
-        except DomainError as error:
-            await warn(services.slack, user, channel, f"Nothing was changed: {error.message}")
+
+        await reply(services.slack, user, channel, updated(), failed="Nothing was changed: ")
