@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from bot.recording import record_message
 from bot.slack.messages import slack_message
 from handlers.replies import reply
-from handlers.shortcuts.timeline import record_message
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
@@ -34,7 +34,10 @@ def register(app: AsyncApp, services: Services) -> None:
         message = next((m for m in history["messages"] if m["ts"] == item["ts"]), None)
         if message is None:
             return
-        await reply(services.slack, user, channel, record_message(services, channel, message))
+        recorded = record_message(
+            services.incidents, services.timeline, services.slack, channel, message
+        )
+        await reply(services.slack, user, channel, recorded)
 
     @app.event({"type": "message", "subtype": "message_changed"})
     async def edited(event: dict) -> None:
