@@ -15,9 +15,13 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.aws.contacts import ContactsPort
 from bot.aws.gateway import AwsGateway
+from bot.aws.incidents import IncidentsPort
 from bot.config import Settings
 from bot.errors import DomainError
+from bot.escalation.acknowledging import Acknowledging
+from bot.escalation.auditor import Auditor
 from bot.escalation.runner import EscalationRunner
 from bot.escalation.schedule import Schedule
 from bot.home import Home
@@ -50,22 +54,27 @@ async def start_services(settings: Settings) -> Services:
             AsyncRateLimitErrorRetryHandler(max_retry_count=3),
         ],
     )
-    incidents = IncidentService(gateway, database, slack, settings)
-    people = People(gateway, database, slack, settings.contact_map_file)
+    aws_incidents, contacts = IncidentsPort(gateway), ContactsPort(gateway)
+    timeline = Timeline(aws_incidents, database)
+    incidents = IncidentService(aws_incidents, timeline, database, slack, settings)
+    people = People(contacts, database, slack, settings.contact_map_file)
     schedule = Schedule(settings.database_url)
-    runner = EscalationRunner(gateway, database, slack, incidents, people, settings, schedule)
-    incidents.resolved_listeners.append(runner.incident_resolved)
+    runner = EscalationRunner(contacts, database, slack, incidents, people, settings, schedule)
+    incidents.resolved_listeners.append(runner.closing.incident_resolved)
     return Services(
         settings,
         gateway,
         database,
         slack,
         incidents,
-        RelatedItems(gateway),
-        Timeline(gateway, database),
+        RelatedItems(aws_incidents),
+        timeline,
         people,
         schedule,
         runner,
+        Acknowledging(contacts, runner.closing, settings),
+        runner.closing,
+        Auditor(runner),
         Home(slack, incidents, runner.notices),
     )
 

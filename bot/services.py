@@ -9,8 +9,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.aws.gateway import AwsGateway
 from bot.config import Settings
+from bot.escalation.acknowledging import Acknowledging
+from bot.escalation.auditor import Auditor
+from bot.escalation.closing import Closing
 from bot.escalation.runner import EscalationRunner
-from bot.escalation.schedule import Schedule
+from bot.escalation.schedule import Jobs, Schedule
 from bot.home import Home
 from bot.incidents.service import IncidentService
 from bot.people import People
@@ -33,12 +36,17 @@ class Services:
     people: People
     schedule: Schedule
     escalations: EscalationRunner
+    acknowledgements: Acknowledging
+    stops: Closing
+    auditor: Auditor
     home: Home
 
     def start(self) -> None:
         """Start background work: stage timers, the mirror of AWS's pages, the auditor."""
+        runner = self.escalations
+        jobs = Jobs(runner.advance, runner.notices.remind, runner.mirror.run, self.auditor.audit)
         self.schedule.start(
-            self.escalations,
+            jobs,
             self.settings.mirror_interval_seconds,
             audit_seconds=min(30.0, self.settings.mirror_interval_seconds),
         )

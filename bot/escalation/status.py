@@ -12,8 +12,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.escalation.notices import RUNNING, STAGE_PAGE
 from bot.escalation.plan import Stage, load_stages
+from bot.escalation.vocabulary import EscalationState, PageKind
 from bot.slack.paging_blocks import status_blocks
 from bot.store.database import Database
 from bot.store.schema import Escalation, PageNotice
@@ -55,7 +55,7 @@ class EscalationStatus:
             return
         stages = load_stages(escalation.stages)
         paged, acked = _by_target(notices)
-        running = escalation.state == RUNNING
+        running = escalation.state == EscalationState.RUNNING
         blocks = status_blocks(
             escalation.contact_alias,
             stages,
@@ -80,7 +80,7 @@ class EscalationStatus:
 def _by_target(notices: Sequence[PageNotice]) -> tuple[dict[str, list[str]], dict[str, str]]:
     """Who was paged and who acknowledged, per stage target; the people an escalation plan
     target paged count under that target."""
-    owners = {n.engagement_arn: n.contact_arn for n in notices if n.kind == STAGE_PAGE}
+    owners = {n.engagement_arn: n.contact_arn for n in notices if n.kind == PageKind.STAGE}
     paged: dict[str, list[str]] = {}
     acked: dict[str, str] = {}
     for notice in notices:

@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.escalation.plan import Stage
+from bot.escalation.vocabulary import EscalationState as State
 from bot.incidents.record import Incident, impact_label
 from bot.slack.blocks import as_dicts, truncate
 from bot.slack.ids import PagingAction
@@ -108,7 +109,7 @@ def status_blocks(
     target reached, several for a target that is an escalation plan)."""
     lines = []
     for index, stage in enumerate(stages):
-        marker = "▶" if index == current and state == "running" else "•"
+        marker = "▶" if index == current and state == State.RUNNING else "•"
         people = ", ".join(
             f"{t.alias}{' (essential)' if t.essential else ''}"
             + (
@@ -126,10 +127,10 @@ def status_blocks(
         minutes = f" ({stage.minutes} min)" if stage.minutes is not None else ""
         lines.append(f"{marker} Stage {index + 1}{minutes}: {people}")
     state_line = {
-        "running": f"Next stage at {clock(next_at)}" if next_at else "Paging…",
-        "acknowledged": "Acknowledged: later stages cancelled.",
-        "exhausted": ":warning: Every stage ran and no essential contact acknowledged.",
-        "stopped": "Paging stopped.",
+        State.RUNNING: f"Next stage at {clock(next_at)}" if next_at else "Paging…",
+        State.ACKNOWLEDGED: "Acknowledged: later stages cancelled.",
+        State.EXHAUSTED: ":warning: Every stage ran and no essential contact acknowledged.",
+        State.STOPPED: "Paging stopped.",
     }[state]
     blocks = [
         SectionBlock(
@@ -139,7 +140,7 @@ def status_blocks(
         ),
         ContextBlock(elements=[MarkdownTextObject(text=state_line)]),
     ]
-    if state == "exhausted":
+    if state == State.EXHAUSTED:
         blocks.append(
             ActionsBlock(
                 elements=[

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from bot.escalation.vocabulary import Acknowledgement
 from bot.slack.ids import PagingAction
 from handlers.replies import reply
 
@@ -24,10 +25,12 @@ def register(app: AsyncApp, services: Services) -> None:
         user, channel = _where(body)
 
         async def acknowledged() -> str | None:
-            said = await services.escalations.acknowledge(action["value"], user)
+            outcome = await services.acknowledgements.acknowledge(action["value"], user)
             if (body.get("view") or {}).get("type") == "home":  # pressed on the Home tab
                 await services.home.publish(user)
-            return None if said == "Acknowledged." else said
+            if outcome is Acknowledgement.ALREADY:
+                return "This page was already acknowledged."
+            return None
 
         await reply(services.slack, user, channel, acknowledged())
 

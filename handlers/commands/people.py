@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.escalation.plan import alias_of, stages_of
+from bot.contacts import alias_of
+from bot.escalation.plan import stages_of
 from bot.people import MENTION
 from bot.slack.paging_blocks import on_call_text, plan_text
 from handlers.commands.registry import Invocation, Subcommand

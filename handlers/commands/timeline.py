@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.slack.messages import display_name
 from bot.slack.related_blocks import timeline_text
+from bot.tokens import client_token
 from handlers.commands.registry import Invocation, Subcommand
 
 DEFAULT_COUNT, MAX_COUNT = 10, 50
@@ -20,7 +21,7 @@ async def note(invocation: Invocation) -> None:
     incident = await invocation.incident()
     author = await display_name(services.slack, invocation.user_id)
     await services.timeline.note(
-        incident.arn, f"{author}: {invocation.args}", invocation.trigger_id
+        incident.arn, f"{author}: {invocation.args}", client_token("note", invocation.trigger_id)
     )
     await invocation.respond(
         text=f":memo: Added to the timeline: {invocation.args}", response_type="in_channel"
