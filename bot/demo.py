@@ -74,7 +74,7 @@ async def play(
     )
     view = view[-1]
     plan = next(b for b in view["blocks"] if b["block_id"] == "plan_block")
-    values = {
+    values: dict[str, dict[str, dict[str, Any]]] = {
         "title_block": {"title": {"type": "plain_text_input", "value": "Checkout errors"}},
         "impact_block": {"impact": {"type": "static_select", "selected_option": {"value": "2"}}},
         "plan_block": {

@@ -17,7 +17,7 @@ from bot.config import ConfigError
 from bot.contacts import Contact
 from bot.errors import Conflict, InvalidInput, NotFound
 from bot.escalation.vocabulary import ContactType
-from bot.store.database import Database
+from bot.store.database import Database, changed
 from bot.store.schema import ContactLink
 
 PAGES_APPEAR_SECONDS = 0.5  # between looks for the pages of a fresh engagement
@@ -179,7 +179,7 @@ class People:
 
     async def unlink_me(self, slack_user_id: str) -> int:
         async with self.database.write() as session:
-            result = await session.execute(
-                delete(ContactLink).where(ContactLink.slack_user_id == slack_user_id)
+            result = await changed(
+                session, delete(ContactLink).where(ContactLink.slack_user_id == slack_user_id)
             )
-        return result.rowcount or 0
+        return result

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from bot.aws.incidents import IncidentsPort
@@ -87,8 +88,14 @@ class Timeline:
                 await session.delete(row)
             raise
         async with self.database.write() as session:
-            row = await session.get(TimelineMessage, (message.channel_id, message.ts))
-            row.event_id = event_id
+            await session.execute(
+                update(TimelineMessage)
+                .where(
+                    TimelineMessage.channel_id == message.channel_id,
+                    TimelineMessage.message_ts == message.ts,
+                )
+                .values(event_id=event_id)
+            )
         return True
 
     async def tracked(self, channel_id: str, ts: str) -> TimelineMessage | None:

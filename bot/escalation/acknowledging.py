@@ -17,6 +17,7 @@ from bot.escalation.notices import now
 from bot.escalation.vocabulary import Acknowledgement, EscalationState
 from bot.slack.messages import display_name, group_members
 from bot.slack.paging_blocks import acknowledged_blocks
+from bot.store.database import changed
 from bot.store.schema import PageNotice
 from bot.tokens import client_token
 
@@ -50,12 +51,13 @@ class Acknowledging:
             )
         at = now()
         async with self.database.write() as session:
-            claimed = await session.execute(
+            claimed = await changed(
+                session,
                 update(PageNotice)
                 .where(PageNotice.id == notice_id, PageNotice.acknowledged_by.is_(None))
-                .values(acknowledged_by=clicker, acknowledged_at=at)
+                .values(acknowledged_by=clicker, acknowledged_at=at),
             )
-        if claimed.rowcount != 1:
+        if claimed != 1:
             return Acknowledgement.ALREADY
         try:
             await self._accept_pages(notice, clicker)

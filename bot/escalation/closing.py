@@ -17,6 +17,7 @@ from bot.escalation.vocabulary import EscalationState
 from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
 from bot.slack.paging_blocks import closed_blocks
+from bot.store.database import changed
 from bot.store.schema import Escalation, PageNotice
 
 log = logging.getLogger(__name__)
@@ -50,12 +51,13 @@ class Closing:
     ) -> bool:
         """Move a running escalation to ``state``; stop its other open engagements."""
         async with self.database.write() as session:
-            claimed = await session.execute(
+            claimed = await changed(
+                session,
                 update(Escalation)
                 .where(Escalation.id == escalation_id, Escalation.state == EscalationState.RUNNING)
-                .values(state=state, acknowledged_by=by)
+                .values(state=state, acknowledged_by=by),
             )
-        if claimed.rowcount != 1:
+        if claimed != 1:
             return False
         escalation = await rows.escalation(self.database, escalation_id)
         self.schedule.cancel(escalation_id, escalation.current_stage + 1)

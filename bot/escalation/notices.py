@@ -27,7 +27,7 @@ from bot.people import People, retry_minutes
 from bot.slack.messages import sent_page
 from bot.slack.notify import say
 from bot.slack.paging_blocks import page_blocks, page_metadata, page_text
-from bot.store.database import Database
+from bot.store.database import Database, changed
 from bot.store.schema import Escalation, PageNotice
 
 log = logging.getLogger(__name__)
@@ -130,14 +130,15 @@ class PageNotices:
             else PageNotice.claimed_at == claimed_at
         )
         async with self.database.write() as session:
-            taken = await session.execute(
+            taken = await changed(
+                session,
                 update(PageNotice)
                 .where(
                     PageNotice.id == notice_id, PageNotice.delivery == Delivery.SENDING, same_claim
                 )
-                .values(claimed_at=now().timestamp())
+                .values(claimed_at=now().timestamp()),
             )
-        return taken.rowcount == 1
+        return taken == 1
 
     # -- the DM ----------------------------------------------------------------
     async def deliver(
@@ -182,7 +183,7 @@ class PageNotices:
         posted = await sent_page(self.slack, user, notice.id) if claim is Claim.RETAKEN else None
         if posted is None:
             try:
-                posted = await self.slack.chat_postMessage(
+                answer = await self.slack.chat_postMessage(
                     channel=user,
                     text=page_text(incident, stage, stages),
                     blocks=page_blocks(
@@ -202,6 +203,7 @@ class PageNotices:
                     f"Check who `{alias}` is linked to with `/incident whois {alias}`.",
                 )
                 return Delivery.NOBODY
+            posted = {"channel": answer["channel"], "ts": answer["ts"]}
         await self.set(
             notice.id, dm_channel=posted["channel"], dm_ts=posted["ts"], delivery=Delivery.SENT
         )
@@ -227,7 +229,7 @@ class PageNotices:
 
     async def update_dm(self, notice: PageNotice, text: str, blocks: list[dict]) -> None:
         """Rewrite a delivered page's DM (acknowledged, closed); others have none to update."""
-        if not notice.dm_channel or not delivered(notice):
+        if not notice.dm_channel or not notice.dm_ts or not delivered(notice):
             return
         try:
             await self.slack.chat_update(
@@ -261,21 +263,22 @@ class PageNotices:
                 if notice and notice.escalation_id
                 else None
             )
-        if notice is None or not delivered(notice):
+        if notice is None or not notice.dm_channel or not delivered(notice):
             return
         if escalation is not None and escalation.state != EscalationState.RUNNING:
             return
         async with self.database.write() as session:
-            claimed = await session.execute(
+            claimed = await changed(
+                session,
                 update(PageNotice)
                 .where(
                     PageNotice.id == notice_id,
                     PageNotice.reminders == reminder - 1,
                     PageNotice.acknowledged_by.is_(None),
                 )
-                .values(reminders=reminder)
+                .values(reminders=reminder),
             )
-        if claimed.rowcount != 1:
+        if claimed != 1:
             return
         incident = await self.incidents.get(notice.incident_arn)
         if not incident.is_open:

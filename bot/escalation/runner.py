@@ -33,7 +33,7 @@ from bot.people import People
 from bot.slack.messages import display_name
 from bot.slack.notify import say
 from bot.slack.paging_blocks import status_blocks
-from bot.store.database import Database
+from bot.store.database import Database, changed
 from bot.store.schema import Escalation, PageNotice
 from bot.tokens import client_token
 
@@ -142,16 +142,17 @@ class EscalationRunner:
         if finished:
             values["state"] = EscalationState.EXHAUSTED
         async with self.database.write() as session:
-            claimed = await session.execute(
+            claimed = await changed(
+                session,
                 update(Escalation)
                 .where(
                     Escalation.id == escalation_id,
                     Escalation.current_stage == stage - 1,
                     Escalation.state == EscalationState.RUNNING,
                 )
-                .values(**values)
+                .values(**values),
             )
-        if claimed.rowcount != 1:
+        if claimed != 1:
             return False
         escalation = await rows.escalation(self.database, escalation_id)
         if finished:
@@ -175,7 +176,7 @@ class EscalationRunner:
                     )
                 )
             ).all()
-        for engagement in dict.fromkeys(engaged):
+        for engagement in dict.fromkeys(e for e in engaged if e):
             try:
                 pages = await self.contacts.pages_of(engagement)
             except DomainError as error:  # unsure: page on rather than miss someone

@@ -26,13 +26,13 @@ def next_stage_due(
 ) -> datetime | None:
     """When the stage after the current one starts; None when there is no timed next stage."""
     current = escalation.current_stage
-    if not 0 <= current < len(stages) or stages[current].minutes is None:
+    if not 0 <= current < len(stages):
         return None
-    if escalation.stage_started_at is None:
+    minutes, started = stages[current].minutes, escalation.stage_started_at
+    if minutes is None or started is None:
         return None
-    started = escalation.stage_started_at
     started = started if started.tzinfo else started.replace(tzinfo=UTC)  # SQLite: naive UTC
-    return started + timedelta(seconds=stages[current].minutes * time_scale)
+    return started + timedelta(seconds=minutes * time_scale)
 
 
 class EscalationStatus:

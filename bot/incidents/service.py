@@ -27,6 +27,8 @@ from bot.tokens import client_token as token
 
 log = logging.getLogger(__name__)
 
+Blocks = list[dict[str, Any]]
+
 ARN_PREFIX = "arn:aws:ssm-incidents::"
 
 
@@ -240,7 +242,7 @@ class IncidentService:
     async def refresh_card(self, arn: str) -> None:
         """Re-render the pinned card in place; an incident without a card has nothing to do."""
         row = await self.channel_row(arn)
-        if row is None or not row.card_ts:
+        if row is None or not row.card_ts or not row.channel_id:
             return
         incident = await self.get(arn)
         blocks = card_blocks(incident, await self.related_count(arn), self.console(arn))
@@ -248,7 +250,7 @@ class IncidentService:
             channel=row.channel_id, ts=row.card_ts, text=card_text(incident), blocks=blocks
         )
 
-    async def card(self, arn: str) -> tuple[str, list[dict]]:
+    async def card(self, arn: str) -> tuple[str, Blocks]:
         incident = await self.get(arn)
         return card_text(incident), card_blocks(
             incident, await self.related_count(arn), self.console(arn)

@@ -131,7 +131,7 @@ def status_blocks(
         State.ACKNOWLEDGED: "Acknowledged: later stages cancelled.",
         State.EXHAUSTED: ":warning: Every stage ran and no essential contact acknowledged.",
         State.STOPPED: "Paging stopped.",
-    }[state]
+    }[State(state)]
     blocks = [
         SectionBlock(
             text=MarkdownTextObject(
