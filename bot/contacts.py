@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.escalation.vocabulary import ContactType
+from bot.vocabulary import ContactType
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from bot.aws.contacts import ContactsPort
 from bot.config import ConfigError
 from bot.contacts import Contact
 from bot.errors import Conflict, InvalidInput, NotFound
-from bot.escalation.vocabulary import ContactType
 from bot.store.database import Database, changed
 from bot.store.schema import ContactLink
+from bot.vocabulary import ContactType
 
 PAGES_APPEAR_SECONDS = 0.5  # between looks for the pages of a fresh engagement
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")

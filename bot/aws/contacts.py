@@ -12,7 +12,7 @@ from typing import Any
 from bot.aws.gateway import CONTACTS, AwsGateway
 from bot.contacts import Contact, Engagement, Page, PlanStage, PlanTarget
 from bot.errors import ServiceUnavailable
-from bot.escalation.vocabulary import ContactType
+from bot.vocabulary import ContactType
 
 SENDER = "incident-bot"
 

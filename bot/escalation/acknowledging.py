@@ -14,12 +14,12 @@ from bot.contacts import alias_of
 from bot.errors import DomainError, InvalidInput, NotFound
 from bot.escalation.closing import Closing
 from bot.escalation.notices import now
-from bot.escalation.vocabulary import Acknowledgement, EscalationState
 from bot.slack.messages import display_name, group_members
 from bot.slack.paging_blocks import acknowledged_blocks
 from bot.store.database import changed
 from bot.store.schema import PageNotice
 from bot.tokens import client_token
+from bot.vocabulary import Acknowledgement, EscalationState
 
 log = logging.getLogger(__name__)
 

@@ -13,12 +13,12 @@ from bot.escalation import rows
 from bot.escalation.notices import PageNotices
 from bot.escalation.schedule import Schedule
 from bot.escalation.status import EscalationStatus
-from bot.escalation.vocabulary import EscalationState
 from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
 from bot.slack.paging_blocks import closed_blocks
 from bot.store.database import changed
 from bot.store.schema import Escalation, PageNotice
+from bot.vocabulary import EscalationState
 
 log = logging.getLogger(__name__)
 

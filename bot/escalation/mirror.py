@@ -16,10 +16,10 @@ from bot.aws.contacts import ContactsPort
 from bot.contacts import Engagement, alias_of
 from bot.escalation.notices import PageNotices
 from bot.escalation.plan import load_stages
-from bot.escalation.vocabulary import Delivery, PageKind
 from bot.incidents.record import Incident
 from bot.slack.messages import display_name
 from bot.store.schema import Escalation, PageNotice
+from bot.vocabulary import Delivery, PageKind
 
 
 class Mirror:

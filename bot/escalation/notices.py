@@ -20,7 +20,6 @@ from sqlalchemy.exc import IntegrityError
 from bot.config import Settings
 from bot.contacts import alias_of
 from bot.escalation.schedule import Schedule
-from bot.escalation.vocabulary import ContactType, Delivery, EscalationState, PageKind
 from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
 from bot.people import People, retry_minutes
@@ -29,6 +28,7 @@ from bot.slack.notify import say
 from bot.slack.paging_blocks import page_blocks, page_metadata, page_text
 from bot.store.database import Database, changed
 from bot.store.schema import Escalation, PageNotice
+from bot.vocabulary import ContactType, Delivery, EscalationState, PageKind
 
 log = logging.getLogger(__name__)
 

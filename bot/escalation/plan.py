@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 
 from bot.contacts import Contact, alias_of
 from bot.errors import InvalidInput
-from bot.escalation.vocabulary import ContactType
+from bot.vocabulary import ContactType
 
 
 @dataclass(frozen=True)

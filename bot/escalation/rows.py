@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from bot.errors import NotFound
-from bot.escalation.vocabulary import EscalationState
 from bot.store.database import Database
 from bot.store.schema import Escalation
+from bot.vocabulary import EscalationState
 
 
 async def escalation(database: Database, escalation_id: str) -> Escalation:

@@ -26,7 +26,6 @@ from bot.escalation.notices import PageNotices, now
 from bot.escalation.plan import Stage, Target, dump_stages, load_stages, stages_of
 from bot.escalation.schedule import Schedule
 from bot.escalation.status import EscalationStatus, next_stage_due
-from bot.escalation.vocabulary import Delivery, EscalationState, PageKind
 from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
 from bot.people import People
@@ -36,6 +35,7 @@ from bot.slack.paging_blocks import status_blocks
 from bot.store.database import Database, changed
 from bot.store.schema import Escalation, PageNotice
 from bot.tokens import client_token
+from bot.vocabulary import Delivery, EscalationState, PageKind
 
 log = logging.getLogger(__name__)
 

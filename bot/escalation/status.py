@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from bot.config import Settings
 from bot.escalation.plan import Stage, load_stages
-from bot.escalation.vocabulary import EscalationState, PageKind
 from bot.slack.paging_blocks import status_blocks
 from bot.store.database import Database
 from bot.store.schema import Escalation, PageNotice
+from bot.vocabulary import EscalationState, PageKind
 
 log = logging.getLogger(__name__)
 

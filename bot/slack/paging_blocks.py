@@ -15,10 +15,10 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.escalation.plan import Stage
-from bot.escalation.vocabulary import EscalationState as State
 from bot.incidents.record import Incident, impact_label
 from bot.slack.blocks import as_dicts, truncate
 from bot.slack.ids import PagingAction
+from bot.vocabulary import EscalationState as State
 
 
 def clock(moment: datetime) -> str:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, Float, Integer, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from bot.escalation.vocabulary import Delivery, EscalationState
+from bot.vocabulary import Delivery, EscalationState
 
 
 class Base(DeclarativeBase):

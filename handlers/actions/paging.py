@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.escalation.vocabulary import Acknowledgement
 from bot.slack.ids import PagingAction
+from bot.vocabulary import Acknowledgement
 from handlers.replies import reply
 
 if TYPE_CHECKING:
