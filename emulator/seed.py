@@ -34,6 +34,20 @@ def load_seed(emulator: Emulator, path: Path) -> None:
         _response_plan(emulator, plan)
 
 
+def _contact(emulator: Emulator, entry: dict[str, Any], kind: str, plan: dict[str, Any]) -> None:
+    """A contact of ``kind`` named by a seed entry's ``alias`` (and ``name``)."""
+    emulator.call(
+        CONTACTS,
+        "CreateContact",
+        {
+            "Alias": entry["alias"],
+            "DisplayName": entry.get("name", entry["alias"]),
+            "Type": kind,
+            "Plan": plan,
+        },
+    )
+
+
 def _replication_set(emulator: Emulator, replication_set: dict[str, Any]) -> None:
     emulator.call(
         INCIDENTS,
@@ -44,16 +58,7 @@ def _replication_set(emulator: Emulator, replication_set: dict[str, Any]) -> Non
 
 def _person(emulator: Emulator, person: dict[str, Any]) -> None:
     """A personal contact, its channels (activated), and its engagement plan over them."""
-    emulator.call(
-        CONTACTS,
-        "CreateContact",
-        {
-            "Alias": person["alias"],
-            "DisplayName": person.get("name", person["alias"]),
-            "Type": "PERSONAL",
-            "Plan": {"Stages": []},
-        },
-    )
+    _contact(emulator, person, "PERSONAL", {"Stages": []})
     channels: list[str] = []
     for index, channel in enumerate(person.get("channels", [])):
         arn = emulator.call(
@@ -113,49 +118,27 @@ def _rotation(emulator: Emulator, rotation: dict[str, Any]) -> None:
 
 
 def _oncall_schedule(emulator: Emulator, schedule: dict[str, Any]) -> None:
-    emulator.call(
-        CONTACTS,
-        "CreateContact",
-        {
-            "Alias": schedule["alias"],
-            "DisplayName": schedule.get("name", schedule["alias"]),
-            "Type": "ONCALL_SCHEDULE",
-            "Plan": {
-                "RotationIds": [
-                    emulator.contacts.rotation_arn(name) for name in schedule["rotations"]
-                ]
-            },
-        },
-    )
+    rotations = [emulator.contacts.rotation_arn(name) for name in schedule["rotations"]]
+    _contact(emulator, schedule, "ONCALL_SCHEDULE", {"RotationIds": rotations})
 
 
 def _escalation_plan(emulator: Emulator, plan: dict[str, Any]) -> None:
-    emulator.call(
-        CONTACTS,
-        "CreateContact",
+    stages = [
         {
-            "Alias": plan["alias"],
-            "DisplayName": plan.get("name", plan["alias"]),
-            "Type": "ESCALATION",
-            "Plan": {
-                "Stages": [
-                    {
-                        "DurationInMinutes": stage["minutes"],
-                        "Targets": [
-                            {
-                                "ContactTargetInfo": {
-                                    "ContactId": _contact_arn(emulator, t["contact"]),
-                                    "IsEssential": t.get("essential", False),
-                                }
-                            }
-                            for t in stage["targets"]
-                        ],
+            "DurationInMinutes": stage["minutes"],
+            "Targets": [
+                {
+                    "ContactTargetInfo": {
+                        "ContactId": _contact_arn(emulator, t["contact"]),
+                        "IsEssential": t.get("essential", False),
                     }
-                    for stage in plan["stages"]
-                ]
-            },
-        },
-    )
+                }
+                for t in stage["targets"]
+            ],
+        }
+        for stage in plan["stages"]
+    ]
+    _contact(emulator, plan, "ESCALATION", {"Stages": stages})
 
 
 def _response_plan(emulator: Emulator, plan: dict[str, Any]) -> None:
