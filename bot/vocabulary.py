@@ -1,5 +1,5 @@
-"""The words of paging, by name: contact types, escalation states, page kinds, deliveries and
-acknowledgements. The values are what the database and AWS store."""
+"""The words of paging, by name: contact types, escalation states, page kinds, deliveries,
+claims and acknowledgements. The values are what the database and AWS store."""
 
 from __future__ import annotations
 
@@ -35,6 +35,13 @@ class Delivery(enum.StrEnum):
     SENT = "sent"  # the DM with its Acknowledge button is out (``dm_ts``)
     NOBODY = "nobody"  # no linked Slack user, or Slack refused the DM: said in the channel
     PLAN = "plan"  # an escalation plan target: AWS runs its stages, the mirror DMs its people
+
+
+class Claim(enum.Enum):
+    """How a worker came to hold a page: first, or after its first worker died."""
+
+    NEW = "new"
+    RETAKEN = "retaken"
 
 
 class Acknowledgement(enum.Enum):

@@ -8,7 +8,6 @@ dead one may have sent.
 
 from __future__ import annotations
 
-import enum
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -28,7 +27,7 @@ from bot.slack.notify import say
 from bot.slack.paging_blocks import page_blocks, page_metadata, page_text
 from bot.store.database import Database, changed
 from bot.store.schema import Escalation, PageNotice
-from bot.vocabulary import ContactType, Delivery, EscalationState, PageKind
+from bot.vocabulary import Claim, ContactType, Delivery, EscalationState, PageKind
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +39,6 @@ WAITING = and_(  # shown, not answered
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-class Claim(enum.Enum):
-    """How a worker came to hold a page: first, or after its first worker died."""
-
-    NEW = "new"
-    RETAKEN = "retaken"
 
 
 class PageNotices:
