@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -17,16 +15,21 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.aws.contacts import ContactsPort
 from bot.aws.gateway import AwsGateway
+from bot.aws.incidents import IncidentsPort
 from bot.config import Settings
 from bot.edge import EVENTS_PATH, keep_ack, refuse_malformed, requester
 from bot.errors import DomainError
+from bot.escalation.acknowledging import Acknowledging
+from bot.escalation.auditor import Auditor
 from bot.escalation.runner import EscalationRunner
 from bot.escalation.schedule import Schedule
 from bot.home import Home
 from bot.incidents.service import IncidentService
 from bot.people import People
 from bot.related_items import RelatedItems
+from bot.services import Services
 from bot.slack.blocks import error_text
 from bot.slack.notify import warn
 from bot.store.database import Database
@@ -37,42 +40,6 @@ log = logging.getLogger(__name__)
 
 SLACK_REQUESTS = Counter("incident_bot_slack_requests_total", "Slack requests received")
 UNEXPECTED_ERRORS = Counter("incident_bot_unexpected_errors_total", "Listener crashes")
-
-
-@dataclass
-class Services:
-    """Everything a handler may use; built once per process."""
-
-    settings: Settings
-    gateway: AwsGateway
-    database: Database
-    slack: AsyncWebClient
-    incidents: IncidentService
-    related_items: RelatedItems
-    timeline: Timeline
-    people: People
-    schedule: Schedule
-    escalations: EscalationRunner
-    home: Home
-
-    def start(self) -> None:
-        """Start background work: stage timers, the mirror of AWS's pages, the auditor."""
-        self.schedule.start(
-            self.escalations,
-            self.settings.mirror_interval_seconds,
-            audit_seconds=min(30.0, self.settings.mirror_interval_seconds),
-        )
-
-    async def close(self, grace_seconds: float) -> None:
-        """Run no more timers, give work already under way (a listener after its ack, a
-        running job) ``grace_seconds`` to finish, then close the scheduler and the pools."""
-        self.schedule.pause()
-        under_way = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
-        if under_way:
-            await asyncio.wait(under_way, timeout=grace_seconds)
-        self.schedule.shutdown()
-        self.gateway.close()
-        await self.database.close()
 
 
 async def start_services(settings: Settings) -> Services:
@@ -88,22 +55,27 @@ async def start_services(settings: Settings) -> Services:
             AsyncRateLimitErrorRetryHandler(max_retry_count=3),
         ],
     )
-    incidents = IncidentService(gateway, database, slack, settings)
-    people = People(gateway, database, slack, settings.contact_map_file)
+    aws_incidents, contacts = IncidentsPort(gateway), ContactsPort(gateway)
+    timeline = Timeline(aws_incidents, database)
+    incidents = IncidentService(aws_incidents, timeline, database, slack, settings)
+    people = People(contacts, database, slack, settings.contact_map_file)
     schedule = Schedule(settings.database_url)
-    runner = EscalationRunner(gateway, database, slack, incidents, people, settings, schedule)
-    incidents.resolved_listeners.append(runner.incident_resolved)
+    runner = EscalationRunner(contacts, database, slack, incidents, people, settings, schedule)
+    incidents.resolved_listeners.append(runner.closing.incident_resolved)
     return Services(
         settings,
         gateway,
         database,
         slack,
         incidents,
-        RelatedItems(gateway),
-        Timeline(gateway, database),
+        RelatedItems(aws_incidents),
+        timeline,
         people,
         schedule,
         runner,
+        Acknowledging(contacts, runner.closing, settings),
+        runner.closing,
+        Auditor(runner),
         Home(slack, incidents, runner.notices),
     )
 

@@ -14,8 +14,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.app import Services
 from bot.local import local_stack
+from bot.services import Services
 from bot.slack.ids import Callback
 from emulator.slack import FakeSlack, SlackSender
 from emulator.slack.text import render_call
@@ -74,7 +74,7 @@ async def play(
     )
     view = view[-1]
     plan = next(b for b in view["blocks"] if b["block_id"] == "plan_block")
-    values = {
+    values: dict[str, dict[str, dict[str, Any]]] = {
         "title_block": {"title": {"type": "plain_text_input", "value": "Checkout errors"}},
         "impact_block": {"impact": {"type": "static_select", "selected_option": {"value": "2"}}},
         "plan_block": {

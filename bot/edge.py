@@ -107,7 +107,7 @@ class StickyAck(AsyncAck):
 
     _given: BoltResponse | None = None
 
-    @property  # type: ignore[override]
+    @property
     def response(self) -> BoltResponse | None:
         return self._given
 

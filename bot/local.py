@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.app import Services
 from bot.config import load_settings
 from bot.server import serving
+from bot.services import Services
 from emulator.seed import EXAMPLE
 from emulator.slack import RunningFakeSlack, SlackSender
 from emulator.testing import RunningEmulator, free_port

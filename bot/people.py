@@ -4,57 +4,35 @@ from __future__ import annotations
 
 import asyncio
 import re
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import yaml
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import delete, select
 
-from bot.aws.gateway import CONTACTS, AwsGateway
+from bot.aws.contacts import ContactsPort
 from bot.config import ConfigError
-from bot.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
+from bot.contacts import Contact
+from bot.errors import Conflict, InvalidInput, NotFound
 from bot.slack.blocks import escape
-from bot.store.database import Database
+from bot.store.database import Database, changed
 from bot.store.schema import ContactLink
+from bot.vocabulary import ContactType
 
 PAGES_APPEAR_SECONDS = 0.5  # between looks for the pages of a fresh engagement
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 
-@dataclass(frozen=True)
-class Contact:
-    arn: str
-    alias: str
-    display_name: str
-    type: str  # PERSONAL | ESCALATION | ONCALL_SCHEDULE
-    plan: dict[str, Any]
-
-    @classmethod
-    def from_aws(cls, answer: dict[str, Any]) -> Contact:
-        try:
-            return cls(
-                answer["ContactArn"],
-                answer["Alias"],
-                answer.get("DisplayName") or answer["Alias"],
-                answer["Type"],
-                answer.get("Plan") or {},
-            )
-        except KeyError as exc:
-            raise ServiceUnavailable(f"AWS returned a contact without {exc}; try again.") from None
-
-
 def retry_minutes(contact: Contact) -> int | None:
     """The shortest ``RetryIntervalInMinutes`` of the person's channel targets, if any."""
     intervals = [
-        target["ChannelTargetInfo"]["RetryIntervalInMinutes"]
-        for stage in contact.plan.get("Stages") or []
-        for target in stage.get("Targets") or []
-        if (target.get("ChannelTargetInfo") or {}).get("RetryIntervalInMinutes")
+        target.retry_minutes
+        for stage in contact.stages
+        for target in stage.targets
+        if target.retry_minutes
     ]
     return min(intervals) if intervals else None
 
@@ -78,12 +56,12 @@ def read_mapping(path: Path | None) -> dict[str, str]:
 class People:
     def __init__(
         self,
-        gateway: AwsGateway,
+        aws: ContactsPort,
         database: Database,
         slack: AsyncWebClient,
         mapping_file: Path | None,
     ) -> None:
-        self.gateway = gateway
+        self.aws = aws
         self.database = database
         self.slack = slack
         self.mapping = read_mapping(mapping_file)
@@ -100,19 +78,14 @@ class People:
                 )
             reference = arn
         if not reference.startswith("arn:"):
-            found = await self.gateway.pages(
-                CONTACTS, "list_contacts", "Contacts", AliasPrefix=reference
-            )
-            match = next((c for c in found if c.get("Alias") == reference), None)
-            if match is None:
+            arn = await self.aws.contact_arn(reference)
+            if arn is None:
                 raise NotFound(
                     f"No Incident Manager contact has the alias `{escape(reference)}`. "
                     "Check the alias in the AWS console (Contacts)."
                 )
-            reference = match["ContactArn"]
-        return Contact.from_aws(
-            await self.gateway.call(CONTACTS, "get_contact", ContactId=reference)
-        )
+            reference = arn
+        return await self.aws.contact(reference)
 
     async def contact_for(self, slack_user_id: str) -> str | None:
         async with self.database.session() as session:
@@ -144,27 +117,17 @@ class People:
         """The contacts on call now in an on-call schedule's rotations (ListRotationShifts)."""
         start = datetime.now(UTC)
         people: list[str] = []
-        for rotation in schedule.plan.get("RotationIds") or []:
-            shifts = await self.gateway.pages(
-                CONTACTS,
-                "list_rotation_shifts",
-                "RotationShifts",
-                RotationId=rotation,
-                StartTime=start,
-                EndTime=start + timedelta(minutes=1),
-            )
-            people += next(iter(shifts), {}).get("ContactIds") or []
+        for rotation in schedule.rotation_ids:
+            people += await self.aws.on_call(rotation, start)
         return list(dict.fromkeys(people))
 
     async def paged_for(self, engagement_arn: str, attempts: int = 5) -> list[str]:
         """The contacts AWS paged for an engagement (for an on-call schedule: who is on call
         now, overrides included), waiting briefly while AWS creates the pages."""
         for attempt in range(attempts):
-            pages = await self.gateway.pages(
-                CONTACTS, "list_pages_by_engagement", "Pages", EngagementId=engagement_arn
-            )
+            pages = await self.aws.pages_of(engagement_arn)
             if pages:
-                return list(dict.fromkeys(page["ContactArn"] for page in pages))
+                return list(dict.fromkeys(page.contact_arn for page in pages))
             if attempt + 1 < attempts:
                 await asyncio.sleep(PAGES_APPEAR_SECONDS)
         return []
@@ -181,14 +144,9 @@ class People:
             return None
 
     async def _by_email_channel(self, contact_arn: str) -> str | None:
-        channels = await self.gateway.pages(
-            CONTACTS, "list_contact_channels", "ContactChannels", ContactId=contact_arn
-        )
-        for channel in channels:
-            if channel.get("Type") == "EMAIL":
-                address = (channel.get("DeliveryAddress") or {}).get("SimpleAddress")
-                if address and (user := await self._lookup_email(address)):
-                    return user
+        for address in await self.aws.email_addresses(contact_arn):
+            if user := await self._lookup_email(address):
+                return user
         return None
 
     async def _store(self, contact_arn: str, user: str, source: str) -> None:
@@ -199,7 +157,7 @@ class People:
 
     async def link_me(self, slack_user_id: str, alias: str) -> Contact:
         contact = await self.contact(alias)
-        if contact.type != "PERSONAL":
+        if contact.type != ContactType.PERSONAL:
             raise InvalidInput(
                 f"`{alias}` is an {contact.type.lower().replace('_', ' ')}, not "
                 "a person: link yourself to your personal contact."
@@ -222,7 +180,7 @@ class People:
 
     async def unlink_me(self, slack_user_id: str) -> int:
         async with self.database.write() as session:
-            result = await session.execute(
-                delete(ContactLink).where(ContactLink.slack_user_id == slack_user_id)
+            result = await changed(
+                session, delete(ContactLink).where(ContactLink.slack_user_id == slack_user_id)
             )
-        return result.rowcount or 0
+        return result

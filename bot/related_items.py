@@ -3,35 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlparse
 
-from bot.aws.gateway import INCIDENTS, AwsGateway
+from bot.aws.incidents import IncidentsPort
 from bot.errors import InvalidInput, NotFound
+from bot.incidents.record import RelatedItem
 from bot.tokens import client_token
 
 ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+$")
-
-
-@dataclass(frozen=True)
-class RelatedItem:
-    type: str
-    key: str  # "url" or "arn": which member of ItemValue holds the value
-    value: str
-    title: str | None = None
-
-    def identifier(self) -> dict[str, Any]:
-        return {"type": self.type, "value": {self.key: self.value}}
-
-    @classmethod
-    def from_aws(cls, item: dict[str, Any]) -> RelatedItem:
-        identifier = item.get("identifier") or {}
-        value = identifier.get("value") or {}
-        key = next((k for k in ("url", "arn", "metricDefinition") if value.get(k)), "url")
-        return cls(
-            str(identifier.get("type", "OTHER")), key, str(value.get(key, "")), item.get("title")
-        )
 
 
 def parse_reference(text: str, title: str | None = None) -> RelatedItem:
@@ -64,26 +43,14 @@ def parse_reference(text: str, title: str | None = None) -> RelatedItem:
 
 
 class RelatedItems:
-    def __init__(self, gateway: AwsGateway) -> None:
-        self.gateway = gateway
+    def __init__(self, aws: IncidentsPort) -> None:
+        self.aws = aws
 
     async def list(self, arn: str) -> list[RelatedItem]:
-        items = await self.gateway.pages(
-            INCIDENTS, "list_related_items", "relatedItems", incidentRecordArn=arn
-        )
-        return [RelatedItem.from_aws(item) for item in items]
+        return await self.aws.related_items(arn)
 
     async def add(self, arn: str, item: RelatedItem, *token_parts: str) -> None:
-        payload: dict[str, Any] = {"identifier": item.identifier()}
-        if item.title:
-            payload["title"] = item.title[:200]
-        await self.gateway.call(
-            INCIDENTS,
-            "update_related_items",
-            incidentRecordArn=arn,
-            clientToken=client_token("link", *token_parts, item.value),
-            relatedItemsUpdate={"itemToAdd": payload},
-        )
+        await self.aws.add_related_item(arn, item, client_token("link", *token_parts, item.value))
 
     async def remove(self, arn: str, value: str, *token_parts: str) -> RelatedItem:
         item = next((i for i in await self.list(arn) if i.value == value), None)
@@ -91,11 +58,5 @@ class RelatedItems:
             raise NotFound(
                 f"`{value}` is not linked to this incident; `/incident links` lists what is."
             )
-        await self.gateway.call(
-            INCIDENTS,
-            "update_related_items",
-            incidentRecordArn=arn,
-            clientToken=client_token("unlink", *token_parts, value),
-            relatedItemsUpdate={"itemToRemove": item.identifier()},
-        )
+        await self.aws.remove_related_item(arn, item, client_token("unlink", *token_parts, value))
         return item

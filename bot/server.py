@@ -11,8 +11,9 @@ from contextlib import asynccontextmanager
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-from bot.app import Services, build_bolt_app, build_web_app, start_services
+from bot.app import build_bolt_app, build_web_app, start_services
 from bot.config import Settings
+from bot.services import Services
 from bot.slack.connection import check_app_token
 
 log = logging.getLogger(__name__)

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from bot.aws.gateway import INCIDENTS, AwsGateway
+from bot.aws.incidents import IncidentsPort
 from bot.errors import NotFound
+from bot.incidents.record import TimelineEntry
 from bot.store.database import Database
 from bot.store.schema import TimelineMessage
 from bot.tokens import client_token
 
 EVENT_DATA_LIMIT = 6000
 CUT = "… [cut]"
-CUSTOM = "Custom Event"
 
 
 @dataclass(frozen=True)
@@ -36,13 +36,6 @@ class SlackMessage:
         return datetime.fromtimestamp(float(self.ts), UTC)
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    time: datetime
-    type: str
-    text: str
-
-
 def message_data(message: SlackMessage) -> str:
     """The event's data: author, text and permalink, cut to fit AWS's 6,000 characters."""
 
@@ -58,30 +51,18 @@ def message_data(message: SlackMessage) -> str:
     return data
 
 
-def readable(event_data: str) -> str:
-    try:
-        value = json.loads(event_data)
-    except ValueError:
-        return event_data
-    return value if isinstance(value, str) else json.dumps(value)
-
-
 class Timeline:
-    def __init__(self, gateway: AwsGateway, database: Database) -> None:
-        self.gateway = gateway
+    """Every write to an incident's timeline goes through here."""
+
+    def __init__(self, aws: IncidentsPort, database: Database) -> None:
+        self.aws = aws
         self.database = database
 
-    async def note(self, arn: str, text: str, *token_parts: str) -> str:
-        answer = await self.gateway.call(
-            INCIDENTS,
-            "create_timeline_event",
-            incidentRecordArn=arn,
-            eventTime=datetime.now(UTC),
-            eventType=CUSTOM,
-            eventData=json.dumps(text),
-            clientToken=client_token("note", *token_parts),
-        )
-        return answer["eventId"]
+    async def note(
+        self, arn: str, text: str, client_token: str, when: datetime | None = None
+    ) -> str:
+        """A custom event saying ``text``, written once per ``client_token``; its id."""
+        return await self.aws.create_timeline_event(arn, json.dumps(text), client_token, when)
 
     async def add_message(self, arn: str, message: SlackMessage) -> bool:
         """Record ``message`` once; False when it is already on the timeline."""
@@ -95,14 +76,11 @@ class Timeline:
         except IntegrityError:
             return False
         try:
-            answer = await self.gateway.call(
-                INCIDENTS,
-                "create_timeline_event",
-                incidentRecordArn=arn,
-                eventTime=message.time,
-                eventType=CUSTOM,
-                eventData=message_data(message),
-                clientToken=client_token("message", message.channel_id, message.ts),
+            event_id = await self.aws.create_timeline_event(
+                arn,
+                message_data(message),
+                client_token("message", message.channel_id, message.ts),
+                message.time,
             )
         except Exception:
             async with self.database.write() as session:
@@ -110,8 +88,14 @@ class Timeline:
                 await session.delete(row)
             raise
         async with self.database.write() as session:
-            row = await session.get(TimelineMessage, (message.channel_id, message.ts))
-            row.event_id = answer["eventId"]
+            await session.execute(
+                update(TimelineMessage)
+                .where(
+                    TimelineMessage.channel_id == message.channel_id,
+                    TimelineMessage.message_ts == message.ts,
+                )
+                .values(event_id=event_id)
+            )
         return True
 
     async def tracked(self, channel_id: str, ts: str) -> TimelineMessage | None:
@@ -123,13 +107,11 @@ class Timeline:
         row = await self.tracked(message.channel_id, message.ts)
         if row is None or row.event_id is None:
             return False
-        await self.gateway.call(
-            INCIDENTS,
-            "update_timeline_event",
-            incidentRecordArn=row.incident_arn,
-            eventId=row.event_id,
-            eventData=message_data(message),
-            clientToken=client_token("edit", message.channel_id, message.ts, message.text),
+        await self.aws.update_timeline_event(
+            row.incident_arn,
+            row.event_id,
+            message_data(message),
+            client_token("edit", message.channel_id, message.ts, message.text),
         )
         return True
 
@@ -138,40 +120,11 @@ class Timeline:
         if row is None or row.event_id is None:
             return False
         with contextlib.suppress(NotFound):  # already gone is the outcome we want
-            await self.gateway.call(
-                INCIDENTS,
-                "delete_timeline_event",
-                incidentRecordArn=row.incident_arn,
-                eventId=row.event_id,
-            )
+            await self.aws.delete_timeline_event(row.incident_arn, row.event_id)
         async with self.database.write() as session:
             await session.delete(await session.get(TimelineMessage, (channel_id, ts)))
         return True
 
     async def recent(self, arn: str, count: int) -> list[TimelineEntry]:
         """The newest ``count`` events, newest first, with their data."""
-        answer = await self.gateway.call(
-            INCIDENTS,
-            "list_timeline_events",
-            incidentRecordArn=arn,
-            sortBy="EVENT_TIME",
-            sortOrder="DESCENDING",
-            maxResults=count,
-        )
-        summaries = answer.get("eventSummaries", [])[:count]
-        events = await asyncio.gather(
-            *(
-                self.gateway.call(
-                    INCIDENTS, "get_timeline_event", incidentRecordArn=arn, eventId=s["eventId"]
-                )
-                for s in summaries
-            )
-        )
-        return [
-            TimelineEntry(
-                e["event"]["eventTime"],
-                e["event"]["eventType"],
-                readable(e["event"].get("eventData", "")),
-            )
-            for e in events
-        ]
+        return await self.aws.timeline_events(arn, count)

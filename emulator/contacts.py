@@ -11,25 +11,16 @@ from typing import Any
 
 from emulator.backend import Backend
 from emulator.clock import Clock
-from emulator.errors import ServiceError, validation
-from emulator.paging import page_of
-
-
-def _missing(kind: str, ident: str) -> ServiceError:
-    return ServiceError(
-        "ResourceNotFoundException",
-        f"{kind} {ident} was not found.",
-        400,
-        ResourceId=ident,
-        ResourceType=kind.upper().replace(" ", "_"),
-    )
+from emulator.errors import ServiceError, contact_not_found, validation
+from emulator.paging import contacts_page
+from emulator.rotations import Rotations
 
 
 def _code() -> str:
     return f"{secrets.randbelow(1_000_000):06d}"
 
 
-class ContactsBackend(Backend):
+class ContactsBackend(Rotations, Backend):
     """The Contacts side of one account: who to page, how, and what was paged."""
 
     STATE = (
@@ -75,7 +66,7 @@ class ContactsBackend(Backend):
     def _contact(self, ident: str) -> dict[str, Any]:
         arn = ident if ident.startswith("arn:") else self._arn("contact", ident)
         if arn not in self.contacts:
-            raise _missing("Contact", ident)
+            raise contact_not_found("Contact", ident)
         return self.contacts[arn]
 
     def CreateContact(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -122,7 +113,7 @@ class ContactsBackend(Backend):
             if c["Alias"].startswith(params.get("AliasPrefix") or "")
             and params.get("Type") in (None, c["Type"])
         ]
-        return _listed(found, params, "Contacts")
+        return contacts_page(found, params, "Contacts")
 
     def UpdateContact(self, params: dict[str, Any]) -> dict[str, Any]:
         contact = self._contact(params["ContactId"])
@@ -141,7 +132,7 @@ class ContactsBackend(Backend):
     # -- channels ----------------------------------------------------------
     def _channel(self, ident: str) -> dict[str, Any]:
         if ident not in self.channels:
-            raise _missing("Contact channel", ident)
+            raise contact_not_found("Contact channel", ident)
         return self.channels[ident]
 
     def CreateContactChannel(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -176,7 +167,7 @@ class ContactsBackend(Backend):
             for c in self.channels.values()
             if c["ContactArn"] == contact["ContactArn"]
         ]
-        return _listed(found, params, "ContactChannels")
+        return contacts_page(found, params, "ContactChannels")
 
     def UpdateContactChannel(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel(params["ContactChannelId"])
@@ -224,150 +215,18 @@ class ContactsBackend(Backend):
     def GetContactPolicy(self, params: dict[str, Any]) -> dict[str, Any]:
         contact = self._contact(params["ContactArn"])
         if contact["ContactArn"] not in self.policies:
-            raise _missing("Contact policy", contact["ContactArn"])
+            raise contact_not_found("Contact policy", contact["ContactArn"])
         return {"ContactArn": contact["ContactArn"], "Policy": self.policies[contact["ContactArn"]]}
-
-    # -- rotations ---------------------------------------------------------
-    def _rotation(self, ident: str) -> dict[str, Any]:
-        if ident not in self.rotations:
-            raise _missing("Rotation", ident)
-        return self.rotations[ident]
-
-    def CreateRotation(self, params: dict[str, Any]) -> dict[str, Any]:
-        def create() -> dict[str, Any]:
-            arn = self._arn("rotation", params["Name"])
-            contact_arns = [self._contact(c)["ContactArn"] for c in params["ContactIds"]]
-            self.rotations[arn] = {
-                "RotationArn": arn,
-                "Name": params["Name"],
-                "ContactIds": contact_arns,
-                "StartTime": params.get("StartTime") or self.clock.now(),
-                "TimeZoneId": params["TimeZoneId"],
-                "Recurrence": deepcopy(params["Recurrence"]),
-            }
-            return {"RotationArn": arn}
-
-        return self._once("CreateRotation", params, create)
-
-    def GetRotation(self, params: dict[str, Any]) -> dict[str, Any]:
-        return deepcopy(self._rotation(params["RotationId"]))
-
-    def ListRotations(self, params: dict[str, Any]) -> dict[str, Any]:
-        found = [
-            deepcopy(r)
-            for r in self.rotations.values()
-            if r["Name"].startswith(params.get("RotationNamePrefix") or "")
-        ]
-        return _listed(found, params, "Rotations")
-
-    def DeleteRotation(self, params: dict[str, Any]) -> dict[str, Any]:
-        arn = self._rotation(params["RotationId"])["RotationArn"]
-        del self.rotations[arn]
-        for override in self._overrides_of(arn):
-            del self.overrides[override["RotationOverrideId"]]
-        return {}
-
-    def UpdateRotation(self, params: dict[str, Any]) -> dict[str, Any]:
-        rotation = self._rotation(params["RotationId"])
-        if "ContactIds" in params:
-            rotation["ContactIds"] = [self._contact(c)["ContactArn"] for c in params["ContactIds"]]
-        for key in ("StartTime", "TimeZoneId", "Recurrence"):
-            if key in params:
-                rotation[key] = deepcopy(params[key])
-        return {}
-
-    def ListPreviewRotationShifts(self, params: dict[str, Any]) -> dict[str, Any]:
-        """The shifts a rotation would have: nothing is created."""
-        start, end = params.get("StartTime") or self.clock.now(), params["EndTime"]
-        _check_window(start, end)
-        rotation = {
-            "ContactIds": list(params["Members"]),
-            "StartTime": params.get("RotationStartTime") or self.clock.now(),
-            "Recurrence": params["Recurrence"],
-        }
-        overrides = sorted(
-            (
-                {"NewContactIds": o.get("NewMembers") or [], **o}
-                for o in params.get("Overrides") or []
-                if o.get("StartTime") and o.get("EndTime")
-            ),
-            key=lambda o: o["StartTime"],
-        )
-        shifts = list(_shifts_with(rotation, overrides, start, end))
-        return _listed(shifts, params, "RotationShifts")
-
-    # -- rotation overrides ------------------------------------------------------
-    def _overrides_of(self, rotation_arn: str) -> list[dict[str, Any]]:
-        found = [o for o in self.overrides.values() if o["RotationArn"] == rotation_arn]
-        return sorted(found, key=lambda o: o["StartTime"])
-
-    def _override(self, params: dict[str, Any]) -> dict[str, Any]:
-        rotation = self._rotation(params["RotationId"])
-        override = self.overrides.get(params["RotationOverrideId"])
-        if override is None or override["RotationArn"] != rotation["RotationArn"]:
-            raise _missing("Rotation override", params["RotationOverrideId"])
-        return override
-
-    def CreateRotationOverride(self, params: dict[str, Any]) -> dict[str, Any]:
-        def create() -> dict[str, Any]:
-            rotation = self._rotation(params["RotationId"])
-            _check_window(params["StartTime"], params["EndTime"])
-            override_id = str(uuid.uuid4())
-            self.overrides[override_id] = {
-                "RotationOverrideId": override_id,
-                "RotationArn": rotation["RotationArn"],
-                "NewContactIds": [self._contact(c)["ContactArn"] for c in params["NewContactIds"]],
-                "StartTime": params["StartTime"],
-                "EndTime": params["EndTime"],
-                "CreateTime": self.clock.now(),
-            }
-            return {"RotationOverrideId": override_id}
-
-        return self._once("CreateRotationOverride", params, create)
-
-    def GetRotationOverride(self, params: dict[str, Any]) -> dict[str, Any]:
-        return deepcopy(self._override(params))
-
-    def DeleteRotationOverride(self, params: dict[str, Any]) -> dict[str, Any]:
-        del self.overrides[self._override(params)["RotationOverrideId"]]
-        return {}
-
-    def ListRotationOverrides(self, params: dict[str, Any]) -> dict[str, Any]:
-        rotation = self._rotation(params["RotationId"])
-        start, end = params["StartTime"], params["EndTime"]
-        _check_window(start, end)
-        found = [
-            {k: deepcopy(v) for k, v in o.items() if k != "RotationArn"}
-            for o in self._overrides_of(rotation["RotationArn"])
-            if o["StartTime"] < end and o["EndTime"] > start
-        ]
-        return _listed(found, params, "RotationOverrides")
-
-    def ListRotationShifts(self, params: dict[str, Any]) -> dict[str, Any]:
-        rotation = self._rotation(params["RotationId"])
-        start, end = params.get("StartTime") or self.clock.now(), params["EndTime"]
-        _check_window(start, end)
-        return _listed(list(self._shifts(rotation, start, end)), params, "RotationShifts")
-
-    def _shifts(self, rotation: dict[str, Any], start: datetime, end: datetime) -> Any:
-        """The rotation's shifts over ``[start, end)``, its overrides cut in."""
-        return _shifts_with(rotation, self._overrides_of(rotation["RotationArn"]), start, end)
-
-    def _on_call(self, rotation_arn: str) -> list[str]:
-        now = self.clock.now()
-        shifts = self._shifts(self._rotation(rotation_arn), now, now + timedelta(seconds=1))
-        current = next((s for s in shifts if s["StartTime"] <= now < s["EndTime"]), None)
-        return current["ContactIds"] if current else []
 
     # -- engagements and pages -----------------------------------------------
     def _engagement(self, ident: str) -> dict[str, Any]:
         if ident not in self.engagements:
-            raise _missing("Engagement", ident)
+            raise contact_not_found("Engagement", ident)
         return self.engagements[ident]
 
     def _page(self, ident: str) -> dict[str, Any]:
         if ident not in self.pages:
-            raise _missing("Page", ident)
+            raise contact_not_found("Page", ident)
         return self.pages[ident]
 
     def StartEngagement(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -540,7 +399,7 @@ class ContactsBackend(Backend):
             and ("StartTime" not in window or e["StartTime"] >= window["StartTime"])
             and ("EndTime" not in window or e["StartTime"] <= window["EndTime"])
         ]
-        return _listed(found, params, "Engagements")
+        return contacts_page(found, params, "Engagements")
 
     def _summary(self, page: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -567,7 +426,7 @@ class ContactsBackend(Backend):
 
     def _pages_where(self, field: str, arn: str, params: dict[str, Any]) -> dict[str, Any]:
         found = [self._summary(p) for p in self.pages.values() if p[field] == arn]
-        return _listed(found, params, "Pages")
+        return contacts_page(found, params, "Pages")
 
     def DescribePage(self, params: dict[str, Any]) -> dict[str, Any]:
         page = self._page(params["PageId"])
@@ -583,11 +442,11 @@ class ContactsBackend(Backend):
         if page["ContactArn"] != engaged["ContactArn"]:
             reached = self.contacts.get(page["ContactArn"], {"Type": "PERSONAL"})
             path.append({"ContactArn": page["ContactArn"], "Type": reached["Type"]})
-        return _listed(path, params, "PageResolutions")
+        return contacts_page(path, params, "PageResolutions")
 
     def ListPageReceipts(self, params: dict[str, Any]) -> dict[str, Any]:
         page = self._page(params["PageId"])
-        return _listed(deepcopy(page["receipts"]), params, "Receipts")
+        return contacts_page(deepcopy(page["receipts"]), params, "Receipts")
 
     def AcceptPage(self, params: dict[str, Any]) -> dict[str, Any]:
         page = self._page(params["PageId"])
@@ -629,72 +488,3 @@ class ContactsBackend(Backend):
     def outbox(self) -> list[dict[str, Any]]:
         """What AWS would have sent out of band: pages with accept codes, activation codes."""
         return deepcopy(self.sent)
-
-
-def _shifts(rotation: dict[str, Any], start: datetime, end: datetime) -> Any:
-    """Consecutive shifts of a daily or weekly rotation overlapping ``[start, end)``."""
-    recurrence = rotation["Recurrence"]
-    days = 7 if recurrence.get("WeeklySettings") else 1
-    length = timedelta(days=days * recurrence.get("RecurrenceMultiplier", 1))
-    people = rotation["ContactIds"]
-    on_calls = recurrence.get("NumberOfOnCalls", 1)
-    index = max(0, int((start - rotation["StartTime"]) / length))
-    while True:
-        shift_start = rotation["StartTime"] + index * length
-        if shift_start >= end:
-            return
-        if shift_start + length > start:
-            first = (index * on_calls) % len(people)
-            yield {
-                "ContactIds": [people[(first + i) % len(people)] for i in range(on_calls)],
-                "StartTime": shift_start,
-                "EndTime": shift_start + length,
-                "Type": "REGULAR",
-            }
-        index += 1
-
-
-def _shifts_with(
-    rotation: dict[str, Any], overrides: list[dict[str, Any]], start: datetime, end: datetime
-) -> Any:
-    """A rotation's shifts over ``[start, end)`` with ``overrides`` cut in as OVERRIDDEN."""
-    if not rotation["ContactIds"]:
-        return
-    for shift in _shifts(rotation, start, end):
-        for piece in _overridden(shift, overrides):
-            if piece["StartTime"] < end and piece["EndTime"] > start:
-                yield piece
-
-
-def _overridden(shift: dict[str, Any], overrides: list[dict[str, Any]]) -> Any:
-    """``shift`` cut where overrides (sorted by start) replace its people."""
-    cursor = shift["StartTime"]
-    for override in overrides:
-        begin, finish = (
-            max(override["StartTime"], cursor),
-            min(override["EndTime"], shift["EndTime"]),
-        )
-        if begin >= finish:
-            continue
-        if cursor < begin:
-            yield {**shift, "StartTime": cursor, "EndTime": begin}
-        yield {
-            "ContactIds": list(override["NewContactIds"]),
-            "StartTime": begin,
-            "EndTime": finish,
-            "Type": "OVERRIDDEN",
-            "ShiftDetails": {"OverriddenContactIds": list(shift["ContactIds"])},
-        }
-        cursor = finish
-    if cursor < shift["EndTime"]:
-        yield {**shift, "StartTime": cursor}
-
-
-def _check_window(start: datetime, end: datetime) -> None:
-    if end <= start:
-        raise validation("EndTime must be after StartTime.")
-
-
-def _listed(found: list[dict[str, Any]], params: dict[str, Any], key: str) -> dict[str, Any]:
-    """One page of ``found`` under ``key``, with ssm-contacts' NextToken and MaxResults."""
-    return page_of(found, params, key, "NextToken", "MaxResults")

@@ -32,3 +32,14 @@ def not_implemented(operation: str) -> ServiceError:
         f"The Incident Manager emulator does not implement {operation}.",
         501,
     )
+
+
+def contact_not_found(kind: str, ident: str) -> ServiceError:
+    """ssm-contacts' not-found answer (HTTP 400, unlike ssm-incidents' 404)."""
+    return ServiceError(
+        "ResourceNotFoundException",
+        f"{kind} {ident} was not found.",
+        400,
+        ResourceId=ident,
+        ResourceType=kind.upper().replace(" ", "_"),
+    )

@@ -36,3 +36,8 @@ def page_of(
 ) -> dict[str, Any]:
     page, following = paginate(items, params.get(token), params.get(limit))
     return {key: page, token: following}
+
+
+def contacts_page(found: Sequence[Any], params: dict[str, Any], key: str) -> dict[str, Any]:
+    """One page of ``found`` under ``key``, with ssm-contacts' NextToken and MaxResults."""
+    return page_of(found, params, key, "NextToken", "MaxResults")

@@ -9,7 +9,7 @@ from handlers import actions, commands, events, shortcuts, views
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
-    from bot.app import Services
+    from bot.services import Services
 
 SURFACES = (commands, shortcuts, actions, views, events)
 

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from bot.app import Services
+from bot.services import Services
 from emulator.slack import FakeSlack, SlackSender
 from emulator.testing import RunningEmulator
 

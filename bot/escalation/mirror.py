@@ -9,26 +9,27 @@ replica shows it once.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from sqlalchemy import select
 
-from bot.aws.gateway import CONTACTS, AwsGateway
-from bot.escalation.notices import MIRRORED_PAGE, PLAN, STAGE_PAGE, PageNotices
-from bot.escalation.plan import alias_of, load_stages
+from bot.aws.contacts import ContactsPort
+from bot.contacts import Engagement, alias_of
+from bot.escalation.notices import PageNotices
+from bot.escalation.plan import load_stages
 from bot.incidents.record import Incident
 from bot.slack.messages import display_name
 from bot.store.schema import Escalation, PageNotice
+from bot.vocabulary import Delivery, PageKind
 
 
 class Mirror:
     def __init__(
         self,
-        gateway: AwsGateway,
+        contacts: ContactsPort,
         notices: PageNotices,
         status_changed: Callable[[str], Awaitable[None]],
     ) -> None:
-        self.gateway = gateway
+        self.contacts = contacts
         self.notices = notices
         self.database = notices.database
         self.slack = notices.slack
@@ -38,40 +39,34 @@ class Mirror:
     async def run(self) -> None:
         """One round over the open incidents' running engagements."""
         for incident in await self.incidents.list("open"):
-            engagements = await self.gateway.pages(
-                CONTACTS, "list_engagements", "Engagements", IncidentId=incident.arn
-            )
-            for engagement in engagements:
-                if engagement.get("StopTime"):
+            for engagement in await self.contacts.engagements_of(incident.arn):
+                if engagement.stopped:
                     continue
-                owner = await self._owner(engagement["EngagementArn"])
-                if owner is not None and owner.dm_ts != PLAN:
+                owner = await self._owner(engagement.arn)
+                if owner is not None and owner.delivery != Delivery.PLAN:
                     continue  # a person the runner DMs itself
                 await self._mirror_pages(incident, engagement, owner)
 
     async def engagement(self, incident: Incident, engagement_arn: str) -> None:
         """Mirror one engagement's pages now (an escalation plan the runner just engaged)."""
         owner = await self._owner(engagement_arn)
-        await self._mirror_pages(incident, {"EngagementArn": engagement_arn}, owner)
+        await self._mirror_pages(incident, Engagement(engagement_arn, None, False), owner)
 
     async def _mirror_pages(
-        self, incident: Incident, engagement: dict[str, Any], owner: PageNotice | None
+        self, incident: Incident, engagement: Engagement, owner: PageNotice | None
     ) -> None:
-        pages = await self.gateway.pages(
-            CONTACTS, "list_pages_by_engagement", "Pages", EngagementId=engagement["EngagementArn"]
-        )
-        for page in pages:
-            if page.get("ReadTime"):
+        for page in await self.contacts.pages_of(engagement.arn):
+            if page.read:
                 continue
             notice = PageNotice(
-                id=page["PageArn"],
-                kind=MIRRORED_PAGE,
+                id=page.arn,
+                kind=PageKind.MIRRORED,
                 escalation_id=owner.escalation_id if owner else None,
                 stage=owner.stage if owner else None,
                 incident_arn=incident.arn,
-                contact_arn=page["ContactArn"],
-                engagement_arn=engagement["EngagementArn"],
-                page_arn=page["PageArn"],
+                contact_arn=page.contact_arn,
+                engagement_arn=engagement.arn,
+                page_arn=page.arn,
                 essential=owner.essential if owner else True,
             )
             claim = await self.notices.claim(notice)
@@ -81,7 +76,7 @@ class Mirror:
             await self.notices.deliver(
                 notice,
                 claim,
-                alias_of(page["ContactArn"]),
+                alias_of(page.contact_arn),
                 incident,
                 paged_by,
                 stage,
@@ -96,19 +91,19 @@ class Mirror:
         async with self.database.session() as session:
             return await session.scalar(
                 select(PageNotice).where(
-                    PageNotice.engagement_arn == engagement_arn, PageNotice.kind == STAGE_PAGE
+                    PageNotice.engagement_arn == engagement_arn, PageNotice.kind == PageKind.STAGE
                 )
             )
 
     async def _origin(
-        self, owner: PageNotice | None, engagement: dict[str, Any]
+        self, owner: PageNotice | None, engagement: Engagement
     ) -> tuple[str, int, int]:
         """Who paged, and at which stage of how many, as a mirrored page's DM tells it."""
         if owner is None or owner.escalation_id is None or owner.stage is None:
-            return engagement.get("Sender") or "AWS", 1, 1
+            return engagement.sender or "AWS", 1, 1
         async with self.database.session() as session:
             escalation = await session.get(Escalation, owner.escalation_id)
         if escalation is None:
-            return engagement.get("Sender") or "AWS", 1, 1
+            return engagement.sender or "AWS", 1, 1
         requester = await display_name(self.slack, escalation.requested_by)
         return requester, owner.stage + 1, len(load_stages(escalation.stages))

@@ -8,7 +8,6 @@ dead one may have sent.
 
 from __future__ import annotations
 
-import enum
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -18,7 +17,7 @@ from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
-from bot.escalation.plan import alias_of
+from bot.contacts import alias_of
 from bot.escalation.schedule import Schedule
 from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
@@ -27,35 +26,20 @@ from bot.slack.blocks import escape
 from bot.slack.messages import sent_page
 from bot.slack.notify import say
 from bot.slack.paging_blocks import page_blocks, page_metadata, page_text
-from bot.store.database import Database
+from bot.store.database import Database, changed
 from bot.store.schema import Escalation, PageNotice
+from bot.vocabulary import Claim, ContactType, Delivery, EscalationState, PageKind
 
 log = logging.getLogger(__name__)
 
-RUNNING = "running"  # an escalation's state while its stages go on
-STAGE_PAGE, MIRRORED_PAGE = "escalation", "mirror"  # PageNotice.kind: the runner's, or AWS's
-NO_DM = "-"  # dm_ts of a notice whose contact has no linked Slack user
-PLAN = "+"  # dm_ts of a stage target that is itself an escalation plan: AWS runs its stages
-NOT_SENT = (NO_DM, PLAN)
-SENDING = "sending:"  # dm_ts while one worker sends the DM; stale after a crash
 STALE_CLAIM_SECONDS = 30.0
-DM_DELIVERED = and_(  # the SQL side of delivered()
-    PageNotice.dm_ts.is_not(None),
-    PageNotice.dm_ts.not_in(NOT_SENT),
-    PageNotice.dm_ts.not_like(f"{SENDING}%"),
+WAITING = and_(  # shown, not answered
+    PageNotice.acknowledged_by.is_(None), PageNotice.delivery == Delivery.SENT
 )
-WAITING = and_(PageNotice.acknowledged_by.is_(None), DM_DELIVERED)  # shown, not answered
 
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-class Claim(enum.Enum):
-    """How a worker came to hold a page: first, or after its first worker died."""
-
-    NEW = "new"
-    RETAKEN = "retaken"
 
 
 class PageNotices:
@@ -100,7 +84,7 @@ class PageNotices:
             .where(
                 PageNotice.slack_user_id == user_id,
                 WAITING,
-                PageNotice.escalation_id.is_(None) | (Escalation.state == RUNNING),
+                PageNotice.escalation_id.is_(None) | (Escalation.state == EscalationState.RUNNING),
             )
             .order_by(PageNotice.dm_ts.desc())
         )
@@ -110,7 +94,7 @@ class PageNotices:
     # -- claiming ------------------------------------------------------------
     async def claim(self, notice: PageNotice) -> Claim | None:
         """Insert the notice as being worked on, or take over a claim whose worker died."""
-        notice.dm_ts = _sending()
+        notice.delivery, notice.claimed_at = Delivery.SENDING, now().timestamp()
         try:
             async with self.database.write() as session:
                 session.add(notice)
@@ -121,20 +105,33 @@ class PageNotices:
     async def _reclaim(self, notice_id: str) -> bool:
         """Take over a claim whose sender died before it recorded the Slack message."""
         async with self.database.session() as session:
-            current = await session.scalar(
-                select(PageNotice.dm_ts).where(PageNotice.id == notice_id)
-            )
-        if current is None or not current.startswith(SENDING):
+            current = (
+                await session.execute(
+                    select(PageNotice.delivery, PageNotice.claimed_at).where(
+                        PageNotice.id == notice_id
+                    )
+                )
+            ).first()
+        if current is None or current.delivery != Delivery.SENDING:
             return False
-        if now().timestamp() - float(current.removeprefix(SENDING)) < STALE_CLAIM_SECONDS:
+        claimed_at = current.claimed_at
+        if claimed_at is not None and now().timestamp() - claimed_at < STALE_CLAIM_SECONDS:
             return False
+        same_claim = (
+            PageNotice.claimed_at.is_(None)
+            if claimed_at is None
+            else PageNotice.claimed_at == claimed_at
+        )
         async with self.database.write() as session:
-            taken = await session.execute(
+            taken = await changed(
+                session,
                 update(PageNotice)
-                .where(PageNotice.id == notice_id, PageNotice.dm_ts == current)
-                .values(dm_ts=_sending())
+                .where(
+                    PageNotice.id == notice_id, PageNotice.delivery == Delivery.SENDING, same_claim
+                )
+                .values(claimed_at=now().timestamp()),
             )
-        return taken.rowcount == 1
+        return taken == 1
 
     # -- the DM ----------------------------------------------------------------
     async def deliver(
@@ -147,15 +144,16 @@ class PageNotices:
         stage: int,
         stages: int,
         channel_id: str | None,
-    ) -> None:
-        """DM the linked person the page with its buttons, or name them in the channel.
+    ) -> Delivery:
+        """DM the linked person the page with its buttons, or name them in the channel; says
+        which it did.
 
         A retaken claim first looks for the DM its crashed worker may have sent (the page's
         message metadata names the notice), so a crash between Slack's answer and the bot's
         record of it never shows a person the same page twice."""
         user = await self._answerer(notice, alias)
-        if user == PLAN:
-            await self.set(notice.id, dm_ts=PLAN)
+        if user is Delivery.PLAN:
+            await self.set(notice.id, delivery=Delivery.PLAN)
             await say(
                 self.slack,
                 channel_id,
@@ -163,9 +161,9 @@ class PageNotices:
                 "and each person it pages gets an Acknowledge button in Slack as their page "
                 "goes out.",
             )
-            return
+            return Delivery.PLAN
         if user is None:
-            await self.set(notice.id, dm_ts=NO_DM)
+            await self.set(notice.id, delivery=Delivery.NOBODY)
             await say(
                 self.slack,
                 channel_id,
@@ -173,12 +171,12 @@ class PageNotices:
                 f"user, so no Acknowledge button reached them. They can run "
                 f"`/incident link-me {alias}`.",
             )
-            return
+            return Delivery.NOBODY
         await self.set(notice.id, slack_user_id=user)  # who may acknowledge, at once
         posted = await sent_page(self.slack, user, notice.id) if claim is Claim.RETAKEN else None
         if posted is None:
             try:
-                posted = await self.slack.chat_postMessage(
+                answer = await self.slack.chat_postMessage(
                     channel=user,
                     text=page_text(incident, stage, stages),
                     blocks=page_blocks(
@@ -189,7 +187,7 @@ class PageNotices:
             except SlackApiError as exc:
                 error = exc.response.get("error")
                 log.error("could not DM the page for %s to %s: %s", alias, user, error)
-                await self.set(notice.id, dm_ts=NO_DM)
+                await self.set(notice.id, delivery=Delivery.NOBODY)
                 await say(
                     self.slack,
                     channel_id,
@@ -197,21 +195,25 @@ class PageNotices:
                     f"message to <@{user}> ({error}), so no Acknowledge button reached them. "
                     f"Check who `{alias}` is linked to with `/incident whois {alias}`.",
                 )
-                return
-        await self.set(notice.id, dm_channel=posted["channel"], dm_ts=posted["ts"])
+                return Delivery.NOBODY
+            posted = {"channel": answer["channel"], "ts": answer["ts"]}
+        await self.set(
+            notice.id, dm_channel=posted["channel"], dm_ts=posted["ts"], delivery=Delivery.SENT
+        )
         await self.plan_reminder(notice.id, 1)
+        return Delivery.SENT
 
     async def _answerer(self, notice: PageNotice, alias: str) -> str | None:
         """Who gets the DM: the person linked to the contact; for an on-call schedule, the
         first linked person AWS paged for it (whoever is on call now); for an escalation plan,
-        ``PLAN``: each person its stages page, as the mirror finds their page."""
+        ``Delivery.PLAN``: each person its stages page, as the mirror finds their page."""
         user = await self.people.slack_user_for(notice.contact_arn, alias)
         if user is not None or notice.engagement_arn is None:
             return user
         kind = (await self.people.contact(notice.contact_arn)).type
-        if kind == "ESCALATION" and notice.kind == STAGE_PAGE:
-            return PLAN
-        if kind != "ONCALL_SCHEDULE":
+        if kind == ContactType.ESCALATION and notice.kind == PageKind.STAGE:
+            return Delivery.PLAN
+        if kind != ContactType.ONCALL_SCHEDULE:
             return None
         for person in await self.people.paged_for(notice.engagement_arn):
             if user := await self.people.slack_user_for(person, alias_of(person)):
@@ -220,7 +222,7 @@ class PageNotices:
 
     async def update_dm(self, notice: PageNotice, text: str, blocks: list[dict]) -> None:
         """Rewrite a delivered page's DM (acknowledged, closed); others have none to update."""
-        if not notice.dm_channel or not delivered(notice):
+        if not notice.dm_channel or not notice.dm_ts or not delivered(notice):
             return
         try:
             await self.slack.chat_update(
@@ -254,21 +256,22 @@ class PageNotices:
                 if notice and notice.escalation_id
                 else None
             )
-        if notice is None or not delivered(notice):
+        if notice is None or not notice.dm_channel or not delivered(notice):
             return
-        if escalation is not None and escalation.state != RUNNING:
+        if escalation is not None and escalation.state != EscalationState.RUNNING:
             return
         async with self.database.write() as session:
-            claimed = await session.execute(
+            claimed = await changed(
+                session,
                 update(PageNotice)
                 .where(
                     PageNotice.id == notice_id,
                     PageNotice.reminders == reminder - 1,
                     PageNotice.acknowledged_by.is_(None),
                 )
-                .values(reminders=reminder)
+                .values(reminders=reminder),
             )
-        if claimed.rowcount != 1:
+        if claimed != 1:
             return
         incident = await self.incidents.get(notice.incident_arn)
         if not incident.is_open:
@@ -287,7 +290,7 @@ class PageNotices:
             select(PageNotice)
             .join(Escalation, Escalation.id == PageNotice.escalation_id)
             .where(
-                Escalation.state == RUNNING,
+                Escalation.state == EscalationState.RUNNING,
                 WAITING,
                 (PageNotice.retry_minutes.is_(None)) | (PageNotice.retry_minutes > 0),
             )
@@ -300,10 +303,4 @@ class PageNotices:
 
 
 def delivered(notice: PageNotice) -> bool:
-    return (
-        bool(notice.dm_ts) and notice.dm_ts not in NOT_SENT and not notice.dm_ts.startswith(SENDING)
-    )
-
-
-def _sending() -> str:
-    return f"{SENDING}{now().timestamp():.3f}"
+    return notice.delivery == Delivery.SENT

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
+from bot.contacts import Contact, alias_of
 from bot.errors import InvalidInput
-from bot.people import Contact
+from bot.vocabulary import ContactType
 
 
 @dataclass(frozen=True)
@@ -22,27 +23,19 @@ class Stage:
     targets: tuple[Target, ...]
 
 
-def alias_of(contact_arn: str) -> str:
-    return contact_arn.rsplit("/", 1)[-1]
-
-
 def stages_of(contact: Contact) -> list[Stage]:
     """An escalation plan's stages (contact targets only); a person is one stage of one."""
-    if contact.type != "ESCALATION":
+    if contact.type != ContactType.ESCALATION:
         return [Stage(None, (Target(contact.arn, contact.alias, True),))]
     stages = []
-    for raw in contact.plan.get("Stages") or []:
+    for stage in contact.stages:
         targets = tuple(
-            Target(
-                t["ContactTargetInfo"]["ContactId"],
-                alias_of(t["ContactTargetInfo"]["ContactId"]),
-                bool(t["ContactTargetInfo"].get("IsEssential")),
-            )
-            for t in raw.get("Targets") or []
-            if t.get("ContactTargetInfo", {}).get("ContactId")
+            Target(t.contact_arn, alias_of(t.contact_arn), t.essential)
+            for t in stage.targets
+            if t.contact_arn
         )
         if targets:
-            stages.append(Stage(int(raw.get("DurationInMinutes") or 0), targets))
+            stages.append(Stage(stage.minutes, targets))
     if not stages:
         raise InvalidInput(
             f"The escalation plan `{contact.alias}` has no stage with a contact "

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -14,36 +15,45 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.store.urls import jobs_url
 
-if TYPE_CHECKING:
-    from bot.escalation.runner import EscalationRunner
-
 log = logging.getLogger(__name__)
 
-# Jobs are stored by reference to these module-level functions; the runner they call is the
-# one this process started with.
-_runner: EscalationRunner | None = None
+
+@dataclass(frozen=True)
+class Jobs:
+    """What the stored timers run in this process: advance a stage, remind of a page, mirror
+    AWS's pages, audit."""
+
+    advance: Callable[[str, int], Awaitable[object]]
+    remind: Callable[[str, int], Awaitable[None]]
+    mirror: Callable[[], Awaitable[None]]
+    audit: Callable[[], Awaitable[None]]
+
+
+# Jobs are stored by reference to these module-level functions; what they call is what this
+# process started with.
+_jobs: Jobs | None = None
 
 
 async def stage_due(escalation_id: str, stage: int) -> None:
-    if _runner is None:  # shutting down: the auditor runs this stage at the next start
+    if _jobs is None:  # shutting down: the auditor runs this stage at the next start
         log.warning("stage %d of %s fell due during shutdown", stage, escalation_id)
         return
-    await _runner.advance(escalation_id, stage)
+    await _jobs.advance(escalation_id, stage)
 
 
 async def reminder_due(notice_id: str, reminder: int) -> None:
-    if _runner is not None:
-        await _runner.notices.remind(notice_id, reminder)
+    if _jobs is not None:
+        await _jobs.remind(notice_id, reminder)
 
 
 async def mirror_due() -> None:
-    if _runner is not None:
-        await _runner.mirror.run()
+    if _jobs is not None:
+        await _jobs.mirror()
 
 
 async def audit_due() -> None:
-    if _runner is not None:
-        await _runner.audit()
+    if _jobs is not None:
+        await _jobs.audit()
 
 
 def stage_job_id(escalation_id: str, stage: int) -> str:
@@ -68,9 +78,9 @@ class Schedule:
             timezone=UTC,
         )
 
-    def start(self, runner: EscalationRunner, mirror_seconds: float, audit_seconds: float) -> None:
-        global _runner
-        _runner = runner
+    def start(self, jobs: Jobs, mirror_seconds: float, audit_seconds: float) -> None:
+        global _jobs
+        _jobs = jobs
         self.scheduler.start()
         self.scheduler.add_job(
             mirror_due, "interval", seconds=mirror_seconds, id="mirror", replace_existing=True
@@ -112,7 +122,7 @@ class Schedule:
             self.scheduler.pause()
 
     def shutdown(self) -> None:
-        global _runner
+        global _jobs
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        _runner = None
+        _jobs = None

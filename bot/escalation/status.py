@@ -12,11 +12,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.escalation.notices import RUNNING, STAGE_PAGE
 from bot.escalation.plan import Stage, load_stages
 from bot.slack.paging_blocks import status_blocks
 from bot.store.database import Database
 from bot.store.schema import Escalation, PageNotice
+from bot.vocabulary import EscalationState, PageKind
 
 log = logging.getLogger(__name__)
 
@@ -26,13 +26,13 @@ def next_stage_due(
 ) -> datetime | None:
     """When the stage after the current one starts; None when there is no timed next stage."""
     current = escalation.current_stage
-    if not 0 <= current < len(stages) or stages[current].minutes is None:
+    if not 0 <= current < len(stages):
         return None
-    if escalation.stage_started_at is None:
+    minutes, started = stages[current].minutes, escalation.stage_started_at
+    if minutes is None or started is None:
         return None
-    started = escalation.stage_started_at
     started = started if started.tzinfo else started.replace(tzinfo=UTC)  # SQLite: naive UTC
-    return started + timedelta(seconds=stages[current].minutes * time_scale)
+    return started + timedelta(seconds=minutes * time_scale)
 
 
 class EscalationStatus:
@@ -55,7 +55,7 @@ class EscalationStatus:
             return
         stages = load_stages(escalation.stages)
         paged, acked = _by_target(notices)
-        running = escalation.state == RUNNING
+        running = escalation.state == EscalationState.RUNNING
         blocks = status_blocks(
             escalation.contact_alias,
             stages,
@@ -80,7 +80,7 @@ class EscalationStatus:
 def _by_target(notices: Sequence[PageNotice]) -> tuple[dict[str, list[str]], dict[str, str]]:
     """Who was paged and who acknowledged, per stage target; the people an escalation plan
     target paged count under that target."""
-    owners = {n.engagement_arn: n.contact_arn for n in notices if n.kind == STAGE_PAGE}
+    owners = {n.engagement_arn: n.contact_arn for n in notices if n.kind == PageKind.STAGE}
     paged: dict[str, list[str]] = {}
     acked: dict[str, str] = {}
     for notice in notices:

@@ -1,4 +1,5 @@
-"""An incident record as AWS returns it, checked at the edge."""
+"""An incident record as AWS returns it, checked at the edge, and what hangs off it: its
+response plan, related items and timeline events."""
 
 from __future__ import annotations
 
@@ -105,3 +106,25 @@ class Incident:
             raise ServiceUnavailable(
                 f"AWS returned an incident record without a valid {exc}; try again."
             ) from None
+
+
+@dataclass(frozen=True)
+class ResponsePlan:
+    arn: str
+    name: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class RelatedItem:
+    type: str
+    key: str  # "url" or "arn": which member of ItemValue holds the value
+    value: str
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    time: datetime
+    type: str
+    text: str

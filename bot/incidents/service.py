@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -14,32 +13,28 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.aws.gateway import INCIDENTS, AwsGateway
+from bot.aws.incidents import IncidentsPort
 from bot.config import Settings
 from bot.errors import InvalidInput, NotFound
-from bot.incidents.record import OPEN, RESOLVED, Incident
+from bot.incidents.record import OPEN, RESOLVED, Incident, RelatedItem, ResponsePlan
 from bot.slack.blocks import escape
 from bot.slack.card import card_blocks, card_text, console_url
 from bot.slack.channels import channel_name, create_channel
 from bot.slack.messages import display_name
 from bot.store.database import Database
 from bot.store.schema import IncidentChannel
+from bot.timeline import Timeline
 from bot.tokens import client_token as token
 
 log = logging.getLogger(__name__)
+
+Blocks = list[dict[str, Any]]
 
 ARN_PREFIX = "arn:aws:ssm-incidents::"
 
 
 class NotAnIncidentChannel(InvalidInput):
     """The command needs an incident and the channel has none; a picker can help."""
-
-
-@dataclass(frozen=True)
-class ResponsePlan:
-    arn: str
-    name: str
-    display_name: str
 
 
 @dataclass(frozen=True)
@@ -57,9 +52,15 @@ class Declaration:
 
 class IncidentService:
     def __init__(
-        self, gateway: AwsGateway, database: Database, slack: AsyncWebClient, settings: Settings
+        self,
+        aws: IncidentsPort,
+        timeline: Timeline,
+        database: Database,
+        slack: AsyncWebClient,
+        settings: Settings,
     ) -> None:
-        self.gateway = gateway
+        self.aws = aws
+        self.timeline = timeline
         self.database = database
         self.slack = slack
         self.settings = settings
@@ -67,16 +68,10 @@ class IncidentService:
 
     # -- reading -----------------------------------------------------------
     async def response_plans(self) -> list[ResponsePlan]:
-        plans = await self.gateway.pages(INCIDENTS, "list_response_plans", "responsePlanSummaries")
-        return [
-            ResponsePlan(p["arn"], p["name"], p.get("displayName") or p["name"])
-            for p in plans
-            if p.get("arn") and p.get("name")
-        ]
+        return await self.aws.response_plans()
 
     async def get(self, arn: str) -> Incident:
-        answer = await self.gateway.call(INCIDENTS, "get_incident_record", arn=arn)
-        return Incident.from_record(answer.get("incidentRecord") or {})
+        return await self.aws.incident(arn)
 
     async def channel_row(self, arn: str) -> IncidentChannel | None:
         async with self.database.session() as session:
@@ -135,25 +130,11 @@ class IncidentService:
     async def list(self, which: str = "open", limit: int | None = None) -> list[Incident]:
         """Incidents by status (``open``, ``resolved``, ``all``): every one, or the first
         ``limit``."""
-        filters = []
-        if which in (OPEN.lower(), RESOLVED.lower()):
-            filters = [
-                {"key": "status", "condition": {"equals": {"stringValues": [which.upper()]}}}
-            ]
-        summaries = await self.gateway.pages(
-            INCIDENTS,
-            "list_incident_records",
-            "incidentRecordSummaries",
-            limit=limit,
-            filters=filters,
-        )
-        return [Incident.from_record(s) for s in summaries]
+        status = which.upper() if which in (OPEN.lower(), RESOLVED.lower()) else None
+        return await self.aws.incidents(status, limit)
 
     async def related_count(self, arn: str) -> int:
-        items = await self.gateway.pages(
-            INCIDENTS, "list_related_items", "relatedItems", incidentRecordArn=arn
-        )
-        return len(items)
+        return len(await self.aws.related_items(arn))
 
     # -- writing -----------------------------------------------------------
     async def declare(self, declaration: Declaration) -> tuple[Incident, str | None]:
@@ -162,31 +143,21 @@ class IncidentService:
         A repeated declaration (same client token) finds the incident AWS already made and
         the channel row this process claimed, and does nothing more.
         """
-        answer = await self.gateway.call(
-            INCIDENTS,
-            "start_incident",
-            responsePlanArn=declaration.plan_arn,
-            title=declaration.title,
-            impact=declaration.impact,
-            clientToken=declaration.client_token,
+        arn = await self.aws.start_incident(
+            declaration.plan_arn, declaration.title, declaration.impact, declaration.client_token
         )
-        arn = answer["incidentRecordArn"]
         if not await self._claim(arn):
             return await self.get(arn), await self.channel_of(arn)
         if declaration.summary:
-            await self.gateway.call(
-                INCIDENTS,
-                "update_incident_record",
-                arn=arn,
-                summary=declaration.summary,
-                clientToken=token(declaration.client_token, "summary"),
+            await self.aws.update_incident(
+                arn, token(declaration.client_token, "summary"), summary=declaration.summary
             )
         incident = await self.get(arn)
         channel_id = None
         if declaration.create_channel:
             channel_id = await self._open_channel(incident, declaration)
         name = await display_name(self.slack, declaration.declarer)
-        await self.write_timeline(
+        await self.timeline.note(
             arn, f"Declared in Slack by {name}", token(declaration.client_token, "declared")
         )
         await self._announce(incident, channel_id, declaration.declarer)
@@ -227,17 +198,10 @@ class IncidentService:
         )
         await self.slack.pins_add(channel=channel_id, timestamp=posted["ts"])
         await self._record_channel(incident.arn, card_ts=posted["ts"])
-        await self.gateway.call(
-            INCIDENTS,
-            "update_related_items",
-            incidentRecordArn=incident.arn,
-            clientToken=token(declaration.client_token, "channel"),
-            relatedItemsUpdate={
-                "itemToAdd": {
-                    "identifier": {"type": "OTHER", "value": {"url": self.channel_url(channel_id)}},
-                    "title": f"Slack channel #{name}",
-                }
-            },
+        await self.aws.add_related_item(
+            incident.arn,
+            RelatedItem("OTHER", "url", self.channel_url(channel_id), f"Slack channel #{name}"),
+            token(declaration.client_token, "channel"),
         )
         await self.refresh_card(incident.arn)
         return channel_id
@@ -271,33 +235,17 @@ class IncidentService:
             raise InvalidInput("Status must be OPEN or RESOLVED.")
         if not changed:
             return current
-        await self.gateway.call(
-            INCIDENTS, "update_incident_record", arn=arn, clientToken=client_token, **changed
-        )
+        await self.aws.update_incident(arn, client_token, **changed)
         await self.refresh_card(arn)
         if changed.get("status") == RESOLVED:
             for listener in self.resolved_listeners:
                 await listener(arn)
         return await self.get(arn)
 
-    async def write_timeline(
-        self, arn: str, text: str, client_token: str, when: datetime | None = None
-    ) -> str:
-        answer = await self.gateway.call(
-            INCIDENTS,
-            "create_timeline_event",
-            incidentRecordArn=arn,
-            eventTime=when or datetime.now(UTC),
-            eventType="Custom Event",
-            eventData=json.dumps(text),
-            clientToken=client_token,
-        )
-        return answer["eventId"]
-
     async def refresh_card(self, arn: str) -> None:
         """Re-render the pinned card in place; an incident without a card has nothing to do."""
         row = await self.channel_row(arn)
-        if row is None or not row.card_ts:
+        if row is None or not row.card_ts or not row.channel_id:
             return
         incident = await self.get(arn)
         blocks = card_blocks(incident, await self.related_count(arn), self.console(arn))
@@ -305,14 +253,14 @@ class IncidentService:
             channel=row.channel_id, ts=row.card_ts, text=card_text(incident), blocks=blocks
         )
 
-    async def card(self, arn: str) -> tuple[str, list[dict]]:
+    async def card(self, arn: str) -> tuple[str, Blocks]:
         incident = await self.get(arn)
         return card_text(incident), card_blocks(
             incident, await self.related_count(arn), self.console(arn)
         )
 
     def console(self, arn: str) -> str:
-        return console_url(self.settings.aws_console_url, self.gateway.region, arn)
+        return console_url(self.settings.aws_console_url, self.aws.region, arn)
 
     def channel_url(self, channel_id: str) -> str:
         return f"https://slack.com/app_redirect?channel={channel_id}"

@@ -18,6 +18,7 @@ from bot.escalation.plan import Stage
 from bot.incidents.record import Incident, impact_label
 from bot.slack.blocks import as_dicts, escape, truncate
 from bot.slack.ids import PagingAction
+from bot.vocabulary import EscalationState as State
 
 
 def clock(moment: datetime) -> str:
@@ -107,7 +108,7 @@ def status_blocks(
     target reached, several for a target that is an escalation plan)."""
     lines = []
     for index, stage in enumerate(stages):
-        marker = "▶" if index == current and state == "running" else "•"
+        marker = "▶" if index == current and state == State.RUNNING else "•"
         people = ", ".join(
             f"{t.alias}{' (essential)' if t.essential else ''}"
             + (
@@ -125,11 +126,11 @@ def status_blocks(
         minutes = f" ({stage.minutes} min)" if stage.minutes is not None else ""
         lines.append(f"{marker} Stage {index + 1}{minutes}: {people}")
     state_line = {
-        "running": f"Next stage at {clock(next_at)}" if next_at else "Paging…",
-        "acknowledged": "Acknowledged: later stages cancelled.",
-        "exhausted": ":warning: Every stage ran and no essential contact acknowledged.",
-        "stopped": "Paging stopped.",
-    }[state]
+        State.RUNNING: f"Next stage at {clock(next_at)}" if next_at else "Paging…",
+        State.ACKNOWLEDGED: "Acknowledged: later stages cancelled.",
+        State.EXHAUSTED: ":warning: Every stage ran and no essential contact acknowledged.",
+        State.STOPPED: "Paging stopped.",
+    }[State(state)]
     blocks = [
         SectionBlock(
             text=MarkdownTextObject(
@@ -138,7 +139,7 @@ def status_blocks(
         ),
         ContextBlock(elements=[MarkdownTextObject(text=state_line)]),
     ]
-    if state == "exhausted":
+    if state == State.EXHAUSTED:
         blocks.append(
             ActionsBlock(
                 elements=[

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Integer, String, Text, func
+from sqlalchemy import Boolean, DateTime, Float, Integer, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.vocabulary import Delivery, EscalationState
 
 
 class Base(DeclarativeBase):
@@ -57,7 +59,7 @@ class Escalation(Base):
     channel_id: Mapped[str | None] = mapped_column(String(32))
     stages: Mapped[str] = mapped_column(Text)  # JSON snapshot of the plan's stages
     current_stage: Mapped[int] = mapped_column(Integer, default=-1)
-    state: Mapped[str] = mapped_column(String(16), default="running", index=True)
+    state: Mapped[str] = mapped_column(String(16), default=EscalationState.RUNNING, index=True)
     stage_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     status_ts: Mapped[str | None] = mapped_column(String(32))
     acknowledged_by: Mapped[str | None] = mapped_column(String(32))
@@ -70,7 +72,7 @@ class PageNotice(Base):
     __tablename__ = "page_notices"
 
     id: Mapped[str] = mapped_column(String(300), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))  # escalation | mirror
+    kind: Mapped[str] = mapped_column(String(16))  # a PageKind
     escalation_id: Mapped[str | None] = mapped_column(String(36), index=True)
     stage: Mapped[int | None] = mapped_column(Integer)
     incident_arn: Mapped[str] = mapped_column(String(300))
@@ -80,7 +82,9 @@ class PageNotice(Base):
     essential: Mapped[bool] = mapped_column(Boolean, default=True)
     slack_user_id: Mapped[str | None] = mapped_column(String(32))
     dm_channel: Mapped[str | None] = mapped_column(String(32))
-    dm_ts: Mapped[str | None] = mapped_column(String(32))
+    dm_ts: Mapped[str | None] = mapped_column(String(32))  # the DM's ts, once SENT
+    delivery: Mapped[str] = mapped_column(String(16), default=Delivery.SENDING)  # a Delivery
+    claimed_at: Mapped[float | None] = mapped_column(Float)  # when SENDING began (epoch s)
     acknowledged_by: Mapped[str | None] = mapped_column(String(32))
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     retry_minutes: Mapped[int | None] = mapped_column(Integer)

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.errors import DomainError
 from bot.incidents.record import OPEN, RESOLVED
 from bot.slack.blocks import escape
 from bot.slack.ids import Action
-from bot.slack.notify import warn
 from bot.slack.views import open_update_form
 from bot.tokens import client_token
+from handlers.replies import reply
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
-    from bot.app import Services
+    from bot.services import Services
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -28,17 +27,17 @@ def register(app: AsyncApp, services: Services) -> None:
 
     async def set_status(body: dict, action: dict, status: str) -> None:
         user, channel = body["user"]["id"], body["channel"]["id"]
-        try:
+
+        async def updated() -> None:
             incident = await services.incidents.update(
                 action["value"], client_token("card", action["action_ts"], status), status=status
             )
-        except DomainError as error:
-            await warn(services.slack, user, channel, error.message)
-            return
-        verb = "resolved" if status == RESOLVED else "reopened"
-        await services.slack.chat_postMessage(
-            channel=channel, text=f"<@{user}> {verb} *{escape(incident.title)}*."
-        )
+            verb = "resolved" if status == RESOLVED else "reopened"
+            await services.slack.chat_postMessage(
+                channel=channel, text=f"<@{user}> {verb} *{escape(incident.title)}*."
+            )
+
+        await reply(services.slack, user, channel, updated())
 
     @app.action(Action.RESOLVE)
     async def resolve_pressed(ack: Any, body: dict, action: dict) -> None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.errors import DomainError
 from bot.slack.ids import PagingAction
-from bot.slack.notify import tell, warn
+from bot.vocabulary import Acknowledgement
+from handlers.replies import reply
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
-    from bot.app import Services
+    from bot.services import Services
 
 
 def _where(body: dict) -> tuple[str, str | None]:
@@ -23,37 +23,34 @@ def register(app: AsyncApp, services: Services) -> None:
     async def acknowledge(ack: Any, body: dict, action: dict) -> None:
         await ack()
         user, channel = _where(body)
-        try:
-            said = await services.escalations.acknowledge(action["value"], user)
-        except DomainError as error:
-            await warn(services.slack, user, channel, error.message)
-            return
-        if said != "Acknowledged.":
-            await tell(services.slack, user, channel, said)
-        if (body.get("view") or {}).get("type") == "home":  # pressed on the Home tab
-            await services.home.publish(user)
+
+        async def acknowledged() -> str | None:
+            outcome = await services.acknowledgements.acknowledge(action["value"], user)
+            if (body.get("view") or {}).get("type") == "home":  # pressed on the Home tab
+                await services.home.publish(user)
+            if outcome is Acknowledgement.ALREADY:
+                return "This page was already acknowledged."
+            return None
+
+        await reply(services.slack, user, channel, acknowledged())
 
     @app.action(PagingAction.ESCALATE_NOW)
     async def escalate_now(ack: Any, body: dict, action: dict) -> None:
         await ack()
         user, channel = _where(body)
-        try:
+
+        async def escalated() -> str:
             moved = await services.escalations.escalate_now(action["value"])
-        except DomainError as error:
-            await warn(services.slack, user, channel, error.message)
-            return
-        await tell(
-            services.slack,
-            user,
-            channel,
-            "Escalated to the next stage." if moved else "The next stage already began.",
-        )
+            return "Escalated to the next stage." if moved else "The next stage already began."
+
+        await reply(services.slack, user, channel, escalated())
 
     @app.action(PagingAction.PAGE_AGAIN)
     async def page_again(ack: Any, body: dict, action: dict) -> None:
         await ack()
         user, channel = _where(body)
-        try:
+
+        async def paged_again() -> None:
             await services.escalations.page_again(action["value"], user)
-        except DomainError as error:
-            await warn(services.slack, user, channel, error.message)
+
+        await reply(services.slack, user, channel, paged_again())

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any
 from bot.errors import DomainError
 from bot.slack.blocks import escape
 from bot.slack.ids import Action
-from bot.slack.notify import warn
 from bot.slack.related_blocks import item_key
+from handlers.replies import reply
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
-    from bot.app import Services
+    from bot.services import Services
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -24,7 +24,8 @@ def register(app: AsyncApp, services: Services) -> None:
         chosen = (action.get("selected_option") or {}).get("value")
         if not chosen:
             return  # deselected: nothing to remove
-        try:
+
+        async def unlinked() -> None:
             incident = await services.incidents.target(channel, None)
             items = await services.related_items.list(incident.arn)
             item = next((i for i in items if item_key(i) == chosen), None)
@@ -32,11 +33,10 @@ def register(app: AsyncApp, services: Services) -> None:
                 raise DomainError("That item is no longer linked; `/incident links` shows what is.")
             await services.related_items.remove(incident.arn, item.value, action["action_ts"])
             await services.incidents.refresh_card(incident.arn)
-        except DomainError as error:
-            await warn(services.slack, user, channel, error.message)
-            return
-        await respond(
-            text=f"Removed {escape(item.value)} from *{escape(incident.title)}*.",
-            replace_original=True,
-            response_type="ephemeral",
-        )
+            await respond(
+                text=f"Removed {escape(item.value)} from *{escape(incident.title)}*.",
+                replace_original=True,
+                response_type="ephemeral",
+            )
+
+        await reply(services.slack, user, channel, unlinked())

@@ -16,7 +16,7 @@ from handlers.commands.registry import Invocation, Subcommand
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
-    from bot.app import Services
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 

@@ -67,7 +67,7 @@ async def resolve(invocation: Invocation) -> None:
     incident = await invocation.incident()
     await _change(invocation, f"<@{invocation.user_id}> resolved", status=RESOLVED)
     if invocation.args:
-        await services.incidents.write_timeline(
+        await services.timeline.note(
             incident.arn,
             f"Resolved: {invocation.args}",
             client_token(invocation.trigger_id, "resolve-note"),

@@ -41,7 +41,7 @@ async def pages(invocation: Invocation) -> None:
 async def stop_paging(invocation: Invocation) -> None:
     services = invocation.services
     incident = await invocation.incident(invocation.args)
-    stopped = await services.escalations.stop_all(incident.arn, invocation.user_id)
+    stopped = await services.stops.stop_all(incident.arn, invocation.user_id)
     await invocation.respond(
         text=f"Stopped {stopped} escalation(s) for *{escape(incident.title)}*.",
         response_type="in_channel" if stopped else "ephemeral",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from bot.escalation.plan import alias_of, stages_of
+from bot.contacts import alias_of
+from bot.escalation.plan import stages_of
 from bot.people import MENTION
 from bot.slack.blocks import escape
 from bot.slack.paging_blocks import on_call_text, plan_text
+from bot.vocabulary import ContactType
 from handlers.commands.registry import Invocation, Subcommand
 
 
@@ -42,11 +44,11 @@ async def whois(invocation: Invocation) -> None:
         )
         return
     contact = await people.contact(invocation.args)
-    if contact.type == "ESCALATION":
+    if contact.type == ContactType.ESCALATION:
         text = plan_text(contact.alias, contact.display_name, stages_of(contact))
         await invocation.respond(text=text, response_type="ephemeral")
         return
-    if contact.type == "ONCALL_SCHEDULE":
+    if contact.type == ContactType.ONCALL_SCHEDULE:
         on_call = [
             (alias_of(arn), await people.slack_user_for(arn, alias_of(arn)))
             for arn in await people.on_call_now(contact)

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bot.app import Services
     from bot.incidents.record import Incident
+    from bot.services import Services
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.slack.blocks import escape
 from bot.slack.messages import display_name, readable_text
 from bot.slack.related_blocks import timeline_text
+from bot.tokens import client_token
 from handlers.commands.registry import Invocation, Subcommand
 
 DEFAULT_COUNT, MAX_COUNT = 10, 50
@@ -21,7 +22,9 @@ async def note(invocation: Invocation) -> None:
     incident = await invocation.incident()
     author = await display_name(services.slack, invocation.user_id)
     text = await readable_text(services.slack, invocation.args)
-    await services.timeline.note(incident.arn, f"{author}: {text}", invocation.trigger_id)
+    await services.timeline.note(
+        incident.arn, f"{author}: {text}", client_token("note", invocation.trigger_id)
+    )
     await invocation.respond(
         text=f":memo: Added to the timeline: {escape(text)}", response_type="in_channel"
     )

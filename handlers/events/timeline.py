@@ -5,15 +5,15 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from bot.errors import DomainError
+from bot.recording import record_message
 from bot.slack.messages import find_message, is_tombstone, slack_message
-from bot.slack.notify import tell, warn
-from handlers.shortcuts.timeline import record_message
+from bot.slack.notify import warn
+from handlers.replies import reply
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
-    from bot.app import Services
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +38,10 @@ def register(app: AsyncApp, services: Services) -> None:
         if message is None:
             await warn(services.slack, user, channel, MESSAGE_NOT_FOUND)
             return
-        try:
-            said = await record_message(services, channel, message)
-        except DomainError as error:
-            await warn(services.slack, user, channel, error.message)
-            return
-        await tell(services.slack, user, channel, said)
+        recorded = record_message(
+            services.incidents, services.timeline, services.slack, channel, message
+        )
+        await reply(services.slack, user, channel, recorded)
 
     @app.event({"type": "message", "subtype": "message_changed"})
     async def edited(event: dict) -> None:

@@ -9,7 +9,7 @@ from handlers.shortcuts import declare, links, timeline
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
-    from bot.app import Services
+    from bot.services import Services
 
 FEATURES = (
     declare,

@@ -9,12 +9,12 @@ from bot.related_items import parse_reference
 from bot.slack.blocks import escape
 from bot.slack.ids import Callback
 from bot.slack.messages import message_content
-from bot.slack.notify import tell, warn
+from handlers.replies import reply
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
-    from bot.app import Services
+    from bot.services import Services
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -23,7 +23,8 @@ def register(app: AsyncApp, services: Services) -> None:
         await ack()
         user, channel = shortcut["user"]["id"], shortcut["channel"]["id"]
         message = shortcut["message"]
-        try:
+
+        async def linked() -> str:
             incident = await services.incidents.target(channel, None)
             urls = (await message_content(services.slack, message)).links
             if not urls:
@@ -40,14 +41,8 @@ def register(app: AsyncApp, services: Services) -> None:
                     continue
                 added.append(item.value)
             await services.incidents.refresh_card(incident.arn)
-        except DomainError as error:
-            await warn(services.slack, user, channel, error.message)
-            return
-        already = len(items) - len(added)
-        note = f" ({already} already linked)" if already else ""
-        await tell(
-            services.slack,
-            user,
-            channel,
-            f":link: Added {len(added)} link(s) to *{escape(incident.title)}*{note}.",
-        )
+            already = len(items) - len(added)
+            note = f" ({already} already linked)" if already else ""
+            return f":link: Added {len(added)} link(s) to *{escape(incident.title)}*{note}."
+
+        await reply(services.slack, user, channel, linked())

@@ -4,34 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.errors import DomainError
-from bot.slack.blocks import escape
+from bot.recording import record_message
 from bot.slack.ids import Callback
-from bot.slack.messages import slack_message
-from bot.slack.notify import tell, warn
+from handlers.replies import reply
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
-    from bot.app import Services
-
-NOT_AN_INCIDENT = (
-    "This message is not in an incident channel, so there is no incident "
-    "timeline to add it to. Use it on a message in the incident's channel."
-)
-
-
-async def record_message(services: Services, channel_id: str, message: dict) -> str:
-    """Put ``message`` on its channel's incident timeline; says what happened."""
-    incident = await services.incidents.for_channel(channel_id)
-    if incident is None:
-        raise DomainError(NOT_AN_INCIDENT)
-    recorded = await services.timeline.add_message(
-        incident.arn, await slack_message(services.slack, channel_id, message)
-    )
-    if not recorded:
-        return f"That message is already on the timeline of *{escape(incident.title)}*."
-    return f":pushpin: Added to the timeline of *{escape(incident.title)}*."
+    from bot.services import Services
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -39,9 +19,7 @@ def register(app: AsyncApp, services: Services) -> None:
     async def add_to_timeline(ack: Any, shortcut: dict) -> None:
         await ack()
         user, channel = shortcut["user"]["id"], shortcut["channel"]["id"]
-        try:
-            said = await record_message(services, channel, shortcut["message"])
-        except DomainError as error:
-            await warn(services.slack, user, channel, error.message)
-            return
-        await tell(services.slack, user, channel, said)
+        recorded = record_message(
+            services.incidents, services.timeline, services.slack, channel, shortcut["message"]
+        )
+        await reply(services.slack, user, channel, recorded)

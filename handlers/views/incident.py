@@ -12,13 +12,13 @@ from bot.incidents.service import Declaration
 from bot.slack.blocks import escape
 from bot.slack.ids import Action, Block, Callback
 from bot.slack.modals import submitted
-from bot.slack.notify import tell, warn
 from bot.tokens import client_token
+from handlers.replies import reply
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
-    from bot.app import Services
+    from bot.services import Services
 
 
 @dataclass(frozen=True)
@@ -72,19 +72,16 @@ def register(app: AsyncApp, services: Services) -> None:
             declarer=user,
             client_token=client_token("declare", view["id"]),
         )
-        try:
+
+        async def declared() -> str:
             incident, channel = await services.incidents.declare(declaration)
-        except DomainError as error:
-            await warn(
-                services.slack, user, origin, f"The incident was not declared: {error.message}"
+            where = f" in <#{channel}>" if channel else ""
+            return (
+                f":rotating_light: Declared *{escape(incident.title)}*{where} (id `{incident.id}`)."
             )
-            return
-        where = f" in <#{channel}>" if channel else ""
-        await tell(
-            services.slack,
-            user,
-            origin,
-            f":rotating_light: Declared *{escape(incident.title)}*{where} (id `{incident.id}`).",
+
+        await reply(
+            services.slack, user, origin, declared(), failed="The incident was not declared: "
         )
 
     @app.view(Callback.UPDATE_MODAL)
@@ -97,7 +94,8 @@ def register(app: AsyncApp, services: Services) -> None:
         arn = json.loads(view["private_metadata"])["arn"]
         user = body["user"]["id"]
         channel = await services.incidents.channel_of(arn)
-        try:
+
+        async def updated() -> None:
             await services.incidents.update(
                 arn,
                 client_token("update", view["id"], view.get("hash", "")),
@@ -105,5 +103,5 @@ def register(app: AsyncApp, services: Services) -> None:
                 impact=fields.impact,
                 summary=fields.summary,
             )
-        except DomainError as error:
-            await warn(services.slack, user, channel, f"Nothing was changed: {error.message}")
+
+        await reply(services.slack, user, channel, updated(), failed="Nothing was changed: ")

@@ -1,0 +1,133 @@
+"""The ssm-contacts side, by name: contacts and their plans, rotations, engagements, pages.
+
+Every request and answer shape of ssm-contacts lives here (a contact's raw plan is parsed
+here and nowhere else); callers get the domain's types.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.aws.gateway import CONTACTS, AwsGateway
+from bot.contacts import Contact, Engagement, Page, PlanStage, PlanTarget
+from bot.errors import ServiceUnavailable
+from bot.vocabulary import ContactType
+
+SENDER = "incident-bot"
+
+
+def _target(raw: dict[str, Any]) -> PlanTarget:
+    contact = raw.get("ContactTargetInfo") or {}
+    channel = raw.get("ChannelTargetInfo") or {}
+    return PlanTarget(
+        contact.get("ContactId"),
+        bool(contact.get("IsEssential")),
+        channel.get("RetryIntervalInMinutes"),
+    )
+
+
+def _contact(answer: dict[str, Any]) -> Contact:
+    plan = answer.get("Plan") or {}
+    try:
+        return Contact(
+            answer["ContactArn"],
+            answer["Alias"],
+            answer.get("DisplayName") or answer["Alias"],
+            ContactType(answer["Type"]),
+            tuple(
+                PlanStage(
+                    int(stage.get("DurationInMinutes") or 0),
+                    tuple(_target(t) for t in stage.get("Targets") or []),
+                )
+                for stage in plan.get("Stages") or []
+            ),
+            tuple(plan.get("RotationIds") or []),
+        )
+    except (KeyError, ValueError) as exc:
+        raise ServiceUnavailable(f"AWS returned a contact without {exc}; try again.") from None
+
+
+class ContactsPort:
+    def __init__(self, gateway: AwsGateway) -> None:
+        self.gateway = gateway
+
+    # -- contacts --------------------------------------------------------------
+    async def contact(self, contact_id: str) -> Contact:
+        return _contact(await self.gateway.call(CONTACTS, "get_contact", ContactId=contact_id))
+
+    async def contact_arn(self, alias: str) -> str | None:
+        """The ARN of the contact with exactly this alias, if one has it."""
+        found = await self.gateway.pages(CONTACTS, "list_contacts", "Contacts", AliasPrefix=alias)
+        return next((c["ContactArn"] for c in found if c.get("Alias") == alias), None)
+
+    async def email_addresses(self, contact_arn: str) -> list[str]:
+        """The addresses of the contact's EMAIL channels."""
+        channels = await self.gateway.pages(
+            CONTACTS, "list_contact_channels", "ContactChannels", ContactId=contact_arn
+        )
+        return [
+            address
+            for channel in channels
+            if channel.get("Type") == "EMAIL"
+            and (address := (channel.get("DeliveryAddress") or {}).get("SimpleAddress"))
+        ]
+
+    async def on_call(self, rotation_id: str, at: datetime) -> list[str]:
+        """The contacts on call in a rotation at ``at`` (its shift then)."""
+        shifts = await self.gateway.pages(
+            CONTACTS,
+            "list_rotation_shifts",
+            "RotationShifts",
+            RotationId=rotation_id,
+            StartTime=at,
+            EndTime=at + timedelta(minutes=1),
+        )
+        return list(next(iter(shifts), {}).get("ContactIds") or [])
+
+    # -- engagements and pages -------------------------------------------------------
+    async def start_engagement(
+        self, contact_arn: str, subject: str, content: str, incident_arn: str, token: str
+    ) -> str:
+        answer = await self.gateway.call(
+            CONTACTS,
+            "start_engagement",
+            ContactId=contact_arn,
+            Sender=SENDER,
+            Subject=subject[:2048],
+            Content=content,
+            IncidentId=incident_arn,
+            IdempotencyToken=token,
+        )
+        return str(answer["EngagementArn"])
+
+    async def stop_engagement(self, engagement_arn: str, reason: str) -> None:
+        await self.gateway.call(
+            CONTACTS, "stop_engagement", EngagementId=engagement_arn, Reason=reason[:255]
+        )
+
+    async def engagements_of(self, incident_arn: str) -> list[Engagement]:
+        engagements = await self.gateway.pages(
+            CONTACTS, "list_engagements", "Engagements", IncidentId=incident_arn
+        )
+        return [
+            Engagement(e["EngagementArn"], e.get("Sender"), bool(e.get("StopTime")))
+            for e in engagements
+        ]
+
+    async def pages_of(self, engagement_arn: str) -> list[Page]:
+        pages = await self.gateway.pages(
+            CONTACTS, "list_pages_by_engagement", "Pages", EngagementId=engagement_arn
+        )
+        return [Page(p["PageArn"], p["ContactArn"], bool(p.get("ReadTime"))) for p in pages]
+
+    async def accept_page(self, page_arn: str, note: str) -> None:
+        await self.gateway.call(
+            CONTACTS,
+            "accept_page",
+            PageId=page_arn,
+            AcceptType="READ",
+            AcceptCode="000000",
+            AcceptCodeValidation="IGNORE",
+            Note=note,
+        )

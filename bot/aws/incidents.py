@@ -1,0 +1,176 @@
+"""The ssm-incidents side, by name: incident records, related items, timeline events.
+
+Every request and answer shape of ssm-incidents lives here; callers get the domain's types.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.aws.gateway import INCIDENTS, AwsGateway
+from bot.incidents.record import Incident, RelatedItem, ResponsePlan, TimelineEntry
+
+CUSTOM = "Custom Event"
+
+
+def _identifier(item: RelatedItem) -> dict[str, Any]:
+    return {"type": item.type, "value": {item.key: item.value}}
+
+
+def _related_item(raw: dict[str, Any]) -> RelatedItem:
+    identifier = raw.get("identifier") or {}
+    value = identifier.get("value") or {}
+    key = next((k for k in ("url", "arn", "metricDefinition") if value.get(k)), "url")
+    return RelatedItem(
+        str(identifier.get("type", "OTHER")), key, str(value.get(key, "")), raw.get("title")
+    )
+
+
+def readable(event_data: str) -> str:
+    """A timeline event's data as text: a JSON string unwrapped, anything else as it is."""
+    try:
+        value = json.loads(event_data)
+    except ValueError:
+        return event_data
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+class IncidentsPort:
+    def __init__(self, gateway: AwsGateway) -> None:
+        self.gateway = gateway
+
+    @property
+    def region(self) -> str:
+        return self.gateway.region
+
+    # -- incident records ------------------------------------------------------
+    async def response_plans(self) -> list[ResponsePlan]:
+        plans = await self.gateway.pages(INCIDENTS, "list_response_plans", "responsePlanSummaries")
+        return [
+            ResponsePlan(p["arn"], p["name"], p.get("displayName") or p["name"])
+            for p in plans
+            if p.get("arn") and p.get("name")
+        ]
+
+    async def incident(self, arn: str) -> Incident:
+        answer = await self.gateway.call(INCIDENTS, "get_incident_record", arn=arn)
+        return Incident.from_record(answer.get("incidentRecord") or {})
+
+    async def incidents(self, status: str | None, limit: int | None = None) -> list[Incident]:
+        """Incidents with ``status`` (OPEN, RESOLVED; None: all), every one or the first
+        ``limit``."""
+        filters = []
+        if status is not None:
+            filters = [{"key": "status", "condition": {"equals": {"stringValues": [status]}}}]
+        summaries = await self.gateway.pages(
+            INCIDENTS,
+            "list_incident_records",
+            "incidentRecordSummaries",
+            limit=limit,
+            filters=filters,
+        )
+        return [Incident.from_record(s) for s in summaries]
+
+    async def start_incident(self, plan_arn: str, title: str, impact: int, token: str) -> str:
+        """The new (or, for a repeated token, the existing) incident's ARN."""
+        answer = await self.gateway.call(
+            INCIDENTS,
+            "start_incident",
+            responsePlanArn=plan_arn,
+            title=title,
+            impact=impact,
+            clientToken=token,
+        )
+        return str(answer["incidentRecordArn"])
+
+    async def update_incident(self, arn: str, token: str, **changes: Any) -> None:
+        await self.gateway.call(
+            INCIDENTS, "update_incident_record", arn=arn, clientToken=token, **changes
+        )
+
+    # -- related items -----------------------------------------------------------
+    async def related_items(self, arn: str) -> list[RelatedItem]:
+        items = await self.gateway.pages(
+            INCIDENTS, "list_related_items", "relatedItems", incidentRecordArn=arn
+        )
+        return [_related_item(item) for item in items]
+
+    async def add_related_item(self, arn: str, item: RelatedItem, token: str) -> None:
+        payload: dict[str, Any] = {"identifier": _identifier(item)}
+        if item.title:
+            payload["title"] = item.title[:200]
+        await self._update_related_items(arn, token, {"itemToAdd": payload})
+
+    async def remove_related_item(self, arn: str, item: RelatedItem, token: str) -> None:
+        await self._update_related_items(arn, token, {"itemToRemove": _identifier(item)})
+
+    async def _update_related_items(self, arn: str, token: str, change: dict[str, Any]) -> None:
+        await self.gateway.call(
+            INCIDENTS,
+            "update_related_items",
+            incidentRecordArn=arn,
+            clientToken=token,
+            relatedItemsUpdate=change,
+        )
+
+    # -- timeline events -----------------------------------------------------------
+    async def create_timeline_event(
+        self, arn: str, data: str, token: str, when: datetime | None = None
+    ) -> str:
+        """A custom event with ``data`` (JSON text); its id."""
+        answer = await self.gateway.call(
+            INCIDENTS,
+            "create_timeline_event",
+            incidentRecordArn=arn,
+            eventTime=when or datetime.now(UTC),
+            eventType=CUSTOM,
+            eventData=data,
+            clientToken=token,
+        )
+        return str(answer["eventId"])
+
+    async def update_timeline_event(self, arn: str, event_id: str, data: str, token: str) -> None:
+        await self.gateway.call(
+            INCIDENTS,
+            "update_timeline_event",
+            incidentRecordArn=arn,
+            eventId=event_id,
+            eventData=data,
+            clientToken=token,
+        )
+
+    async def delete_timeline_event(self, arn: str, event_id: str) -> None:
+        await self.gateway.call(
+            INCIDENTS, "delete_timeline_event", incidentRecordArn=arn, eventId=event_id
+        )
+
+    async def timeline_events(self, arn: str, count: int) -> list[TimelineEntry]:
+        """The newest ``count`` events, newest first, with their data."""
+        answer = await self.gateway.call(
+            INCIDENTS,
+            "list_timeline_events",
+            incidentRecordArn=arn,
+            sortBy="EVENT_TIME",
+            sortOrder="DESCENDING",
+            maxResults=count,
+        )
+        summaries = answer.get("eventSummaries", [])[:count]
+        events = await asyncio.gather(
+            *(
+                self.gateway.call(
+                    INCIDENTS, "get_timeline_event", incidentRecordArn=arn, eventId=s["eventId"]
+                )
+                for s in summaries
+            )
+        )
+        return [
+            TimelineEntry(
+                e["event"]["eventTime"],
+                e["event"]["eventType"],
+                readable(e["event"].get("eventData", "")),
+            )
+            for e in events
+        ]

@@ -1,0 +1,50 @@
+"""An Incident Manager contact as the bot uses it: who, what kind, and its plan, parsed once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.vocabulary import ContactType
+
+
+@dataclass(frozen=True)
+class PlanTarget:
+    """A stage target: another contact (``contact_arn``) or one of a person's channels."""
+
+    contact_arn: str | None
+    essential: bool
+    retry_minutes: int | None  # a channel target's RetryIntervalInMinutes
+
+
+@dataclass(frozen=True)
+class PlanStage:
+    minutes: int
+    targets: tuple[PlanTarget, ...]
+
+
+@dataclass(frozen=True)
+class Contact:
+    arn: str
+    alias: str
+    display_name: str
+    type: ContactType
+    stages: tuple[PlanStage, ...] = ()
+    rotation_ids: tuple[str, ...] = ()  # an on-call schedule's rotations
+
+
+@dataclass(frozen=True)
+class Engagement:
+    arn: str
+    sender: str | None
+    stopped: bool
+
+
+@dataclass(frozen=True)
+class Page:
+    arn: str
+    contact_arn: str
+    read: bool  # acknowledged (through AWS or Slack)
+
+
+def alias_of(contact_arn: str) -> str:
+    return contact_arn.rsplit("/", 1)[-1]

@@ -1,0 +1,111 @@
+"""Pressing Acknowledge: who may, AcceptPage in AWS once, and an essential answer ends the
+escalation."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import update
+
+from bot.aws.contacts import ContactsPort
+from bot.config import Settings
+from bot.contacts import alias_of
+from bot.errors import DomainError, InvalidInput, NotFound
+from bot.escalation.closing import Closing
+from bot.escalation.notices import now
+from bot.slack.messages import display_name, group_members
+from bot.slack.paging_blocks import acknowledged_blocks
+from bot.store.database import changed
+from bot.store.schema import PageNotice
+from bot.tokens import client_token
+from bot.vocabulary import Acknowledgement, EscalationState
+
+log = logging.getLogger(__name__)
+
+
+class Acknowledging:
+    def __init__(self, contacts: ContactsPort, closing: Closing, settings: Settings) -> None:
+        self.contacts = contacts
+        self.closing = closing
+        self.notices = closing.notices
+        self.database = closing.database
+        self.incidents = closing.incidents
+        self.slack = closing.notices.slack
+        self.settings = settings
+
+    async def acknowledge(self, notice_id: str, clicker: str) -> Acknowledgement:
+        """AcceptPage for the pressed page; an essential one ends the escalation."""
+        notice = await self.notices.get(notice_id)
+        if notice is None:
+            raise NotFound("This page is not known to incident-bot any more.")
+        if not await self._may_acknowledge(notice, clicker):
+            responders = (
+                f"a member of <!subteam^{self.settings.responder_group}>"
+                if self.settings.responder_group
+                else "an on-call responder"
+            )
+            raise InvalidInput(
+                f"Only <@{notice.slack_user_id}>, who was paged, or {responders} "
+                "can acknowledge this page."
+            )
+        at = now()
+        async with self.database.write() as session:
+            claimed = await changed(
+                session,
+                update(PageNotice)
+                .where(PageNotice.id == notice_id, PageNotice.acknowledged_by.is_(None))
+                .values(acknowledged_by=clicker, acknowledged_at=at),
+            )
+        if claimed != 1:
+            return Acknowledgement.ALREADY
+        try:
+            await self._accept_pages(notice, clicker)
+        except DomainError:
+            await self.notices.set(notice_id, acknowledged_by=None, acknowledged_at=None)
+            raise
+        incident = await self.incidents.get(notice.incident_arn)
+        await self.notices.update_dm(
+            notice, f"Acknowledged by {clicker}", acknowledged_blocks(incident, clicker, at)
+        )
+        if notice.escalation_id and notice.essential:
+            await self.closing.close(
+                notice.escalation_id,
+                EscalationState.ACKNOWLEDGED,
+                clicker,
+                incident,
+                f"Acknowledged by <@{clicker}>; you need not respond.",
+            )
+        name = await display_name(self.slack, clicker)
+        await self.incidents.timeline.note(
+            notice.incident_arn,
+            f"Page to {alias_of(notice.contact_arn)} acknowledged in Slack by {name}",
+            client_token("ack", notice_id),
+        )
+        if notice.escalation_id:
+            await self.closing.status.refresh(notice.escalation_id)
+        return Acknowledgement.ACCEPTED
+
+    async def _may_acknowledge(self, notice: PageNotice, clicker: str) -> bool:
+        """The paged person, a listed responder, or a member of the responder group."""
+        if clicker == notice.slack_user_id or clicker in self.settings.responder_user_ids:
+            return True
+        group = self.settings.responder_group
+        if group is None:
+            return False
+        try:
+            return clicker in await group_members(self.slack, group)
+        except SlackApiError as exc:
+            log.error("cannot read the members of user group %s: %s", group, exc.response["error"])
+            return False
+
+    async def _accept_pages(self, notice: PageNotice, clicker: str) -> None:
+        if notice.page_arn:
+            pages = [notice.page_arn]
+        elif notice.engagement_arn:
+            pages = [page.arn for page in await self.contacts.pages_of(notice.engagement_arn)]
+        else:
+            raise NotFound("This page never reached AWS, so there is nothing to acknowledge.")
+        name = await display_name(self.slack, clicker)
+        for page in pages:
+            await self.contacts.accept_page(page, f"Acknowledged in Slack by {name} ({clicker})")

@@ -1,0 +1,102 @@
+"""Ending escalations: acknowledged, stopped by a person, or stopped because the incident was
+resolved; each once (compare-and-set), with its other pages' engagements stopped."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import update
+
+from bot.aws.contacts import ContactsPort
+from bot.errors import DomainError
+from bot.escalation import rows
+from bot.escalation.notices import PageNotices
+from bot.escalation.schedule import Schedule
+from bot.escalation.status import EscalationStatus
+from bot.incidents.record import Incident
+from bot.incidents.service import IncidentService
+from bot.slack.paging_blocks import closed_blocks
+from bot.store.database import changed
+from bot.store.schema import Escalation, PageNotice
+from bot.vocabulary import EscalationState
+
+log = logging.getLogger(__name__)
+
+RESOLVED_STOP = "The incident was resolved; paging stopped."
+
+
+class Closing:
+    def __init__(
+        self,
+        contacts: ContactsPort,
+        notices: PageNotices,
+        incidents: IncidentService,
+        status: EscalationStatus,
+        schedule: Schedule,
+    ) -> None:
+        self.contacts = contacts
+        self.notices = notices
+        self.database = notices.database
+        self.incidents = incidents
+        self.status = status
+        self.schedule = schedule
+
+    async def close(
+        self,
+        escalation_id: str,
+        state: EscalationState,
+        by: str | None,
+        incident: Incident,
+        why: str,
+    ) -> bool:
+        """Move a running escalation to ``state``; stop its other open engagements."""
+        async with self.database.write() as session:
+            claimed = await changed(
+                session,
+                update(Escalation)
+                .where(Escalation.id == escalation_id, Escalation.state == EscalationState.RUNNING)
+                .values(state=state, acknowledged_by=by),
+            )
+        if claimed != 1:
+            return False
+        escalation = await rows.escalation(self.database, escalation_id)
+        self.schedule.cancel(escalation_id, escalation.current_stage + 1)
+        others = await self.notices.unanswered(PageNotice.escalation_id == escalation_id)
+        for engagement in dict.fromkeys(o.engagement_arn for o in others if o.engagement_arn):
+            try:  # an escalation plan target's pages share its one engagement
+                await self.contacts.stop_engagement(engagement, why)
+            except DomainError as error:
+                log.warning("could not stop %s: %s", engagement, error.message)
+        for other in others:
+            await self.notices.update_dm(other, why, closed_blocks(incident, why))
+        return True
+
+    async def stop(self, escalation_id: str, incident: Incident, why: str) -> bool:
+        """Stop a running escalation (once) and show it stopped."""
+        if not await self.close(escalation_id, EscalationState.STOPPED, None, incident, why):
+            return False
+        await self.status.refresh(escalation_id)
+        return True
+
+    async def stop_all(self, incident_arn: str, by: str) -> int:
+        incident = await self.incidents.get(incident_arn)
+        why = f"Paging stopped by <@{by}>."
+        return sum(
+            [
+                await self.stop(e.id, incident, why)
+                for e in await rows.running(self.database, incident_arn)
+            ]
+        )
+
+    async def incident_resolved(self, incident_arn: str) -> None:
+        """Nobody is paged for a resolved incident: stop its escalations, and tell the people
+        AWS paged by itself that their page is moot."""
+        incident = await self.incidents.get(incident_arn)
+        for escalation in await rows.running(self.database, incident_arn):
+            await self.stop(escalation.id, incident, RESOLVED_STOP)
+        mirrored = await self.notices.unanswered(
+            PageNotice.incident_arn == incident_arn, PageNotice.escalation_id.is_(None)
+        )
+        why = "The incident was resolved; no need to respond."
+        for notice in mirrored:
+            await self.notices.update_dm(notice, why, closed_blocks(incident, why))

@@ -1,0 +1,37 @@
+"""Putting a Slack message on the timeline of its channel's incident (shortcut or reaction)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.errors import InvalidInput
+from bot.incidents.service import IncidentService
+from bot.slack.blocks import escape
+from bot.slack.messages import slack_message
+from bot.timeline import Timeline
+
+NOT_AN_INCIDENT = (
+    "This message is not in an incident channel, so there is no incident "
+    "timeline to add it to. Use it on a message in the incident's channel."
+)
+
+
+async def record_message(
+    incidents: IncidentService,
+    timeline: Timeline,
+    slack: AsyncWebClient,
+    channel_id: str,
+    message: dict[str, Any],
+) -> str:
+    """Put ``message`` on its channel's incident timeline; says what happened."""
+    incident = await incidents.for_channel(channel_id)
+    if incident is None:
+        raise InvalidInput(NOT_AN_INCIDENT)
+    recorded = await timeline.add_message(
+        incident.arn, await slack_message(slack, channel_id, message)
+    )
+    if not recorded:
+        return f"That message is already on the timeline of *{escape(incident.title)}*."
+    return f":pushpin: Added to the timeline of *{escape(incident.title)}*."

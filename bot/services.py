@@ -1,0 +1,63 @@
+"""Everything a handler may use, built once per process by the composition root (``bot.app``)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.aws.gateway import AwsGateway
+from bot.config import Settings
+from bot.escalation.acknowledging import Acknowledging
+from bot.escalation.auditor import Auditor
+from bot.escalation.closing import Closing
+from bot.escalation.runner import EscalationRunner
+from bot.escalation.schedule import Jobs, Schedule
+from bot.home import Home
+from bot.incidents.service import IncidentService
+from bot.people import People
+from bot.related_items import RelatedItems
+from bot.store.database import Database
+from bot.timeline import Timeline
+
+
+@dataclass
+class Services:
+    """Everything a handler may use; built once per process."""
+
+    settings: Settings
+    gateway: AwsGateway
+    database: Database
+    slack: AsyncWebClient
+    incidents: IncidentService
+    related_items: RelatedItems
+    timeline: Timeline
+    people: People
+    schedule: Schedule
+    escalations: EscalationRunner
+    acknowledgements: Acknowledging
+    stops: Closing
+    auditor: Auditor
+    home: Home
+
+    def start(self) -> None:
+        """Start background work: stage timers, the mirror of AWS's pages, the auditor."""
+        runner = self.escalations
+        jobs = Jobs(runner.advance, runner.notices.remind, runner.mirror.run, self.auditor.audit)
+        self.schedule.start(
+            jobs,
+            self.settings.mirror_interval_seconds,
+            audit_seconds=min(30.0, self.settings.mirror_interval_seconds),
+        )
+
+    async def close(self, grace_seconds: float) -> None:
+        """Run no more timers, give work already under way (a listener after its ack, a
+        running job) ``grace_seconds`` to finish, then close the scheduler and the pools."""
+        self.schedule.pause()
+        under_way = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        if under_way:
+            await asyncio.wait(under_way, timeout=grace_seconds)
+        self.schedule.shutdown()
+        self.gateway.close()
+        await self.database.close()
