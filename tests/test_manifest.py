@@ -14,7 +14,7 @@ from handlers.commands import subcommands
 from handlers.surfaces import register_all
 
 ROOT = Path(__file__).resolve().parent.parent
-MANIFEST = yaml.safe_load((ROOT / "manifest.yml").read_text())
+MANIFEST = yaml.safe_load((ROOT / "bot" / "manifest.yml").read_text())
 
 # The bot scope each Web API method needs (https://api.slack.com/methods).
 METHOD_SCOPES = {
