@@ -51,6 +51,12 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=defaults,
     )
     playground.add_argument("--user", default="dana", help="who types first (:as NAME changes)")
+    playground.add_argument(
+        "--time-scale",
+        type=float,
+        default=6.0,
+        help="real seconds per minute of an escalation plan (production: 60)",
+    )
     manifest = commands.add_parser(
         "manifest",
         help="print the Slack app manifest to create the app from",
@@ -110,7 +116,7 @@ def _command(args: argparse.Namespace) -> int:
         from bot.playground import run_playground
 
         configure("WARNING")
-        asyncio.run(run_playground(args.user))
+        asyncio.run(run_playground(args.user, args.time_scale))
         return 0
     if args.command == "run":
         from bot.server import serve
