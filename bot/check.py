@@ -45,8 +45,8 @@ def _bot_client(settings: Settings) -> AsyncWebClient:
 
 async def _required(settings: Settings) -> str:
     settings.require_slack()
-    mode = "Socket Mode" if settings.socket_mode else "HTTP mode"
-    return f"settings read; Slack credentials for {mode} present"
+    second = "SLACK_APP_TOKEN" if settings.socket_mode else "SLACK_SIGNING_SECRET"
+    return f"settings read; SLACK_BOT_TOKEN and {second} set"
 
 
 async def _slack(settings: Settings) -> str:
