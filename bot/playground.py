@@ -153,9 +153,14 @@ class Playground:
         elif word.startswith(":"):
             self.out(f"  unknown command {word}; :help lists them")
         else:
-            self.fake.user_posts(self.channel, self.user, line)
-            self.out(f"  (@{self.name(self.user)} said it in #{self.here()})")
+            self.say(line)
         return True
+
+    def say(self, text: str) -> None:
+        """Post ``text`` as the current user; the message is numbered so it can be reacted to."""
+        ts = self.fake.user_posts(self.channel, self.user, text)
+        self.shown.append(Shown(self.channel, ts, []))
+        self.out(f"#{len(self.shown)} #{self.here()}  @{self.name(self.user)}:\n    {text}")
 
     def here(self) -> str:
         return self.fake.channel(self.channel).name
