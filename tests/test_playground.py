@@ -12,17 +12,19 @@ from bot.local import local_stack
 from bot.playground import SECRET, Playground
 
 ROOT = Path(__file__).resolve().parent.parent
+DANA_SAID = r"^#(\d+) #inc-\S+  @dana:\n    Payments provider"
 BOB_PAGE = r"^#(\d+) DM @bob  incident-bot:\n(?:    .*\n)*?    buttons: (.*)$"
 BOB_ACKNOWLEDGED = r"DM @bob  incident-bot \(updated\):\n(?:    .*\n)*?.*Acknowledged by @bob"
 
 
+def said_number(screen: list[str]) -> str:
+    """The number the playground gave Dana's message."""
+    return re.findall(DANA_SAID, "\n".join(screen), re.M)[-1]
+
+
 def acknowledge_button(screen: list[str]) -> str:
     """``:press N B`` for the Acknowledge button of the newest page in Bob's DM, as shown."""
-    text = "\n".join(screen)
-    pages = re.findall(
-        r"^#(\d+) DM @bob  incident-bot:\n(?:    .*\n)*?    buttons: (.*)$", text, re.M
-    )
-    number, buttons = pages[-1]
+    number, buttons = re.findall(BOB_PAGE, "\n".join(screen), re.M)[-1]
     [button] = re.findall(r"(\d+)\) Acknowledge", buttons)
     return f":press {number} {button}"
 
@@ -36,6 +38,8 @@ async def test_declare_page_and_acknowledge_by_hand() -> None:
         "",  # response plan: keep the default
         "Card payments fail",  # summary
         "",  # create a channel: keep
+        "Payments provider confirms an outage",
+        lambda screen: f":react {said_number(screen)} pushpin",
         "/incident page bob",
         ":as bob",
         acknowledge_button,
@@ -58,12 +62,18 @@ async def test_declare_page_and_acknowledge_by_hand() -> None:
         receipts = contacts.list_page_receipts(PageId=page["PageArn"])["Receipts"]
         incidents = stack.aws.client("ssm-incidents")
         [record] = incidents.list_incident_records()["incidentRecordSummaries"]
+        events = incidents.list_timeline_events(incidentRecordArn=record["arn"])["eventSummaries"]
+        notes = [
+            incidents.get_timeline_event(incidentRecordArn=record["arn"], eventId=e["eventId"])
+            for e in events
+        ]
 
     text = "\n".join(screen)
     assert record["title"] == "Checkout down" and record["impact"] == 2
     assert "(you are now in #inc-" in text
     assert "Card payments fail" in text
     assert "READ" in [receipt["ReceiptType"] for receipt in receipts]
+    assert any("Payments provider confirms" in n["event"]["eventData"] for n in notes)
     assert re.search(
         r"DM @bob  incident-bot \(updated\):\n(    .*\n)*?.*Acknowledged by @bob", text
     )
