@@ -115,7 +115,7 @@ def _command(args: argparse.Namespace) -> int:
     if args.command == "playground":
         from bot.playground import run_playground
 
-        configure("WARNING")
+        configure("ERROR")  # what the bot tells the user is on screen already
         asyncio.run(run_playground(args.user, args.time_scale))
         return 0
     if args.command == "run":
