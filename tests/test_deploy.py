@@ -14,6 +14,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from bot import __version__
 from bot.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,3 +133,11 @@ def test_compose_runs_postgresql_two_replicas_and_the_emulator_under_a_profile()
     seed = next(v for v in emulator["volumes"] if v.endswith(":/seed.yml:ro"))
     assert (ROOT / seed.split(":")[0]).is_file()
     assert shlex.join(command)  # a list, as the image's ENTRYPOINT takes it
+
+
+def test_the_images_are_tagged_with_the_package_version() -> None:
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    deployment = next(d for d in kubernetes_documents() if d["kind"] == "Deployment")
+    [container] = deployment["spec"]["template"]["spec"]["containers"]
+    images = {compose["services"][name]["image"] for name in ("bot", "emulator")}
+    assert images | {container["image"]} == {f"incident-bot:{__version__}"}
