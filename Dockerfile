@@ -1,9 +1,11 @@
 # incident-bot's image: a wheel built and installed into a virtualenv in the first stage, copied
-# into a slim runtime that runs as an unprivileged user. tests/test_deploy.py lints this file.
-FROM python:3.12.8-slim-bookworm AS build
+# into a slim runtime that runs as an unprivileged user. tests/test_deploy.py lints this file;
+# .ci/image builds and runs it (with PYTHON_IMAGE made from Debian's packages: no registry).
+ARG PYTHON_IMAGE=python:3.12.8-slim-bookworm
+FROM ${PYTHON_IMAGE} AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
-RUN python -m venv /opt/incident-bot
+RUN python3 -m venv /opt/incident-bot
 COPY pyproject.toml README.md LICENSE ./
 COPY bot ./bot
 COPY handlers ./handlers
@@ -11,7 +13,7 @@ COPY emulator ./emulator
 RUN /opt/incident-bot/bin/pip install --no-compile . \
     && /opt/incident-bot/bin/python -m compileall -q /opt/incident-bot
 
-FROM python:3.12.8-slim-bookworm
+FROM ${PYTHON_IMAGE}
 RUN groupadd --system --gid 10001 incident-bot \
     && useradd --system --uid 10001 --gid incident-bot --home-dir /app --create-home \
        --shell /usr/sbin/nologin incident-bot
