@@ -304,8 +304,13 @@ class Playground:
         self.act_as(first_user)
         while True:
             line = await self.read(f"@{self.name(self.user)} in #{self.here()}> ")
-            if line is None or not await self.command(line):
+            if line is None:
                 return
+            try:
+                if not await self.command(line):
+                    return
+            except Exception as exc:  # a slip at the keyboard must not end the session
+                self.out(f"  that did not work ({type(exc).__name__}: {exc}); :help lists commands")
 
 
 def _buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
