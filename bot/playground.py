@@ -34,6 +34,7 @@ HELP = """\
   :react N EMOJI         add a reaction to message N (:react 4 pushpin)
   :home                  open the app's Home tab
   :advance 5m            move the emulator's clock (s, m, h, d)
+  Enter                  show what happened since (escalation stages run on their own)
   :help, :quit"""
 
 Reader = Callable[[str], Awaitable[str | None]]
