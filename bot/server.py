@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import signal
 from collections.abc import AsyncIterator
@@ -10,9 +11,12 @@ from contextlib import asynccontextmanager
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import build_bolt_app, build_web_app, start_services
-from bot.config import Settings
+from bot.check import preflight
+from bot.config import ConfigError, Settings
 from bot.services import Services
 from bot.slack.connection import check_app_token
 
@@ -30,7 +34,7 @@ async def serving(
     On the way out it stops taking requests first, then lets work under way finish, then
     closes its pools, so nothing acknowledged to Slack is dropped half-done.
     """
-    services = await start_services(settings)
+    services = await _start(settings)
     socket_mode: AsyncSocketModeHandler | None = None
     runner: web.AppRunner | None = None
     try:
@@ -40,7 +44,7 @@ async def serving(
         services.start()
         runner = web.AppRunner(build_web_app(app, services), access_log=None)
         await runner.setup()
-        await web.TCPSite(runner, host, port).start()
+        await _listen(runner, host, port)
         if settings.slack_app_token:
             socket_mode = AsyncSocketModeHandler(app, settings.slack_app_token)
             await socket_mode.connect_async()
@@ -58,9 +62,38 @@ async def serving(
         await services.close(grace_seconds)
 
 
+async def _start(settings: Settings) -> Services:
+    """The services, with a database that cannot be reached or written as one ConfigError."""
+    try:
+        return await start_services(settings)
+    except (SQLAlchemyError, OSError) as exc:
+        url = make_url(settings.database_url)
+        where = url.render_as_string() if url.password else settings.database_url  # hides it
+        cause = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        fix = (
+            "give the bot's user write access to the file and its directory"
+            if "readonly" in cause
+            else "check that the database server is up and the URL's host, user and password"
+        )
+        raise ConfigError(f"DATABASE_URL {where} failed at start ({cause}): {fix}.") from None
+
+
+async def _listen(runner: web.AppRunner, host: str, port: int) -> None:
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        raise ConfigError(
+            f"port {port} on {host} is already in use: stop what listens there, or choose "
+            "another port with --port (or PORT)."
+        ) from None
+
+
 async def serve(settings: Settings, host: str, port: int) -> None:
-    """Run the bot until SIGINT/SIGTERM."""
+    """Check that Slack and AWS answer, then run the bot until SIGINT/SIGTERM."""
     settings.require_slack()
+    await preflight(settings)
     async with serving(settings, host, port):
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 
 class Clock:
-    """Wall-clock time plus an offset that only grows."""
+    """Wall-clock time plus an offset that only grows (until a reset)."""
 
     def __init__(self) -> None:
         self._offset = timedelta()
@@ -23,6 +23,11 @@ class Clock:
         with self._lock:
             self._offset += timedelta(seconds=seconds)
         return self.now()
+
+    def reset(self) -> None:
+        """Back to real time (``/_emulator/reset``)."""
+        with self._lock:
+            self._offset = timedelta()
 
     @property
     def offset_seconds(self) -> float:

@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -39,8 +40,14 @@ TARGET_PREFIX = "SSMContacts."
 class Emulator:
     """Both backends, one lock, one clock, and optional persistence to a JSON file."""
 
-    def __init__(self, clock: Clock | None = None, state_file: Path | None = None) -> None:
+    def __init__(
+        self,
+        clock: Clock | None = None,
+        state_file: Path | None = None,
+        seeder: Callable[[Emulator], None] | None = None,
+    ) -> None:
         self.clock = clock or Clock()
+        self.seeder = seeder  # what reset() creates again (the --seed file)
         self.lock = threading.RLock()
         self.contacts = ContactsBackend(self.clock)
         self.incidents = IncidentsBackend(self.clock, self.contacts)
@@ -82,10 +89,14 @@ class Emulator:
         os.replace(temporary, self.state_file)
 
     def reset(self) -> None:
+        """Forget everything, put the clock back to real time, and seed again."""
         with self.lock:
+            self.clock.reset()
             self.contacts = ContactsBackend(self.clock)
             self.incidents = IncidentsBackend(self.clock, self.contacts)
             self.faults.clear()
+            if self.seeder is not None:
+                self.seeder(self)
             self.save()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,10 @@ class RunningEmulator:
     def __init__(
         self, seed: Path | None = None, state_file: Path | None = None, port: int | None = None
     ) -> None:
-        self.emulator = Emulator(state_file=state_file)
-        if seed is not None:
-            load_seed(self.emulator, seed)
+        seeder = partial(load_seed, path=seed) if seed is not None else None
+        self.emulator = Emulator(state_file=state_file, seeder=seeder)
+        if seeder is not None:
+            seeder(self.emulator)
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._loop = asyncio.new_event_loop()

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
+import yaml
 
 from bot import __version__
 from bot.check import run_checks
@@ -15,6 +19,7 @@ from emulator.slack import RunningFakeSlack
 from emulator.testing import RunningEmulator
 from tests.support import BOT_TOKEN
 
+ROOT = Path(__file__).resolve().parent.parent
 CLEAN_ENV = {
     key: value
     for key, value in os.environ.items()
@@ -26,7 +31,7 @@ def incident_bot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProce
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         cwd=cwd,
-        env={**CLEAN_ENV, "PYTHONPATH": str(Path(__file__).parent.parent), **env},
+        env={**CLEAN_ENV, "PYTHONPATH": str(ROOT), **env},
         capture_output=True,
         text=True,
         timeout=60,
@@ -118,3 +123,58 @@ async def test_check_reads_the_responder_group(
         "FAIL Slack responder group: usergroups.users.list answered no_such_subteam: check "
         "RESPONDER_GROUP and that the app has the usergroups:read scope"
     ) in lines
+
+
+def test_the_bare_command_prints_the_help(tmp_path: Path) -> None:
+    result = incident_bot(cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: incident-bot")
+    for command in ("run", "check", "demo", "playground", "manifest", "emulator"):
+        assert f"\n    {command}" in result.stdout
+
+
+def test_every_option_has_help_with_its_default(tmp_path: Path) -> None:
+    for command in ("run", "check", "demo", "playground", "manifest", "emulator"):
+        result = incident_bot(command, "--help", cwd=tmp_path)
+        assert result.returncode == 0
+        description, _, options = result.stdout.partition("options:")
+        assert len(description.splitlines()) > 2, f"{command} has no description"
+        entries = re.split(r"\n  (?=-)", options)[1:]
+        for entry in entries:
+            if not entry.startswith("-h"):
+                assert "(default: " in entry, f"{command} {entry.split()[0]} has no default"
+
+
+def test_manifest_prints_the_shipped_manifest(tmp_path: Path) -> None:
+    result = incident_bot("manifest", cwd=tmp_path)
+    assert result.returncode == 0
+    shipped = (Path(__file__).parent.parent / "manifest.yml").read_text()
+    assert result.stdout == shipped
+    assert yaml.safe_load(result.stdout)["settings"]["socket_mode_enabled"] is True
+
+
+def test_manifest_for_http_mode_sends_every_request_to_the_url(tmp_path: Path) -> None:
+    result = incident_bot("manifest", "--http-url", "https://bot.example.org/", cwd=tmp_path)
+    manifest = yaml.safe_load(result.stdout)
+    events = "https://bot.example.org/slack/events"
+    assert manifest["settings"]["socket_mode_enabled"] is False
+    assert manifest["settings"]["interactivity"]["request_url"] == events
+    assert manifest["settings"]["event_subscriptions"]["request_url"] == events
+    assert {c["url"] for c in manifest["features"]["slash_commands"]} == {events}
+
+
+@pytest.mark.skipif(
+    Path(sys.prefix) != ROOT / ".venv", reason="scripts/run uses the checkout's own .venv"
+)
+def test_scripts_run_works_in_the_callers_directory(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("LOG_LEVEL=verbose\n")
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "run"), "check"],
+        cwd=tmp_path,
+        env={**CLEAN_ENV, "PYTHON": sys.executable},  # the .venv's own Python: no rebuild
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "incident-bot: LOG_LEVEL is invalid" in result.stderr  # read from ./.env

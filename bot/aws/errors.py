@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+)
 
 from bot.errors import (
     AccessDenied,
@@ -28,6 +33,11 @@ def domain_error(service: str, operation: str, exc: ClientError | BotoCoreError)
         return ServiceUnavailable(
             f"Could not reach AWS Incident Manager ({exc.kwargs.get('endpoint_url')}). "
             "Try again in a minute; if it persists, check the bot's network and AWS_REGION."
+        )
+    if isinstance(exc, NoCredentialsError):
+        return AccessDenied(
+            "No AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
+            "AWS_PROFILE, or run the bot with an instance or task role."
         )
     if not isinstance(exc, ClientError):
         return ServiceUnavailable(f"AWS Incident Manager call {action} failed: {exc}. Try again.")

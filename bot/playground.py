@@ -1,0 +1,353 @@
+"""``incident-bot playground``: the emulator, the local Slack and the bot, driven by hand.
+
+The stack is the demo's (``bot.local.local_stack``: the same composition root and HTTP endpoint
+as production); a person types what a Slack user would do, and sees each Slack message as the
+demo renders it, numbered so that its buttons can be pressed and reactions added.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.local import LocalStack, local_stack
+from emulator.slack import Call, Delivery
+from emulator.slack.text import render_call
+
+SECRET = "playground-signing-secret"
+PEOPLE = ("dana", "alice", "bob", "carol")  # alice, bob and carol are the seed's contacts
+DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smhd]?)$")
+SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+TIME_SCALE = 6.0  # real seconds per plan minute: a 5-minute stage lasts 30 s
+SETTLE_SECONDS = 0.3  # no new Slack call for this long: what an action caused is on screen
+HELP = """\
+  /incident …            run the slash command as the current user in the current channel
+  any other text         say it in the current channel (a message you can react to)
+  :as NAME               act as NAME (dana, alice, bob, carol; a new name joins the workspace)
+  :in CHANNEL            act in #CHANNEL (a new incident's channel is entered for you)
+  :press N [B]           press button B (default 1) of message N
+  :react N EMOJI         add a reaction to message N (:react 4 pushpin)
+  :home                  open the app's Home tab
+  :advance 5m            move the emulator's clock (s, m, h, d)
+  Enter                  show what happened since (escalation stages run on their own)
+  :help, :quit"""
+
+Reader = Callable[[str], Awaitable[str | None]]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A message put on screen: where it is (``ts`` None for an ephemeral) and its buttons."""
+
+    channel: str
+    ts: str | None
+    buttons: list[dict[str, Any]]
+
+
+@dataclass
+class Playground:
+    stack: LocalStack
+    read: Reader
+    out: Callable[[str], Any]
+    user: str = ""
+    channel: str = ""
+    seen: int = 0
+    shown: list[Shown] = field(default_factory=list)
+    numbers: dict[tuple[str, str], int] = field(default_factory=dict)
+    filled: set[str] = field(default_factory=set)  # modals already filled in
+
+    @property
+    def fake(self) -> Any:
+        return self.stack.slack.fake
+
+    def name(self, user_id: str) -> str:
+        return self.fake.users[user_id]["name"]
+
+    # -- what Slack shows ---------------------------------------------------
+    async def settle(self, limit: float = 15.0) -> None:
+        """Wait until the bot has stopped calling Slack, then print what it did."""
+        deadline = time.monotonic() + limit
+        count = -1
+        while count != len(self.fake.calls) and time.monotonic() < deadline:
+            count = len(self.fake.calls)
+            await asyncio.sleep(SETTLE_SECONDS)
+        self.show()
+
+    def show(self) -> None:
+        for call in self.fake.calls[self.seen :]:
+            line = render_call(self.fake, call)
+            if line is None:
+                continue
+            if (number := self.number(call)) is not None:
+                head, _, rest = line.partition("\n")
+                line = f"#{number} {head}\n{rest}" if rest else f"#{number} {head}"
+                buttons = self.shown[number - 1].buttons
+                if buttons:
+                    labels = (f"{i}) {b['text']['text']}" for i, b in enumerate(buttons, 1))
+                    line += f"\n    buttons: {'  '.join(labels)}"
+            self.out(line)
+            if call.method == "conversations.create" and call.response.get("ok"):
+                self.channel = call.response["channel"]["id"]
+                self.out(f"  (you are now in #{call.response['channel']['name']})")
+        self.seen = len(self.fake.calls)
+
+    def number(self, call: Call) -> int | None:
+        """The message's number, the same for its updates; None for what is not a message."""
+        if not call.response.get("ok"):
+            return None
+        args = call.args
+        if call.method in ("chat.postMessage", "chat.update"):
+            key = (call.response["channel"], call.response["ts"])
+            message = self.fake.message(*key)
+            shown = Shown(key[0], key[1], _buttons(message.get("blocks") or []))
+            if key in self.numbers:
+                self.shown[self.numbers[key] - 1] = shown
+                return self.numbers[key]
+            self.numbers[key] = len(self.shown) + 1
+        elif call.method in ("chat.postEphemeral", "response_url"):
+            channel = args.get("channel") or self.channel
+            shown = Shown(channel, None, _buttons(args.get("blocks") or []))
+        else:
+            return None
+        self.shown.append(shown)
+        return len(self.shown)
+
+    # -- what a person does -------------------------------------------------
+    async def command(self, line: str) -> bool:
+        """Carry out one line; False when the person is done."""
+        sender, line = self.stack.sender, line.strip()
+        word, _, rest = line.partition(" ")
+        if not line:
+            self.show()
+        elif line.startswith("/"):
+            await self.answered(sender.slash_command(word, rest, self.user, self.channel))
+            await self.forms()
+        elif word in (":quit", ":q", ":exit"):
+            return False
+        elif word == ":help":
+            self.out(HELP)
+        elif word == ":as":
+            self.act_as(rest.strip().lstrip("@"))
+        elif word == ":in":
+            self.enter(rest.strip().lstrip("#"))
+        elif word == ":press":
+            await self.press(rest.split())
+        elif word == ":react":
+            number, _, emoji = rest.partition(" ")
+            shown = self.message(number)
+            if shown is not None and shown.ts is not None:
+                reaction = emoji.strip().strip(":") or "pushpin"
+                await self.answered(
+                    sender.reaction_added(self.user, shown.channel, shown.ts, reaction)
+                )
+            elif shown is not None:
+                self.out("  only messages in a channel take reactions, not ephemeral ones")
+        elif word == ":home":
+            await self.answered(sender.home_opened(self.user))
+        elif word == ":advance":
+            self.advance(rest.strip())
+        elif word.startswith(":"):
+            self.out(f"  unknown command {word}; :help lists them")
+        else:
+            self.say(line)
+        return True
+
+    def say(self, text: str) -> None:
+        """Post ``text`` as the current user; the message is numbered so it can be reacted to."""
+        ts = self.fake.user_posts(self.channel, self.user, text)
+        self.shown.append(Shown(self.channel, ts, []))
+        self.out(f"#{len(self.shown)} #{self.here()}  @{self.name(self.user)}:\n    {text}")
+
+    def here(self) -> str:
+        return self.fake.channel(self.channel).name
+
+    def act_as(self, name: str) -> None:
+        found = next((uid for uid, u in self.fake.users.items() if u["name"] == name), None)
+        if not name:
+            self.out("  :as NAME")
+            return
+        self.user = found or self.fake.add_user(name, email=f"{name}@example.com")
+        self.fake.channel(self.channel).members.add(self.user)
+        self.out(f"  you are @{name}")
+
+    def enter(self, name: str) -> None:
+        channel = self.fake.channel_by_name(name)
+        if channel is None:
+            self.out(f"  no channel #{name}; the channels are " + self.channels())
+            return
+        self.channel = channel.id
+        channel.members.add(self.user)
+        self.out(f"  you are in #{name}")
+
+    def channels(self) -> str:
+        return ", ".join(f"#{c.name}" for c in self.fake.channels.values() if not c.is_im)
+
+    def message(self, number: str) -> Shown | None:
+        if not number.isdigit() or not 1 <= int(number) <= len(self.shown):
+            self.out(f"  no message #{number}: give the number shown before it")
+            return None
+        return self.shown[int(number) - 1]
+
+    async def press(self, words: list[str]) -> None:
+        shown = self.message(words[0] if words else "")
+        if shown is None:
+            return
+        choice = int(words[1]) if len(words) > 1 and words[1].isdigit() else 1
+        if not 1 <= choice <= len(shown.buttons):
+            self.out(f"  that message has {len(shown.buttons)} button(s)")
+            return
+        button = shown.buttons[choice - 1]
+        await self.answered(
+            self.stack.sender.block_action(
+                self.user,
+                button["action_id"],
+                button.get("value"),
+                channel_id=shown.channel,
+                message_ts=shown.ts,
+                block_id=button["block_id"],
+            )
+        )
+        await self.forms()
+
+    def advance(self, text: str) -> None:
+        match = DURATION.match(text)
+        if match is None:
+            self.out("  :advance 90s, 5m, 2h or 1d")
+            return
+        self.stack.aws.advance(float(match[1]) * SECONDS[match[2]])
+        self.out(f"  the emulator's clock is now {self.stack.aws.clock.now():%Y-%m-%d %H:%M:%S}")
+
+    async def answered(self, request: Awaitable[Delivery]) -> Delivery:
+        delivery = await request
+        if delivery.status != 200:
+            self.out(f"  (the bot answered HTTP {delivery.status})")
+        await self.settle()
+        return delivery
+
+    # -- forms ----------------------------------------------------------------
+    async def forms(self) -> None:
+        """Fill, field by field, each modal the last action opened, and submit it."""
+        opened = [
+            call.response["view"]["id"]
+            for call in self.fake.calls
+            if call.method in ("views.open", "views.push") and call.response.get("ok")
+        ]
+        for view_id in opened:
+            if view_id not in self.filled:
+                self.filled.add(view_id)
+                await self.fill(view_id)
+
+    async def fill(self, view_id: str) -> None:
+        while True:
+            view = self.fake.views[view_id]
+            values: dict[str, dict[str, dict[str, Any]]] = {}
+            self.out(f"  Fill in '{view['title']['text']}' (Enter keeps what is shown):")
+            for block in view.get("blocks", []):
+                if block.get("type") == "input":
+                    answer = await self.field(block)
+                    if answer is not None:
+                        values[block["block_id"]] = {block["element"]["action_id"]: answer}
+            delivery = await self.answered(
+                self.stack.sender.view_submission(self.user, view_id, values)
+            )
+            errors = (delivery.json() or {}).get("errors") if delivery.body else None
+            if not errors:
+                return
+            for block_id, error in errors.items():
+                self.out(f"  {block_id}: {error}")
+
+    async def field(self, block: dict[str, Any]) -> dict[str, Any] | None:
+        element, label = block["element"], block["label"]["text"]
+        kind = element["type"]
+        if kind in ("static_select", "radio_buttons", "checkboxes"):
+            options = element.get("options") or [
+                o for g in element.get("option_groups", []) for o in g["options"]
+            ]
+            for i, option in enumerate(options, 1):
+                self.out(f"    {i}) {option['text']['text']}")
+            chosen = element.get("initial_options") or (
+                [element["initial_option"]] if element.get("initial_option") else []
+            )
+            current = ", ".join(o["text"]["text"] for o in chosen) or "none"
+            many = " (numbers, comma-separated; - for none)" if kind == "checkboxes" else ""
+            answer = (await self.ask(f"  {label}{many} [{current}]: ")).strip()
+            if answer == "-":
+                chosen = []
+            elif answer:
+                picks = [int(p) for p in re.findall(r"\d+", answer) if 0 < int(p) <= len(options)]
+                chosen = [options[p - 1] for p in picks]
+            if kind == "checkboxes":
+                return {"type": kind, "selected_options": chosen}
+            return {"type": kind, "selected_option": chosen[0]} if chosen else None
+        current = element.get("initial_value") or ""
+        answer = await self.ask(f"  {label} [{current}]: ")
+        return {"type": kind, "value": answer.strip() or current}
+
+    async def ask(self, prompt: str) -> str:
+        answer = await self.read(prompt)
+        return "" if answer is None else answer
+
+    # -- the session ------------------------------------------------------------
+    async def session(self, first_user: str) -> None:
+        fake = self.fake
+        people = [fake.add_user(name, email=f"{name}@example.com") for name in PEOPLE]
+        self.channel = fake.add_channel("ops", members=people)
+        self.out(
+            f"incident-bot playground: the bot on {self.stack.bot.events_url}, the emulator "
+            f"on {self.stack.aws.url}, a local Slack on {self.stack.slack.url}.\n"
+            f"People: {', '.join('@' + p for p in PEOPLE)}; channel #ops. :help for help."
+        )
+        self.act_as(first_user)
+        while True:
+            line = await self.read(f"@{self.name(self.user)} in #{self.here()}> ")
+            if line is None:
+                return
+            try:
+                if not await self.command(line):
+                    return
+            except Exception as exc:  # a slip at the keyboard must not end the session
+                self.out(f"  that did not work ({type(exc).__name__}: {exc}); :help lists commands")
+
+
+def _buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every button of a message (action blocks' and section accessories'), with its block."""
+    found = []
+    for block in blocks:
+        elements = block.get("elements", []) if block.get("type") == "actions" else []
+        if block.get("type") == "section" and block.get("accessory"):
+            elements = [block["accessory"]]
+        for element in elements:
+            if element.get("type") == "button":
+                found.append({**element, "block_id": block.get("block_id", "actions")})
+    return found
+
+
+async def read_line(prompt: str) -> str | None:
+    """A line typed at the terminal, or read from a script (then echoed); None at its end."""
+    try:
+        line = await asyncio.to_thread(input, prompt)
+    except EOFError:
+        return None
+    if not sys.stdin.isatty():
+        print(line)
+    return line
+
+
+async def run_playground(
+    user: str = "dana",
+    time_scale: float = TIME_SCALE,
+    read: Reader = read_line,
+    out: Callable[[str], Any] = print,
+) -> None:
+    async with local_stack(
+        SECRET,
+        default_response_plan="critical-service",
+        time_scale=time_scale,
+        mirror_interval_seconds=3600,
+    ) as stack:
+        await Playground(stack, read, out).session(user)
