@@ -9,7 +9,7 @@ from datetime import date
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.errors import ServiceUnavailable
+from bot.errors import Conflict
 
 NAME_LIMIT = 80
 ATTEMPTS = 20
@@ -31,8 +31,6 @@ async def create_channel(slack: AsyncWebClient, name: str) -> tuple[str, str]:
         except SlackApiError as exc:
             if exc.response.get("error") == "name_taken":
                 continue
-            raise ServiceUnavailable(
-                f"Slack refused to create #{candidate} ({exc.response.get('error')})."
-            ) from None
+            raise  # the caller tells Slack's reason (missing_scope, restricted_action…)
         return answer["channel"]["id"], answer["channel"]["name"]
-    raise ServiceUnavailable(f"Every channel name from #{name} to #{name}-{ATTEMPTS} is taken.")
+    raise Conflict(f"Every channel name from #{name} to #{name}-{ATTEMPTS} is taken.")
