@@ -55,8 +55,10 @@ class Services:
 
     async def audit(self) -> None:
         """The periodic sweep: escalations kept honest, then declarations left unfinished."""
-        await self.auditor.audit()
-        await self.declarations.finish_pending()
+        try:
+            await self.auditor.audit()
+        finally:
+            await self.declarations.finish_pending()
 
     async def close(self, grace_seconds: float) -> None:
         """Run no more timers, give work already under way (a listener after its ack, a

@@ -123,27 +123,22 @@ class Declarations:
                 )
             ).all()
         for pending in tokens:
-            row = await self._row(pending)
             try:
-                outcome = await self._run(pending)
-            except DomainError as error:  # StartIncident refused: not declared after all
-                await warn(
-                    self.slack,
-                    row.declarer,
-                    row.origin_channel,
-                    f"The incident was not declared: {error.message}",
-                )
-                continue
+                await self._finish(pending)
             except Exception:
                 log.exception("finishing declaration %s failed", pending)
-                continue
-            if outcome and outcome.settled and outcome.done_now:
-                await tell(
-                    self.slack,
-                    row.declarer,
-                    row.origin_channel,
-                    declared_text(outcome, later=True),
-                )
+
+    async def _finish(self, declaration_token: str) -> None:
+        row = await self._row(declaration_token)
+        try:
+            outcome = await self._run(declaration_token)
+        except DomainError as error:  # StartIncident refused: not declared after all
+            message = f"The incident was not declared: {error.message}"
+            await warn(self.slack, row.declarer, row.origin_channel, message)
+            return
+        if outcome and outcome.settled and outcome.done_now:
+            text = declared_text(outcome, later=True)
+            await tell(self.slack, row.declarer, row.origin_channel, text)
 
     # -- the record --------------------------------------------------------
     async def _record(self, declaration: Declaration, origin: str | None) -> None:

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from bot.incidents.declaration import Outcome
 
 STEP_NAMES = {
+    "start": "the incident",
     "summary": "the summary",
     "channel": "the incident channel",
     "invite": "your invitation to the channel",
@@ -37,10 +38,10 @@ def declared_text(outcome: Outcome, later: bool = False) -> str:
         f"Declared *{escape(incident.title)}*{where} "
         f"(id `{incident.id}`, <{outcome.console}|open in AWS Incident Manager>)."
     )
-    missing = [
+    missing = [  # a step skipped for want of the channel is told by the channel's failure
         (step, state, reason)
         for step, (state, reason) in outcome.steps.items()
-        if state != StepState.DONE
+        if state in (StepState.PENDING, StepState.FAILED)
     ]
     lines = []
     if later:
@@ -49,11 +50,10 @@ def declared_text(outcome: Outcome, later: bool = False) -> str:
     for step, state, reason in missing:
         name = _step_name(outcome, step)
         if state == StepState.PENDING:
-            lines.append(f"• {name} is not done yet ({escape(reason or '')}); the bot will retry.")
-        elif state == StepState.FAILED:
-            lines.append(f"• {name} failed: {escape(reason or '')}")
+            why = f" ({escape(reason)})" if reason else ""
+            lines.append(f"• {name} is not done yet{why}; the bot will retry.")
         else:
-            lines.append(f"• {name} was skipped: it needs the channel.")
+            lines.append(f"• {name} failed: {escape(reason or '')}")
     if not missing:
         return f":rotating_light: {head}" + (f"\n{lines[0]}" if lines else "")
     return "\n".join([f":warning: {head} Not everything was done:", *lines])
