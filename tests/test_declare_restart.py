@@ -40,7 +40,8 @@ def slack_step(method: str) -> Callable[[RunningEmulator, RunningFakeSlack], Cal
 STEPS = {
     "start": aws_step("StartIncident"),
     "summary": aws_step("UpdateIncidentRecord"),
-    "channel": slack_step("conversations.invite"),  # the channel made, its declarer not in yet
+    "channel": slack_step("conversations.create"),  # made by Slack, unknown to the bot
+    "invite": slack_step("conversations.invite"),
     "card": slack_step("chat.postMessage"),
     "pin": slack_step("pins.add"),
     "related": aws_step("UpdateRelatedItems"),

@@ -19,7 +19,7 @@ from bot.incidents.record import Incident, RelatedItem
 from bot.incidents.service import IncidentService
 from bot.slack.blocks import escape
 from bot.slack.card import card_blocks, card_text
-from bot.slack.channels import channel_name, create_channel
+from bot.slack.channels import channel_name, create_channel, made_before
 from bot.slack.declared import declared_text
 from bot.slack.messages import display_name, posted
 from bot.slack.notify import tell, warn
@@ -299,13 +299,16 @@ class Declarations:
         )
         await self.incidents.refresh_card(arn)  # a card posted before the summary got through
 
-    async def _channel(self, form: Declaration, _retry: bool) -> None:
+    async def _channel(self, form: Declaration, retry: bool) -> None:
         incident = await self.incidents.get(await self._arn(form))
-        channel_id, _name = await create_channel(
-            self.slack, channel_name(incident.created.astimezone(UTC).date(), incident.title)
-        )
+        name = channel_name(incident.created.astimezone(UTC).date(), incident.title)
+        made = await made_before(self.slack, name, self._has_incident) if retry else None
+        channel_id, _name = made or await create_channel(self.slack, name)
         # recorded before anyone is invited, so a command typed there at once finds its incident
         await self.incidents.record_channel(incident.arn, channel_id=channel_id)
+
+    async def _has_incident(self, channel_id: str) -> bool:
+        return await self.incidents.arn_of_channel(channel_id) is not None
 
     async def _invite(self, form: Declaration, _retry: bool) -> None:
         _, channel_id, _ = await self._incident_channel(form)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Awaitable, Callable
 from datetime import date
 
 from slack_sdk.errors import SlackApiError
@@ -34,3 +35,23 @@ async def create_channel(slack: AsyncWebClient, name: str) -> tuple[str, str]:
             raise  # the caller tells Slack's reason (missing_scope, restricted_action…)
         return answer["channel"]["id"], answer["channel"]["name"]
     raise Conflict(f"Every channel name from #{name} to #{name}-{ATTEMPTS} is taken.")
+
+
+async def made_before(
+    slack: AsyncWebClient, name: str, taken: Callable[[str], Awaitable[bool]]
+) -> tuple[str, str] | None:
+    """A channel ``name`` or ``name-N`` the bot is in and no incident has, as (id, name): the
+    one ``create_channel`` made for an incident just before the process died."""
+    pattern = re.compile(rf"{re.escape(name)}(-\d+)?")
+    pages = await slack.conversations_list(
+        types="public_channel", exclude_archived=True, limit=1000
+    )
+    async for page in pages:
+        for channel in page["channels"]:
+            if (
+                channel.get("is_member")
+                and pattern.fullmatch(channel["name"])
+                and not await taken(channel["id"])
+            ):
+                return channel["id"], channel["name"]
+    return None

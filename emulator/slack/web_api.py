@@ -245,6 +245,10 @@ class FakeSlack(Workspace):
         channel.members.add(BOT_USER)
         return {"channel": channel.info()}
 
+    def api_conversations_list(self, _: dict[str, Any]) -> dict[str, Any]:
+        channels = [c.info() for c in self.channels.values() if not c.is_im]
+        return {"channels": channels, "response_metadata": {"next_cursor": ""}}
+
     def api_conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "channel")
         return {"channel": self.channel(args["channel"]).info()}
