@@ -152,3 +152,49 @@ async def test_a_refused_pin_is_named(stack: Stack, people: tuple[str, str]) -> 
     said = await declare(stack, user, channel, "Unpinned")
     assert "the card's pin failed: Slack said missing_scope" in said
     assert len(the_incident(stack)) > 0
+
+
+async def test_a_redelivered_form_finishes_what_is_pending_and_declares_once(
+    stack: Stack, people: tuple[str, str]
+) -> None:
+    user, channel = people
+    stack.emulator.faults.add(
+        {"operation": "UpdateRelatedItems", "error": "InternalServerException"}
+    )
+    view = await new_modal(
+        stack.slack,
+        DECLARE_MODAL,
+        lambda: stack.sender.slash_command("/incident", "declare Twice over", user, channel),
+    )
+    values = declare_values("Twice over", 2, PLAN_ARN)
+    await stack.sender.view_submission(user, view["id"], values)
+    await eventually(lambda: told(stack, user))
+    stack.emulator.faults.clear()
+
+    await stack.sender.view_submission(user, view["id"], values)  # Slack delivers it again
+    again = await eventually(lambda: told(stack, user)[1:])
+    assert again[0].startswith(":rotating_light: Declared *Twice over*")
+    arn = the_incident(stack)  # one incident
+    assert len(related_urls(stack, arn)) == 1
+    assert len([c for c in stack.slack.calls_to("conversations.create") if c.response["ok"]]) == 1
+
+
+async def test_a_refused_start_declares_nothing_and_is_not_retried(
+    stack: Stack, people: tuple[str, str]
+) -> None:
+    user, channel = people
+    stack.emulator.faults.add({"operation": "StartIncident", "error": "AccessDeniedException"})
+    view = await new_modal(
+        stack.slack,
+        DECLARE_MODAL,
+        lambda: stack.sender.slash_command("/incident", "declare Denied", user, channel),
+    )
+    await stack.sender.view_submission(user, view["id"], declare_values("Denied", 2, PLAN_ARN))
+    [said] = await eventually(
+        lambda: [e["text"] for e in stack.slack.ephemerals_for(user) if "not declared" in e["text"]]
+    )
+    assert "ssm-incidents:StartIncident" in said
+    stack.emulator.faults.clear()
+    await stack.services.audit()
+    assert stack.aws().list_incident_records()["incidentRecordSummaries"] == []
+    assert stack.slack.calls_to("conversations.create") == []

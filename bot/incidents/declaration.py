@@ -15,7 +15,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.errors import DomainError, ServiceUnavailable, Throttled
-from bot.incidents.record import Incident, RelatedItem
+from bot.incidents.record import RelatedItem
 from bot.incidents.service import IncidentService
 from bot.slack.blocks import escape
 from bot.slack.card import card_blocks, card_text
@@ -69,7 +69,8 @@ class Outcome:
     """What a run of a declaration leaves: the incident, its channel, each step's state and
     reason, which steps this run did, and whether anything is still to be tried."""
 
-    incident: Incident
+    title: str
+    incident_id: str
     console: str
     channel_id: str | None
     announce_channel: str | None
@@ -222,7 +223,7 @@ class Declarations:
                 ):
                     done_now.append(name)
                 await self._lease(declaration_token, renew=True)
-            outcome = await self._outcome(declaration_token, done_now)
+            outcome = await self._outcome(form, done_now)
             if outcome.settled:
                 async with self.database.write() as session:
                     await session.execute(
@@ -380,12 +381,13 @@ class Declarations:
             if exc.response.get("error") != SLACK_FINE[step]:
                 raise
 
-    async def _outcome(self, declaration_token: str, done_now: list[str]) -> Outcome:
-        arn = (await self._row(declaration_token)).incident_arn
-        assert arn is not None
-        steps = await self._steps(declaration_token)
+    async def _outcome(self, form: Declaration, done_now: list[str]) -> Outcome:
+        """What exists and what is missing, from the store alone (AWS may be what failed)."""
+        arn = await self._arn(form)
+        steps = await self._steps(form.client_token)
         return Outcome(
-            incident=await self.incidents.get(arn),
+            title=form.title,
+            incident_id=arn.rsplit("/", 1)[-1],
             console=self.incidents.console(arn),
             channel_id=await self.incidents.channel_of(arn),
             announce_channel=self.incidents.settings.announce_channel,

@@ -32,11 +32,10 @@ def _step_name(outcome: Outcome, step: str) -> str:
 
 def declared_text(outcome: Outcome, later: bool = False) -> str:
     """``Declared *title* in #channel (id …)``, then each missing step with its reason."""
-    incident = outcome.incident
     where = f" in <#{outcome.channel_id}>" if outcome.channel_id else ""
     head = (
-        f"Declared *{escape(incident.title)}*{where} "
-        f"(id `{incident.id}`, <{outcome.console}|open in AWS Incident Manager>)."
+        f"Declared *{escape(outcome.title)}*{where} "
+        f"(id `{outcome.incident_id}`, <{outcome.console}|open in AWS Incident Manager>)."
     )
     missing = [  # a step skipped for want of the channel is told by the channel's failure
         (step, state, reason)
