@@ -218,10 +218,12 @@ class Declarations:
             form = Declaration(**json.loads(row.form))
             steps = await self._steps(declaration_token)
             for name in (name for name in STEPS if name in steps):
-                if steps[name].state == StepState.PENDING and await self._attempt(
-                    form, steps[name]
-                ):
+                if steps[name].state != StepState.PENDING:
+                    continue
+                if await self._attempt(form, steps[name]):
                     done_now.append(name)
+                elif name == START:
+                    return None  # AWS did not answer after a crash: the sweep asks again
                 await self._lease(declaration_token, renew=True)
             outcome = await self._outcome(form, done_now)
             if outcome.settled:
@@ -254,12 +256,14 @@ class Declarations:
         try:
             await getattr(self, f"_{step.step}")(form, attempts > 1)
         except Exception as exc:
-            if step.step == START:  # nothing exists: the declaration is forgotten
+            permanent, reason = refusal(exc)
+            # StartIncident refused: nothing exists, the declaration is forgotten. Retried after a
+            # crash, the incident may exist: only a refusal for good forgets it then.
+            if step.step == START and (permanent or attempts in (1, MAX_ATTEMPTS)):
                 async with self.database.write() as session:
                     for table in (DeclarationStep, DeclarationRow):
                         await session.execute(delete(table).where(table.token == form.client_token))
                 raise
-            permanent, reason = refusal(exc)
             state = StepState.FAILED if permanent or attempts >= MAX_ATTEMPTS else StepState.PENDING
             log.warning("declaring %s: step %s %s: %s", form.title, step.step, state, reason)
             await self._set(form.client_token, step.step, state=state, error=reason)
