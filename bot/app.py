@@ -26,6 +26,7 @@ from bot.escalation.auditor import Auditor
 from bot.escalation.runner import EscalationRunner
 from bot.escalation.schedule import Schedule
 from bot.home import Home
+from bot.incidents.declaration import Declarations
 from bot.incidents.service import IncidentService
 from bot.people import People
 from bot.related_items import RelatedItems
@@ -77,6 +78,7 @@ async def start_services(settings: Settings) -> Services:
         runner.closing,
         Auditor(runner),
         Home(slack, incidents, runner.notices),
+        Declarations(incidents),
     )
 
 

@@ -15,6 +15,7 @@ from bot.escalation.closing import Closing
 from bot.escalation.runner import EscalationRunner
 from bot.escalation.schedule import Jobs, Schedule
 from bot.home import Home
+from bot.incidents.declaration import Declarations
 from bot.incidents.service import IncidentService
 from bot.people import People
 from bot.related_items import RelatedItems
@@ -40,16 +41,24 @@ class Services:
     stops: Closing
     auditor: Auditor
     home: Home
+    declarations: Declarations
 
     def start(self) -> None:
         """Start background work: stage timers, the mirror of AWS's pages, the auditor."""
         runner = self.escalations
-        jobs = Jobs(runner.advance, runner.notices.remind, runner.mirror.run, self.auditor.audit)
+        jobs = Jobs(runner.advance, runner.notices.remind, runner.mirror.run, self.audit)
         self.schedule.start(
             jobs,
             self.settings.mirror_interval_seconds,
             audit_seconds=min(30.0, self.settings.mirror_interval_seconds),
         )
+
+    async def audit(self) -> None:
+        """The periodic sweep: escalations kept honest, then declarations left unfinished."""
+        try:
+            await self.auditor.audit()
+        finally:
+            await self.declarations.finish_pending()
 
     async def close(self, grace_seconds: float) -> None:
         """Run no more timers, give work already under way (a listener after its ack, a

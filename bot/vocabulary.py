@@ -49,3 +49,12 @@ class Acknowledgement(enum.Enum):
 
     ACCEPTED = "accepted"
     ALREADY = "already"  # someone acknowledged this page before
+
+
+class StepState(enum.StrEnum):
+    """Where one step of a declaration stands (``DeclarationStep.state``)."""
+
+    PENDING = "pending"  # not done yet: whoever runs the declaration next tries it
+    DONE = "done"
+    FAILED = "failed"  # refused for good (a missing permission or scope), or out of attempts
+    SKIPPED = "skipped"  # it needed a step that failed (the card needs the channel)

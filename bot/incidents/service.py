@@ -4,27 +4,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import UTC
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 
 from bot.aws.incidents import IncidentsPort
 from bot.config import Settings
 from bot.errors import InvalidInput, NotFound
-from bot.incidents.record import OPEN, RESOLVED, Incident, RelatedItem, ResponsePlan
+from bot.incidents.record import OPEN, RESOLVED, Incident, ResponsePlan
 from bot.slack.blocks import escape
 from bot.slack.card import card_blocks, card_text, console_url
-from bot.slack.channels import channel_name, create_channel
-from bot.slack.messages import display_name
 from bot.store.database import Database
 from bot.store.schema import IncidentChannel
 from bot.timeline import Timeline
-from bot.tokens import client_token as token
 
 log = logging.getLogger(__name__)
 
@@ -35,19 +28,6 @@ ARN_PREFIX = "arn:aws:ssm-incidents::"
 
 class NotAnIncidentChannel(InvalidInput):
     """The command needs an incident and the channel has none; a picker can help."""
-
-
-@dataclass(frozen=True)
-class Declaration:
-    """A filled-in declare modal."""
-
-    title: str
-    impact: int
-    plan_arn: str
-    summary: str
-    create_channel: bool
-    declarer: str
-    client_token: str
 
 
 class IncidentService:
@@ -137,90 +117,11 @@ class IncidentService:
         return len(await self.aws.related_items(arn))
 
     # -- writing -----------------------------------------------------------
-    async def declare(self, declaration: Declaration) -> tuple[Incident, str | None]:
-        """Start the incident, then its channel, card, related item, note and announcement.
-
-        A repeated declaration (same client token) finds the incident AWS already made and
-        the channel row this process claimed, and does nothing more.
-        """
-        arn = await self.aws.start_incident(
-            declaration.plan_arn, declaration.title, declaration.impact, declaration.client_token
-        )
-        if not await self._claim(arn):
-            return await self.get(arn), await self.channel_of(arn)
-        if declaration.summary:
-            await self.aws.update_incident(
-                arn, token(declaration.client_token, "summary"), summary=declaration.summary
-            )
-        incident = await self.get(arn)
-        channel_id = None
-        if declaration.create_channel:
-            channel_id = await self._open_channel(incident, declaration)
-        name = await display_name(self.slack, declaration.declarer)
-        await self.timeline.note(
-            arn, f"Declared in Slack by {name}", token(declaration.client_token, "declared")
-        )
-        await self._announce(incident, channel_id, declaration.declarer)
-        return incident, channel_id
-
-    async def _claim(self, arn: str) -> bool:
-        try:
-            async with self.database.write() as session:
-                session.add(IncidentChannel(incident_arn=arn))
-        except IntegrityError:
-            return False
-        return True
-
-    async def _record_channel(self, arn: str, **values: str) -> None:
+    async def record_channel(self, arn: str, **values: str) -> None:
+        """Write the incident's channel id or card ts (its row exists from the declaration)."""
         async with self.database.write() as session:
             await session.execute(
                 update(IncidentChannel).where(IncidentChannel.incident_arn == arn).values(**values)
-            )
-
-    async def _open_channel(self, incident: Incident, declaration: Declaration) -> str:
-        channel_id, name = await create_channel(
-            self.slack, channel_name(incident.created.astimezone(UTC).date(), incident.title)
-        )
-        # recorded before anyone is invited, so a command typed there at once finds its incident
-        await self._record_channel(incident.arn, channel_id=channel_id)
-        try:
-            await self.slack.conversations_invite(channel=channel_id, users=declaration.declarer)
-        except SlackApiError as exc:
-            log.warning(
-                "could not invite %s to %s: %s",
-                declaration.declarer,
-                name,
-                exc.response.get("error"),
-            )
-        blocks = card_blocks(incident, 0, self.console(incident.arn))
-        posted = await self.slack.chat_postMessage(
-            channel=channel_id, text=card_text(incident), blocks=blocks
-        )
-        await self.slack.pins_add(channel=channel_id, timestamp=posted["ts"])
-        await self._record_channel(incident.arn, card_ts=posted["ts"])
-        await self.aws.add_related_item(
-            incident.arn,
-            RelatedItem("OTHER", "url", self.channel_url(channel_id), f"Slack channel #{name}"),
-            token(declaration.client_token, "channel"),
-        )
-        await self.refresh_card(incident.arn)
-        return channel_id
-
-    async def _announce(self, incident: Incident, channel_id: str | None, declarer: str) -> None:
-        if not self.settings.announce_channel:
-            return
-        where = f" — join <#{channel_id}>" if channel_id else ""
-        try:
-            await self.slack.chat_postMessage(
-                channel=self.settings.announce_channel,
-                text=f":rotating_light: <@{declarer}> declared *{escape(incident.title)}* "
-                f"(impact {incident.impact}){where}",
-            )
-        except SlackApiError as exc:
-            log.warning(
-                "could not announce in %s: %s",
-                self.settings.announce_channel,
-                exc.response.get("error"),
             )
 
     async def update(self, arn: str, client_token: str, **changes: Any) -> Incident:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Awaitable, Callable
 from datetime import date
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.errors import ServiceUnavailable
+from bot.errors import Conflict
 
 NAME_LIMIT = 80
 ATTEMPTS = 20
@@ -31,8 +32,26 @@ async def create_channel(slack: AsyncWebClient, name: str) -> tuple[str, str]:
         except SlackApiError as exc:
             if exc.response.get("error") == "name_taken":
                 continue
-            raise ServiceUnavailable(
-                f"Slack refused to create #{candidate} ({exc.response.get('error')})."
-            ) from None
+            raise  # the caller tells Slack's reason (missing_scope, restricted_action…)
         return answer["channel"]["id"], answer["channel"]["name"]
-    raise ServiceUnavailable(f"Every channel name from #{name} to #{name}-{ATTEMPTS} is taken.")
+    raise Conflict(f"Every channel name from #{name} to #{name}-{ATTEMPTS} is taken.")
+
+
+async def made_before(
+    slack: AsyncWebClient, name: str, taken: Callable[[str], Awaitable[bool]]
+) -> tuple[str, str] | None:
+    """A channel ``name`` or ``name-N`` the bot is in and no incident has, as (id, name): the
+    one ``create_channel`` made for an incident just before the process died."""
+    pattern = re.compile(rf"{re.escape(name)}(-\d+)?")
+    pages = await slack.conversations_list(
+        types="public_channel", exclude_archived=True, limit=1000
+    )
+    async for page in pages:
+        for channel in page["channels"]:
+            if (
+                channel.get("is_member")
+                and pattern.fullmatch(channel["name"])
+                and not await taken(channel["id"])
+            ):
+                return channel["id"], channel["name"]
+    return None

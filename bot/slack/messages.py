@@ -105,16 +105,19 @@ async def sent_page(slack: AsyncWebClient, user_id: str, notice_id: str) -> dict
     """The DM already carrying this page, if any (found by its metadata), as channel and ts."""
     try:
         channel = (await slack.conversations_open(users=user_id))["channel"]["id"]
-        history = await slack.conversations_history(
-            channel=channel, limit=200, include_all_metadata=True
-        )
+        ts = await posted(slack, channel, page_metadata(notice_id))
     except SlackApiError as exc:
         log.warning("cannot read %s's DMs to avoid a repeat page: %s", user_id, exc)
         return None
-    for message in history["messages"]:
-        if page_metadata(notice_id) == message.get("metadata"):
-            return {"channel": channel, "ts": message["ts"]}
-    return None
+    return {"channel": channel, "ts": ts} if ts else None
+
+
+async def posted(slack: AsyncWebClient, channel_id: str, metadata: dict) -> str | None:
+    """The ts of the bot's recent message in ``channel_id`` carrying ``metadata``, if any."""
+    history = await slack.conversations_history(
+        channel=channel_id, limit=200, include_all_metadata=True
+    )
+    return next((m["ts"] for m in history["messages"] if m.get("metadata") == metadata), None)
 
 
 async def slack_message(

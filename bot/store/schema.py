@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, Float, Integer, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from bot.vocabulary import Delivery, EscalationState
+from bot.vocabulary import Delivery, EscalationState, StepState
 
 
 class Base(DeclarativeBase):
@@ -89,3 +89,30 @@ class PageNotice(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     retry_minutes: Mapped[int | None] = mapped_column(Integer)
     reminders: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DeclarationRow(Base):
+    """A submitted declare form, kept until every one of its steps is done or failed."""
+
+    __tablename__ = "declarations"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)  # the form's client token
+    incident_arn: Mapped[str | None] = mapped_column(String(300))  # once StartIncident answered
+    declarer: Mapped[str] = mapped_column(String(32))
+    origin_channel: Mapped[str | None] = mapped_column(String(32))
+    form: Mapped[str] = mapped_column(Text)  # JSON of the Declaration
+    settled: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    claimed_until: Mapped[float | None] = mapped_column(Float)  # a worker's lease (epoch s)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class DeclarationStep(Base):
+    """One step of a declaration (start, summary, channel, …): its state, last error, attempts."""
+
+    __tablename__ = "declaration_steps"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    step: Mapped[str] = mapped_column(String(16), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16), default=StepState.PENDING)  # a StepState
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)

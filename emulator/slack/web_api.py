@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import time
@@ -42,6 +43,8 @@ class FakeSlack(Workspace):
         self.socket_mode = SocketModeHub()
         self.revoked_tokens: set[str] = set()
         self.rate_limited: Counter[str] = Counter()  # method → calls still to answer 429
+        self.refusals: dict[str, list[str]] = {}  # method → errors its next calls answer
+        self.delays: dict[str, list[float]] = {}  # method → seconds its next calls wait first
         self.homes: dict[str, str] = {}  # user → their Home tab's view id
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             name.removeprefix("api_").replace("_", "."): getattr(self, name)
@@ -56,6 +59,15 @@ class FakeSlack(Workspace):
     def rate_limit(self, method: str, times: int = 1) -> None:
         """Answer the next ``times`` calls of ``method`` as Slack does when rate limited."""
         self.rate_limited[method] += times
+
+    def refuse(self, method: str, error: str, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` with Slack's ``error`` (missing_scope…)."""
+        self.refusals.setdefault(method, []).extend([error] * times)
+
+    def delay(self, method: str, seconds: float, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` ``seconds`` late (what they do is done
+        after the wait, as when Slack is slow)."""
+        self.delays.setdefault(method, []).extend([seconds] * times)
 
     def clear(self) -> None:
         self.calls.clear()
@@ -112,6 +124,10 @@ class FakeSlack(Workspace):
                 return web.json_response(
                     {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "0"}
                 )
+            if self.delays.get(method):
+                await asyncio.sleep(self.delays[method].pop(0))
+            if self.refusals.get(method):
+                raise SlackError(self.refusals[method].pop(0))
             answer = {"ok": True, **handler(args)}
         except SlackError as error:
             answer = {"ok": False, "error": error.error}
@@ -228,6 +244,10 @@ class FakeSlack(Workspace):
         channel = self.channel(args["channel"])
         channel.members.add(BOT_USER)
         return {"channel": channel.info()}
+
+    def api_conversations_list(self, _: dict[str, Any]) -> dict[str, Any]:
+        channels = [c.info() for c in self.channels.values() if not c.is_im]
+        return {"channels": channels, "response_metadata": {"next_cursor": ""}}
 
     def api_conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "channel")

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import DomainError
+from bot.incidents.declaration import Declaration
 from bot.incidents.record import check_summary, check_title, parse_impact
-from bot.incidents.service import Declaration
-from bot.slack.blocks import escape
+from bot.slack.declared import declared_text
 from bot.slack.ids import Action, Block, Callback
 from bot.slack.modals import submitted
 from bot.tokens import client_token
@@ -73,12 +73,9 @@ def register(app: AsyncApp, services: Services) -> None:
             client_token=client_token("declare", view["id"]),
         )
 
-        async def declared() -> str:
-            incident, channel = await services.incidents.declare(declaration)
-            where = f" in <#{channel}>" if channel else ""
-            return (
-                f":rotating_light: Declared *{escape(incident.title)}*{where} (id `{incident.id}`)."
-            )
+        async def declared() -> str | None:
+            outcome = await services.declarations.declare(declaration, origin)
+            return declared_text(outcome) if outcome else None  # None: another worker has it
 
         await reply(
             services.slack, user, origin, declared(), failed="The incident was not declared: "

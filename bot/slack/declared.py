@@ -1,0 +1,58 @@
+"""What the declarer is told: what exists (the incident, its console link, its channel) and
+which steps are missing and why."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.slack.blocks import escape
+from bot.vocabulary import StepState
+
+if TYPE_CHECKING:
+    from bot.incidents.declaration import Outcome
+
+STEP_NAMES = {
+    "start": "the incident",
+    "summary": "the summary",
+    "channel": "the incident channel",
+    "invite": "your invitation to the channel",
+    "card": "the incident card in the channel",
+    "pin": "the card's pin",
+    "related": "the channel as a related item",
+    "note": "the timeline note",
+    "announce": "the announcement",
+}
+
+
+def _step_name(outcome: Outcome, step: str) -> str:
+    if step == "announce" and outcome.announce_channel:
+        return f"the announcement in <#{outcome.announce_channel}>"
+    return STEP_NAMES[step]
+
+
+def declared_text(outcome: Outcome, later: bool = False) -> str:
+    """``Declared *title* in #channel (id …)``, then each missing step with its reason."""
+    where = f" in <#{outcome.channel_id}>" if outcome.channel_id else ""
+    head = (
+        f"Declared *{escape(outcome.title)}*{where} "
+        f"(id `{outcome.incident_id}`, <{outcome.console}|open in AWS Incident Manager>)."
+    )
+    missing = [  # a step skipped for want of the channel is told by the channel's failure
+        (step, state, reason)
+        for step, (state, reason) in outcome.steps.items()
+        if state in (StepState.PENDING, StepState.FAILED)
+    ]
+    lines = []
+    if later:
+        done = ", ".join(_step_name(outcome, step) for step in outcome.done_now)
+        lines.append(f"Finished after an interruption: {done}.")
+    for step, state, reason in missing:
+        name = _step_name(outcome, step)
+        if state == StepState.PENDING:
+            why = f" ({escape(reason)})" if reason else ""
+            lines.append(f"• {name} is not done yet{why}; the bot will retry.")
+        else:
+            lines.append(f"• {name} failed: {escape(reason or '')}")
+    if not missing:
+        return f":rotating_light: {head}" + (f"\n{lines[0]}" if lines else "")
+    return "\n".join([f":warning: {head} Not everything was done:", *lines])
