@@ -28,6 +28,7 @@ from bot.escalation.schedule import Schedule
 from bot.home import Home
 from bot.incidents.service import IncidentService
 from bot.people import People
+from bot.permissions import Permissions
 from bot.related_items import RelatedItems
 from bot.services import Services
 from bot.slack.blocks import error_text
@@ -77,6 +78,7 @@ async def start_services(settings: Settings) -> Services:
         runner.closing,
         Auditor(runner),
         Home(slack, incidents, runner.notices),
+        Permissions(settings, slack, database),
     )
 
 

@@ -17,6 +17,7 @@ from bot.escalation.schedule import Jobs, Schedule
 from bot.home import Home
 from bot.incidents.service import IncidentService
 from bot.people import People
+from bot.permissions import Permissions
 from bot.related_items import RelatedItems
 from bot.store.database import Database
 from bot.timeline import Timeline
@@ -40,6 +41,7 @@ class Services:
     stops: Closing
     auditor: Auditor
     home: Home
+    permissions: Permissions
 
     def start(self) -> None:
         """Start background work: stage timers, the mirror of AWS's pages, the auditor."""
