@@ -61,6 +61,7 @@ async def start_services(settings: Settings) -> Services:
     incidents = IncidentService(aws_incidents, timeline, database, slack, settings)
     people = People(contacts, database, slack, settings.contact_map_file)
     schedule = Schedule(settings.database_url)
+    permissions = Permissions(settings, slack, database)
     runner = EscalationRunner(contacts, database, slack, incidents, people, settings, schedule)
     incidents.resolved_listeners.append(runner.closing.incident_resolved)
     return Services(
@@ -77,8 +78,8 @@ async def start_services(settings: Settings) -> Services:
         Acknowledging(contacts, runner.closing, settings),
         runner.closing,
         Auditor(runner),
-        Home(slack, incidents, runner.notices),
-        Permissions(settings, slack, database),
+        Home(slack, incidents, runner.notices, permissions),
+        permissions,
     )
 
 

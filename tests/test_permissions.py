@@ -147,7 +147,7 @@ async def test_an_admin_links_someone_directly_and_nobody_else_may(
     assert f"<@{dave}> is now linked to `eve`" in await answer(stack, ada, "now linked")
     assert await linked_user(stack) == dave
     await command(stack, ada, origin, "whois eve")
-    assert f"is <@{dave}> (linked by an admin)" in await answer(stack, ada, "Eve")
+    assert f"is <@{dave}> (linked by an admin)" in await answer(stack, ada, "linked by an admin")
     assert code_contents(stack) == []  # an admin's link needs no code
 
 
@@ -362,3 +362,24 @@ async def test_a_private_incident_is_invisible_to_outsiders(
             if "Secret merger" in str(c.args.get("blocks"))
         ]
     )
+
+    for user in (mallory, ada):
+        await stack.sender.home_opened(user)
+    await eventually(lambda: "Secret merger" in str((stack.slack.home(ada) or {}).get("blocks")))
+    mallory_home = await eventually(lambda: stack.slack.home(mallory))
+    assert "Secret merger" not in str(mallory_home["blocks"])
+
+
+async def test_member_group_limits_who_may_declare(
+    stack: Stack, people: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stack.services.settings, "member_group", RESPONDERS)
+    mallory, origin = people["mallory"], stack.slack.add_channel("ops")
+    await command(stack, mallory, origin, "declare Fake outage")
+    refused = await answer(stack, mallory, "may run `/incident declare`")
+    assert refused == (
+        f":warning: Only members of <!subteam^{RESPONDERS}> and admins may run `/incident declare`."
+    )
+    await command(stack, mallory, origin, "list")
+    await answer(stack, mallory, "may run `/incident list`")
+    assert stack.slack.modals("declare_incident_modal") == []

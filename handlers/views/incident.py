@@ -76,6 +76,7 @@ def register(app: AsyncApp, services: Services) -> None:
         )
 
         async def declared() -> str:
+            await services.permissions.require(user, Right.MEMBER, None, "declare incidents")
             incident, channel = await services.incidents.declare(declaration)
             where = f" in <#{channel}>" if channel else ""
             return (
