@@ -118,3 +118,10 @@ async def test_check_reads_the_responder_group(
         "FAIL Slack responder group: usergroups.users.list answered no_such_subteam: check "
         "RESPONDER_GROUP and that the app has the usergroups:read scope"
     ) in lines
+
+    settings.admin_group = group
+    lines = [outcome.line() for outcome in await run_checks(settings)]
+    assert (
+        f"OK   Slack admin group: {group} has 2 member(s) who may change any incident and "
+        "link people"
+    ) in lines

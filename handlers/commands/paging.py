@@ -34,7 +34,11 @@ async def page(invocation: Invocation) -> None:
 async def pages(invocation: Invocation) -> None:
     services = invocation.services
     incident = await services.incidents.for_channel(invocation.channel_id)
-    running = await services.escalations.running(incident.arn if incident else None)
+    running = [
+        escalation
+        for escalation in await services.escalations.running(incident.arn if incident else None)
+        if await services.permissions.may_see(invocation.user_id, escalation.incident_arn)
+    ]
     if not running:
         await invocation.respond(text="No escalation is running.", response_type="ephemeral")
         return
