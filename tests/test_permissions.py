@@ -342,6 +342,7 @@ async def test_a_private_incident_is_invisible_to_outsiders(
     mallory, ada = people["mallory"], people["ada"]
     elsewhere = stack.slack.add_channel("random", members=[mallory, ada])
     incident_id = declared.arn.rsplit("/", 1)[-1]
+    seen = len(stack.slack.calls)
     for text in (f"status {incident_id}", f"links {incident_id}"):
         await command(stack, mallory, elsewhere, text)
     refused = await eventually(
@@ -350,7 +351,9 @@ async def test_a_private_incident_is_invisible_to_outsiders(
     assert all("only its members and admins may run" in r for r in refused)
     await command(stack, mallory, elsewhere, "list all")
     await answer(stack, mallory, "incidents")
-    assert not [r for r in replies(stack, mallory) if "Secret merger" in r]
+    await command(stack, mallory, elsewhere, "status")  # the picker of open incidents
+    await answer(stack, mallory, "not an incident channel")
+    assert not [c for c in stack.slack.calls[seen:] if "Secret merger" in str(c.args)]
 
     await command(stack, ada, elsewhere, "list all")  # an admin sees it
     assert "Secret merger outage" in await answer(stack, ada, "Secret merger")

@@ -72,7 +72,12 @@ async def run(sub: Subcommand, invocation: Invocation) -> None:
         if checked := await allowed(sub, invocation):
             await sub.handler(checked)
     except NotAnIncidentChannel as error:
-        open_incidents = await invocation.services.incidents.list("open", limit=PICKER_SIZE)
+        services = invocation.services
+        open_incidents = [
+            incident
+            for incident in await services.incidents.list("open", limit=PICKER_SIZE)
+            if await services.permissions.may_see(invocation.user_id, incident.arn)
+        ]
         command = f"{sub.name} {invocation.args}".strip()
         blocks = incident_picker(error.message, open_incidents, command)
         await invocation.respond(
