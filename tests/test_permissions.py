@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from typing import Any
@@ -72,8 +73,9 @@ async def linked_user(stack: Stack) -> str | None:
 
 
 async def test_link_me_is_proven_by_a_code_sent_through_aws(
-    stack: Stack, people: dict[str, str]
+    stack: Stack, people: dict[str, str], caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="bot.people")
     add_eve(stack)
     mallory, origin = people["mallory"], stack.slack.add_channel("ops")
     await command(stack, mallory, origin, "link-me eve")
@@ -98,6 +100,10 @@ async def test_link_me_is_proven_by_a_code_sent_through_aws(
 
     await command(stack, mallory, origin, "unlink-me")
     await answer(stack, mallory, "no longer linked")
+    logged = [r.getMessage() for r in caplog.records]
+    assert f"contact {EVE} linked to Slack user {mallory} (self) by {mallory}" in logged
+    assert f"Slack user {mallory} unlinked from their contact by themselves" in logged
+    assert not [line for line in logged if code in line]  # the code is never logged
     await command(stack, mallory, origin, f"link-me eve {code}")  # used already
     assert "a code works once" in await answer(stack, mallory, "works once")
     assert await linked_user(stack) is None
@@ -131,8 +137,9 @@ async def test_an_expired_code_or_too_many_wrong_ones_links_nobody(
 
 
 async def test_an_admin_links_someone_directly_and_nobody_else_may(
-    stack: Stack, people: dict[str, str]
+    stack: Stack, people: dict[str, str], caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="bot.people")
     add_eve(stack)
     mallory, ada, origin = people["mallory"], people["ada"], stack.slack.add_channel("ops")
     dave = stack.slack.add_user("dave")
@@ -146,6 +153,7 @@ async def test_an_admin_links_someone_directly_and_nobody_else_may(
     await command(stack, ada, origin, f"link <@{dave}> eve")
     assert f"<@{dave}> is now linked to `eve`" in await answer(stack, ada, "now linked")
     assert await linked_user(stack) == dave
+    assert f"contact {EVE} linked to Slack user {dave} (admin) by {ada}" in caplog.messages
     await command(stack, ada, origin, "whois eve")
     assert f"is <@{dave}> (linked by an admin)" in await answer(stack, ada, "linked by an admin")
     assert code_contents(stack) == []  # an admin's link needs no code
