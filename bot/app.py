@@ -29,6 +29,7 @@ from bot.home import Home
 from bot.incidents.declaration import Declarations
 from bot.incidents.service import IncidentService
 from bot.people import People
+from bot.permissions import Permissions
 from bot.related_items import RelatedItems
 from bot.services import Services
 from bot.slack.blocks import error_text
@@ -61,6 +62,7 @@ async def start_services(settings: Settings) -> Services:
     incidents = IncidentService(aws_incidents, timeline, database, slack, settings)
     people = People(contacts, database, slack, settings.contact_map_file)
     schedule = Schedule(settings.database_url)
+    permissions = Permissions(settings, slack, database)
     runner = EscalationRunner(contacts, database, slack, incidents, people, settings, schedule)
     incidents.resolved_listeners.append(runner.closing.incident_resolved)
     return Services(
@@ -77,8 +79,9 @@ async def start_services(settings: Settings) -> Services:
         Acknowledging(contacts, runner.closing, settings),
         runner.closing,
         Auditor(runner),
-        Home(slack, incidents, runner.notices),
+        Home(slack, incidents, runner.notices, permissions),
         Declarations(incidents),
+        permissions,
     )
 
 

@@ -65,15 +65,15 @@ async def _slack(settings: Settings) -> str:
     return f"bot {answer['user']} in team {answer['team']}"
 
 
-async def _responder_group(settings: Settings, group_id: str) -> str:
+async def _user_group(settings: Settings, variable: str, role: str, group_id: str) -> str:
     try:
         members = await group_members(_bot_client(settings), group_id)
     except SlackApiError as exc:
         raise DomainError(
             f"usergroups.users.list answered {exc.response.get('error')}: check "
-            "RESPONDER_GROUP and that the app has the usergroups:read scope"
+            f"{variable} and that the app has the usergroups:read scope"
         ) from None
-    return f"{group_id} has {len(members)} member(s) who may acknowledge any page"
+    return f"{group_id} has {len(members)} member(s) who {role}"
 
 
 async def _socket_mode(api_url: str, app_token: str) -> str:
@@ -180,9 +180,14 @@ async def run_checks(settings: Settings) -> list[Outcome]:
     if configuration.ok and (token := settings.slack_app_token):
         probe = partial(_socket_mode, settings.slack_api_url, token)
         outcomes.append(await _attempt("Slack Socket Mode", probe))
-    if configuration.ok and (group := settings.responder_group):
-        probe = partial(_responder_group, settings, group)
-        outcomes.append(await _attempt("Slack responder group", probe))
+    for name, variable, role, group in (
+        ("responder", "RESPONDER_GROUP", "may acknowledge any page", settings.responder_group),
+        ("admin", "ADMIN_GROUP", "may change any incident and link people", settings.admin_group),
+        ("member", "MEMBER_GROUP", "may declare and read incidents", settings.member_group),
+    ):
+        if configuration.ok and group:
+            probe = partial(_user_group, settings, variable, role, group)
+            outcomes.append(await _attempt(f"Slack {name} group", probe))
     try:
         gateway = AwsGateway(settings.aws_region, settings.aws_max_concurrency)
     except ConfigError as exc:

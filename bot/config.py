@@ -26,6 +26,9 @@ HOW_TO_FIX = {
     "RESPONDER_USER_IDS": "give comma-separated Slack user ids (U…), from a profile's "
     "'Copy member ID'",
     "RESPONDER_GROUP": "give a Slack user group id (S…), from the group's page or usergroups.list",
+    "ADMIN_GROUP": "give a Slack user group id (S…) of the bot's admins",
+    "MEMBER_GROUP": "give a Slack user group id (S…) of who may declare and read incidents, "
+    "or unset it to let every workspace member",
 }
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 GROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
@@ -58,6 +61,8 @@ class Settings(BaseSettings):
     contact_map_file: Path | None = None
     responder_user_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
     responder_group: str | None = None
+    admin_group: str | None = None
+    member_group: str | None = None
     timeline_reaction: str = "pushpin"
     time_scale: float = Field(default=60.0, gt=0)
     mirror_interval_seconds: float = Field(default=60.0, gt=0)
@@ -103,7 +108,7 @@ class Settings(BaseSettings):
             raise ValueError(f"{', '.join(map(str, wrong))} is not a Slack user id")
         return value
 
-    @field_validator("responder_group")
+    @field_validator("responder_group", "admin_group", "member_group")
     @classmethod
     def _group_id(cls, value: str | None) -> str | None:
         if value and not GROUP_ID.match(value.strip()):

@@ -33,3 +33,7 @@ class AccessDenied(DomainError):
 
 class ServiceUnavailable(DomainError):
     """AWS could not be reached or failed on its side."""
+
+
+class Refused(DomainError):
+    """The permission policy refused the person; the message says who may."""

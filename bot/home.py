@@ -10,20 +10,30 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.errors import DomainError
 from bot.escalation.notices import PageNotices
 from bot.incidents.service import IncidentService
+from bot.permissions import Permissions
 from bot.slack.home_blocks import INCIDENTS_SHOWN, PAGES_SHOWN, WaitingPage, home_view
 
 
 class Home:
     def __init__(
-        self, slack: AsyncWebClient, incidents: IncidentService, notices: PageNotices
+        self,
+        slack: AsyncWebClient,
+        incidents: IncidentService,
+        notices: PageNotices,
+        permissions: Permissions,
     ) -> None:
         self.slack = slack
         self.incidents = incidents
         self.notices = notices
+        self.permissions = permissions
 
     async def publish(self, user_id: str) -> None:
         """Show ``user_id`` the pages waiting for them and the open incidents."""
-        open_incidents = await self.incidents.list("open", limit=INCIDENTS_SHOWN + 1)
+        open_incidents = [
+            incident
+            for incident in await self.incidents.list("open", limit=INCIDENTS_SHOWN + 1)
+            if await self.permissions.may_see(user_id, incident.arn)
+        ]
         by_arn = {incident.arn: incident for incident in open_incidents}
         waiting = []
         for notice in (await self.notices.awaiting(user_id))[:PAGES_SHOWN]:

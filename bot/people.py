@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,10 +17,13 @@ from bot.aws.contacts import ContactsPort
 from bot.config import ConfigError
 from bot.contacts import Contact
 from bot.errors import Conflict, InvalidInput, NotFound
+from bot.link_codes import CODE_MINUTES, LinkCodes
 from bot.slack.blocks import escape
 from bot.store.database import Database, changed
 from bot.store.schema import ContactLink
 from bot.vocabulary import ContactType
+
+log = logging.getLogger(__name__)
 
 PAGES_APPEAR_SECONDS = 0.5  # between looks for the pages of a fresh engagement
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -65,6 +69,7 @@ class People:
         self.database = database
         self.slack = slack
         self.mapping = read_mapping(mapping_file)
+        self.codes = LinkCodes(aws, database)
 
     async def contact(self, reference: str) -> Contact:
         """A contact by alias, ARN, or the Slack user (a mention) linked to one."""
@@ -110,7 +115,7 @@ class People:
         if user is None:
             user, source = await self._by_email_channel(contact_arn), "email"
         if user is not None and source is not None:
-            await self._store(contact_arn, user, source)
+            await self._store(contact_arn, user, source, by="incident-bot")
         return user
 
     async def on_call_now(self, schedule: Contact) -> list[str]:
@@ -149,33 +154,62 @@ class People:
                 return user
         return None
 
-    async def _store(self, contact_arn: str, user: str, source: str) -> None:
+    async def _store(self, contact_arn: str, user: str, source: str, by: str) -> None:
         async with self.database.write() as session:
             await session.merge(
                 ContactLink(contact_arn=contact_arn, slack_user_id=user, source=source)
             )
+        log.info("contact %s linked to Slack user %s (%s) by %s", contact_arn, user, source, by)
 
-    async def link_me(self, slack_user_id: str, alias: str) -> Contact:
+    async def _person(self, alias: str) -> Contact:
         contact = await self.contact(alias)
         if contact.type != ContactType.PERSONAL:
             raise InvalidInput(
-                f"`{alias}` is an {contact.type.lower().replace('_', ' ')}, not "
-                "a person: link yourself to your personal contact."
+                f"`{escape(alias)}` is an {contact.type.lower().replace('_', ' ')}, not "
+                "a person: link to a personal contact."
             )
-        # Resolve the contact's own link first (stored, mapping file, EMAIL channel), so nobody
-        # can take over a colleague's pages by linking first.
+        return contact
+
+    async def _free_for(self, contact: Contact, slack_user_id: str) -> bool:
+        """False when already linked to this user; Conflict when linked to someone else (the
+        contact's own link is resolved first: stored, mapping file, EMAIL channel)."""
         linked = await self.slack_user_for(contact.arn, contact.alias)
-        if linked is not None and linked != slack_user_id:
-            link = await self.link_of(contact.arn)
-            if link is not None and link.source == "self":
-                fix = "Ask them to `/incident unlink-me` first."
-            else:
-                fix = (
-                    "It comes from the contact map file or the contact's email; "
-                    "ask your bot admins."
-                )
-            raise Conflict(f"`{alias}` is already linked to <@{linked}>. {fix}")
-        await self._store(contact.arn, slack_user_id, "self")
+        if linked is None:
+            return True
+        if linked == slack_user_id:
+            return False
+        link = await self.link_of(contact.arn)
+        if link is not None and link.source == "self":
+            fix = "Ask them to `/incident unlink-me` first."
+        else:
+            fix = "It comes from the contact map file or the contact's email; ask your bot admins."
+        raise Conflict(f"`{contact.alias}` is already linked to <@{linked}>. {fix}")
+
+    async def send_link_code(self, slack_user_id: str, user_name: str, alias: str) -> str:
+        """Step one of ``link-me``: a one-time code to the contact's own channels."""
+        contact = await self._person(alias)
+        if not await self._free_for(contact, slack_user_id):
+            return f"You are already linked to `{contact.alias}`."
+        await self.codes.send(contact, slack_user_id, user_name)
+        log.info("link code for contact %s sent at the request of %s", contact.arn, slack_user_id)
+        return (
+            f":envelope: A one-time code was sent through AWS to `{contact.alias}`'s own "
+            f"contact channels. Run `/incident link-me {contact.alias} <code>` within "
+            f"{CODE_MINUTES} minutes to finish."
+        )
+
+    async def link_me(self, slack_user_id: str, alias: str, code: str) -> Contact:
+        """Step two of ``link-me``: the code proves the contact is this user's."""
+        contact = await self._person(alias)
+        if await self._free_for(contact, slack_user_id):
+            await self.codes.redeem(contact, slack_user_id, code)
+            await self._store(contact.arn, slack_user_id, "self", by=slack_user_id)
+        return contact
+
+    async def link(self, slack_user_id: str, alias: str, admin: str) -> Contact:
+        """An admin links someone directly, replacing any link the contact had."""
+        contact = await self._person(alias)
+        await self._store(contact.arn, slack_user_id, "admin", by=admin)
         return contact
 
     async def unlink_me(self, slack_user_id: str) -> int:
@@ -183,4 +217,6 @@ class People:
             result = await changed(
                 session, delete(ContactLink).where(ContactLink.slack_user_id == slack_user_id)
             )
+        if result:
+            log.info("Slack user %s unlinked from their contact by themselves", slack_user_id)
         return result

@@ -8,6 +8,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import InvalidInput
 from bot.incidents.service import IncidentService
+from bot.permissions import Permissions, Right
 from bot.slack.blocks import escape
 from bot.slack.messages import slack_message
 from bot.timeline import Timeline
@@ -24,11 +25,15 @@ async def record_message(
     slack: AsyncWebClient,
     channel_id: str,
     message: dict[str, Any],
+    permissions: Permissions,
+    user_id: str,
 ) -> str:
-    """Put ``message`` on its channel's incident timeline; says what happened."""
+    """Put ``message`` on its channel's incident timeline, if ``user_id`` may; says what
+    happened."""
     incident = await incidents.for_channel(channel_id)
     if incident is None:
         raise InvalidInput(NOT_AN_INCIDENT)
+    await permissions.require(user_id, Right.CHANGE, incident.arn, "add to the timeline")
     recorded = await timeline.add_message(
         incident.arn, await slack_message(slack, channel_id, message)
     )

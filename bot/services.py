@@ -18,6 +18,7 @@ from bot.home import Home
 from bot.incidents.declaration import Declarations
 from bot.incidents.service import IncidentService
 from bot.people import People
+from bot.permissions import Permissions
 from bot.related_items import RelatedItems
 from bot.store.database import Database
 from bot.timeline import Timeline
@@ -42,6 +43,7 @@ class Services:
     auditor: Auditor
     home: Home
     declarations: Declarations
+    permissions: Permissions
 
     def start(self) -> None:
         """Start background work: stage timers, the mirror of AWS's pages, the auditor."""

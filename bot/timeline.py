@@ -64,6 +64,10 @@ class Timeline:
         """A custom event saying ``text``, written once per ``client_token``; its id."""
         return await self.aws.create_timeline_event(arn, json.dumps(text), client_token, when)
 
+    async def changed_by(self, arn: str, what: str, who: str, user_id: str, token: str) -> None:
+        """A privileged change, with the Slack user who made it (``who`` is their name)."""
+        await self.note(arn, f"{what} by {who} ({user_id}) in Slack", token)
+
     async def add_message(self, arn: str, message: SlackMessage) -> bool:
         """Record ``message`` once; False when it is already on the timeline."""
         try:

@@ -124,6 +124,13 @@ async def test_check_reads_the_responder_group(
         "RESPONDER_GROUP and that the app has the usergroups:read scope"
     ) in lines
 
+    settings.admin_group = group
+    lines = [outcome.line() for outcome in await run_checks(settings)]
+    assert (
+        f"OK   Slack admin group: {group} has 2 member(s) who may change any incident and "
+        "link people"
+    ) in lines
+
 
 def test_the_bare_command_prints_the_help(tmp_path: Path) -> None:
     result = incident_bot(cwd=tmp_path)

@@ -26,7 +26,8 @@ METHOD_SCOPES = {
     "conversations_create": "channels:manage",
     "conversations_invite": "channels:manage",
     "conversations_join": "channels:join",
-    "conversations_info": "channels:read",
+    "conversations_info": "channels:read",  # and groups:read for a private channel
+    "conversations_members": "channels:read",  # and groups:read for a private channel
     "conversations_history": "im:history",  # the bot reads only its DMs' history
     "conversations_replies": "channels:history",
     "conversations_open": "im:write",

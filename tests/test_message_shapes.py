@@ -228,6 +228,7 @@ async def test_a_deleted_thread_parent_leaves_a_tombstone_and_no_event(
 async def test_a_grid_users_note_is_named_and_readable_in_aws(stack: Stack) -> None:
     declared = await incident(stack)
     typed = "rollback &lt;done&gt; for <@U0RIVERA01|rivera> &amp; <https://x.example.com/a|the PR>"
+    stack.slack.channels[declared.channel].members.add("W0GRID0SAM")  # a responder in the channel
     await stack.sender.slash_command("/incident", f"note {typed}", "W0GRID0SAM", declared.channel)
     await eventually(lambda: events(stack, declared.arn))
     assert events(stack, declared.arn) == [

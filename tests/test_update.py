@@ -183,6 +183,7 @@ async def test_outside_a_channel_a_picker_of_open_incidents_runs_the_command(
 ) -> None:
     declared = await declare_incident(stack)
     user = stack.slack.add_user("gina")
+    stack.slack.channels[declared.channel].members.add(user)  # a responder, working elsewhere
     general = stack.slack.add_channel("general", members=[user])
     await stack.sender.slash_command("/incident", "impact 1", user, general)
     offer = await eventually(

@@ -87,8 +87,10 @@ class ContactsPort:
 
     # -- engagements and pages -------------------------------------------------------
     async def start_engagement(
-        self, contact_arn: str, subject: str, content: str, incident_arn: str, token: str
+        self, contact_arn: str, subject: str, content: str, incident_arn: str | None, token: str
     ) -> str:
+        """Engage a contact; with no incident for a message of the bot's own (a link code)."""
+        about = {"IncidentId": incident_arn} if incident_arn else {}
         answer = await self.gateway.call(
             CONTACTS,
             "start_engagement",
@@ -96,8 +98,8 @@ class ContactsPort:
             Sender=SENDER,
             Subject=subject[:2048],
             Content=content,
-            IncidentId=incident_arn,
             IdempotencyToken=token,
+            **about,
         )
         return str(answer["EngagementArn"])
 

@@ -43,7 +43,19 @@ class ContactLink(Base):
 
     contact_arn: Mapped[str] = mapped_column(String(300), primary_key=True)
     slack_user_id: Mapped[str] = mapped_column(String(32), index=True)
-    source: Mapped[str] = mapped_column(String(16))  # mapping | email | self
+    source: Mapped[str] = mapped_column(String(16))  # mapping | email | self | admin
+
+
+class LinkCode(Base):
+    """A one-time code sent through AWS to a contact, proving a ``link-me`` (stored hashed)."""
+
+    __tablename__ = "link_codes"
+
+    contact_arn: Mapped[str] = mapped_column(String(300), primary_key=True)
+    slack_user_id: Mapped[str] = mapped_column(String(32))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[float] = mapped_column(Float)
+    wrong_tries: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Escalation(Base):

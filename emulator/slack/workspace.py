@@ -23,6 +23,7 @@ class Channel:
     name: str
     members: set[str] = field(default_factory=set)
     is_im: bool = False
+    is_private: bool = False
     messages: list[dict[str, Any]] = field(default_factory=list)
     pins: list[str] = field(default_factory=list)
 
@@ -32,6 +33,7 @@ class Channel:
             "name": self.name,
             "is_channel": not self.is_im,
             "is_im": self.is_im,
+            "is_private": self.is_private,
             "is_member": BOT_USER in self.members,
             "num_members": len(self.members),
         }

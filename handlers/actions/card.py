@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.incidents.record import OPEN, RESOLVED
+from bot.permissions import Right
 from bot.slack.blocks import escape
 from bot.slack.ids import Action
 from bot.slack.views import open_update_form
 from bot.tokens import client_token
+from handlers.audit import audit
 from handlers.replies import reply
 
 if TYPE_CHECKING:
@@ -21,18 +23,27 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.action(Action.UPDATE)
     async def update_pressed(ack: Any, body: dict, action: dict) -> None:
         await ack()
-        await open_update_form(
-            services.slack, body["trigger_id"], services.incidents, action["value"]
-        )
+        user, channel = body["user"]["id"], (body.get("channel") or {}).get("id")
+
+        async def form_opened() -> None:
+            await services.permissions.require(user, Right.CHANGE, action["value"], "update")
+            await open_update_form(
+                services.slack, body["trigger_id"], services.incidents, action["value"]
+            )
+
+        await reply(services.slack, user, channel, form_opened())
 
     async def set_status(body: dict, action: dict, status: str) -> None:
         user, channel = body["user"]["id"], body["channel"]["id"]
 
         async def updated() -> None:
+            verb = "resolve" if status == RESOLVED else "reopen"
+            await services.permissions.require(user, Right.CHANGE, action["value"], verb)
             incident = await services.incidents.update(
                 action["value"], client_token("card", action["action_ts"], status), status=status
             )
             verb = "resolved" if status == RESOLVED else "reopened"
+            await audit(services, user, incident.arn, verb.title(), action["action_ts"])
             await services.slack.chat_postMessage(
                 channel=channel, text=f"<@{user}> {verb} *{escape(incident.title)}*."
             )

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from bot.escalation import rows
+from bot.permissions import Right
 from bot.slack.ids import PagingAction
 from bot.vocabulary import Acknowledgement
+from handlers.audit import audit
 from handlers.replies import reply
 
 if TYPE_CHECKING:
@@ -19,6 +22,12 @@ def _where(body: dict) -> tuple[str, str | None]:
 
 
 def register(app: AsyncApp, services: Services) -> None:
+    async def _require(user: str, escalation_id: str, what: str) -> str:
+        """The escalation's incident, once the user is allowed to ``what`` on it."""
+        escalation = await rows.escalation(services.database, escalation_id)
+        await services.permissions.require(user, Right.CHANGE, escalation.incident_arn, what)
+        return escalation.incident_arn
+
     @app.action(PagingAction.ACKNOWLEDGE)
     async def acknowledge(ack: Any, body: dict, action: dict) -> None:
         await ack()
@@ -40,7 +49,10 @@ def register(app: AsyncApp, services: Services) -> None:
         user, channel = _where(body)
 
         async def escalated() -> str:
+            arn = await _require(user, action["value"], "escalate")
             moved = await services.escalations.escalate_now(action["value"])
+            if moved:
+                await audit(services, user, arn, "Escalated to the next stage", action["action_ts"])
             return "Escalated to the next stage." if moved else "The next stage already began."
 
         await reply(services.slack, user, channel, escalated())
@@ -51,6 +63,8 @@ def register(app: AsyncApp, services: Services) -> None:
         user, channel = _where(body)
 
         async def paged_again() -> None:
+            arn = await _require(user, action["value"], "page again")
             await services.escalations.page_again(action["value"], user)
+            await audit(services, user, arn, "Paged again", action["action_ts"])
 
         await reply(services.slack, user, channel, paged_again())

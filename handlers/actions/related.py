@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import DomainError
+from bot.permissions import Right
 from bot.slack.blocks import escape
 from bot.slack.ids import Action
 from bot.slack.related_blocks import item_key
+from handlers.audit import audit
 from handlers.replies import reply
 
 if TYPE_CHECKING:
@@ -27,11 +29,13 @@ def register(app: AsyncApp, services: Services) -> None:
 
         async def unlinked() -> None:
             incident = await services.incidents.target(channel, None)
+            await services.permissions.require(user, Right.CHANGE, incident.arn, "unlink")
             items = await services.related_items.list(incident.arn)
             item = next((i for i in items if item_key(i) == chosen), None)
             if item is None:
                 raise DomainError("That item is no longer linked; `/incident links` shows what is.")
             await services.related_items.remove(incident.arn, item.value, action["action_ts"])
+            await audit(services, user, incident.arn, "Related item removed", action["action_ts"])
             await services.incidents.refresh_card(incident.arn)
             await respond(
                 text=f"Removed {escape(item.value)} from *{escape(incident.title)}*.",

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import DomainError
 from bot.incidents.service import NotAnIncidentChannel
+from bot.permissions import Right
 from bot.slack.blocks import error_text, escape
 from bot.slack.card import incident_picker
 from handlers.commands import incident, paging, people, related, timeline
@@ -67,9 +69,15 @@ def register(app: AsyncApp, services: Services) -> None:
 async def run(sub: Subcommand, invocation: Invocation) -> None:
     """Run one subcommand; a domain error becomes an ephemeral (with a picker when it helps)."""
     try:
-        await sub.handler(invocation)
+        if checked := await allowed(sub, invocation):
+            await sub.handler(checked)
     except NotAnIncidentChannel as error:
-        open_incidents = await invocation.services.incidents.list("open", limit=PICKER_SIZE)
+        services = invocation.services
+        open_incidents = [
+            incident
+            for incident in await services.incidents.list("open", limit=PICKER_SIZE)
+            if await services.permissions.may_see(invocation.user_id, incident.arn)
+        ]
         command = f"{sub.name} {invocation.args}".strip()
         blocks = incident_picker(error.message, open_incidents, command)
         await invocation.respond(
@@ -77,3 +85,19 @@ async def run(sub: Subcommand, invocation: Invocation) -> None:
         )
     except DomainError as error:
         await invocation.respond(text=error_text(error.message), response_type="ephemeral")
+
+
+async def allowed(sub: Subcommand, invocation: Invocation) -> Invocation | None:
+    """Ask the permission policy: the invocation bound to the incident it was allowed on, or
+    None after telling the refusal privately (nothing runs)."""
+    right = sub.right_for(invocation.args)
+    arn = None
+    if right in (Right.READ, Right.CHANGE):
+        arn = await invocation.incident_arn(invocation.args if sub.names_incident else None)
+    decision = await invocation.services.permissions.decide(
+        invocation.user_id, right, arn, f"run `{COMMAND} {sub.name}`"
+    )
+    if not decision.allowed:
+        await invocation.respond(text=error_text(decision.refusal), response_type="ephemeral")
+        return None
+    return replace(invocation, chosen_incident=arn) if arn else invocation

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from bot.incidents.record import OPEN, RESOLVED, check_summary, check_title, parse_impact
+from bot.permissions import Right
 from bot.slack.blocks import escape
 from bot.slack.card import incident_line
 from bot.slack.views import open_declare_form, open_update_form
 from bot.tokens import client_token
+from handlers.audit import audit
 from handlers.commands.registry import Invocation, Subcommand
 
 LIST_CHOICES = ("open", "resolved", "all")
@@ -38,34 +40,37 @@ async def update(invocation: Invocation) -> None:
     await open_update_form(services.slack, invocation.trigger_id, services.incidents, arn)
 
 
-async def _change(invocation: Invocation, done: str, **changes: object) -> None:
+async def _change(invocation: Invocation, done: str, what: str, **changes: object) -> None:
     services = invocation.services
     incident = await invocation.incident()
     updated = await services.incidents.update(
         incident.arn, client_token(invocation.trigger_id, invocation.name), **changes
     )
+    await audit(services, invocation.user_id, incident.arn, what, invocation.trigger_id)
     await invocation.respond(
         text=f":white_check_mark: {done} *{escape(updated.title)}*.", response_type="in_channel"
     )
 
 
 async def title(invocation: Invocation) -> None:
-    await _change(invocation, "Title is now", title=check_title(invocation.args))
+    await _change(invocation, "Title is now", "Title changed", title=check_title(invocation.args))
 
 
 async def impact(invocation: Invocation) -> None:
     value = parse_impact(invocation.args)
-    await _change(invocation, f"Impact set to {value} on", impact=value)
+    await _change(invocation, f"Impact set to {value} on", f"Impact set to {value}", impact=value)
 
 
 async def summary(invocation: Invocation) -> None:
-    await _change(invocation, "Summary updated on", summary=check_summary(invocation.args))
+    await _change(
+        invocation, "Summary updated on", "Summary changed", summary=check_summary(invocation.args)
+    )
 
 
 async def resolve(invocation: Invocation) -> None:
     services = invocation.services
     incident = await invocation.incident()
-    await _change(invocation, f"<@{invocation.user_id}> resolved", status=RESOLVED)
+    await _change(invocation, f"<@{invocation.user_id}> resolved", "Resolved", status=RESOLVED)
     if invocation.args:
         await services.timeline.note(
             incident.arn,
@@ -75,7 +80,7 @@ async def resolve(invocation: Invocation) -> None:
 
 
 async def reopen(invocation: Invocation) -> None:
-    await _change(invocation, f"<@{invocation.user_id}> reopened", status=OPEN)
+    await _change(invocation, f"<@{invocation.user_id}> reopened", "Reopened", status=OPEN)
 
 
 async def list_incidents(invocation: Invocation) -> None:
@@ -88,7 +93,12 @@ async def list_incidents(invocation: Invocation) -> None:
         )
         return
     service = invocation.services.incidents
-    incidents = await service.list(which, limit=LIST_SHOWN + 1)
+    permissions = invocation.services.permissions
+    incidents = [
+        incident
+        for incident in await service.list(which, limit=LIST_SHOWN + 1)
+        if await permissions.may_see(invocation.user_id, incident.arn)
+    ]
     if not incidents:
         await invocation.respond(text=f"No {which} incidents.", response_type="ephemeral")
         return
@@ -104,15 +114,32 @@ async def list_incidents(invocation: Invocation) -> None:
 
 
 SUBCOMMANDS = [
-    Subcommand("declare", "declare [title]", "declare an incident (opens a form)", declare),
-    Subcommand("status", "status [id]", "show the incident card", status),
-    Subcommand("update", "update [id]", "edit title, impact and summary in a form", update),
-    Subcommand("title", "title <text>", "rename this channel's incident", title),
-    Subcommand("impact", "impact <1-5>", "set impact: 1 Critical … 5 No Impact", impact),
-    Subcommand("summary", "summary <text>", "replace the incident summary", summary),
-    Subcommand("resolve", "resolve [note]", "mark the incident resolved", resolve),
-    Subcommand("reopen", "reopen", "reopen a resolved incident", reopen),
     Subcommand(
-        "list", "list [open|resolved|all]", "list incidents (open by default)", list_incidents
+        "declare", "declare [title]", "declare an incident (opens a form)", declare, Right.MEMBER
+    ),
+    Subcommand(
+        "status", "status [id]", "show the incident card", status, Right.READ, names_incident=True
+    ),
+    Subcommand(
+        "update",
+        "update [id]",
+        "edit title, impact and summary in a form",
+        update,
+        Right.CHANGE,
+        names_incident=True,
+    ),
+    Subcommand("title", "title <text>", "rename this channel's incident", title, Right.CHANGE),
+    Subcommand(
+        "impact", "impact <1-5>", "set impact: 1 Critical … 5 No Impact", impact, Right.CHANGE
+    ),
+    Subcommand("summary", "summary <text>", "replace the incident summary", summary, Right.CHANGE),
+    Subcommand("resolve", "resolve [note]", "mark the incident resolved", resolve, Right.CHANGE),
+    Subcommand("reopen", "reopen", "reopen a resolved incident", reopen, Right.CHANGE),
+    Subcommand(
+        "list",
+        "list [open|resolved|all]",
+        "list incidents (open by default)",
+        list_incidents,
+        Right.MEMBER,
     ),
 ]

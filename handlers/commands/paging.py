@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from bot.errors import InvalidInput
+from bot.permissions import Right
 from bot.slack.blocks import escape
+from handlers.audit import audit
 from handlers.commands.registry import Invocation, Subcommand
 
 
@@ -16,6 +18,13 @@ async def page(invocation: Invocation) -> None:
     incident = await invocation.incident()
     contact = await services.people.contact(invocation.args)
     await services.escalations.start(incident, contact, invocation.user_id)
+    await audit(
+        services,
+        invocation.user_id,
+        incident.arn,
+        f"Paging of {contact.alias} started",
+        invocation.trigger_id,
+    )
     await invocation.respond(
         text=f":pager: Paging `{contact.alias}` for *{escape(incident.title)}*.",
         response_type="ephemeral",
@@ -25,7 +34,11 @@ async def page(invocation: Invocation) -> None:
 async def pages(invocation: Invocation) -> None:
     services = invocation.services
     incident = await services.incidents.for_channel(invocation.channel_id)
-    running = await services.escalations.running(incident.arn if incident else None)
+    running = [
+        escalation
+        for escalation in await services.escalations.running(incident.arn if incident else None)
+        if await services.permissions.may_see(invocation.user_id, escalation.incident_arn)
+    ]
     if not running:
         await invocation.respond(text="No escalation is running.", response_type="ephemeral")
         return
@@ -42,6 +55,10 @@ async def stop_paging(invocation: Invocation) -> None:
     services = invocation.services
     incident = await invocation.incident(invocation.args)
     stopped = await services.stops.stop_all(incident.arn, invocation.user_id)
+    if stopped:
+        await audit(
+            services, invocation.user_id, incident.arn, "Paging stopped", invocation.trigger_id
+        )
     await invocation.respond(
         text=f"Stopped {stopped} escalation(s) for *{escape(incident.title)}*.",
         response_type="in_channel" if stopped else "ephemeral",
@@ -50,8 +67,19 @@ async def stop_paging(invocation: Invocation) -> None:
 
 SUBCOMMANDS = [
     Subcommand(
-        "page", "page <contact|escalation-plan|@user>", "page people for this incident", page
+        "page",
+        "page <contact|escalation-plan|@user>",
+        "page people for this incident",
+        page,
+        Right.CHANGE,
     ),
-    Subcommand("pages", "pages", "list the escalations that are running", pages),
-    Subcommand("stop-paging", "stop-paging", "stop every escalation of this incident", stop_paging),
+    Subcommand("pages", "pages", "list the escalations that are running", pages, Right.MEMBER),
+    Subcommand(
+        "stop-paging",
+        "stop-paging",
+        "stop every escalation of this incident",
+        stop_paging,
+        Right.CHANGE,
+        names_incident=True,
+    ),
 ]

@@ -6,19 +6,27 @@ from bot.contacts import alias_of
 from bot.escalation.plan import stages_of
 from bot.people import MENTION
 from bot.slack.blocks import escape
+from bot.slack.messages import display_name
 from bot.slack.paging_blocks import on_call_text, plan_text
 from bot.vocabulary import ContactType
 from handlers.commands.registry import Invocation, Subcommand
 
 
 async def link_me(invocation: Invocation) -> None:
-    if not invocation.args:
+    alias, _, code = invocation.args.partition(" ")
+    if not alias:
         await invocation.respond(
             text=":warning: Name your contact: `/incident link-me <contact-alias>`.",
             response_type="ephemeral",
         )
         return
-    contact = await invocation.services.people.link_me(invocation.user_id, invocation.args)
+    people = invocation.services.people
+    if not code.strip():
+        name = await display_name(invocation.client, invocation.user_id)
+        said = await people.send_link_code(invocation.user_id, name, alias)
+        await invocation.respond(text=said, response_type="ephemeral")
+        return
+    contact = await people.link_me(invocation.user_id, alias, code.strip())
     await invocation.respond(
         text=f":link: You are now linked to `{contact.alias}` "
         f"({escape(contact.display_name)}): pages for it reach you here.",
@@ -69,6 +77,7 @@ async def whois(invocation: Invocation) -> None:
             "self": "linked themselves",
             "mapping": "from the contact map file",
             "email": "matched by the contact's email",
+            "admin": "linked by an admin",
         }[link.source]
         text = f"`{contact.alias}` ({escape(contact.display_name)}) is <@{user}> ({how})."
     if MENTION.match(invocation.args.strip()):
@@ -79,7 +88,12 @@ async def whois(invocation: Invocation) -> None:
 
 
 SUBCOMMANDS = [
-    Subcommand("link-me", "link-me <contact-alias>", "link yourself to your IM contact", link_me),
+    Subcommand(
+        "link-me",
+        "link-me <contact-alias> [code]",
+        "link yourself to your IM contact: sends a code to it, then give the code",
+        link_me,
+    ),
     Subcommand("unlink-me", "unlink-me", "remove your contact link", unlink_me),
     Subcommand("whois", "whois <contact-alias|@user>", "show who answers for a contact", whois),
 ]

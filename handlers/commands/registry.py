@@ -6,6 +6,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot.permissions import Right
+
 if TYPE_CHECKING:
     from bot.incidents.record import Incident
     from bot.services import Services
@@ -46,3 +48,8 @@ class Subcommand:
     usage: str
     summary: str
     handler: Handler
+    right: Right | Callable[[str], Right] = Right.ANYONE  # the permission, or one per args
+    names_incident: bool = False  # its argument is an incident id (``status [id]``)
+
+    def right_for(self, args: str) -> Right:
+        return self.right if isinstance(self.right, Right) else self.right(args)

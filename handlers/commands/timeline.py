@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.permissions import Right
 from bot.slack.blocks import escape
 from bot.slack.messages import display_name, readable_text
 from bot.slack.related_blocks import timeline_text
@@ -46,6 +47,8 @@ async def timeline(invocation: Invocation) -> None:
 
 
 SUBCOMMANDS = [
-    Subcommand("note", "note <text>", "add a note to the incident timeline", note),
-    Subcommand("timeline", "timeline [N]", "show the newest N timeline events", timeline),
+    Subcommand("note", "note <text>", "add a note to the incident timeline", note, Right.CHANGE),
+    Subcommand(
+        "timeline", "timeline [N]", "show the newest N timeline events", timeline, Right.READ
+    ),
 ]

@@ -39,7 +39,13 @@ def register(app: AsyncApp, services: Services) -> None:
             await warn(services.slack, user, channel, MESSAGE_NOT_FOUND)
             return
         recorded = record_message(
-            services.incidents, services.timeline, services.slack, channel, message
+            services.incidents,
+            services.timeline,
+            services.slack,
+            channel,
+            message,
+            services.permissions,
+            user,
         )
         await reply(services.slack, user, channel, recorded)
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from bot.permissions import Right
 from bot.slack.blocks import truncate
 from bot.slack.ids import Callback
 from bot.slack.messages import message_content
+from bot.slack.notify import warn
 from bot.slack.views import open_declare_form
 
 if TYPE_CHECKING:
@@ -21,6 +23,11 @@ def register(app: AsyncApp, services: Services) -> None:
         await ack()
         channel = shortcut["channel"]["id"]
         message = shortcut["message"]
+        user = shortcut["user"]["id"]
+        decision = await services.permissions.decide(user, Right.MEMBER, None, "declare incidents")
+        if not decision.allowed:
+            await warn(services.slack, user, channel, decision.refusal)
+            return
         link = await client.chat_getPermalink(channel=channel, message_ts=message["ts"])
         content = await message_content(services.slack, message)
         summary = truncate(f"{content.text}\n\nFrom Slack: {link['permalink']}", 8000)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import Conflict, DomainError
+from bot.permissions import Right
 from bot.related_items import parse_reference
 from bot.slack.blocks import escape
 from bot.slack.ids import Callback
 from bot.slack.messages import message_content
+from handlers.audit import audit
 from handlers.replies import reply
 
 if TYPE_CHECKING:
@@ -26,6 +28,7 @@ def register(app: AsyncApp, services: Services) -> None:
 
         async def linked() -> str:
             incident = await services.incidents.target(channel, None)
+            await services.permissions.require(user, Right.CHANGE, incident.arn, "add links")
             urls = (await message_content(services.slack, message)).links
             if not urls:
                 raise DomainError("That message has no links (http:// or https://) to add.")
@@ -41,6 +44,8 @@ def register(app: AsyncApp, services: Services) -> None:
                     continue
                 added.append(item.value)
             await services.incidents.refresh_card(incident.arn)
+            if added:
+                await audit(services, user, incident.arn, "Links added", message["ts"])
             already = len(items) - len(added)
             note = f" ({already} already linked)" if already else ""
             return f":link: Added {len(added)} link(s) to *{escape(incident.title)}*{note}."

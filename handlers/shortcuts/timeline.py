@@ -20,6 +20,12 @@ def register(app: AsyncApp, services: Services) -> None:
         await ack()
         user, channel = shortcut["user"]["id"], shortcut["channel"]["id"]
         recorded = record_message(
-            services.incidents, services.timeline, services.slack, channel, shortcut["message"]
+            services.incidents,
+            services.timeline,
+            services.slack,
+            channel,
+            shortcut["message"],
+            services.permissions,
+            user,
         )
         await reply(services.slack, user, channel, recorded)

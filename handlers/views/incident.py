@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Any
 from bot.errors import DomainError
 from bot.incidents.declaration import Declaration
 from bot.incidents.record import check_summary, check_title, parse_impact
+from bot.permissions import Right
 from bot.slack.declared import declared_text
 from bot.slack.ids import Action, Block, Callback
 from bot.slack.modals import submitted
 from bot.tokens import client_token
+from handlers.audit import audit
 from handlers.replies import reply
 
 if TYPE_CHECKING:
@@ -74,6 +76,7 @@ def register(app: AsyncApp, services: Services) -> None:
         )
 
         async def declared() -> str | None:
+            await services.permissions.require(user, Right.MEMBER, None, "declare incidents")
             outcome = await services.declarations.declare(declaration, origin)
             return declared_text(outcome) if outcome else None  # None: another worker has it
 
@@ -93,12 +96,16 @@ def register(app: AsyncApp, services: Services) -> None:
         channel = await services.incidents.channel_of(arn)
 
         async def updated() -> None:
+            await services.permissions.require(user, Right.CHANGE, arn, "update")
             await services.incidents.update(
                 arn,
                 client_token("update", view["id"], view.get("hash", "")),
                 title=fields.title,
                 impact=fields.impact,
                 summary=fields.summary,
+            )
+            await audit(
+                services, user, arn, "Updated in the form", view["id"] + view.get("hash", "")
             )
 
         await reply(services.slack, user, channel, updated(), failed="Nothing was changed: ")
