@@ -15,8 +15,9 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.aws.incidents import IncidentsPort
 from bot.config import Settings
-from bot.errors import InvalidInput, NotFound
+from bot.errors import Conflict, InvalidInput, NotFound
 from bot.incidents.record import OPEN, RESOLVED, Incident, RelatedItem, ResponsePlan
+from bot.incidents.status_changes import changing_status
 from bot.slack.blocks import escape
 from bot.slack.card import card_blocks, card_text, console_url
 from bot.slack.channels import channel_name, create_channel
@@ -241,6 +242,17 @@ class IncidentService:
             for listener in self.resolved_listeners:
                 await listener(arn)
         return await self.get(arn)
+
+    async def set_status(self, arn: str, status: str, by: str, client_token: str) -> Incident:
+        """Resolve or reopen once, however many press at once; Conflict when it is so already
+        or someone is changing it right now (nothing is changed or posted then)."""
+        async with changing_status(self.database, arn, status, by):
+            current = await self.get(arn)
+            if current.status == status:
+                raise Conflict(
+                    f"*{escape(current.title)}* is already {status.lower()}; nothing was changed."
+                )
+            return await self.update(arn, client_token, status=status)
 
     async def refresh_card(self, arn: str) -> None:
         """Re-render the pinned card in place; an incident without a card has nothing to do."""

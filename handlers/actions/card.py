@@ -29,8 +29,8 @@ def register(app: AsyncApp, services: Services) -> None:
         user, channel = body["user"]["id"], body["channel"]["id"]
 
         async def updated() -> None:
-            incident = await services.incidents.update(
-                action["value"], client_token("card", action["action_ts"], status), status=status
+            incident = await services.incidents.set_status(
+                action["value"], status, user, client_token("card", action["action_ts"], status)
             )
             verb = "resolved" if status == RESOLVED else "reopened"
             await services.slack.chat_postMessage(

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.slack.ids import PagingAction
 from bot.vocabulary import Acknowledgement
+from handlers.commands.paging import stage_said
 from handlers.replies import reply
 
 if TYPE_CHECKING:
@@ -50,7 +51,8 @@ def register(app: AsyncApp, services: Services) -> None:
         await ack()
         user, channel = _where(body)
 
-        async def paged_again() -> None:
-            await services.escalations.page_again(action["value"], user)
+        async def paged_again() -> str | None:
+            started = await services.escalations.page_again(action["value"], user)
+            return stage_said(started).strip() or None
 
         await reply(services.slack, user, channel, paged_again())
