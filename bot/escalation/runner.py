@@ -125,7 +125,14 @@ class EscalationRunner:
                 )
             else:
                 await rows.set_escalation(self.database, escalation.id, status_ts=posted["ts"])
-        return await self.advance(escalation.id, 0) or StageStart()
+        try:
+            return await self.advance(escalation.id, 0) or StageStart()
+        except DomainError as error:  # the row is there: the auditor starts it when AWS answers
+            raise type(error)(
+                f"The page of `{contact.alias}` is recorded, but its first stage could not start "
+                f"yet: {error.message} The bot retries it within a minute; `/incident pages` "
+                "shows it and `/incident stop-paging` stops it."
+            ) from error
 
     async def _already_paging(self, incident: Incident, contact: Contact) -> Conflict:
         running = [
