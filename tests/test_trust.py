@@ -373,6 +373,9 @@ async def test_a_listener_failing_right_after_its_ack_still_answers_200(stack: S
         lambda: [m for m in stack.slack.dms(dana) if "Something went wrong" in m["text"]]
     )
     assert "(ref " in told[0]["text"]
+    # it cannot know what was done before the failure, so it does not claim nothing was
+    assert "Some steps may have completed: check `/incident status`" in told[0]["text"]
+    assert "Nothing more" not in told[0]["text"]
 
 
 async def test_the_error_handler_survives_a_dead_response_url(
