@@ -74,6 +74,7 @@ class EscalationRunner:
         self.status = EscalationStatus(database, slack, settings)
         self.mirror = Mirror(contacts, self.notices, self.status.refresh)
         self.closing = Closing(contacts, self.notices, incidents, self.status, schedule)
+        self._starting: set[str] = set()  # escalations whose first stage start() begins itself
 
     # -- starting ------------------------------------------------------------
     async def start(self, incident: Incident, contact: Contact, requested_by: str) -> StageStart:
@@ -96,6 +97,15 @@ class EscalationRunner:
             current_stage=-1,
             state=EscalationState.RUNNING,
         )
+        self._starting.add(escalation.id)
+        try:
+            return await self._begin(escalation, incident, contact, stages)
+        finally:
+            self._starting.discard(escalation.id)
+
+    async def _begin(
+        self, escalation: Escalation, incident: Incident, contact: Contact, stages: list[Stage]
+    ) -> StageStart:
         try:
             async with self.database.write() as session:
                 session.add(escalation)
@@ -126,7 +136,7 @@ class EscalationRunner:
             else:
                 await rows.set_escalation(self.database, escalation.id, status_ts=posted["ts"])
         try:
-            return await self.advance(escalation.id, 0) or StageStart()
+            return await self.advance(escalation.id, 0, starting=True) or StageStart()
         except DomainError as error:  # the row is there: the auditor starts it when AWS answers
             raise type(error)(
                 f"The page of `{contact.alias}` is recorded, but its first stage could not start "
@@ -153,9 +163,16 @@ class EscalationRunner:
         )
 
     # -- stages --------------------------------------------------------------
-    async def advance(self, escalation_id: str, stage: int) -> StageStart | None:
+    async def advance(
+        self, escalation_id: str, stage: int, starting: bool = False
+    ) -> StageStart | None:
         """Start ``stage`` if it is the next one and the escalation still runs (CAS); an
-        incident resolved meanwhile (in Slack or in AWS) stops it instead. None: not started."""
+        incident resolved meanwhile (in Slack or in AWS) stops it instead. None: not started.
+
+        The first stage of an escalation ``start`` is beginning is left to it (``starting``),
+        so the auditor does not take it over and its requester hears what it did."""
+        if stage == 0 and not starting and escalation_id in self._starting:
+            return None
         escalation = await rows.escalation(self.database, escalation_id)
         if escalation.state != EscalationState.RUNNING or escalation.current_stage != stage - 1:
             return None  # acknowledged, stopped, or this stage begun already
@@ -200,7 +217,7 @@ class EscalationRunner:
         if finished:
             await self._exhausted(escalation)
         else:
-            started = await self.engage_stage(escalation, stages)
+            started = await self.engage_stage(escalation, stages, starting)
             self._schedule_next(escalation, stages)
         await self.status.refresh(escalation_id)
         return started
@@ -233,11 +250,15 @@ class EscalationRunner:
         if due is not None:
             self.schedule.stage_at(due, escalation.id, escalation.current_stage + 1)
 
-    async def engage_stage(self, escalation: Escalation, stages: list[Stage]) -> StageStart:
+    async def engage_stage(
+        self, escalation: Escalation, stages: list[Stage], starting: bool = False
+    ) -> StageStart:
         """Engage every target of the current stage; safe to repeat after a crash."""
+        started = StageStart()
+        if not starting and escalation.id in self._starting:
+            return started  # start() is engaging it in this process
         incident = await self.incidents.get(escalation.incident_arn)
         stage = escalation.current_stage
-        started = StageStart()
         for target in stages[stage].targets:
             try:
                 await self._engage(escalation, stage, len(stages), target, incident)
