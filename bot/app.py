@@ -30,6 +30,7 @@ from bot.incidents.declaration import Declarations
 from bot.incidents.service import IncidentService
 from bot.people import People
 from bot.permissions import Permissions
+from bot.redeliveries import drop_redeliveries
 from bot.related_items import RelatedItems
 from bot.services import Services
 from bot.slack.blocks import error_text
@@ -99,6 +100,7 @@ def build_bolt_app(services: Services) -> AsyncApp:
         await next()
 
     app.middleware(keep_ack)
+    app.middleware(drop_redeliveries(services.database))
 
     @app.error
     async def unexpected_error(error: Exception, body: dict, respond: Any) -> None:
@@ -110,8 +112,9 @@ def build_bolt_app(services: Services) -> AsyncApp:
             UNEXPECTED_ERRORS.inc()
             log.error("listener failed (ref %s)", reference, exc_info=error)
             message = (
-                f"Something went wrong inside incident-bot (ref {reference}). Nothing more "
-                "was changed; try again, and tell your bot admins the ref if it persists."
+                f"Something went wrong inside incident-bot (ref {reference}). Some steps may "
+                "have completed: check `/incident status` before trying again, and tell your "
+                "bot admins the ref if it persists."
             )
         try:
             user, channel = requester(body)

@@ -7,13 +7,13 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.aws.incidents import IncidentsPort
 from bot.errors import NotFound
 from bot.incidents.record import TimelineEntry
-from bot.store.database import Database
+from bot.store.database import Database, changed
 from bot.store.schema import TimelineMessage
 from bot.tokens import client_token
 
@@ -51,6 +51,10 @@ def message_data(message: SlackMessage) -> str:
     return data
 
 
+def _key(channel_id: str, ts: str) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    return TimelineMessage.channel_id == channel_id, TimelineMessage.message_ts == ts
+
+
 class Timeline:
     """Every write to an incident's timeline goes through here."""
 
@@ -69,7 +73,11 @@ class Timeline:
         await self.note(arn, f"{what} by {who} ({user_id}) in Slack", token)
 
     async def add_message(self, arn: str, message: SlackMessage) -> bool:
-        """Record ``message`` once; False when it is already on the timeline."""
+        """Record ``message`` once; False when it is already on the timeline.
+
+        The row is claimed before the event is created; an edit or delete that arrives before
+        the event's id is saved leaves its wish on the row, and it is carried out here.
+        """
         try:
             async with self.database.write() as session:
                 session.add(
@@ -79,6 +87,7 @@ class Timeline:
                 )
         except IntegrityError:
             return False
+        key = _key(message.channel_id, message.ts)
         try:
             event_id = await self.aws.create_timeline_event(
                 arn,
@@ -88,18 +97,15 @@ class Timeline:
             )
         except Exception:
             async with self.database.write() as session:
-                row = await session.get(TimelineMessage, (message.channel_id, message.ts))
-                await session.delete(row)
+                await session.execute(delete(TimelineMessage).where(*key))
             raise
         async with self.database.write() as session:
-            await session.execute(
-                update(TimelineMessage)
-                .where(
-                    TimelineMessage.channel_id == message.channel_id,
-                    TimelineMessage.message_ts == message.ts,
-                )
-                .values(event_id=event_id)
-            )
+            await session.execute(update(TimelineMessage).where(*key).values(event_id=event_id))
+            row = await session.scalar(select(TimelineMessage).where(*key))
+        if row is not None and row.deleted:
+            await self._remove(row)
+        elif row is not None and row.pending_data:
+            await self._rewrite(row, row.pending_data)
         return True
 
     async def tracked(self, channel_id: str, ts: str) -> TimelineMessage | None:
@@ -108,26 +114,54 @@ class Timeline:
             return await session.get(TimelineMessage, (channel_id, ts))
 
     async def message_edited(self, message: SlackMessage) -> bool:
-        row = await self.tracked(message.channel_id, message.ts)
-        if row is None or row.event_id is None:
+        data = message_data(message)
+        row = await self._landed(message.channel_id, message.ts, pending_data=data)
+        if row is None:
             return False
-        await self.aws.update_timeline_event(
-            row.incident_arn,
-            row.event_id,
-            message_data(message),
-            client_token("edit", message.channel_id, message.ts, message.text),
-        )
+        await self._rewrite(row, data)
         return True
 
     async def message_deleted(self, channel_id: str, ts: str) -> bool:
-        row = await self.tracked(channel_id, ts)
-        if row is None or row.event_id is None:
+        row = await self._landed(channel_id, ts, deleted=True)
+        if row is None:
             return False
+        await self._remove(row)
+        return True
+
+    async def _landed(self, channel_id: str, ts: str, **wish: object) -> TimelineMessage | None:
+        """The row of a message whose event exists; while the event is still being created,
+        ``wish`` is left on the row for its creator (and None returned)."""
+        key = _key(channel_id, ts)
+        row = await self.tracked(channel_id, ts)
+        if row is None or row.event_id is not None:
+            return row
+        async with self.database.write() as session:
+            waiting = await changed(
+                session,
+                update(TimelineMessage)
+                .where(*key, TimelineMessage.event_id.is_(None))
+                .values(**wish),
+            )
+        return None if waiting else await self.tracked(channel_id, ts)  # it landed meanwhile
+
+    async def _rewrite(self, row: TimelineMessage, data: str) -> None:
+        assert row.event_id is not None
+        await self.aws.update_timeline_event(
+            row.incident_arn,
+            row.event_id,
+            data,
+            client_token("edit", row.channel_id, row.message_ts, data),
+        )
+
+    async def _remove(self, row: TimelineMessage) -> None:
+        """Delete the event and its row; a delivery racing this one finds either gone."""
+        assert row.event_id is not None
         with contextlib.suppress(NotFound):  # already gone is the outcome we want
             await self.aws.delete_timeline_event(row.incident_arn, row.event_id)
         async with self.database.write() as session:
-            await session.delete(await session.get(TimelineMessage, (channel_id, ts)))
-        return True
+            await session.execute(
+                delete(TimelineMessage).where(*_key(row.channel_id, row.message_ts))
+            )
 
     async def recent(self, arn: str, count: int) -> list[TimelineEntry]:
         """The newest ``count`` events, newest first, with their data."""

@@ -8,7 +8,7 @@ can be injected, answered with the model's HTTP status and required members.
 from __future__ import annotations
 
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from emulator.errors import ServiceError
@@ -30,6 +30,12 @@ class Fault:
     message: str
     times: int | None  # answers left; None: until cleared
     delay_seconds: float = 0.0
+    when: dict[str, Any] = field(default_factory=dict)  # request members the call must have
+
+    def meets(self, service: str, operation: str, params: dict[str, Any]) -> bool:
+        return (self.service, self.operation) == (service, operation) and all(
+            params.get(name) == value for name, value in self.when.items()
+        )
 
     def as_error(self) -> ServiceError | None:
         if self.error is None:
@@ -85,17 +91,20 @@ class Faults:
         times = request.get("times")
         if times is not None and (not isinstance(times, int) or times < 1):
             raise FaultError('"times" must be a whole number of answers, 1 or more')
+        when = request.get("when") or {}
+        if not isinstance(when, dict):
+            raise FaultError('"when" must be an object of request members, e.g. {"ContactId": …}')
         message = str(request.get("message") or f"{error or 'Delay'} injected by the emulator")
-        fault = Fault(service, operation, error, message, times, float(delay))
+        fault = Fault(service, operation, error, message, times, float(delay), when)
         with self._lock:
             self._faults.append(fault)
         return fault
 
-    def take(self, service: str, operation: str) -> Fault | None:
+    def take(self, service: str, operation: str, params: dict[str, Any]) -> Fault | None:
         """The fault this call meets, if one is waiting for it."""
         with self._lock:
             for fault in self._faults:
-                if (fault.service, fault.operation) != (service, operation):
+                if not fault.meets(service, operation, params):
                     continue
                 if fault.times is not None:
                     fault.times -= 1

@@ -167,7 +167,7 @@ def build_app(emulator: Emulator) -> web.Application:
 
 
 async def _run(emulator: Emulator, service: str, operation: str, params: dict[str, Any]) -> Any:
-    fault = emulator.faults.take(service, operation)  # before validation, as IAM is
+    fault = emulator.faults.take(service, operation, params)  # before validation, as IAM is
     if fault is not None:
         await asyncio.sleep(fault.delay_seconds)
         if (injected := fault.as_error()) is not None:

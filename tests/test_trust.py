@@ -167,7 +167,10 @@ async def test_hostile_text_is_never_live_markup_on_any_surface(stack: Stack) ->
     assert "_Custom Event_ — Dana: @everyone Click (https://evil.example)" in answers
     assert f"• *{escaped_title}* — open" in answers  # list
     assert "`eve` (&lt;!channel&gt; Eve &lt;https://evil.example|x&gt;, personal)" in answers
-    assert f"Title is now *{escaped_title} again*" in answers
+    # typed after a command, the title is made readable for Incident Manager (issue 14) too
+    assert "Title is now *@channel DB down Click to acknowledge (https://evil.example) @U123 " in (
+        answers
+    )
     assert "`/incident &lt;!channel&gt;` is not a command I know" in answers
     assert "No incident has the id `&lt;!here&gt;`" in answers
     assert any(f"You are paged for {escaped_title}" in t for t in alice_dms)  # notification
@@ -373,6 +376,9 @@ async def test_a_listener_failing_right_after_its_ack_still_answers_200(stack: S
         lambda: [m for m in stack.slack.dms(dana) if "Something went wrong" in m["text"]]
     )
     assert "(ref " in told[0]["text"]
+    # it cannot know what was done before the failure, so it does not claim nothing was
+    assert "Some steps may have completed: check `/incident status`" in told[0]["text"]
+    assert "Nothing more" not in told[0]["text"]
 
 
 async def test_the_error_handler_survives_a_dead_response_url(

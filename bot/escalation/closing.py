@@ -4,10 +4,12 @@ resolved; each once (compare-and-set), with its other pages' engagements stopped
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 
 from sqlalchemy import update
 
 from bot.aws.contacts import ContactsPort
+from bot.contacts import alias_of
 from bot.errors import DomainError
 from bot.escalation import rows
 from bot.escalation.notices import PageNotices
@@ -23,6 +25,15 @@ from bot.vocabulary import EscalationState
 log = logging.getLogger(__name__)
 
 RESOLVED_STOP = "The incident was resolved; paging stopped."
+
+
+@dataclass(frozen=True)
+class Closed:
+    """An escalation ended here: its alias, and the engagements AWS refused to stop (whose
+    contact may still be paged by AWS), by contact alias, with AWS's reason."""
+
+    alias: str
+    refused: dict[str, str] = field(default_factory=dict)
 
 
 class Closing:
@@ -48,8 +59,9 @@ class Closing:
         by: str | None,
         incident: Incident,
         why: str,
-    ) -> bool:
-        """Move a running escalation to ``state``; stop its other open engagements."""
+    ) -> Closed | None:
+        """Move a running escalation to ``state``; stop its other open engagements. None: it
+        was not running (someone else closed it)."""
         async with self.database.write() as session:
             claimed = await changed(
                 session,
@@ -58,35 +70,38 @@ class Closing:
                 .values(state=state, acknowledged_by=by),
             )
         if claimed != 1:
-            return False
+            return None
         escalation = await rows.escalation(self.database, escalation_id)
         self.schedule.cancel(escalation_id, escalation.current_stage + 1)
+        closed = Closed(escalation.contact_alias)
         others = await self.notices.unanswered(PageNotice.escalation_id == escalation_id)
-        for engagement in dict.fromkeys(o.engagement_arn for o in others if o.engagement_arn):
+        engaged = {o.engagement_arn: o.contact_arn for o in others if o.engagement_arn}
+        for engagement, contact_arn in engaged.items():
             try:  # an escalation plan target's pages share its one engagement
                 await self.contacts.stop_engagement(engagement, why)
             except DomainError as error:
                 log.warning("could not stop %s: %s", engagement, error.message)
+                closed.refused[alias_of(contact_arn)] = error.message
         for other in others:
             await self.notices.update_dm(other, why, closed_blocks(incident, why))
-        return True
+        return closed
 
-    async def stop(self, escalation_id: str, incident: Incident, why: str) -> bool:
+    async def stop(self, escalation_id: str, incident: Incident, why: str) -> Closed | None:
         """Stop a running escalation (once) and show it stopped."""
-        if not await self.close(escalation_id, EscalationState.STOPPED, None, incident, why):
-            return False
-        await self.status.refresh(escalation_id)
-        return True
+        closed = await self.close(escalation_id, EscalationState.STOPPED, None, incident, why)
+        if closed is not None:
+            await self.status.refresh(escalation_id)
+        return closed
 
-    async def stop_all(self, incident_arn: str, by: str) -> int:
+    async def stop_all(self, incident_arn: str, by: str) -> list[Closed]:
+        """Stop every running escalation of the incident; what each stop did."""
         incident = await self.incidents.get(incident_arn)
         why = f"Paging stopped by <@{by}>."
-        return sum(
-            [
-                await self.stop(e.id, incident, why)
-                for e in await rows.running(self.database, incident_arn)
-            ]
-        )
+        stopped = [
+            await self.stop(e.id, incident, why)
+            for e in await rows.running(self.database, incident_arn)
+        ]
+        return [closed for closed in stopped if closed is not None]
 
     async def incident_resolved(self, incident_arn: str) -> None:
         """Nobody is paged for a resolved incident: stop its escalations, and tell the people

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy import select
 
-from bot.aws.contacts import ContactsPort
+from bot.aws.contacts import SENDER, ContactsPort
 from bot.contacts import Engagement, alias_of
 from bot.escalation.notices import PageNotices
 from bot.escalation.plan import load_stages
@@ -45,6 +45,8 @@ class Mirror:
                 owner = await self._owner(engagement.arn)
                 if owner is not None and owner.delivery != Delivery.PLAN:
                     continue  # a person the runner DMs itself
+                if owner is None and engagement.sender == SENDER:
+                    continue  # the runner's, whose notice it is writing: it DMs the page itself
                 await self._mirror_pages(incident, engagement, owner)
 
     async def engagement(self, incident: Incident, engagement_arn: str) -> None:

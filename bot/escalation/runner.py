@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass, field
+from datetime import UTC
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from bot.aws.contacts import ContactsPort
 from bot.config import Settings
 from bot.contacts import Contact, alias_of
-from bot.errors import DomainError, InvalidInput
+from bot.errors import Conflict, DomainError, InvalidInput
 from bot.escalation import rows
 from bot.escalation.closing import RESOLVED_STOP, Closing
 from bot.escalation.mirror import Mirror
@@ -39,6 +42,14 @@ from bot.tokens import client_token
 from bot.vocabulary import Delivery, EscalationState, PageKind
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StageStart:
+    """A stage begun: the targets AWS engaged, and those it refused with why."""
+
+    paged: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
 
 
 class EscalationRunner:
@@ -63,9 +74,12 @@ class EscalationRunner:
         self.status = EscalationStatus(database, slack, settings)
         self.mirror = Mirror(contacts, self.notices, self.status.refresh)
         self.closing = Closing(contacts, self.notices, incidents, self.status, schedule)
+        self._starting: set[str] = set()  # escalations whose first stage start() begins itself
 
     # -- starting ------------------------------------------------------------
-    async def start(self, incident: Incident, contact: Contact, requested_by: str) -> str:
+    async def start(self, incident: Incident, contact: Contact, requested_by: str) -> StageStart:
+        """Page ``contact`` for ``incident``: its first stage, begun; at most one escalation runs
+        per (incident, contact), so a second request while one runs changes nothing."""
         if not incident.is_open:
             raise InvalidInput(
                 f"*{escape(incident.title)}* is resolved, so nobody is paged for it. Reopen it "
@@ -83,8 +97,20 @@ class EscalationRunner:
             current_stage=-1,
             state=EscalationState.RUNNING,
         )
-        async with self.database.write() as session:
-            session.add(escalation)
+        self._starting.add(escalation.id)
+        try:
+            return await self._begin(escalation, incident, contact, stages)
+        finally:
+            self._starting.discard(escalation.id)
+
+    async def _begin(
+        self, escalation: Escalation, incident: Incident, contact: Contact, stages: list[Stage]
+    ) -> StageStart:
+        try:
+            async with self.database.write() as session:
+                session.add(escalation)
+        except IntegrityError:  # the unique index on running escalations
+            raise await self._already_paging(incident, contact) from None
         if escalation.channel_id:
             try:
                 posted = await self.slack.chat_postMessage(
@@ -109,20 +135,51 @@ class EscalationRunner:
                 )
             else:
                 await rows.set_escalation(self.database, escalation.id, status_ts=posted["ts"])
-        await self.advance(escalation.id, 0)
-        return escalation.id
+        try:
+            return await self.advance(escalation.id, 0, starting=True) or StageStart()
+        except DomainError as error:  # the row is there: the auditor starts it when AWS answers
+            raise type(error)(
+                f"The page of `{contact.alias}` is recorded, but its first stage could not start "
+                f"yet: {error.message} The bot retries it within a minute; `/incident pages` "
+                "shows it and `/incident stop-paging` stops it."
+            ) from error
+
+    async def _already_paging(self, incident: Incident, contact: Contact) -> Conflict:
+        running = [
+            e
+            for e in await rows.running(self.database, incident.arn)
+            if e.contact_arn == contact.arn
+        ]
+        if not running:  # it ended between our insert and this read
+            return Conflict(f"`{contact.alias}` was being paged a moment ago; try again.")
+        started = running[0].created_at
+        started = started if started.tzinfo else started.replace(tzinfo=UTC)  # SQLite: naive
+        age = int((now() - started).total_seconds())
+        ago = f"{age} s" if age < 120 else f"{age // 60} min"
+        return Conflict(
+            f"Already paging `{contact.alias}` for *{escape(incident.title)}* (stage "
+            f"{max(running[0].current_stage, 0) + 1}, started {ago} ago); nothing was changed. "
+            "`/incident pages` shows it, `/incident stop-paging` stops it."
+        )
 
     # -- stages --------------------------------------------------------------
-    async def advance(self, escalation_id: str, stage: int) -> bool:
+    async def advance(
+        self, escalation_id: str, stage: int, starting: bool = False
+    ) -> StageStart | None:
         """Start ``stage`` if it is the next one and the escalation still runs (CAS); an
-        incident resolved meanwhile (in Slack or in AWS) stops it instead."""
+        incident resolved meanwhile (in Slack or in AWS) stops it instead. None: not started.
+
+        The first stage of an escalation ``start`` is beginning is left to it (``starting``),
+        so the auditor does not take it over and its requester hears what it did."""
+        if stage == 0 and not starting and escalation_id in self._starting:
+            return None
         escalation = await rows.escalation(self.database, escalation_id)
         if escalation.state != EscalationState.RUNNING or escalation.current_stage != stage - 1:
-            return False  # acknowledged, stopped, or this stage begun already
+            return None  # acknowledged, stopped, or this stage begun already
         incident = await self.incidents.get(escalation.incident_arn)
         if not incident.is_open:
             await self.closing.stop(escalation_id, incident, RESOLVED_STOP)
-            return False
+            return None
         if stage > 0 and (who := await self._answered_in_aws(escalation_id)):
             why = f"{who} acknowledged outside Slack (through AWS); you need not respond."
             closed = await self.closing.close(
@@ -136,7 +193,7 @@ class EscalationRunner:
                     client_token("ack-aws", escalation_id),
                 )
                 await self.status.refresh(escalation_id)
-            return False
+            return None
         stages = load_stages(escalation.stages)
         finished = stage >= len(stages)
         values: dict[str, object] = {"current_stage": stage, "stage_started_at": now()}
@@ -154,15 +211,16 @@ class EscalationRunner:
                 .values(**values),
             )
         if claimed != 1:
-            return False
+            return None
         escalation = await rows.escalation(self.database, escalation_id)
+        started = StageStart()
         if finished:
             await self._exhausted(escalation)
         else:
-            await self.engage_stage(escalation, stages)
+            started = await self.engage_stage(escalation, stages, starting)
             self._schedule_next(escalation, stages)
         await self.status.refresh(escalation_id)
-        return True
+        return started
 
     async def _answered_in_aws(self, escalation_id: str) -> str | None:
         """The alias of an essential contact who acknowledged a page of this escalation through
@@ -192,8 +250,13 @@ class EscalationRunner:
         if due is not None:
             self.schedule.stage_at(due, escalation.id, escalation.current_stage + 1)
 
-    async def engage_stage(self, escalation: Escalation, stages: list[Stage]) -> None:
+    async def engage_stage(
+        self, escalation: Escalation, stages: list[Stage], starting: bool = False
+    ) -> StageStart:
         """Engage every target of the current stage; safe to repeat after a crash."""
+        started = StageStart()
+        if not starting and escalation.id in self._starting:
+            return started  # start() is engaging it in this process
         incident = await self.incidents.get(escalation.incident_arn)
         stage = escalation.current_stage
         for target in stages[stage].targets:
@@ -201,11 +264,15 @@ class EscalationRunner:
                 await self._engage(escalation, stage, len(stages), target, incident)
             except DomainError as error:
                 log.error("could not page %s: %s", target.alias, error.message)
+                started.failed[target.alias] = error.message
                 await say(
                     self.slack,
                     escalation.channel_id,
                     f":warning: Could not page `{target.alias}`: {error.message}",
                 )
+            else:
+                started.paged.append(target.alias)
+        return started
 
     async def _engage(
         self, escalation: Escalation, stage: int, stages: int, target: Target, incident: Incident
@@ -275,7 +342,7 @@ class EscalationRunner:
     async def running(self, incident_arn: str | None = None) -> list[Escalation]:
         return await rows.running(self.database, incident_arn)
 
-    async def page_again(self, escalation_id: str, clicker: str) -> str:
+    async def page_again(self, escalation_id: str, clicker: str) -> StageStart:
         escalation = await rows.escalation(self.database, escalation_id)
         if escalation.state == EscalationState.RUNNING:
             raise InvalidInput("That escalation is still running.")

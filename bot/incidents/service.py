@@ -11,8 +11,9 @@ from sqlalchemy import select, update
 
 from bot.aws.incidents import IncidentsPort
 from bot.config import Settings
-from bot.errors import InvalidInput, NotFound
+from bot.errors import Conflict, InvalidInput, NotFound
 from bot.incidents.record import OPEN, RESOLVED, Incident, ResponsePlan
+from bot.incidents.status_changes import changing_status
 from bot.slack.blocks import escape
 from bot.slack.card import card_blocks, card_text, console_url
 from bot.store.database import Database
@@ -142,6 +143,17 @@ class IncidentService:
             for listener in self.resolved_listeners:
                 await listener(arn)
         return await self.get(arn)
+
+    async def set_status(self, arn: str, status: str, by: str, client_token: str) -> Incident:
+        """Resolve or reopen once, however many press at once; Conflict when it is so already
+        or someone is changing it right now (nothing is changed or posted then)."""
+        async with changing_status(self.database, arn, status, by):
+            current = await self.get(arn)
+            if current.status == status:
+                raise Conflict(
+                    f"*{escape(current.title)}* is already {status.lower()}; nothing was changed."
+                )
+            return await self.update(arn, client_token, status=status)
 
     async def refresh_card(self, arn: str) -> None:
         """Re-render the pinned card in place; an incident without a card has nothing to do."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Float, Integer, String, Text, func
+from sqlalchemy import Boolean, DateTime, Float, Index, Integer, String, Text, func, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.vocabulary import Delivery, EscalationState, StepState
@@ -34,6 +34,9 @@ class TimelineMessage(Base):
     message_ts: Mapped[str] = mapped_column(String(32), primary_key=True)
     incident_arn: Mapped[str] = mapped_column(String(300))
     event_id: Mapped[str | None] = mapped_column(String(64))
+    # what an edit or delete wanted while the event was still being created (no event_id yet)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    pending_data: Mapped[str | None] = mapped_column(Text)
 
 
 class ContactLink(Base):
@@ -76,6 +79,17 @@ class Escalation(Base):
     status_ts: Mapped[str | None] = mapped_column(String(32))
     acknowledged_by: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    __table_args__ = (  # one running escalation per (incident, target), whoever asks twice
+        Index(
+            "uq_escalations_running",
+            "incident_arn",
+            "contact_arn",
+            unique=True,
+            sqlite_where=text("state = 'running'"),
+            postgresql_where=text("state = 'running'"),
+        ),
+    )
 
 
 class PageNotice(Base):
@@ -128,3 +142,23 @@ class DeclarationStep(Base):
     state: Mapped[str] = mapped_column(String(16), default=StepState.PENDING)  # a StepState
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SlackRequest(Base):
+    """A request Slack delivered (by event id or trigger id), so a redelivery does nothing."""
+
+    __tablename__ = "slack_requests"
+
+    id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    received_at: Mapped[float] = mapped_column(Float, index=True)  # epoch seconds
+
+
+class StatusChange(Base):
+    """An incident being resolved or reopened right now: one change at a time per incident."""
+
+    __tablename__ = "status_changes"
+
+    incident_arn: Mapped[str] = mapped_column(String(300), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    by: Mapped[str] = mapped_column(String(32))
+    claimed_at: Mapped[float] = mapped_column(Float)  # epoch seconds; stale after a crash

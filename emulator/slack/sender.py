@@ -90,8 +90,15 @@ class SlackSender:
         signing_secret: str | None = None,
         timestamp_offset: float = 0,
     ) -> Delivery:
+        form = self.slash_command_form(command, text, user_id, channel_id)
+        return await self.deliver("slash_commands", form, signing_secret, timestamp_offset)
+
+    def slash_command_form(
+        self, command: str, text: str, user_id: str, channel_id: str
+    ) -> dict[str, str]:
+        """One invocation's form, to deliver (or redeliver, as a replay or a proxy does)."""
         channel = self.fake.channel(channel_id)
-        form = {
+        return {
             "token": "deprecated-verification-token",
             "team_id": TEAM,
             "team_domain": "fake",
@@ -106,7 +113,6 @@ class SlackSender:
             "response_url": self.fake.response_url(channel.id, user_id),
             "trigger_id": self.fake.issue_trigger(),
         }
-        return await self.deliver("slash_commands", form, signing_secret, timestamp_offset)
 
     async def interaction(self, payload: dict[str, Any], **knobs: Any) -> Delivery:
         return await self.deliver("interactive", payload, **knobs)

@@ -39,8 +39,8 @@ def register(app: AsyncApp, services: Services) -> None:
         async def updated() -> None:
             verb = "resolve" if status == RESOLVED else "reopen"
             await services.permissions.require(user, Right.CHANGE, action["value"], verb)
-            incident = await services.incidents.update(
-                action["value"], client_token("card", action["action_ts"], status), status=status
+            incident = await services.incidents.set_status(
+                action["value"], status, user, client_token("card", action["action_ts"], status)
             )
             verb = "resolved" if status == RESOLVED else "reopened"
             await audit(services, user, incident.arn, verb.title(), action["action_ts"])

@@ -9,6 +9,7 @@ from bot.permissions import Right
 from bot.slack.ids import PagingAction
 from bot.vocabulary import Acknowledgement
 from handlers.audit import audit
+from handlers.commands.paging import stage_said
 from handlers.replies import reply
 
 if TYPE_CHECKING:
@@ -62,9 +63,10 @@ def register(app: AsyncApp, services: Services) -> None:
         await ack()
         user, channel = _where(body)
 
-        async def paged_again() -> None:
+        async def paged_again() -> str | None:
             arn = await _require(user, action["value"], "page again")
-            await services.escalations.page_again(action["value"], user)
+            started = await services.escalations.page_again(action["value"], user)
             await audit(services, user, arn, "Paged again", action["action_ts"])
+            return stage_said(started).strip() or None
 
         await reply(services.slack, user, channel, paged_again())

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from bot.incidents.record import OPEN, RESOLVED, check_summary, check_title, parse_impact
+from bot.incidents.record import (
+    OPEN,
+    RESOLVED,
+    Incident,
+    check_summary,
+    check_title,
+    parse_impact,
+)
 from bot.permissions import Right
 from bot.slack.blocks import escape
 from bot.slack.card import incident_line
+from bot.slack.messages import readable_text
 from bot.slack.views import open_declare_form, open_update_form
 from bot.tokens import client_token
 from handlers.audit import audit
@@ -22,7 +30,7 @@ async def declare(invocation: Invocation) -> None:
         invocation.trigger_id,
         services.incidents,
         services.settings.default_response_plan,
-        invocation.args,
+        await readable_text(services.slack, invocation.args) if invocation.args else "",
         "",
         invocation.channel_id,
     )
@@ -53,7 +61,8 @@ async def _change(invocation: Invocation, done: str, what: str, **changes: objec
 
 
 async def title(invocation: Invocation) -> None:
-    await _change(invocation, "Title is now", "Title changed", title=check_title(invocation.args))
+    text = await readable_text(invocation.services.slack, invocation.args)
+    await _change(invocation, "Title is now", "Title changed", title=check_title(text))
 
 
 async def impact(invocation: Invocation) -> None:
@@ -62,25 +71,39 @@ async def impact(invocation: Invocation) -> None:
 
 
 async def summary(invocation: Invocation) -> None:
-    await _change(
-        invocation, "Summary updated on", "Summary changed", summary=check_summary(invocation.args)
+    text = await readable_text(invocation.services.slack, invocation.args)
+    await _change(invocation, "Summary updated on", "Summary changed", summary=check_summary(text))
+
+
+async def _set_status(invocation: Invocation, status: str, done: str) -> Incident:
+    """Resolve or reopen, and say so in the channel; an incident already so is answered
+    privately and nothing is posted."""
+    services = invocation.services
+    arn = await invocation.incident_arn()
+    incident = await services.incidents.set_status(
+        arn, status, invocation.user_id, client_token(invocation.trigger_id, invocation.name)
     )
+    await audit(services, invocation.user_id, arn, done.capitalize(), invocation.trigger_id)
+    await invocation.respond(
+        text=f":white_check_mark: <@{invocation.user_id}> {done} *{escape(incident.title)}*.",
+        response_type="in_channel",
+    )
+    return incident
 
 
 async def resolve(invocation: Invocation) -> None:
-    services = invocation.services
-    incident = await invocation.incident()
-    await _change(invocation, f"<@{invocation.user_id}> resolved", "Resolved", status=RESOLVED)
+    incident = await _set_status(invocation, RESOLVED, "resolved")
     if invocation.args:
-        await services.timeline.note(
+        note = await readable_text(invocation.services.slack, invocation.args)
+        await invocation.services.timeline.note(
             incident.arn,
-            f"Resolved: {invocation.args}",
+            f"Resolved: {note}",
             client_token(invocation.trigger_id, "resolve-note"),
         )
 
 
 async def reopen(invocation: Invocation) -> None:
-    await _change(invocation, f"<@{invocation.user_id}> reopened", "Reopened", status=OPEN)
+    await _set_status(invocation, OPEN, "reopened")
 
 
 async def list_incidents(invocation: Invocation) -> None:

@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 from bot.errors import InvalidInput
+from bot.escalation.runner import StageStart
 from bot.permissions import Right
 from bot.slack.blocks import escape
 from handlers.audit import audit
 from handlers.commands.registry import Invocation, Subcommand
+
+
+def _names(aliases: list[str]) -> str:
+    return ", ".join(f"`{alias}`" for alias in aliases)
+
+
+def stage_said(started: StageStart) -> str:
+    """What the first stage did, when a target failed: who was paged, who was not and why."""
+    if not started.failed:
+        return ""
+    failed = "; ".join(f"could not page `{a}`: {why}" for a, why in started.failed.items())
+    paged = f"paged {_names(started.paged)}" if started.paged else "paged nobody"
+    return f"\n:warning: Stage 1 {paged}; {failed}"
 
 
 async def page(invocation: Invocation) -> None:
@@ -17,7 +31,7 @@ async def page(invocation: Invocation) -> None:
     services = invocation.services
     incident = await invocation.incident()
     contact = await services.people.contact(invocation.args)
-    await services.escalations.start(incident, contact, invocation.user_id)
+    started = await services.escalations.start(incident, contact, invocation.user_id)
     await audit(
         services,
         invocation.user_id,
@@ -26,7 +40,8 @@ async def page(invocation: Invocation) -> None:
         invocation.trigger_id,
     )
     await invocation.respond(
-        text=f":pager: Paging `{contact.alias}` for *{escape(incident.title)}*.",
+        text=f":pager: Paging `{contact.alias}` for *{escape(incident.title)}*."
+        + stage_said(started),
         response_type="ephemeral",
     )
 
@@ -59,9 +74,15 @@ async def stop_paging(invocation: Invocation) -> None:
         await audit(
             services, invocation.user_id, incident.arn, "Paging stopped", invocation.trigger_id
         )
+    lines = [f"Stopped {len(stopped)} escalation(s) for *{escape(incident.title)}*."]
+    lines += [
+        f":warning: AWS refused to stop the engagement of `{alias}` (escalation "
+        f"`{closed.alias}`), so AWS may still page them: {why} Stop it in the AWS console."
+        for closed in stopped
+        for alias, why in closed.refused.items()
+    ]
     await invocation.respond(
-        text=f"Stopped {stopped} escalation(s) for *{escape(incident.title)}*.",
-        response_type="in_channel" if stopped else "ephemeral",
+        text="\n".join(lines), response_type="in_channel" if stopped else "ephemeral"
     )
 
 

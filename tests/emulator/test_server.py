@@ -89,6 +89,30 @@ async def test_a_delay_fault_answers_late_but_right(emulator: RunningEmulator) -
     assert time.monotonic() - started < 1.0  # one answer only
 
 
+async def test_a_fault_with_when_meets_only_the_calls_that_match(
+    emulator: RunningEmulator,
+) -> None:
+    contacts = emulator.client("ssm-contacts")
+    bob = emulator.contacts.contact_arn("bob")
+    only_bob = {
+        "operation": "GetContact",
+        "error": "AccessDeniedException",
+        "when": {"ContactId": bob},
+    }
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"{emulator.url}/_emulator/faults", json=only_bob) as response:
+            assert response.status == 200
+        async with http.post(
+            f"{emulator.url}/_emulator/faults", json={**only_bob, "when": ["bob"]}
+        ) as response:
+            assert response.status == 400
+    assert (
+        contacts.get_contact(ContactId=emulator.contacts.contact_arn("alice"))["Alias"] == "alice"
+    )
+    with pytest.raises(contacts.exceptions.AccessDeniedException):
+        contacts.get_contact(ContactId=bob)
+
+
 def test_state_survives_a_restart(tmp_path: Path) -> None:
     state = tmp_path / "state.json"
     with RunningEmulator(seed=EXAMPLE_SEED, state_file=state) as first:

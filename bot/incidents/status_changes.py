@@ -1,0 +1,65 @@
+"""One status change (resolve, reopen) of an incident at a time, across requests and replicas:
+a row claimed by the incident's ARN while the change runs, taken over when its holder died."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import delete, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.errors import Conflict
+from bot.incidents.record import RESOLVED
+from bot.store.database import Database, changed
+from bot.store.schema import StatusChange
+
+STALE_SECONDS = 30.0  # a holder that has not finished by then crashed
+
+
+@asynccontextmanager
+async def changing_status(
+    database: Database, arn: str, status: str, by: str
+) -> AsyncIterator[None]:
+    """Hold ``arn``'s status change while the block runs; Conflict, naming who is changing it,
+    when someone else is."""
+    claimed_at = time.time()
+    claim = StatusChange(incident_arn=arn, status=status, by=by, claimed_at=claimed_at)
+    if not await _claim(database, claim):
+        async with database.session() as session:
+            held = await session.get(StatusChange, arn)
+        verb = "resolving" if held is None or held.status == RESOLVED else "reopening"
+        who = f"<@{held.by}>" if held else "Someone"
+        raise Conflict(f"{who} is {verb} this incident right now; nothing more was changed.")
+    try:
+        yield
+    finally:
+        async with database.write() as session:
+            await session.execute(
+                delete(StatusChange).where(
+                    StatusChange.incident_arn == arn, StatusChange.claimed_at == claimed_at
+                )
+            )
+
+
+async def _claim(database: Database, row: StatusChange) -> bool:
+    try:
+        async with database.write() as session:
+            session.add(row)
+        return True
+    except IntegrityError:
+        pass
+    async with database.write() as session:  # take over a claim its holder left behind
+        return (
+            await changed(
+                session,
+                update(StatusChange)
+                .where(
+                    StatusChange.incident_arn == row.incident_arn,
+                    StatusChange.claimed_at < row.claimed_at - STALE_SECONDS,
+                )
+                .values(status=row.status, by=row.by, claimed_at=row.claimed_at),
+            )
+            == 1
+        )
