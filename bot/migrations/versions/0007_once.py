@@ -14,7 +14,7 @@ from alembic import op
 revision = "0007"
 down_revision = "0006"
 branch_labels = None
-depends_on = None
+depends_on = "0002"  # it alters timeline_messages, made on the other branch
 
 RUNNING = sa.text("state = 'running'")
 
