@@ -68,6 +68,7 @@ async def press(stack: Stack, user: str, declared: Declared, action: str) -> Non
 async def test_two_people_pressing_resolve_at_once_resolve_it_once(stack: Stack) -> None:
     declared = await declare_incident(stack)
     erin = stack.slack.add_user("erin")
+    stack.slack.channels[declared.channel].members.add(erin)  # a responder who may resolve it
     updates = counting(stack, "UpdateIncidentRecord")
     stack.emulator.faults.add({"operation": "UpdateIncidentRecord", "delay_seconds": 0.5})
 

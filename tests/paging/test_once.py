@@ -80,6 +80,8 @@ async def test_page_again_pressed_three_times_at_once_starts_one(
         lambda: buttons(stack.slack.message(declared.channel, status["ts"])).get("Page again")
     )
     stack.services.settings.time_scale = 60.0  # the new escalation keeps running
+    for name in ("bob", "carol"):  # responders in the channel, who may page again
+        stack.slack.channels[declared.channel].members.add(team[name])
 
     await asyncio.gather(
         *(
