@@ -59,7 +59,7 @@ async def start_services(settings: Settings) -> Services:
     timeline = Timeline(aws_incidents, database)
     incidents = IncidentService(aws_incidents, timeline, database, slack, settings)
     people = People(contacts, database, slack, settings.contact_map_file)
-    schedule = Schedule(settings.database_url)
+    schedule = Schedule()
     runner = EscalationRunner(contacts, database, slack, incidents, people, settings, schedule)
     incidents.resolved_listeners.append(runner.closing.incident_resolved)
     return Services(

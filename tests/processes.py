@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,19 @@ def counting_start_engagement(running: RunningEmulator) -> Counter[str]:
         return original(params)
 
     running.contacts.StartEngagement = counting
+    return calls
+
+
+def timing_start_engagement(running: RunningEmulator) -> dict[str, list[float]]:
+    """When (``time.time()``) the emulator received each StartEngagement, per contact alias."""
+    calls: dict[str, list[float]] = {}
+    original = running.contacts.StartEngagement
+
+    def timing(params: dict[str, Any]) -> dict[str, Any]:
+        calls.setdefault(params["ContactId"].rsplit("/", 1)[-1], []).append(time.time())
+        return original(params)
+
+    running.contacts.StartEngagement = timing
     return calls
 
 
