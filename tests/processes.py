@@ -10,7 +10,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import aiohttp
 
@@ -109,13 +109,20 @@ def counting_start_engagement(running: RunningEmulator) -> Counter[str]:
     return calls
 
 
-def timing_start_engagement(running: RunningEmulator) -> dict[str, list[float]]:
-    """When (``time.time()``) the emulator received each StartEngagement, per contact alias."""
-    calls: dict[str, list[float]] = {}
+class Engaged(NamedTuple):
+    at: float  # time.time() when the emulator received the StartEngagement
+    alias: str  # of the contact engaged
+    incident_arn: str
+
+
+def timing_start_engagement(running: RunningEmulator) -> list[Engaged]:
+    """Every StartEngagement the emulator received, with when it arrived."""
+    calls: list[Engaged] = []
     original = running.contacts.StartEngagement
 
     def timing(params: dict[str, Any]) -> dict[str, Any]:
-        calls.setdefault(params["ContactId"].rsplit("/", 1)[-1], []).append(time.time())
+        alias = params["ContactId"].rsplit("/", 1)[-1]
+        calls.append(Engaged(time.time(), alias, params.get("IncidentId", "")))
         return original(params)
 
     running.contacts.StartEngagement = timing

@@ -85,6 +85,7 @@ class EscalationRunner:
         )
         async with self.database.write() as session:
             session.add(escalation)
+        await self.advance(escalation.id, 0)  # the page first: its status message can wait
         if escalation.channel_id:
             try:
                 posted = await self.slack.chat_postMessage(
@@ -109,7 +110,7 @@ class EscalationRunner:
                 )
             else:
                 await rows.set_escalation(self.database, escalation.id, status_ts=posted["ts"])
-        await self.advance(escalation.id, 0)
+                await self.status.refresh(escalation.id)  # who was paged meanwhile
         return escalation.id
 
     # -- stages --------------------------------------------------------------
@@ -159,7 +160,7 @@ class EscalationRunner:
         if finished:
             await self._exhausted(escalation)
         else:
-            await self.engage_stage(escalation, stages)
+            await self.engage_stage(escalation, stages, incident)
             self._schedule_next(escalation, stages)
         await self.status.refresh(escalation_id)
         return True
@@ -192,9 +193,11 @@ class EscalationRunner:
         if due is not None:
             self.schedule.stage_at(due, escalation.id, escalation.current_stage + 1)
 
-    async def engage_stage(self, escalation: Escalation, stages: list[Stage]) -> None:
+    async def engage_stage(
+        self, escalation: Escalation, stages: list[Stage], incident: Incident | None = None
+    ) -> None:
         """Engage every target of the current stage; safe to repeat after a crash."""
-        incident = await self.incidents.get(escalation.incident_arn)
+        incident = incident or await self.incidents.get(escalation.incident_arn)
         stage = escalation.current_stage
         for target in stages[stage].targets:
             try:

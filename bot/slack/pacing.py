@@ -112,9 +112,7 @@ class PacedWebClient(AsyncWebClient):
         super().__init__(*args, **kwargs)
         self.pacer = pacer or Pacer()
 
-    async def api_call(  # type: ignore[override]
-        self, api_method: str, **kwargs: Any
-    ) -> AsyncSlackResponse:
+    async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:
         started = time.perf_counter()
         try:
             await self.pacer.wait(api_method, _channel_of(kwargs))
