@@ -50,19 +50,13 @@ class BotProcess:
         self.env, self.port, self.log = env, port, log
         self.process: subprocess.Popen[bytes] | None = None
 
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "bot", "run", "--host", "127.0.0.1", "--port", str(self.port)]
+
     async def start(self) -> None:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "bot",
-                    "run",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                ],
+                self.command(),
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
