@@ -35,7 +35,7 @@ from tests.support import DECLARE_MODAL, PLAN_ARN, declare_values, eventually, n
 
 SECRET = "storm-secret"
 PAGES_IN_FLIGHT = 50
-HELP_IN_FLIGHT = 10
+HELPS_PER_SECOND = 10
 
 
 def storm_seed(path: Path, plans: int) -> Path:
@@ -106,17 +106,20 @@ def peak_rss_mb(pid: int) -> float:
 
 
 async def help_acks(sender: SlackSender, user: str, ops: str, stop: asyncio.Event) -> list[float]:
-    """``/incident help``, ``HELP_IN_FLIGHT`` at a time, until ``stop``."""
+    """``/incident help`` ``HELPS_PER_SECOND`` times a second (each on its own) until ``stop``."""
     samples: list[float] = []
 
-    async def one_after_another() -> None:
-        while not stop.is_set():
-            started = time.perf_counter()
-            answer = await sender.slash_command("/incident", "help", user, ops)
-            samples.append(time.perf_counter() - started)
-            assert answer.status == 200, answer.body
+    async def one() -> None:
+        started = time.perf_counter()
+        answer = await sender.slash_command("/incident", "help", user, ops)
+        samples.append(time.perf_counter() - started)
+        assert answer.status == 200, answer.body
 
-    await asyncio.gather(*(one_after_another() for _ in range(HELP_IN_FLIGHT)))
+    sent: list[asyncio.Task[None]] = []
+    while not stop.is_set():
+        sent.append(asyncio.create_task(one()))
+        await asyncio.sleep(1 / HELPS_PER_SECOND)
+    await asyncio.gather(*sent)
     return samples
 
 
@@ -192,6 +195,7 @@ async def main(incidents: int, plans: int, stage_seconds: float) -> None:
                 help_samples = await helps
                 await asyncio.sleep(1.0)  # room for a duplicate to show itself
                 rss = peak_rss_mb(bot.process.pid)
+                slack_calls = Counter(call.method for call in fake.calls)
             finally:
                 await bot.stop()
 
@@ -213,6 +217,10 @@ async def main(incidents: int, plans: int, stage_seconds: float) -> None:
         )
         print(f"bot peak RSS: {rss:.0f} MB")
         print(f"/incident help ack during the storm: {percentiles(help_samples)}")
+        print(
+            "Slack calls: "
+            + ", ".join(f"{method} {n}" for method, n in slack_calls.most_common() if n > 1)
+        )
 
 
 if __name__ == "__main__":
