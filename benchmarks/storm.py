@@ -23,7 +23,9 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+import aiohttp
 import yaml
+from prometheus_client.parser import text_string_to_metric_families
 
 from benchmarks.common import percentiles
 from bot.logs import configure
@@ -123,6 +125,25 @@ async def help_acks(sender: SlackSender, user: str, ops: str, stop: asyncio.Even
     return samples
 
 
+async def bot_metrics(port: int) -> dict[str, float]:
+    """The bot's /metrics samples, by name and labels."""
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"http://127.0.0.1:{port}/metrics") as response,
+    ):
+        text = await response.text()
+    return {
+        sample.name + str(sorted(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+def mean_ms(metrics: dict[str, float], name: str, labels: str = "[]") -> str:
+    count = metrics.get(f"{name}_count{labels}", 0.0)
+    return f"{metrics.get(f'{name}_sum{labels}', 0.0) / count * 1000:.0f} ms" if count else "-"
+
+
 def stage_twos(engaged: list[Engaged]) -> dict[tuple[str, str], float]:
     """(incident, plan) → when its stage 2 StartEngagement arrived."""
     return {
@@ -195,6 +216,7 @@ async def main(incidents: int, plans: int, stage_seconds: float) -> None:
                 help_samples = await helps
                 await asyncio.sleep(1.0)  # room for a duplicate to show itself
                 rss = peak_rss_mb(bot.process.pid)
+                metrics = await bot_metrics(bot.port)
                 slack_calls = Counter(call.method for call in fake.calls)
             finally:
                 await bot.stop()
@@ -217,6 +239,16 @@ async def main(incidents: int, plans: int, stage_seconds: float) -> None:
         )
         print(f"bot peak RSS: {rss:.0f} MB")
         print(f"/incident help ack during the storm: {percentiles(help_samples)}")
+        timer = "incident_bot_stage_lateness_seconds"
+        aws_call = "incident_bot_aws_call_seconds"
+        print(
+            f"inside the bot: stage timers fired {mean_ms(metrics, timer)} late on average; "
+            + ", ".join(
+                f"{op} {mean_ms(metrics, aws_call, str([('operation', op)]))}"
+                for op in ("get_incident_record", "list_pages_by_engagement", "start_engagement")
+            )
+            + " per AWS call on average"
+        )
         print(
             "Slack calls: "
             + ", ".join(f"{method} {n}" for method, n in slack_calls.most_common() if n > 1)

@@ -160,8 +160,8 @@ class EscalationRunner:
         if finished:
             await self._exhausted(escalation)
         else:
+            self._schedule_next(escalation, stages)  # on time, however long the DMs take
             await self.engage_stage(escalation, stages, incident)
-            self._schedule_next(escalation, stages)
         await self.status.refresh(escalation_id)
         return True
 
