@@ -96,6 +96,11 @@ async def test_killing_the_leader_hands_the_timers_to_another_replica(
         await eventually(lambda: page_dms(fake, team["bob"]), timeout=25)
         await eventually(lambda: stage_alerts(fake, channel.id), timeout=30)
         await asyncio.sleep(2.0)  # several planner and audit rounds on both survivors
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"http://127.0.0.1:{successor.port}/metrics") as response,
+        ):
+            metrics = await response.text()
     finally:
         for replica in replicas:
             await replica.stop()
@@ -106,3 +111,12 @@ async def test_killing_the_leader_hands_the_timers_to_another_replica(
     stage_2_due = engaged["alice"] + 5 * TIME_SCALE
     assert -0.5 <= engaged["bob"] - stage_2_due <= TAKEOVER_SECONDS
     assert len(stage_alerts(fake, channel.id)) == 1
+    for shown in (
+        "incident_bot_leader 1.0",
+        'incident_bot_stage_lateness_seconds_bucket{le="15.0"} 2.0',  # stage 2 and the end
+        "incident_bot_jobs_pending ",
+        "incident_bot_escalations_running 0.0",  # every stage ran
+        'incident_bot_aws_call_seconds_count{operation="start_engagement"}',
+        'incident_bot_slack_call_seconds_count{method="chat.postMessage"}',
+    ):
+        assert shown in metrics, shown

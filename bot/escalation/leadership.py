@@ -57,13 +57,18 @@ class Leadership:
     async def _campaign(self) -> None:
         while True:
             try:
-                async with self.database.engine.connect() as connection:
+                connection = await self.database.engine.connect()
+                try:
                     await self._hold(connection)
+                finally:  # never back to the pool: closing the session frees the lock
+                    self.follow()
+                    with contextlib.suppress(Exception):
+                        await connection.invalidate()
+                        await connection.close()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # the database went away: someone else may lead now
                 log.warning("leadership: lost the database session: %s", exc)
-            self.follow()
             await asyncio.sleep(RETRY_SECONDS)
 
     async def _hold(self, connection: AsyncConnection) -> None:
