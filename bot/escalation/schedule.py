@@ -70,7 +70,7 @@ class Schedule:
         )
         self.leading = False
         self._jobs: Jobs | None = None
-        self._intervals = Intervals(1.0, 60.0, 30.0)
+        self._intervals: Intervals | None = None
         self._under_way: set[str] = set()  # timers that fired and whose work is still running
         JOBS_PENDING.set_function(lambda: len(self.scheduler.get_jobs()))
 
@@ -81,9 +81,9 @@ class Schedule:
 
     def lead(self) -> None:
         """Run the periodic jobs and, at once, the planner and the auditor."""
-        if self.leading or self._jobs is None:
-            return
         jobs, every = self._jobs, self._intervals
+        if self.leading or jobs is None or every is None:
+            return
         self.leading = True
         LEADER.set(1)
         started = datetime.now(UTC)
