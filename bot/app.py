@@ -13,7 +13,6 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
 )
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.aws.contacts import ContactsPort
 from bot.aws.gateway import AwsGateway
@@ -35,6 +34,7 @@ from bot.related_items import RelatedItems
 from bot.services import Services
 from bot.slack.blocks import error_text
 from bot.slack.notify import warn
+from bot.slack.pacing import PacedWebClient
 from bot.store.database import Database
 from bot.timeline import Timeline
 from handlers.surfaces import register_all
@@ -50,7 +50,7 @@ async def start_services(settings: Settings) -> Services:
     gateway = AwsGateway(settings.aws_region, settings.aws_max_concurrency)
     database = Database(settings.database_url)
     await database.migrate()
-    slack = AsyncWebClient(
+    slack = PacedWebClient(  # inside Slack's rate limits: per channel, per method tier
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         retry_handlers=[  # Slack's 429s wait out Retry-After; a dropped connection is retried
@@ -62,7 +62,7 @@ async def start_services(settings: Settings) -> Services:
     timeline = Timeline(aws_incidents, database)
     incidents = IncidentService(aws_incidents, timeline, database, slack, settings)
     people = People(contacts, database, slack, settings.contact_map_file)
-    schedule = Schedule(settings.database_url)
+    schedule = Schedule()
     permissions = Permissions(settings, slack, database)
     runner = EscalationRunner(contacts, database, slack, incidents, people, settings, schedule)
     incidents.resolved_listeners.append(runner.closing.incident_resolved)

@@ -7,9 +7,10 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import aiohttp
 
@@ -49,19 +50,13 @@ class BotProcess:
         self.env, self.port, self.log = env, port, log
         self.process: subprocess.Popen[bytes] | None = None
 
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "bot", "run", "--host", "127.0.0.1", "--port", str(self.port)]
+
     async def start(self) -> None:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "bot",
-                    "run",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                ],
+                self.command(),
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
@@ -105,6 +100,26 @@ def counting_start_engagement(running: RunningEmulator) -> Counter[str]:
         return original(params)
 
     running.contacts.StartEngagement = counting
+    return calls
+
+
+class Engaged(NamedTuple):
+    at: float  # time.time() when the emulator received the StartEngagement
+    alias: str  # of the contact engaged
+    incident_arn: str
+
+
+def timing_start_engagement(running: RunningEmulator) -> list[Engaged]:
+    """Every StartEngagement the emulator received, with when it arrived."""
+    calls: list[Engaged] = []
+    original = running.contacts.StartEngagement
+
+    def timing(params: dict[str, Any]) -> dict[str, Any]:
+        alias = params["ContactId"].rsplit("/", 1)[-1]
+        calls.append(Engaged(time.time(), alias, params.get("IncidentId", "")))
+        return original(params)
+
+    running.contacts.StartEngagement = timing
     return calls
 
 

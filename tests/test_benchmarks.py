@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks import ack_latency, paging_latency
+from benchmarks import ack_latency, acks, paging_latency, storm
 
 
 async def test_the_ack_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
@@ -20,3 +20,21 @@ async def test_the_paging_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> 
     out = capsys.readouterr().out
     assert "2 pages, one at a time" in out
     assert "Acknowledge → AcceptPage in AWS:" in out
+
+
+async def test_the_storm_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    await storm.main(incidents=2, plans=2, stage_seconds=4)
+    out = capsys.readouterr().out
+    assert "4 escalations (2 incidents x 2 two-stage plans)" in out
+    assert "stage 2 lateness (due → StartEngagement): p50" in out
+    assert "every stage exactly once: True (8 StartEngagement calls, 0 repeated)" in out
+    assert "bot peak RSS:" in out
+    assert "/incident help ack during the storm: p50" in out
+
+
+async def test_the_acks_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    await acks.main(requests=6, in_flight=3, rounds=2)
+    out = capsys.readouterr().out
+    assert "incident-bot ack: p50" in out
+    assert "bare Bolt ack:    p50" in out
+    assert "p99 ratio (incident-bot / bare Bolt):" in out

@@ -6,7 +6,7 @@ import pytest
 
 from bot.config import ConfigError, load_settings
 from bot.logs import redact
-from bot.store.urls import async_url, jobs_url
+from bot.store.urls import async_url
 
 
 def test_defaults_need_only_what_each_mode_needs(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -61,13 +61,6 @@ def test_database_urls_get_async_and_sync_drivers() -> None:
     assert async_url("sqlite:///x.db").drivername == "sqlite+aiosqlite"
     assert async_url("postgresql://u:p@h/db").drivername == "postgresql+asyncpg"
     assert async_url("postgres://u:p@h/db").drivername == "postgresql+asyncpg"
-    postgres_jobs = jobs_url("postgresql://u:p@h/db")
-    assert (postgres_jobs.drivername, postgres_jobs.database) == ("postgresql+psycopg", "db")
-
-
-def test_sqlite_keeps_scheduler_jobs_in_a_sibling_file() -> None:
-    assert jobs_url("sqlite:///data/bot.db").render_as_string() == "sqlite:///data/bot-jobs.db"
-    assert jobs_url("sqlite:////var/lib/ib/x.sqlite").database == "/var/lib/ib/x-jobs.sqlite"
 
 
 def test_secrets_are_redacted_from_log_text() -> None:

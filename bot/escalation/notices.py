@@ -284,16 +284,17 @@ class PageNotices:
         )
         await self.plan_reminder(notice_id, reminder + 1)
 
-    async def audit_reminders(self) -> None:
-        """Plan the next reminder of every page that wants one and lost its timer in a crash."""
+    async def audit_reminders(self, known_intervals_only: bool = False) -> None:
+        """Plan the next reminder of every page that wants one and has no timer (lost in a
+        crash, or held by a former leader); ``known_intervals_only`` skips the pages whose
+        retry interval is still to be read from AWS (their delivery is planning them)."""
+        wanted = PageNotice.retry_minutes > 0
+        if not known_intervals_only:
+            wanted = wanted | PageNotice.retry_minutes.is_(None)
         query = (
             select(PageNotice)
             .join(Escalation, Escalation.id == PageNotice.escalation_id)
-            .where(
-                Escalation.state == EscalationState.RUNNING,
-                WAITING,
-                (PageNotice.retry_minutes.is_(None)) | (PageNotice.retry_minutes > 0),
-            )
+            .where(Escalation.state == EscalationState.RUNNING, WAITING, wanted)
         )
         async with self.database.session() as session:
             awaiting = (await session.scalars(query)).all()

@@ -111,38 +111,43 @@ class EscalationRunner:
                 session.add(escalation)
         except IntegrityError:  # the unique index on running escalations
             raise await self._already_paging(incident, contact) from None
-        if escalation.channel_id:
-            try:
-                posted = await self.slack.chat_postMessage(
-                    channel=escalation.channel_id,
-                    text=f"Paging {contact.alias}",
-                    blocks=status_blocks(
-                        contact.alias,
-                        stages,
-                        0,
-                        EscalationState.RUNNING,
-                        {},
-                        {},
-                        None,
-                        escalation.id,
-                    ),
-                )
-            except SlackApiError as exc:  # paging matters more than its status message
-                log.error(
-                    "could not post the paging status in %s: %s",
-                    escalation.channel_id,
-                    exc.response.get("error"),
-                )
-            else:
-                await rows.set_escalation(self.database, escalation.id, status_ts=posted["ts"])
-        try:
-            return await self.advance(escalation.id, 0, starting=True) or StageStart()
+        failure: DomainError | None = None
+        try:  # the page first: its status message can wait
+            started = await self.advance(escalation.id, 0, starting=True) or StageStart()
         except DomainError as error:  # the row is there: the auditor starts it when AWS answers
-            raise type(error)(
+            failure = error
+        await self._post_status(escalation, contact, stages)
+        if failure is not None:
+            raise type(failure)(
                 f"The page of `{contact.alias}` is recorded, but its first stage could not start "
-                f"yet: {error.message} The bot retries it within a minute; `/incident pages` "
+                f"yet: {failure.message} The bot retries it within a minute; `/incident pages` "
                 "shows it and `/incident stop-paging` stops it."
-            ) from error
+            ) from failure
+        return started
+
+    async def _post_status(
+        self, escalation: Escalation, contact: Contact, stages: list[Stage]
+    ) -> None:
+        """The escalation's live message in the incident channel, showing who was paged."""
+        if not escalation.channel_id:
+            return
+        try:
+            posted = await self.slack.chat_postMessage(
+                channel=escalation.channel_id,
+                text=f"Paging {contact.alias}",
+                blocks=status_blocks(
+                    contact.alias, stages, 0, EscalationState.RUNNING, {}, {}, None, escalation.id
+                ),
+            )
+        except SlackApiError as exc:  # paging matters more than its status message
+            log.error(
+                "could not post the paging status in %s: %s",
+                escalation.channel_id,
+                exc.response.get("error"),
+            )
+            return
+        await rows.set_escalation(self.database, escalation.id, status_ts=posted["ts"])
+        await self.status.refresh(escalation.id)  # who was paged meanwhile
 
     async def _already_paging(self, incident: Incident, contact: Contact) -> Conflict:
         running = [
@@ -217,8 +222,8 @@ class EscalationRunner:
         if finished:
             await self._exhausted(escalation)
         else:
-            started = await self.engage_stage(escalation, stages, starting)
-            self._schedule_next(escalation, stages)
+            self._schedule_next(escalation, stages)  # on time, however long the DMs take
+            started = await self.engage_stage(escalation, stages, starting, incident)
         await self.status.refresh(escalation_id)
         return started
 
@@ -251,13 +256,17 @@ class EscalationRunner:
             self.schedule.stage_at(due, escalation.id, escalation.current_stage + 1)
 
     async def engage_stage(
-        self, escalation: Escalation, stages: list[Stage], starting: bool = False
+        self,
+        escalation: Escalation,
+        stages: list[Stage],
+        starting: bool = False,
+        incident: Incident | None = None,
     ) -> StageStart:
         """Engage every target of the current stage; safe to repeat after a crash."""
         started = StageStart()
         if not starting and escalation.id in self._starting:
             return started  # start() is engaging it in this process
-        incident = await self.incidents.get(escalation.incident_arn)
+        incident = incident or await self.incidents.get(escalation.incident_arn)
         stage = escalation.current_stage
         for target in stages[stage].targets:
             try:

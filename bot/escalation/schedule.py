@@ -1,4 +1,10 @@
-"""APScheduler, with its jobs kept in the database (``jobs_url``) so a restart loses no stage."""
+"""APScheduler in memory: stage timers, reminders and the periodic jobs of the leading replica.
+
+The database rows (an escalation's current stage and when it started, a page's reminders) are
+the one source of truth; the timers are a cache of them, rebuilt by the planner when this
+process starts leading. So no timer write touches the database on the event loop, and a
+follower keeps no timers at all: whatever it starts, the leader's planner finds in the rows.
+"""
 
 from __future__ import annotations
 
@@ -10,50 +16,40 @@ from datetime import UTC, datetime
 from typing import Any
 
 from apscheduler.jobstores.base import JobLookupError
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
-from bot.store.urls import jobs_url
+from apscheduler.util import undefined
+from prometheus_client import Gauge, Histogram
 
 log = logging.getLogger(__name__)
+
+LEADER = Gauge("incident_bot_leader", "1 while this replica runs the timers, else 0")
+JOBS_PENDING = Gauge("incident_bot_jobs_pending", "Timers waiting in this replica's scheduler")
+STAGE_LATENESS = Histogram(
+    "incident_bot_stage_lateness_seconds",
+    "Due time of an escalation stage → its timer firing",
+    buckets=(0.01, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 15, 60),
+)
 
 
 @dataclass(frozen=True)
 class Jobs:
-    """What the stored timers run in this process: advance a stage, remind of a page, mirror
-    AWS's pages, audit."""
+    """What the timers run: advance a stage, remind of a page, plan timers from the rows,
+    mirror AWS's pages, audit."""
 
     advance: Callable[[str, int], Awaitable[object]]
     remind: Callable[[str, int], Awaitable[None]]
+    plan: Callable[[], Awaitable[None]]
     mirror: Callable[[], Awaitable[None]]
     audit: Callable[[], Awaitable[None]]
 
 
-# Jobs are stored by reference to these module-level functions; what they call is what this
-# process started with.
-_jobs: Jobs | None = None
+@dataclass(frozen=True)
+class Intervals:
+    """Seconds between runs of the periodic jobs."""
 
-
-async def stage_due(escalation_id: str, stage: int) -> None:
-    if _jobs is None:  # shutting down: the auditor runs this stage at the next start
-        log.warning("stage %d of %s fell due during shutdown", stage, escalation_id)
-        return
-    await _jobs.advance(escalation_id, stage)
-
-
-async def reminder_due(notice_id: str, reminder: int) -> None:
-    if _jobs is not None:
-        await _jobs.remind(notice_id, reminder)
-
-
-async def mirror_due() -> None:
-    if _jobs is not None:
-        await _jobs.mirror()
-
-
-async def audit_due() -> None:
-    if _jobs is not None:
-        await _jobs.audit()
+    plan: float
+    mirror: float
+    audit: float
 
 
 def stage_job_id(escalation_id: str, stage: int) -> str:
@@ -65,64 +61,106 @@ def reminder_job_id(notice_id: str, reminder: int) -> str:
 
 
 class Schedule:
-    """Stage timers plus the periodic mirror and audit jobs."""
+    """Timers that run only while this process leads (``lead``/``follow``)."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self) -> None:
         self.scheduler = AsyncIOScheduler(
-            jobstores={
-                "default": SQLAlchemyJobStore(
-                    url=jobs_url(database_url).render_as_string(hide_password=False)
-                )
-            },
             job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
             timezone=UTC,
         )
+        self.leading = False
+        self._jobs: Jobs | None = None
+        self._intervals: Intervals | None = None
+        self._under_way: set[str] = set()  # timers that fired and whose work is still running
+        JOBS_PENDING.set_function(lambda: len(self.scheduler.get_jobs()))
 
-    def start(self, jobs: Jobs, mirror_seconds: float, audit_seconds: float) -> None:
-        global _jobs
-        _jobs = jobs
-        self.scheduler.start()
-        self.scheduler.add_job(
-            mirror_due, "interval", seconds=mirror_seconds, id="mirror", replace_existing=True
-        )
-        self.scheduler.add_job(
-            audit_due,
-            "interval",
-            seconds=audit_seconds,
-            id="audit",
-            replace_existing=True,
-            next_run_time=datetime.now(UTC),
-        )
+    def start(self, jobs: Jobs, intervals: Intervals) -> None:
+        """Start the timer engine, paused until ``lead``."""
+        self._jobs, self._intervals = jobs, intervals
+        self.scheduler.start(paused=True)
 
-    def stage_at(self, when: datetime, escalation_id: str, stage: int) -> None:
-        self._once_at(when, stage_due, stage_job_id(escalation_id, stage), escalation_id, stage)
+    def lead(self) -> None:
+        """Run the periodic jobs and, at once, the planner and the auditor."""
+        jobs, every = self._jobs, self._intervals
+        if self.leading or jobs is None or every is None:
+            return
+        self.leading = True
+        LEADER.set(1)
+        started = datetime.now(UTC)
+        for job_id, job, seconds in (
+            ("plan", jobs.plan, every.plan),
+            ("audit", jobs.audit, every.audit),
+            ("mirror", jobs.mirror, every.mirror),
+        ):
+            first = started if job_id != "mirror" else undefined
+            self.scheduler.add_job(job, "interval", seconds=seconds, id=job_id, next_run_time=first)
+        self.scheduler.resume()
+        log.info("leading: this replica runs the stage timers")
 
-    def reminder_at(self, when: datetime, notice_id: str, reminder: int) -> None:
-        self._once_at(when, reminder_due, reminder_job_id(notice_id, reminder), notice_id, reminder)
-
-    def _once_at(self, when: datetime, job: Callable[..., Any], job_id: str, *args: object) -> None:
-        """One stored timer per id: planning it again replaces it, never doubles it."""
-        self.scheduler.add_job(
-            job, "date", run_date=when, args=list(args), id=job_id, replace_existing=True
-        )
-
-    def has_stage(self, escalation_id: str, stage: int) -> bool:
-        return self.scheduler.get_job(stage_job_id(escalation_id, stage)) is not None
-
-    def has_reminder(self, notice_id: str, reminder: int) -> bool:
-        return self.scheduler.get_job(reminder_job_id(notice_id, reminder)) is not None
-
-    def cancel(self, escalation_id: str, stage: int) -> None:
-        with contextlib.suppress(JobLookupError):  # already ran, or never scheduled
-            self.scheduler.remove_job(stage_job_id(escalation_id, stage))
-
-    def pause(self) -> None:
-        """Run no more jobs; timers that work under way adds are still stored for later."""
+    def follow(self) -> None:
+        """Drop every timer: another replica (or nobody, while shutting down) runs them."""
+        if not self.leading:
+            return
+        self.leading = False
+        LEADER.set(0)
         if self.scheduler.running:
             self.scheduler.pause()
+            self.scheduler.remove_all_jobs()
+        log.info("following: another replica runs the stage timers")
+
+    def stage_at(self, when: datetime, escalation_id: str, stage: int) -> None:
+        self._once_at(
+            when, self._stage_due, stage_job_id(escalation_id, stage), escalation_id, stage
+        )
+
+    def reminder_at(self, when: datetime, notice_id: str, reminder: int) -> None:
+        job_id = reminder_job_id(notice_id, reminder)
+        self._once_at(when, self._reminder_due, job_id, notice_id, reminder)
+
+    def _once_at(self, when: datetime, job: Callable[..., Any], job_id: str, *args: object) -> None:
+        """One timer per id, kept by the leader only: planning it again replaces it."""
+        if self.leading:
+            self.scheduler.add_job(
+                job,
+                "date",
+                run_date=when,
+                args=[job_id, when, *args],
+                id=job_id,
+                replace_existing=True,
+            )
+
+    async def _stage_due(self, job_id: str, due: datetime, escalation_id: str, stage: int) -> None:
+        STAGE_LATENESS.observe(max(0.0, (datetime.now(UTC) - due).total_seconds()))
+        await self._run(job_id, lambda jobs: jobs.advance(escalation_id, stage))
+
+    async def _reminder_due(self, job_id: str, _: datetime, notice_id: str, reminder: int) -> None:
+        await self._run(job_id, lambda jobs: jobs.remind(notice_id, reminder))
+
+    async def _run(self, job_id: str, work: Callable[[Jobs], Awaitable[object]]) -> None:
+        if self._jobs is None or not self.leading:  # shutting down: the next leader runs it
+            return
+        self._under_way.add(job_id)
+        try:
+            await work(self._jobs)
+        finally:
+            self._under_way.discard(job_id)
+
+    def has_stage(self, escalation_id: str, stage: int) -> bool:
+        """A timer for this stage is waiting or running (only the leader keeps any)."""
+        return self._has(stage_job_id(escalation_id, stage))
+
+    def has_reminder(self, notice_id: str, reminder: int) -> bool:
+        return self._has(reminder_job_id(notice_id, reminder))
+
+    def _has(self, job_id: str) -> bool:
+        return job_id in self._under_way or self.scheduler.get_job(job_id) is not None
+
+    def cancel(self, escalation_id: str, stage: int) -> None:
+        with contextlib.suppress(JobLookupError):  # already ran, never planned, or a follower
+            self.scheduler.remove_job(stage_job_id(escalation_id, stage))
 
     def shutdown(self) -> None:
-        global _jobs
+        self.follow()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        _jobs = None
+        self._jobs = None

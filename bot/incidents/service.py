@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -46,13 +47,21 @@ class IncidentService:
         self.slack = slack
         self.settings = settings
         self.resolved_listeners: list[Callable[[str], Awaitable[None]]] = []
+        self._reading: dict[str, asyncio.Future[Incident]] = {}
 
     # -- reading -----------------------------------------------------------
     async def response_plans(self) -> list[ResponsePlan]:
         return await self.aws.response_plans()
 
     async def get(self, arn: str) -> Incident:
-        return await self.aws.incident(arn)
+        """The incident as AWS has it now; callers asking at the same time (a storm of stages
+        of one incident) share one ``GetIncidentRecord``."""
+        reading = self._reading.get(arn)
+        if reading is None:
+            reading = asyncio.ensure_future(self.aws.incident(arn))
+            self._reading[arn] = reading
+            reading.add_done_callback(lambda _: self._reading.pop(arn, None))
+        return await asyncio.shield(reading)
 
     async def channel_row(self, arn: str) -> IncidentChannel | None:
         async with self.database.session() as session:

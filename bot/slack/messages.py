@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -15,16 +17,25 @@ from bot.timeline import SlackMessage
 log = logging.getLogger(__name__)
 
 TOMBSTONE = "tombstone"
+NAME_SECONDS = 60.0
+_names: WeakKeyDictionary[AsyncWebClient, dict[str, tuple[float, str]]] = WeakKeyDictionary()
 
 
 async def display_name(slack: AsyncWebClient, user_id: str) -> str:
-    """A person's name (``U…`` or Enterprise Grid ``W…`` id), for every path that names one."""
+    """A person's name (``U…`` or Enterprise Grid ``W…`` id), for every path that names one;
+    kept ``NAME_SECONDS``, so a storm of pages by one person asks Slack (Tier 4) once."""
+    names = _names.setdefault(slack, {})
+    known = names.get(user_id)
+    if known is not None and known[0] > time.monotonic():
+        return known[1]
     try:
         user = (await slack.users_info(user=user_id))["user"]
     except SlackApiError as exc:
         log.warning("cannot name the user %s: %s", user_id, exc)
         return user_id
-    return user.get("real_name") or user.get("name") or user_id
+    name = user.get("real_name") or user.get("name") or user_id
+    names[user_id] = (time.monotonic() + NAME_SECONDS, name)
+    return name
 
 
 async def author_name(slack: AsyncWebClient, message: dict[str, Any]) -> str:

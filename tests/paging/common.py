@@ -60,10 +60,18 @@ def pages_read(stack: Stack, contact: str) -> list[dict[str, Any]]:
 
 
 def status_text(stack: Stack, declared: Declared) -> str:
-    """The live escalation message in the incident channel, as text."""
+    """The live escalation message in the incident channel, as text ("" before it is posted:
+    the page goes out first)."""
     status = next(
-        m for m in stack.slack.messages(declared.channel) if m.get("text", "").startswith("Paging")
+        (
+            m
+            for m in stack.slack.messages(declared.channel)
+            if m.get("text", "").startswith("Paging")
+        ),
+        None,
     )
+    if status is None:
+        return ""
     return str(stack.slack.message(declared.channel, status["ts"])["blocks"])
 
 

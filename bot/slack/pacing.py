@@ -1,0 +1,129 @@
+"""Keeping inside Slack's rate limits before Slack has to say so (a 429 and its Retry-After,
+which the client's retry handler still honours).
+
+Slack allows about one message per second per channel (short bursts pass) and limits each Web
+API method to its tier's calls per minute across the workspace. The pacer spaces calls to fit:
+posts per channel, every method per its tier. Messages to different channels (DMs to different
+people) do not wait for each other, and message edits give way while messages are waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable
+from typing import Any
+
+from prometheus_client import Histogram
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+SLACK_LATENCY = Histogram(
+    "incident_bot_slack_call_seconds", "Slack Web API call latency, pacing included", ["method"]
+)
+
+# calls per minute of the tiers of the methods the bot calls (api.slack.com/apis/rate-limits)
+TIER_2, TIER_3, TIER_4 = 20, 50, 100
+TIERS: dict[str, int] = {
+    "conversations.create": TIER_2,
+    "pins.add": TIER_2,
+    "chat.update": TIER_3,
+    "conversations.open": TIER_3,
+    "conversations.invite": TIER_3,
+    "conversations.info": TIER_3,
+    "conversations.history": TIER_3,
+    "conversations.replies": TIER_3,
+    "users.lookupByEmail": TIER_3,
+    "bots.info": TIER_3,
+    "chat.postEphemeral": TIER_4,
+    "chat.getPermalink": TIER_4,
+    "users.info": TIER_4,
+    "views.open": TIER_4,
+    "views.update": TIER_4,
+    "views.publish": TIER_4,
+}
+POSTS = frozenset({"chat.postMessage"})  # paced per channel, about one a second
+EDITS = frozenset({"chat.update"})  # give way to posts
+CHANNEL_BURST = 4  # posts a channel takes at once before the one-a-second pace applies
+EDIT_PATIENCE_SECONDS = 2.0  # an edit waits no longer than this for posts to clear
+
+
+class Rate:
+    """Calls ``per_second`` with bursts of ``burst``, as a virtual schedule (GCRA): each call
+    reserves the next slot and is told how long to wait for it."""
+
+    def __init__(self, per_second: float, burst: int) -> None:
+        self.interval = 1.0 / per_second
+        self.tolerance = self.interval * (burst - 1)
+        self.next_slot = 0.0
+
+    def reserve(self, now: float) -> float:
+        """Seconds to wait before the call this reserves a slot for."""
+        slot = max(self.next_slot, now)
+        self.next_slot = slot + self.interval
+        return max(0.0, slot - self.tolerance - now)
+
+
+class Pacer:
+    """One process's view of Slack's limits: a rate per channel for posts, one per method."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._channels: dict[str, Rate] = {}
+        self._methods: dict[str, Rate] = {}
+        self._posts_waiting = 0
+        self._posts_clear = asyncio.Event()
+        self._posts_clear.set()
+
+    async def wait(self, method: str, channel: str | None) -> None:
+        """Wait for ``method``'s turn (posts in ``channel`` share one pace)."""
+        if method in EDITS and not self._posts_clear.is_set():
+            with contextlib.suppress(TimeoutError):  # a long storm of posts: edits go on
+                await asyncio.wait_for(self._posts_clear.wait(), EDIT_PATIENCE_SECONDS)
+        now, delays = self.clock(), [0.0]
+        if method in TIERS:
+            per_minute = TIERS[method]
+            rate = self._methods.setdefault(method, Rate(per_minute / 60, per_minute))
+            delays.append(rate.reserve(now))
+        if method in POSTS and channel:
+            rate = self._channels.setdefault(channel, Rate(1.0, CHANNEL_BURST))
+            delays.append(rate.reserve(now))
+        delay = max(delays)
+        if delay <= 0:
+            return
+        if method not in POSTS:
+            await asyncio.sleep(delay)
+            return
+        self._posts_waiting += 1
+        self._posts_clear.clear()
+        try:
+            await asyncio.sleep(delay)
+        finally:
+            self._posts_waiting -= 1
+            if not self._posts_waiting:
+                self._posts_clear.set()
+
+
+class PacedWebClient(AsyncWebClient):
+    """slack_sdk's client, paced by a ``Pacer`` and timed per method for /metrics."""
+
+    def __init__(self, *args: Any, pacer: Pacer | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pacer = pacer or Pacer()
+
+    async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:
+        started = time.perf_counter()
+        try:
+            await self.pacer.wait(api_method, _channel_of(kwargs))
+            return await super().api_call(api_method, **kwargs)
+        finally:
+            SLACK_LATENCY.labels(api_method).observe(time.perf_counter() - started)
+
+
+def _channel_of(call: dict[str, Any]) -> str | None:
+    for part in ("json", "params", "data"):
+        arguments = call.get(part)
+        if isinstance(arguments, dict) and isinstance(arguments.get("channel"), str):
+            return arguments["channel"]
+    return None

@@ -1,0 +1,93 @@
+"""The bot's Slack client keeps inside Slack's rate limits, as Slack sees its calls arrive."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.slack.pacing import CHANNEL_BURST, PacedWebClient, Pacer, Rate
+from emulator.slack import RunningFakeSlack
+from emulator.slack.workspace import BOT_USER
+
+
+@pytest.fixture
+async def running() -> AsyncIterator[RunningFakeSlack]:
+    async with RunningFakeSlack() as running:
+        yield running
+
+
+@pytest.fixture
+def client(running: RunningFakeSlack) -> PacedWebClient:
+    return PacedWebClient(token="xoxb-test", base_url=running.api_url)
+
+
+def arrivals(running: RunningFakeSlack, method: str, channel: str) -> list[float]:
+    return [c.at for c in running.fake.calls_to(method) if c.args.get("channel") == channel]
+
+
+async def test_posts_to_one_channel_keep_about_one_a_second(
+    running: RunningFakeSlack, client: PacedWebClient
+) -> None:
+    fake = running.fake
+    user = fake.add_user("dana")
+    channel = fake.add_channel("inc-storm", members=[user, BOT_USER])
+    posts = CHANNEL_BURST + 3
+    await asyncio.gather(
+        *(client.chat_postMessage(channel=channel, text=f"update {n}") for n in range(posts))
+    )
+
+    seen = arrivals(running, "chat.postMessage", channel)
+    assert len(seen) == posts
+    assert seen[-1] - seen[0] >= 3 * 0.95  # the burst at once, then one a second
+    assert seen[CHANNEL_BURST - 1] - seen[0] < 0.5
+
+
+async def test_dms_to_different_people_do_not_wait_for_each_other(
+    running: RunningFakeSlack, client: PacedWebClient
+) -> None:
+    fake = running.fake
+    people = [fake.add_user(f"responder{n}") for n in range(10)]
+    await asyncio.gather(
+        *(client.chat_postMessage(channel=p, text="You are paged") for p in people)
+    )
+    seen = sorted(c.at for c in fake.calls_to("chat.postMessage"))
+    assert len(seen) == 10
+    assert seen[-1] - seen[0] < 0.5
+
+
+async def test_an_edit_gives_way_to_waiting_posts(
+    running: RunningFakeSlack, client: PacedWebClient
+) -> None:
+    fake = running.fake
+    user = fake.add_user("dana")
+    channel = fake.add_channel("inc-edits", members=[user, BOT_USER])
+    status = await client.chat_postMessage(channel=channel, text="Paging")
+    for n in range(CHANNEL_BURST):  # the channel's burst used up: the next post waits
+        await client.chat_postMessage(channel=channel, text=f"stage {n}")
+    post = asyncio.create_task(client.chat_postMessage(channel=channel, text="Every stage ran"))
+    await asyncio.sleep(0.05)
+    await client.chat_update(channel=channel, ts=status["ts"], text="Paging (stage 2)")
+    await post
+
+    [edit] = fake.calls_to("chat.update")
+    assert edit.at > arrivals(running, "chat.postMessage", channel)[-1]
+
+
+def test_a_method_tier_is_paced_after_its_burst() -> None:
+    rate = Rate(per_second=50 / 60, burst=50)
+    waits = [rate.reserve(now=100.0) for _ in range(52)]
+    assert waits[:50] == [0.0] * 50
+    assert waits[50] == pytest.approx(1.2)
+    assert waits[51] == pytest.approx(2.4)
+
+
+async def test_the_pacer_spaces_a_tier_method() -> None:
+    clock = [0.0]
+    pacer = Pacer(clock=lambda: clock[0])
+    for _ in range(20):  # Tier 2's burst
+        await pacer.wait("conversations.create", None)
+    started = asyncio.get_running_loop().time()
+    await pacer.wait("conversations.create", None)
+    assert asyncio.get_running_loop().time() - started >= 2.9  # 20 a minute: one per 3 s
