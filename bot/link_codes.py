@@ -46,15 +46,7 @@ class LinkCodes:
         if row is not None and tries >= MOST_WRONG_TRIES:
             raise _locked(row)
         code = f"{secrets.randbelow(1_000_000):06d}"
-        await self.contacts.start_engagement(
-            contact.arn,
-            SUBJECT,
-            f"Slack user {user_name} ({slack_user_id}) asked to receive your incident pages. "
-            f"If that is you, run `/incident link-me {contact.alias} {code}` in Slack within "
-            f"{CODE_MINUTES} minutes. If not, ignore this message. Code: {code}",
-            None,
-            str(uuid.uuid4()),
-        )
+        # kept before it is sent, so a code typed the moment it arrives is known
         async with self.database.write() as session:
             await session.merge(
                 LinkCode(
@@ -65,6 +57,15 @@ class LinkCodes:
                     wrong_tries=tries,
                 )
             )
+        await self.contacts.start_engagement(
+            contact.arn,
+            SUBJECT,
+            f"Slack user {user_name} ({slack_user_id}) asked to receive your incident pages. "
+            f"If that is you, run `/incident link-me {contact.alias} {code}` in Slack within "
+            f"{CODE_MINUTES} minutes. If not, ignore this message. Code: {code}",
+            None,
+            str(uuid.uuid4()),
+        )
 
     async def redeem(self, contact: Contact, slack_user_id: str, code: str) -> None:
         """Accept the code once (then it is gone); a wrong, expired or locked one is refused."""

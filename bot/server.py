@@ -41,10 +41,10 @@ async def serving(
         if settings.slack_app_token:
             await check_app_token(services.slack, settings.slack_app_token)
         app = build_bolt_app(services)
-        services.start()
         runner = web.AppRunner(build_web_app(app, services), access_log=None)
         await runner.setup()
         await _listen(runner, host, port)
+        services.start()  # timers only once the port is ours: a busy port starts nothing
         if settings.slack_app_token:
             socket_mode = AsyncSocketModeHandler(app, settings.slack_app_token)
             await socket_mode.connect_async()
