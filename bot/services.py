@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.aws.gateway import AwsGateway
 from bot.config import Settings
 from bot.contact_plans.escalation import EscalationPlans
+from bot.contact_plans.personal import PersonalPlans
 from bot.escalation.acknowledging import Acknowledging
 from bot.escalation.auditor import Auditor
 from bot.escalation.closing import Closing
@@ -47,6 +48,7 @@ class Services:
     declarations: Declarations
     permissions: Permissions
     plans: EscalationPlans
+    personal_plans: PersonalPlans
     leadership: Leadership | None = field(default=None, init=False)
 
     def start(self) -> None:

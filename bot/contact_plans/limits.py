@@ -14,6 +14,7 @@ class PlanLimits:
     retry: tuple[int, int]  # a channel target's RetryIntervalInMinutes
     targets: int | None  # a stage's most targets (None: the model sets none)
     stages: int | None  # a plan's most stages (None: the model sets none)
+    code: tuple[int, int]  # an activation code's digits
 
 
 def _range(metadata: dict) -> tuple[int, int]:
@@ -30,4 +31,5 @@ def plan_limits() -> PlanLimits:
         retry=_range(channel["RetryIntervalInMinutes"].metadata),
         targets=stage["Targets"].metadata.get("max"),
         stages=model.shape_for("Plan").members["Stages"].metadata.get("max"),
+        code=_range(model.shape_for("ActivationCode").metadata),
     )

@@ -55,3 +55,16 @@ class PlanAction(StrEnum):
     MINUTES = "plan_minutes"
     ESSENTIAL = "plan_essential"
     MODAL = "plan_edit_modal"
+
+
+class MeAction(StrEnum):
+    """``/incident me``: a person's channels and engagement plan, and their forms."""
+
+    EDIT = "me_edit"
+    ACTIVATE = "me_activate"
+    PLAN_MODAL = "me_plan_modal"
+    CODE_MODAL = "me_code_modal"
+    MINUTES = "me_minutes"
+    CHANNELS = "me_channels"
+    RETRY = "me_retry"
+    CODE = "me_code"

@@ -1,7 +1,9 @@
-"""``/incident plan <alias> [edit]``: an escalation plan, and its edit form."""
+"""``/incident plan <alias> [edit]`` (an escalation plan, and its edit form) and
+``/incident me`` (your own channels and paging plan)."""
 
 from __future__ import annotations
 
+from bot.slack.personal_blocks import me_blocks
 from bot.slack.plan_blocks import plan_blocks
 from bot.slack.plan_modal import open_plan_form
 from handlers.commands.registry import Invocation, Subcommand
@@ -36,11 +38,24 @@ async def plan(invocation: Invocation) -> None:
     )
 
 
+async def me(invocation: Invocation) -> None:
+    mine = await invocation.services.personal_plans.mine(invocation.user_id)
+    await invocation.respond(
+        text=f"Your contact {mine.contact.alias}", blocks=me_blocks(mine), response_type="ephemeral"
+    )
+
+
 SUBCOMMANDS = [
     Subcommand(
         "plan",
         "plan <escalation-plan> [edit]",
         "show an escalation plan's stages and who they page; edit them (admins)",
         plan,
+    ),
+    Subcommand(
+        "me",
+        "me",
+        "your contact's channels (activate them) and your own paging plan (edit it)",
+        me,
     ),
 ]
