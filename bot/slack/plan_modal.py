@@ -24,7 +24,7 @@ from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.contact_plans.escalation import DraftStage, EscalationPlans, Member, fingerprint
-from bot.contacts import Contact, PlanTarget
+from bot.contacts import Contact, PlanTarget, alias_of
 from bot.slack.blocks import escape
 from bot.slack.ids import PlanAction
 from bot.slack.plan_blocks import member_text
@@ -119,7 +119,7 @@ def plan_modal(form: PlanForm, members: Mapping[str, Member]) -> dict:
             options = [
                 Option(
                     value=str(position),
-                    label=(members[t.contact_arn].alias if t.contact_arn in members else "?")[:75],
+                    label=alias_of(t.contact_arn or "?")[:75],
                 )
                 for position, t in enumerate(stage.targets)
             ]

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 
 
 def register(app: AsyncApp, services: Services) -> None:
-    personal = services.personal_plans
 
     @app.action(MeAction.EDIT)
     async def edit_pressed(ack: Any, body: dict, client: Any) -> None:
@@ -24,7 +23,7 @@ def register(app: AsyncApp, services: Services) -> None:
         user, origin = body["user"]["id"], (body.get("channel") or {}).get("id") or ""
 
         async def build() -> dict:
-            return plan_modal(await personal.mine(user), origin)
+            return plan_modal(await services.personal_plans.mine(user), origin)
 
         await open_modal(client, body["trigger_id"], PLAN_TITLE, build)
 
@@ -34,6 +33,8 @@ def register(app: AsyncApp, services: Services) -> None:
         user, origin = body["user"]["id"], (body.get("channel") or {}).get("id") or ""
 
         async def build() -> dict:
-            return code_modal(await personal.send_code(user, action["value"]), origin)
+            return code_modal(
+                await services.personal_plans.send_code(user, action["value"]), origin
+            )
 
         await open_modal(client, body["trigger_id"], CODE_TITLE, build)

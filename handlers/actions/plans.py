@@ -27,19 +27,18 @@ log = logging.getLogger(__name__)
 
 
 def register(app: AsyncApp, services: Services) -> None:
-    plans = services.plans
 
     @app.action(PlanAction.EDIT)
     async def edit_pressed(ack: Any, body: dict, action: dict, client: Any) -> None:
         await ack()
         channel = (body.get("channel") or {}).get("id") or ""
         await open_plan_form(
-            client, plans, body["trigger_id"], body["user"]["id"], action["value"], channel
+            client, services.plans, body["trigger_id"], body["user"]["id"], action["value"], channel
         )
 
     async def rerender(body: dict, form: Any, client: Any) -> None:
         targets = [t.contact_arn for s in form.stages for t in s.targets if t.contact_arn]
-        view = plan_modal(form, await plans.members(targets))
+        view = plan_modal(form, await services.plans.members(targets))
         try:
             await client.views_update(
                 view_id=body["view"]["id"], hash=body["view"]["hash"], view=view

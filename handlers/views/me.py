@@ -20,12 +20,11 @@ if TYPE_CHECKING:
 
 
 def register(app: AsyncApp, services: Services) -> None:
-    personal = services.personal_plans
 
     @app.view(MeAction.PLAN_MODAL)
     async def plan_saved(ack: Any, body: dict, view: dict) -> None:
         rows, origin = read_plan(view)
-        stages, problems = checked_engagement(rows, personal.limits)
+        stages, problems = checked_engagement(rows, services.personal_plans.limits)
         if problems:
             await ack(response_action="errors", errors=plan_errors(problems))
             return
@@ -33,7 +32,7 @@ def register(app: AsyncApp, services: Services) -> None:
         user = body["user"]["id"]
 
         async def saved() -> str:
-            mine = await personal.save(user, stages)
+            mine = await services.personal_plans.save(user, stages)
             return "\n".join(
                 [":white_check_mark: Saved your paging plan:", *engagement_lines(mine)]
             )
@@ -47,7 +46,7 @@ def register(app: AsyncApp, services: Services) -> None:
         code = (values.get(MeAction.CODE, {}).get(MeAction.CODE, {}).get("value") or "").strip()
         user = body["user"]["id"]
         try:
-            channel = await personal.activate(user, meta["arn"], code)
+            channel = await services.personal_plans.activate(user, meta["arn"], code)
         except DomainError as error:
             await ack(response_action="errors", errors={MeAction.CODE: error.message})
             return

@@ -18,12 +18,11 @@ if TYPE_CHECKING:
 
 
 def register(app: AsyncApp, services: Services) -> None:
-    plans = services.plans
 
     @app.view(PlanAction.MODAL)
     async def plan_saved(ack: Any, body: dict, view: dict) -> None:
         form = read_form(view)
-        stages, problems = checked(form.stages, plans.limits)
+        stages, problems = checked(form.stages, services.plans.limits)
         if problems:
             await ack(response_action="errors", errors=errors_for(form, problems))
             return
@@ -32,12 +31,12 @@ def register(app: AsyncApp, services: Services) -> None:
 
         async def saved() -> str:
             try:
-                result = await plans.save(user, form.arn, form.read, stages)
+                result = await services.plans.save(user, form.arn, form.read, stages)
             except PlanChanged as conflict:
                 return error_text(
                     f"{conflict.message}\n*now:* {stages_summary(conflict.plan.stages)}"
                 )
-            await plans.announce(change_text(user, result.after, result.before.stages))
+            await services.plans.announce(change_text(user, result.after, result.before.stages))
             return (
                 f":white_check_mark: Saved the escalation plan `{escape(result.after.alias)}`: "
                 f"{stages_summary(result.after.stages)} (* essential)."
