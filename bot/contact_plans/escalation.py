@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bot.aws.contacts import ContactsPort
 from bot.config import Settings
 from bot.contact_plans.limits import PlanLimits, plan_limits
-from bot.contacts import Contact, PlanStage, PlanTarget
+from bot.contacts import Contact, PlanStage, PlanTarget, alias_of
 from bot.errors import Conflict, InvalidInput, Refused
 from bot.people import People
 from bot.permissions import Permissions, Right
@@ -142,7 +142,7 @@ class EscalationPlans:
         found: dict[str, Member] = {}
         for arn in arns:
             contact = known.get(arn)
-            alias = contact.alias if contact else arn.rsplit("/", 1)[-1]
+            alias = contact.alias if contact else alias_of(arn)
             user = None
             if contact and contact.type == ContactType.PERSONAL:
                 user = await self.people.slack_user_for(arn, alias)

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObject, SectionBlock
 
 from bot.contact_plans.escalation import Member
-from bot.contacts import Contact, PlanStage, PlanTarget
+from bot.contacts import Contact, PlanStage, PlanTarget, alias_of
 from bot.slack.blocks import as_dicts, escape
 from bot.slack.ids import PlanAction
 from bot.vocabulary import ContactType
@@ -63,8 +63,7 @@ def stages_summary(stages: Sequence[PlanStage]) -> str:
     return "; ".join(
         f"{index}) {stage.minutes} min: "
         + ", ".join(
-            f"{(t.contact_arn or '?').rsplit('/', 1)[-1]}{'*' if t.essential else ''}"
-            for t in stage.targets
+            f"{alias_of(t.contact_arn or '?')}{'*' if t.essential else ''}" for t in stage.targets
         )
         for index, stage in enumerate(stages, 1)
     )
