@@ -102,9 +102,7 @@ async def test_edit_my_paging_plan(stack: Stack, alice: dict) -> None:
         },
         {
             "DurationInMinutes": 0,
-            "Targets": [
-                {"ChannelTargetInfo": {"ContactChannelId": email, "RetryIntervalInMinutes": 0}}
-            ],
+            "Targets": [{"ChannelTargetInfo": {"ContactChannelId": email}}],
         },
     ]
     contacts = stack.aws("ssm-contacts")

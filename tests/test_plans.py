@@ -122,7 +122,17 @@ async def test_a_plan_is_shown_with_its_people_in_slack(stack: Stack, people: di
     assert "*Stage 1* · 5 min" in text and "*Stage 2* · 10 min" in text
     assert f"`alice` Alice Archer (<@{people['alice']}>) — *essential*" in text
     assert "`carol` Carol Chen (not linked to Slack) — not essential" in text
-    assert blocks[-1]["elements"][0]["action_id"] == "plan_edit"
+    edit = blocks[-1]["elements"][0]
+    assert edit["action_id"] == "plan_edit"
+
+    view = await new_modal(
+        stack.slack,
+        MODAL,
+        lambda: stack.sender.block_action(
+            people["ada"], "plan_edit", edit["value"], channel_id=people["ops"]
+        ),
+    )
+    assert f"`alice` Alice Archer (<@{people['alice']}>)" in texts(view)
 
 
 async def test_an_admin_edits_every_part_of_a_plan(stack: Stack, people: dict) -> None:

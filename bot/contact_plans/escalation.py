@@ -103,6 +103,19 @@ def checked(
     return tuple(stages), problems
 
 
+def stages_summary(stages: Sequence[PlanStage]) -> str:
+    """A plan in one line: ``1) 5 min: alice*; 2) 10 min: bob*, carol`` (* essential)."""
+    if not stages:
+        return "no stages"
+    return "; ".join(
+        f"{index}) {stage.minutes} min: "
+        + ", ".join(
+            f"{alias_of(t.contact_arn or '?')}{'*' if t.essential else ''}" for t in stage.targets
+        )
+        for index, stage in enumerate(stages, 1)
+    )
+
+
 class EscalationPlans:
     def __init__(
         self,
@@ -188,8 +201,8 @@ class EscalationPlans:
             "escalation plan %s changed by Slack user %s: %s -> %s",
             plan_arn,
             user_id,
-            fingerprint(before.stages),
-            fingerprint(after.stages),
+            stages_summary(before.stages),
+            stages_summary(after.stages),
         )
         return Saved(before, after)
 

@@ -53,10 +53,12 @@ def checked_engagement(
         minutes, wrong = _number(row.minutes, *limits.minutes, "minutes")
         if wrong:
             problems[(index, "minutes")] = wrong
-        retry, wrong_retry = _number(row.retry or "0", *limits.retry, "minutes between retries")
+        retry, wrong_retry = None, None
+        if row.retry.strip():
+            retry, wrong_retry = _number(row.retry, *limits.retry, "minutes between retries")
         if wrong_retry:
             problems[(index, "retry")] = wrong_retry
-        if minutes is not None and retry is not None:
+        if minutes is not None and not wrong_retry:
             targets = tuple(PlanTarget(None, False, retry, arn) for arn in row.channels)
             stages.append(PlanStage(minutes, targets))
     return tuple(stages), problems

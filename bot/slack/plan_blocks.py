@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObject, SectionBlock
 
-from bot.contact_plans.escalation import Member
-from bot.contacts import Contact, PlanStage, PlanTarget, alias_of
+from bot.contact_plans.escalation import Member, stages_summary
+from bot.contacts import Contact, PlanStage, PlanTarget
 from bot.slack.blocks import as_dicts, escape
 from bot.slack.ids import PlanAction
 from bot.vocabulary import ContactType
@@ -54,19 +54,6 @@ def plan_blocks(plan: Contact, members: Mapping[str, Member]) -> list[dict]:
         )
     )
     return as_dicts(blocks)
-
-
-def stages_summary(stages: Sequence[PlanStage]) -> str:
-    """A plan in one line: ``1) 5 min: alice*; 2) 10 min: bob*, carol`` (* essential)."""
-    if not stages:
-        return "no stages"
-    return "; ".join(
-        f"{index}) {stage.minutes} min: "
-        + ", ".join(
-            f"{alias_of(t.contact_arn or '?')}{'*' if t.essential else ''}" for t in stage.targets
-        )
-        for index, stage in enumerate(stages, 1)
-    )
 
 
 def change_text(user_id: str, plan: Contact, before: Sequence[PlanStage]) -> str:

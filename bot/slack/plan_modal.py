@@ -81,7 +81,7 @@ def plan_modal(form: PlanForm, members: Mapping[str, Member]) -> dict:
     for index, stage in enumerate(form.stages):
         moves = [("up", "Move up")] if index > 0 else []
         moves += [("down", "Move down")] if index < last else []
-        moves += [("remove", "Remove stage")]
+        moves += [("remove", "Remove stage")] if last > 0 else []
         blocks.append(
             SectionBlock(
                 block_id=block_id("stage", form, index),
@@ -89,7 +89,9 @@ def plan_modal(form: PlanForm, members: Mapping[str, Member]) -> dict:
                 accessory=OverflowMenuElement(
                     action_id=PlanAction.STAGE_MENU,
                     options=[Option(value=f"{move}:{index}", label=label) for move, label in moves],
-                ),
+                )
+                if moves
+                else None,
             )
         )
         blocks.append(

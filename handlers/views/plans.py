@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.contact_plans.escalation import PlanChanged, checked
+from bot.contact_plans.escalation import PlanChanged, checked, stages_summary
 from bot.slack.blocks import error_text, escape
 from bot.slack.ids import PlanAction
-from bot.slack.plan_blocks import change_text, stages_summary
+from bot.slack.plan_blocks import change_text
 from bot.slack.plan_modal import errors_for, read_form
 from handlers.replies import reply
 
