@@ -3,6 +3,8 @@ checked inline against AWS's limits, concurrent edits detected, only admins, aud
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections import Counter
 from dataclasses import replace
 from typing import Any
@@ -267,6 +269,28 @@ async def test_a_plan_changed_in_aws_meanwhile_is_not_overwritten(
     assert "nothing was saved" in said[0] and "*now:* 1) 2 min: carol*" in said[0]
     assert stages_in_aws(stack) == theirs
     assert stack.slack.messages(ONCALL) == []
+
+
+async def test_two_forms_saved_at_once_save_once(stack: Stack, people: dict) -> None:
+    calls = update_calls(stack.emulator)
+    ada = people["ada"]
+    first = await open_form(stack, ada, people["ops"])
+    second = await open_form(stack, ada, people["ops"])
+    reading = stack.emulator.contacts.GetContact
+
+    def slow_read(params: dict[str, Any]) -> dict[str, Any]:  # both saves read before a write
+        time.sleep(0.3)
+        return reading(params)
+
+    stack.emulator.contacts.GetContact = slow_read
+    await asyncio.gather(
+        stack.sender.view_submission(ada, first["id"], filled(first, ["1", "10"], [[0], [0]])),
+        stack.sender.view_submission(ada, second["id"], filled(second, ["2", "10"], [[0], [0]])),
+    )
+    await eventually(lambda: [t for t in replies(stack, ada) if "changed by" in t])
+    await eventually(lambda: [t for t in replies(stack, ada) if "Saved" in t])
+    assert calls[PLAN] == 1
+    assert len(stack.slack.messages(ONCALL)) == 1
 
 
 async def test_a_non_admin_may_not_edit(stack: Stack, people: dict) -> None:

@@ -3,6 +3,7 @@ whole plan with UpdateContact only when nobody changed it in AWS meanwhile."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -133,6 +134,7 @@ class EscalationPlans:
         self.slack = slack
         self.settings = settings
         self.limits = plan_limits()
+        self._saving: dict[str, asyncio.Lock] = {}  # one save per plan at a time, here
 
     async def plan(self, reference: str) -> Contact:
         """The escalation plan with this alias (or ARN)."""
@@ -190,13 +192,15 @@ class EscalationPlans:
         self, user_id: str, plan_arn: str, read: str, stages: tuple[PlanStage, ...]
     ) -> Saved:
         """Replace the plan's stages, unless AWS's copy is no longer the one read (``read``,
-        its fingerprint when the form opened); the change is posted to ONCALL_CHANNEL."""
-        before = await self.contacts.contact(plan_arn)
-        await self.require_editor(user_id, before)
-        if fingerprint(before.stages) != read:
-            raise PlanChanged(before)
-        await self.contacts.update_plan(plan_arn, stages, before.rotation_ids)
-        after = await self.contacts.contact(plan_arn)
+        its fingerprint when the form opened). Two saves of one plan in this process run one
+        after the other, so the second sees the first's change."""
+        async with self._saving.setdefault(plan_arn, asyncio.Lock()):
+            before = await self.contacts.contact(plan_arn)
+            await self.require_editor(user_id, before)
+            if fingerprint(before.stages) != read:
+                raise PlanChanged(before)
+            await self.contacts.update_plan(plan_arn, stages, before.rotation_ids)
+            after = await self.contacts.contact(plan_arn)
         log.info(
             "escalation plan %s changed by Slack user %s: %s -> %s",
             plan_arn,
