@@ -18,6 +18,8 @@ from bot.aws.contacts import ContactsPort
 from bot.aws.gateway import AwsGateway
 from bot.aws.incidents import IncidentsPort
 from bot.config import Settings
+from bot.contact_plans.escalation import EscalationPlans
+from bot.contact_plans.personal import PersonalPlans
 from bot.edge import EVENTS_PATH, keep_ack, refuse_malformed, requester
 from bot.errors import DomainError
 from bot.escalation.acknowledging import Acknowledging
@@ -83,6 +85,8 @@ async def start_services(settings: Settings) -> Services:
         Home(slack, incidents, runner.notices, permissions),
         Declarations(incidents),
         permissions,
+        EscalationPlans(contacts, people, permissions, database, slack, settings),
+        PersonalPlans(contacts, people),
     )
 
 

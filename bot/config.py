@@ -27,11 +27,15 @@ HOW_TO_FIX = {
     "'Copy member ID'",
     "RESPONDER_GROUP": "give a Slack user group id (S…), from the group's page or usergroups.list",
     "ADMIN_GROUP": "give a Slack user group id (S…) of the bot's admins",
+    "ONCALL_CHANNEL": "give a Slack channel id (C…) where on-call changes are posted",
+    "PLAN_EDITORS": "give admins (only ADMIN_GROUP edits escalation plans) or members (a "
+    "plan's own people may too)",
     "MEMBER_GROUP": "give a Slack user group id (S…) of who may declare and read incidents, "
     "or unset it to let every workspace member",
 }
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 GROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 
 
 TOKEN_PREFIXES = {"slack_bot_token": "xoxb-", "slack_app_token": "xapp-"}
@@ -63,6 +67,8 @@ class Settings(BaseSettings):
     responder_group: str | None = None
     admin_group: str | None = None
     member_group: str | None = None
+    oncall_channel: str | None = None
+    plan_editors: Literal["admins", "members"] = "admins"
     timeline_reaction: str = "pushpin"
     time_scale: float = Field(default=60.0, gt=0)
     mirror_interval_seconds: float = Field(default=60.0, gt=0)
@@ -114,6 +120,18 @@ class Settings(BaseSettings):
         if value and not GROUP_ID.match(value.strip()):
             raise ValueError(f"{value} is not a Slack user group id")
         return value.strip() if value else None
+
+    @field_validator("oncall_channel")
+    @classmethod
+    def _channel_id(cls, value: str | None) -> str | None:
+        if value and not CHANNEL_ID.match(value.strip()):
+            raise ValueError(f"{value} is not a Slack channel id")
+        return value.strip() if value else None
+
+    @field_validator("plan_editors", mode="before")
+    @classmethod
+    def _editors(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("log_level", mode="before")
     @classmethod

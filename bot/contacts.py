@@ -14,6 +14,7 @@ class PlanTarget:
     contact_arn: str | None
     essential: bool
     retry_minutes: int | None  # a channel target's RetryIntervalInMinutes
+    channel_arn: str | None = None  # a channel target's ContactChannelId
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,17 @@ class Contact:
     type: ContactType
     stages: tuple[PlanStage, ...] = ()
     rotation_ids: tuple[str, ...] = ()  # an on-call schedule's rotations
+
+
+@dataclass(frozen=True)
+class ContactChannel:
+    """One of a person's contact channels (SMS, VOICE, EMAIL) and whether it is activated."""
+
+    arn: str
+    name: str
+    type: str
+    address: str
+    activated: bool
 
 
 @dataclass(frozen=True)

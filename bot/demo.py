@@ -3,7 +3,7 @@
 The local Incident Manager emulator, the local stand-in for Slack and the bot itself (the
 same composition root and HTTP endpoint as production) run together while a scripted
 responder declares an incident, links a dashboard, puts a chat message on the timeline,
-raises the impact and resolves it.
+raises the impact and resolves it; then an admin shortens the escalation plan's first stage.
 """
 
 from __future__ import annotations
@@ -16,13 +16,16 @@ from typing import Any
 
 from bot.local import local_stack
 from bot.services import Services
-from bot.slack.ids import Callback
+from bot.slack.ids import Callback, PlanAction
 from emulator.slack import FakeSlack, SlackSender
 from emulator.slack.text import render_call
 from emulator.testing import RunningEmulator
 
 SECRET = "demo-signing-secret"
 DEMO_STAGE_SECONDS = 2.0  # 5 plan minutes
+ADMINS = "SDEMOADMINS"
+ONCALL_CHANNEL = "CDEMOONCALL"
+PLAN = "arn:aws:ssm-contacts:us-east-1:111122223333:contact/oncall-escalation"
 DASHBOARD = "https://console.aws.amazon.com/cloudwatch/home#dashboards:name=checkout"
 
 
@@ -64,6 +67,8 @@ async def play(
 ) -> None:
     script = Script(fake, sender, out)
     dana = fake.add_user("dana", email="dana@example.com")
+    fake.usergroups[ADMINS] = [dana]
+    fake.add_channel("oncall", members=["UBOT0INCIDENT"], channel_id=ONCALL_CHANNEL)
     ops = fake.add_channel("ops", members=[dana])
     incidents = aws.client("ssm-incidents")
 
@@ -130,7 +135,31 @@ async def play(
         lambda: sender.slash_command("/incident", "resolve Provider recovered", dana, channel.id),
         lambda: incidents.get_incident_record(arn=arn)["incidentRecord"]["status"] == "RESOLVED",
     )
+    await edit_the_plan(script, aws, dana, ops)
     show_record(incidents, arn, out)
+
+
+async def edit_the_plan(script: Script, aws: RunningEmulator, dana: str, ops: str) -> None:
+    """Dana, an admin, makes the plan's first stage 2 minutes long; #oncall is told."""
+    fake, sender = script.fake, script.sender
+    contacts = aws.client("ssm-contacts")
+    [view] = await script.step(
+        "Afterwards Dana, an admin, edits the plan: `/incident plan oncall-escalation edit`",
+        lambda: sender.slash_command("/incident", "plan oncall-escalation edit", dana, ops),
+        lambda: fake.modals(PlanAction.MODAL),
+    )
+    values = {
+        f"minutes:0:{stage}": {PlanAction.MINUTES: {"type": "plain_text_input", "value": value}}
+        for stage, value in enumerate(("2", "10"))
+    }
+    await script.step(
+        "She sets stage 1 to 2 minutes and saves",
+        lambda: sender.view_submission(dana, view["id"], values),
+        lambda: (
+            fake.messages(ONCALL_CHANNEL)
+            and contacts.get_contact(ContactId=PLAN)["Plan"]["Stages"][0]["DurationInMinutes"] == 2
+        ),
+    )
 
 
 def page_dms(fake: FakeSlack, user: str) -> list[dict[str, Any]]:
@@ -193,6 +222,8 @@ async def run_demo(out: Callable[[str], Any] = print) -> None:
         default_response_plan="critical-service",
         time_scale=DEMO_STAGE_SECONDS / 5,
         mirror_interval_seconds=3600,
+        admin_group=ADMINS,
+        oncall_channel=ONCALL_CHANNEL,
     ) as local:
         out(
             f"Emulator on {local.aws.url}, fake Slack on {local.slack.url}, "

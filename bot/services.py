@@ -9,6 +9,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.aws.gateway import AwsGateway
 from bot.config import Settings
+from bot.contact_plans.escalation import EscalationPlans
+from bot.contact_plans.personal import PersonalPlans
 from bot.escalation.acknowledging import Acknowledging
 from bot.escalation.auditor import Auditor
 from bot.escalation.closing import Closing
@@ -45,6 +47,8 @@ class Services:
     home: Home
     declarations: Declarations
     permissions: Permissions
+    plans: EscalationPlans
+    personal_plans: PersonalPlans
     leadership: Leadership | None = field(default=None, init=False)
 
     def start(self) -> None:

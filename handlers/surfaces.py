@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from handlers import actions, commands, events, shortcuts, views
+from handlers import actions, commands, events, options, shortcuts, views
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
     from bot.services import Services
 
-SURFACES = (commands, shortcuts, actions, views, events)
+SURFACES = (commands, shortcuts, actions, views, events, options)
 
 
 def register_all(app: AsyncApp, services: Services) -> None:

@@ -25,3 +25,5 @@ async def test_the_demo_declares_links_notes_and_resolves() -> None:
     assert "Declared *Checkout errors* in #inc-" in shown  # channels by name, as Slack shows
     assert "<@U" not in shown and "<!date" not in shown and "<#C" not in shown
     assert "Custom Event: Page to bob acknowledged in Slack by Bob" in shown
+    assert "@dana changed the escalation plan `oncall-escalation`" in shown
+    assert "*after:* 1) 2 min: alice*; 2) 10 min: bob*, carol" in shown

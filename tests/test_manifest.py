@@ -107,6 +107,14 @@ def test_interactivity_and_socket_mode_are_on() -> None:
     assert MANIFEST["settings"]["socket_mode_enabled"] is True
 
 
+def test_external_selects_have_an_options_url_because_options_are_served() -> None:
+    interactivity = MANIFEST["settings"]["interactivity"]
+    served = bool(registered().get("options"))
+    assert ("message_menu_options_url" in interactivity) is served
+    if served:
+        assert interactivity["message_menu_options_url"] == interactivity["request_url"]
+
+
 def test_every_web_api_method_the_code_calls_has_its_scope() -> None:
     source = "\n".join(
         path.read_text() for folder in ("bot", "handlers") for path in (ROOT / folder).rglob("*.py")

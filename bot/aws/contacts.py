@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.aws.gateway import CONTACTS, AwsGateway
-from bot.contacts import Contact, Engagement, Page, PlanStage, PlanTarget
+from bot.contacts import Contact, ContactChannel, Engagement, Page, PlanStage, PlanTarget
 from bot.errors import ServiceUnavailable
 from bot.vocabulary import ContactType
 
@@ -24,6 +24,27 @@ def _target(raw: dict[str, Any]) -> PlanTarget:
         contact.get("ContactId"),
         bool(contact.get("IsEssential")),
         channel.get("RetryIntervalInMinutes"),
+        channel.get("ContactChannelId"),
+    )
+
+
+def _raw_target(target: PlanTarget) -> dict[str, Any]:
+    if target.channel_arn:
+        info: dict[str, Any] = {"ContactChannelId": target.channel_arn}
+        if target.retry_minutes is not None:
+            info["RetryIntervalInMinutes"] = target.retry_minutes
+        return {"ChannelTargetInfo": info}
+    return {"ContactTargetInfo": {"ContactId": target.contact_arn, "IsEssential": target.essential}}
+
+
+def _channel(raw: dict[str, Any]) -> ContactChannel:
+    address = raw.get("DeliveryAddress") or {}
+    return ContactChannel(
+        raw["ContactChannelArn"],
+        raw.get("Name") or raw["Type"],
+        raw["Type"],
+        address.get("SimpleAddress") or "",
+        raw.get("ActivationStatus") == "ACTIVATED",
     )
 
 
@@ -60,6 +81,44 @@ class ContactsPort:
         """The ARN of the contact with exactly this alias, if one has it."""
         found = await self.gateway.pages(CONTACTS, "list_contacts", "Contacts", AliasPrefix=alias)
         return next((c["ContactArn"] for c in found if c.get("Alias") == alias), None)
+
+    async def find(self, alias_prefix: str, limit: int | None) -> list[Contact]:
+        """The contacts (up to ``limit``) whose alias starts with ``alias_prefix``, without
+        their plans (ListContacts)."""
+        prefix = {"AliasPrefix": alias_prefix} if alias_prefix else {}
+        found = await self.gateway.pages(CONTACTS, "list_contacts", "Contacts", limit, **prefix)
+        return [_contact(raw) for raw in found]
+
+    async def update_plan(
+        self, contact_arn: str, stages: tuple[PlanStage, ...], rotation_ids: tuple[str, ...]
+    ) -> None:
+        """Replace the contact's whole plan (UpdateContact)."""
+        plan: dict[str, Any] = {
+            "Stages": [
+                {
+                    "DurationInMinutes": stage.minutes,
+                    "Targets": [_raw_target(t) for t in stage.targets],
+                }
+                for stage in stages
+            ]
+        }
+        if rotation_ids:
+            plan["RotationIds"] = list(rotation_ids)
+        await self.gateway.call(CONTACTS, "update_contact", ContactId=contact_arn, Plan=plan)
+
+    async def channels(self, contact_arn: str) -> list[ContactChannel]:
+        raw = await self.gateway.pages(
+            CONTACTS, "list_contact_channels", "ContactChannels", ContactId=contact_arn
+        )
+        return [_channel(channel) for channel in raw]
+
+    async def send_activation_code(self, channel_arn: str) -> None:
+        await self.gateway.call(CONTACTS, "send_activation_code", ContactChannelId=channel_arn)
+
+    async def activate_channel(self, channel_arn: str, code: str) -> None:
+        await self.gateway.call(
+            CONTACTS, "activate_contact_channel", ContactChannelId=channel_arn, ActivationCode=code
+        )
 
     async def email_addresses(self, contact_arn: str) -> list[str]:
         """The addresses of the contact's EMAIL channels."""

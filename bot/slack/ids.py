@@ -42,3 +42,29 @@ class PagingAction(StrEnum):
     ACKNOWLEDGE = "page_acknowledge"
     ESCALATE_NOW = "page_escalate_now"
     PAGE_AGAIN = "page_again"
+
+
+class PlanAction(StrEnum):
+    """The escalation plan's message and its edit form."""
+
+    EDIT = "plan_edit"
+    STAGE_MENU = "plan_stage_menu"  # move up, move down, remove (value ``up:1``)
+    REMOVE_TARGET = "plan_remove_target"  # value ``stage:target``
+    ADD_TARGET = "plan_add_target"  # an external_select, its options from ListContacts
+    ADD_STAGE = "plan_add_stage"
+    MINUTES = "plan_minutes"
+    ESSENTIAL = "plan_essential"
+    MODAL = "plan_edit_modal"
+
+
+class MeAction(StrEnum):
+    """``/incident me``: a person's channels and engagement plan, and their forms."""
+
+    EDIT = "me_edit"
+    ACTIVATE = "me_activate"
+    PLAN_MODAL = "me_plan_modal"
+    CODE_MODAL = "me_code_modal"
+    MINUTES = "me_minutes"
+    CHANNELS = "me_channels"
+    RETRY = "me_retry"
+    CODE = "me_code"

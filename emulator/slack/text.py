@@ -68,7 +68,7 @@ def render_call(fake: FakeSlack, call: Call) -> str | None:
         return "\n".join(
             [
                 f"[{shown}] {_text(view.get('title'))}",
-                *("    " + line for line in render_blocks(view.get("blocks", []))),
+                *("    " + _named(fake, line) for line in render_blocks(view.get("blocks", []))),
             ]
         )
     if call.method == "views.publish":

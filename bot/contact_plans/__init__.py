@@ -1,0 +1,1 @@
+"""Contacts' plans edited from Slack: escalation plans' stages and a person's own paging plan."""

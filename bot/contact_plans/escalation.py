@@ -1,0 +1,222 @@
+"""Escalation plans shown and edited from Slack: who may, what AWS accepts, and saving the
+whole plan with UpdateContact only when nobody changed it in AWS meanwhile."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import select
+
+from bot.aws.contacts import ContactsPort
+from bot.config import Settings
+from bot.contact_plans.limits import PlanLimits, plan_limits
+from bot.contacts import Contact, PlanStage, PlanTarget, alias_of
+from bot.errors import Conflict, InvalidInput, Refused
+from bot.people import People
+from bot.permissions import Permissions, Right
+from bot.slack.blocks import escape
+from bot.slack.notify import say
+from bot.store.database import Database
+from bot.store.schema import ContactLink
+from bot.vocabulary import ContactType
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Member:
+    """A plan target as people know it: its alias, name, kind and (a person) their Slack user."""
+
+    arn: str
+    alias: str
+    name: str
+    type: ContactType | None
+    slack_user: str | None
+
+
+@dataclass(frozen=True)
+class DraftStage:
+    """A stage as the form holds it: the minutes as typed, the targets chosen."""
+
+    minutes: str
+    targets: tuple[PlanTarget, ...]
+
+
+class PlanChanged(Conflict):
+    """The plan changed in AWS since the form opened; ``plan`` is what AWS holds now."""
+
+    def __init__(self, plan: Contact) -> None:
+        super().__init__(
+            f"`{plan.alias}` was changed by someone else since you opened the form, so nothing "
+            "was saved. This is the plan now; edit it again to change it."
+        )
+        self.plan = plan
+
+
+@dataclass(frozen=True)
+class Saved:
+    before: Contact
+    after: Contact
+
+
+def fingerprint(stages: Sequence[PlanStage]) -> str:
+    """A short digest of a plan's stages, to tell whether AWS's copy changed."""
+    text = json.dumps(
+        [
+            [s.minutes, [[t.contact_arn, t.essential, t.channel_arn] for t in s.targets]]
+            for s in stages
+        ]
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def checked(
+    draft: Sequence[DraftStage], limits: PlanLimits
+) -> tuple[tuple[PlanStage, ...], dict[int, str]]:
+    """The stages AWS would accept, and what is wrong with each stage that it would not (by
+    the stage's index), checked against botocore's model before anything is sent."""
+    low, high = limits.minutes
+    stages: list[PlanStage] = []
+    problems: dict[int, str] = {}
+    for index, stage in enumerate(draft):
+        text = stage.minutes.strip()
+        if not text.isdigit():
+            problems[index] = f"Give a whole number of minutes from {low} to {high}."
+        elif not low <= int(text) <= high:
+            problems[index] = f"AWS accepts {low} to {high} minutes per stage, not {int(text)}."
+        elif not stage.targets:
+            problems[index] = "This stage has no target: add one, or remove the stage."
+        elif limits.targets is not None and len(stage.targets) > limits.targets:
+            problems[index] = (
+                f"AWS allows at most {limits.targets} targets in a stage; this one has "
+                f"{len(stage.targets)}."
+            )
+        elif limits.stages is not None and index >= limits.stages:
+            problems[index] = f"AWS allows at most {limits.stages} stages; remove this one."
+        else:
+            stages.append(PlanStage(int(text), stage.targets))
+    return tuple(stages), problems
+
+
+def stages_summary(stages: Sequence[PlanStage]) -> str:
+    """A plan in one line: ``1) 5 min: alice*; 2) 10 min: bob*, carol`` (* essential)."""
+    if not stages:
+        return "no stages"
+    return "; ".join(
+        f"{index}) {stage.minutes} min: "
+        + ", ".join(
+            f"{alias_of(t.contact_arn or '?')}{'*' if t.essential else ''}" for t in stage.targets
+        )
+        for index, stage in enumerate(stages, 1)
+    )
+
+
+class EscalationPlans:
+    def __init__(
+        self,
+        contacts: ContactsPort,
+        people: People,
+        permissions: Permissions,
+        database: Database,
+        slack: AsyncWebClient,
+        settings: Settings,
+    ) -> None:
+        self.contacts = contacts
+        self.people = people
+        self.permissions = permissions
+        self.database = database
+        self.slack = slack
+        self.settings = settings
+        self.limits = plan_limits()
+        self._saving: dict[str, asyncio.Lock] = {}  # one save per plan at a time, here
+
+    async def plan(self, reference: str) -> Contact:
+        """The escalation plan with this alias (or ARN)."""
+        if not reference.strip():
+            raise InvalidInput("Name the escalation plan: `/incident plan <alias>`.")
+        contact = await self.people.contact(reference)
+        if contact.type != ContactType.ESCALATION:
+            kind = contact.type.lower().replace("_", " ")
+            raise InvalidInput(
+                f"`{escape(contact.alias)}` is an {kind}, not an escalation plan. "
+                "`/incident whois` describes it."
+            )
+        return contact
+
+    async def members(self, arns: Sequence[str]) -> dict[str, Member]:
+        """Who each target is: its alias, name and kind from ListContacts, and for a person
+        the Slack user linked to it."""
+        wanted = set(arns)
+        known = {c.arn: c for c in await self.contacts.find("", None) if c.arn in wanted}
+        found: dict[str, Member] = {}
+        for arn in arns:
+            contact = known.get(arn)
+            alias = contact.alias if contact else alias_of(arn)
+            user = None
+            if contact and contact.type == ContactType.PERSONAL:
+                user = await self.people.slack_user_for(arn, alias)
+            found[arn] = Member(
+                arn,
+                alias,
+                contact.display_name if contact else alias,
+                contact.type if contact else None,
+                user,
+            )
+        return found
+
+    async def search(self, prefix: str, limit: int) -> list[Contact]:
+        """Contacts a stage may target, by alias prefix (ListContacts AliasPrefix)."""
+        return await self.contacts.find(prefix.strip(), limit)
+
+    async def require_editor(self, user_id: str, plan: Contact) -> None:
+        """Admins may edit any plan; with PLAN_EDITORS=members, so may the plan's own members
+        (a contact linked to them is one of its targets)."""
+        what = f"edit the escalation plan `{plan.alias}`"
+        decision = await self.permissions.decide(user_id, Right.ADMIN, None, what)
+        if decision.allowed:
+            return
+        if self.settings.plan_editors == "members":
+            targets = {t.contact_arn for s in plan.stages for t in s.targets}
+            if targets & await self._linked_to(user_id):
+                return
+            raise Refused(f"{decision.refusal} So may the people in the plan (linked to Slack).")
+        raise Refused(decision.refusal)
+
+    async def save(
+        self, user_id: str, plan_arn: str, read: str, stages: tuple[PlanStage, ...]
+    ) -> Saved:
+        """Replace the plan's stages, unless AWS's copy is no longer the one read (``read``,
+        its fingerprint when the form opened). Two saves of one plan in this process run one
+        after the other, so the second sees the first's change."""
+        async with self._saving.setdefault(plan_arn, asyncio.Lock()):
+            before = await self.contacts.contact(plan_arn)
+            await self.require_editor(user_id, before)
+            if fingerprint(before.stages) != read:
+                raise PlanChanged(before)
+            await self.contacts.update_plan(plan_arn, stages, before.rotation_ids)
+            after = await self.contacts.contact(plan_arn)
+        log.info(
+            "escalation plan %s changed by Slack user %s: %s -> %s",
+            plan_arn,
+            user_id,
+            stages_summary(before.stages),
+            stages_summary(after.stages),
+        )
+        return Saved(before, after)
+
+    async def announce(self, text: str) -> None:
+        """A line in ONCALL_CHANNEL, when it is set."""
+        await say(self.slack, self.settings.oncall_channel, text)
+
+    async def _linked_to(self, user_id: str) -> set[str]:
+        async with self.database.session() as session:
+            rows = await session.scalars(
+                select(ContactLink.contact_arn).where(ContactLink.slack_user_id == user_id)
+            )
+            return set(rows)

@@ -1,0 +1,182 @@
+"""``/incident me``: a person's channels with their activation, their engagement plan, and the
+forms that change the plan and take an activation code."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    CheckboxesElement,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.contact_plans.personal import DraftEngagement, Mine
+from bot.contacts import ContactChannel
+from bot.slack.blocks import as_dicts, escape
+from bot.slack.ids import MeAction
+
+PLAN_TITLE = "Your paging plan"
+CODE_TITLE = "Activate a channel"
+
+
+def channel_text(channel: ContactChannel) -> str:
+    return f"{channel.type} `{escape(channel.address)}`"
+
+
+def engagement_lines(mine: Mine) -> list[str]:
+    """``at 5 min: SMS `+1…` (retry every 2 min)``, one line per stage."""
+    named = {c.arn: channel_text(c) for c in mine.channels}
+    lines, start = [], 0
+    for stage in mine.contact.stages:
+        for target in stage.targets:
+            said = named.get(target.channel_arn or "", "a channel no longer there")
+            retry = f" (retry every {target.retry_minutes} min)" if target.retry_minutes else ""
+            lines.append(f"• at {start} min: {said}{retry}")
+        start += stage.minutes
+    return lines or ["• no stages: AWS engages none of your channels"]
+
+
+def me_blocks(mine: Mine) -> list[dict]:
+    contact = mine.contact
+    blocks: list = [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f"*Your contact `{escape(contact.alias)}`* ({escape(contact.display_name)})"
+                "\n*Channels*"
+            )
+        )
+    ]
+    for channel in mine.channels:
+        state = ":white_check_mark: activated" if channel.activated else ":x: not activated"
+        button = (
+            None
+            if channel.activated
+            else ButtonElement(text="Activate", action_id=MeAction.ACTIVATE, value=channel.arn)
+        )
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(text=f"{channel_text(channel)} — {state}"),
+                accessory=button,
+            )
+        )
+    plan = "\n".join(["*Engagement plan*", *engagement_lines(mine)])
+    blocks.append(SectionBlock(text=MarkdownTextObject(text=plan)))
+    blocks.append(
+        ActionsBlock(elements=[ButtonElement(text="Edit", action_id=MeAction.EDIT, value="edit")])
+    )
+    return as_dicts(blocks)
+
+
+def row_block(kind: str, index: int) -> str:
+    return f"{kind}:{index}"
+
+
+def plan_modal(mine: Mine, channel: str) -> dict:
+    """One row per stage, and an empty one to add a stage; a row with no channel is dropped."""
+    options = [Option(value=c.arn, label=f"{c.type} {c.address}"[:75]) for c in mine.channels]
+    rows = [
+        (
+            str(stage.minutes),
+            [t.channel_arn for t in stage.targets],
+            next((str(t.retry_minutes) for t in stage.targets if t.retry_minutes), ""),
+        )
+        for stage in mine.contact.stages
+    ]
+    rows.append(("", [], ""))
+    blocks: list = [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text="Each stage engages its channels, then waits its minutes before the next. "
+                "Untick every channel of a stage to remove it."
+            )
+        )
+    ]
+    for index, (minutes, chosen, retry) in enumerate(rows):
+        ticked = [o for o in options if o.value in chosen]
+        blocks += [
+            InputBlock(
+                block_id=row_block("channels", index),
+                label=f"Stage {index + 1}: channels",
+                optional=True,
+                element=CheckboxesElement(
+                    action_id=MeAction.CHANNELS, options=options, initial_options=ticked or None
+                ),
+            ),
+            InputBlock(
+                block_id=row_block("minutes", index),
+                label=f"Stage {index + 1}: minutes before the next stage",
+                optional=True,
+                element=PlainTextInputElement(
+                    action_id=MeAction.MINUTES, initial_value=minutes or None
+                ),
+            ),
+            InputBlock(
+                block_id=row_block("retry", index),
+                label=f"Stage {index + 1}: minutes between retries",
+                optional=True,
+                element=PlainTextInputElement(
+                    action_id=MeAction.RETRY, initial_value=retry or None
+                ),
+            ),
+        ]
+    return View(
+        type="modal",
+        callback_id=MeAction.PLAN_MODAL,
+        title=PLAN_TITLE,
+        submit="Save",
+        close="Cancel",
+        private_metadata=json.dumps({"rows": len(rows), "channel": channel}),
+        blocks=blocks,
+    ).to_dict()
+
+
+def read_plan(view: dict[str, Any]) -> tuple[list[DraftEngagement], str]:
+    """The rows as typed, and the channel the person asked from."""
+    meta = json.loads(view["private_metadata"])
+    values = (view.get("state") or {}).get("values") or {}
+
+    def typed(kind: str, index: int, action: str) -> dict[str, Any]:
+        return values.get(row_block(kind, index), {}).get(action, {})
+
+    rows = [
+        DraftEngagement(
+            typed("minutes", index, MeAction.MINUTES).get("value") or "",
+            tuple(
+                o["value"]
+                for o in typed("channels", index, MeAction.CHANNELS).get("selected_options") or []
+            ),
+            typed("retry", index, MeAction.RETRY).get("value") or "",
+        )
+        for index in range(meta["rows"])
+    ]
+    return rows, meta["channel"]
+
+
+def plan_errors(problems: dict[tuple[int, str], str]) -> dict[str, str]:
+    return {row_block(kind, index): text for (index, kind), text in problems.items()}
+
+
+def code_modal(channel: ContactChannel, origin: str) -> dict:
+    return View(
+        type="modal",
+        callback_id=MeAction.CODE_MODAL,
+        title=CODE_TITLE,
+        submit="Activate",
+        close="Cancel",
+        private_metadata=json.dumps({"arn": channel.arn, "channel": origin}),
+        blocks=[
+            InputBlock(
+                block_id=MeAction.CODE,
+                label=f"The code AWS sent to {channel.type} {channel.address}"[:150],
+                element=PlainTextInputElement(action_id=MeAction.CODE),
+            )
+        ],
+    ).to_dict()

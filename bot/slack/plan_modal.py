@@ -1,0 +1,262 @@
+"""The escalation plan's edit form: rendered from a draft kept in private_metadata, and read
+back (with what was typed since) on every button and on submission."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    CheckboxesElement,
+    ExternalDataSelectElement,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    OverflowMenuElement,
+    PlainTextInputElement,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.contact_plans.escalation import DraftStage, EscalationPlans, Member, fingerprint
+from bot.contacts import Contact, PlanTarget, alias_of
+from bot.slack.blocks import escape
+from bot.slack.ids import PlanAction
+from bot.slack.plan_blocks import member_text
+from bot.slack.views import open_modal
+
+TITLE = "Edit escalation plan"
+
+
+@dataclass(frozen=True)
+class PlanForm:
+    """What the form carries between renders: the plan, its fingerprint when read, the draft."""
+
+    arn: str
+    alias: str
+    read: str  # the plan's fingerprint when the form opened
+    channel: str  # where the person asked, to answer there
+    revision: int  # bumped on each render, so Slack does not keep stale typed values
+    stages: tuple[DraftStage, ...]
+
+    def metadata(self) -> str:
+        return json.dumps(
+            {
+                "arn": self.arn,
+                "alias": self.alias,
+                "read": self.read,
+                "channel": self.channel,
+                "rev": self.revision,
+                "stages": [
+                    [s.minutes, [[t.contact_arn, t.essential] for t in s.targets]]
+                    for s in self.stages
+                ],
+            },
+            separators=(",", ":"),
+        )
+
+
+def form_for(plan: Contact, read: str, channel: str) -> PlanForm:
+    stages = tuple(DraftStage(str(s.minutes), s.targets) for s in plan.stages)
+    return PlanForm(plan.arn, plan.alias, read, channel, 0, stages)
+
+
+def block_id(kind: str, form: PlanForm, stage: int) -> str:
+    return f"{kind}:{form.revision}:{stage}"
+
+
+def stage_of(block: str) -> int:
+    """The stage index a block id (``kind:revision:stage``) names."""
+    return int(block.rsplit(":", 1)[-1])
+
+
+def plan_modal(form: PlanForm, members: Mapping[str, Member]) -> dict:
+    blocks: list = []
+    last = len(form.stages) - 1
+    for index, stage in enumerate(form.stages):
+        moves = [("up", "Move up")] if index > 0 else []
+        moves += [("down", "Move down")] if index < last else []
+        moves += [("remove", "Remove stage")] if last > 0 else []
+        blocks.append(
+            SectionBlock(
+                block_id=block_id("stage", form, index),
+                text=MarkdownTextObject(text=f"*Stage {index + 1}*"),
+                accessory=OverflowMenuElement(
+                    action_id=PlanAction.STAGE_MENU,
+                    options=[Option(value=f"{move}:{index}", label=label) for move, label in moves],
+                )
+                if moves
+                else None,
+            )
+        )
+        blocks.append(
+            InputBlock(
+                block_id=block_id("minutes", form, index),
+                label="Minutes before the next stage",
+                element=PlainTextInputElement(
+                    action_id=PlanAction.MINUTES, initial_value=stage.minutes or None
+                ),
+            )
+        )
+        for position, target in enumerate(stage.targets):
+            member = members.get(target.contact_arn or "")
+            text = member_text(member) if member else f"`{escape(target.contact_arn or '?')}`"
+            blocks.append(
+                SectionBlock(
+                    block_id=block_id(f"target{position}", form, index),
+                    text=MarkdownTextObject(text=text),
+                    accessory=ButtonElement(
+                        text="Remove",
+                        action_id=PlanAction.REMOVE_TARGET,
+                        value=f"{index}:{position}",
+                    ),
+                )
+            )
+        if stage.targets:
+            options = [
+                Option(
+                    value=str(position),
+                    label=alias_of(t.contact_arn or "?")[:75],
+                )
+                for position, t in enumerate(stage.targets)
+            ]
+            chosen = [o for o, t in zip(options, stage.targets, strict=True) if t.essential]
+            blocks.append(
+                InputBlock(
+                    block_id=block_id("essential", form, index),
+                    label="Essential: their acknowledgement stops the plan",
+                    optional=True,
+                    element=CheckboxesElement(
+                        action_id=PlanAction.ESSENTIAL,
+                        options=options,
+                        initial_options=chosen or None,
+                    ),
+                )
+            )
+        blocks.append(
+            ActionsBlock(
+                block_id=block_id("add", form, index),
+                elements=[
+                    ExternalDataSelectElement(
+                        action_id=PlanAction.ADD_TARGET,
+                        placeholder="Add a person, schedule or plan…",
+                        min_query_length=0,
+                    )
+                ],
+            )
+        )
+    blocks.append(
+        ActionsBlock(
+            block_id=f"stages:{form.revision}",
+            elements=[
+                ButtonElement(text="Add a stage", action_id=PlanAction.ADD_STAGE, value="add")
+            ],
+        )
+    )
+    return View(
+        type="modal",
+        callback_id=PlanAction.MODAL,
+        title=TITLE,
+        submit="Save",
+        close="Cancel",
+        private_metadata=form.metadata(),
+        blocks=blocks,
+    ).to_dict()
+
+
+def read_form(view: dict[str, Any]) -> PlanForm:
+    """The draft the view carries, with the minutes and essential flags typed since."""
+    meta = json.loads(view["private_metadata"])
+    values = (view.get("state") or {}).get("values") or {}
+    stages = []
+    for index, (minutes, targets) in enumerate(meta["stages"]):
+        typed = values.get(f"minutes:{meta['rev']}:{index}", {}).get(PlanAction.MINUTES, {})
+        if "value" in typed:
+            minutes = typed["value"] or ""
+        ticked = values.get(f"essential:{meta['rev']}:{index}", {}).get(PlanAction.ESSENTIAL)
+        essential = (
+            {int(o["value"]) for o in ticked.get("selected_options") or []}
+            if ticked is not None
+            else {p for p, (_, flag) in enumerate(targets) if flag}
+        )
+        stages.append(
+            DraftStage(
+                minutes,
+                tuple(
+                    PlanTarget(arn, position in essential, None)
+                    for position, (arn, _) in enumerate(targets)
+                ),
+            )
+        )
+    return PlanForm(
+        meta["arn"], meta["alias"], meta["read"], meta["channel"], meta["rev"], tuple(stages)
+    )
+
+
+def changed(form: PlanForm, action_id: str, value: str) -> PlanForm:
+    """The draft after one of the form's buttons (or menus): the form to render next."""
+    stages = list(form.stages)
+    if action_id == PlanAction.ADD_STAGE:
+        stages.append(DraftStage("0", ()))
+    elif action_id == PlanAction.STAGE_MENU:
+        move, _, at = value.partition(":")
+        index = int(at)
+        if move == "remove":
+            del stages[index]
+        else:
+            other = index - 1 if move == "up" else index + 1
+            stages[index], stages[other] = stages[other], stages[index]
+    elif action_id == PlanAction.REMOVE_TARGET:
+        at, _, position = value.partition(":")
+        stage = stages[int(at)]
+        kept = tuple(t for p, t in enumerate(stage.targets) if p != int(position))
+        stages[int(at)] = replace(stage, targets=kept)
+    return replace(form, stages=tuple(stages), revision=form.revision + 1)
+
+
+def with_target(form: PlanForm, stage: int, contact_arn: str) -> PlanForm:
+    """The draft with a contact added to a stage (once), not essential."""
+    stages = list(form.stages)
+    current = stages[stage]
+    if all(t.contact_arn != contact_arn for t in current.targets):
+        added = (*current.targets, PlanTarget(contact_arn, False, None))
+        stages[stage] = replace(current, targets=added)
+    return replace(form, stages=tuple(stages), revision=form.revision + 1)
+
+
+def errors_for(form: PlanForm, problems: Mapping[int, str]) -> dict[str, str]:
+    """Slack's inline ``errors``: each stage's problem under its minutes field."""
+    return {block_id("minutes", form, index): text for index, text in problems.items()}
+
+
+def option_for(contact: Contact) -> dict[str, Any]:
+    kind = {"PERSONAL": "person", "ONCALL_SCHEDULE": "on-call schedule"}.get(
+        contact.type, "escalation plan"
+    )
+    label = f"{contact.alias} — {contact.display_name} ({kind})"
+    return Option(value=contact.arn, label=label[:75]).to_dict()
+
+
+async def open_plan_form(
+    slack: AsyncWebClient,
+    plans: EscalationPlans,
+    trigger_id: str,
+    user_id: str,
+    alias: str,
+    channel: str,
+) -> None:
+    """The edit form for a plan the person may edit (else why not, in the modal)."""
+
+    async def build() -> dict:
+        plan = await plans.plan(alias)
+        await plans.require_editor(user_id, plan)
+        form = form_for(plan, fingerprint(plan.stages), channel)
+        targets = [t.contact_arn for s in plan.stages for t in s.targets if t.contact_arn]
+        return plan_modal(form, await plans.members(targets))
+
+    await open_modal(slack, trigger_id, TITLE, build)

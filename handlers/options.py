@@ -1,0 +1,29 @@
+"""Options for external selects: the edit form's "add a target" menu, searched by alias."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from bot.errors import DomainError
+from bot.slack.ids import PlanAction
+from bot.slack.plan_modal import option_for
+
+if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncApp
+
+    from bot.services import Services
+
+MENU_SIZE = 100  # the most options a select menu shows
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    @app.options(PlanAction.ADD_TARGET)
+    async def targets(ack: Any, body: dict) -> None:
+        own = json.loads((body.get("view") or {}).get("private_metadata") or "{}").get("arn")
+        try:
+            found = await services.plans.search(body.get("value") or "", MENU_SIZE + 1)
+        except DomainError:
+            await ack(options=[])
+            return
+        await ack(options=[option_for(c) for c in found if c.arn != own][:MENU_SIZE])
