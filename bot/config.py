@@ -27,6 +27,7 @@ HOW_TO_FIX = {
     "'Copy member ID'",
     "RESPONDER_GROUP": "give a Slack user group id (S…), from the group's page or usergroups.list",
     "ADMIN_GROUP": "give a Slack user group id (S…) of the bot's admins",
+    "AUTO_CHANNEL_PLANS": "give all, none, or comma-separated response plan names or ARNs",
     "MEMBER_GROUP": "give a Slack user group id (S…) of who may declare and read incidents, "
     "or unset it to let every workspace member",
 }
@@ -66,6 +67,8 @@ class Settings(BaseSettings):
     timeline_reaction: str = "pushpin"
     time_scale: float = Field(default=60.0, gt=0)
     mirror_interval_seconds: float = Field(default=60.0, gt=0)
+    sync_interval_seconds: float = Field(default=30.0, gt=0)
+    auto_channel_plans: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["all"])
     aws_console_url: str = "https://console.aws.amazon.com/systems-manager/incidents"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     port: int = Field(default=3000, ge=1, le=65535)
@@ -114,6 +117,22 @@ class Settings(BaseSettings):
         if value and not GROUP_ID.match(value.strip()):
             raise ValueError(f"{value} is not a Slack user group id")
         return value.strip() if value else None
+
+    @field_validator("auto_channel_plans", mode="before")
+    @classmethod
+    def _plans(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list) and not value:
+            raise ValueError("is empty")
+        if isinstance(value, list) and len(value) > 1 and {"all", "none"} & set(value):
+            raise ValueError("all and none stand alone")
+        return value
+
+    def gives_channel(self, plan_name: str) -> bool:
+        """Whether an incident of this response plan, started outside Slack, gets a channel."""
+        names = {plan.rsplit("/", 1)[-1] for plan in self.auto_channel_plans}
+        return names == {"all"} or plan_name in names - {"none"}
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -18,6 +18,7 @@ from bot.escalation.schedule import Intervals, Jobs, Schedule
 from bot.home import Home
 from bot.incidents.declaration import Declarations
 from bot.incidents.service import IncidentService
+from bot.incidents.sync import IncidentSync
 from bot.people import People
 from bot.permissions import Permissions
 from bot.related_items import RelatedItems
@@ -45,6 +46,7 @@ class Services:
     home: Home
     declarations: Declarations
     permissions: Permissions
+    sync: IncidentSync
     leadership: Leadership | None = field(default=None, init=False)
 
     def start(self) -> None:
@@ -53,10 +55,23 @@ class Services:
         leadership."""
         runner, auditor = self.escalations, self.auditor
         jobs = Jobs(
-            runner.advance, runner.notices.remind, auditor.plan, runner.mirror.run, self.audit
+            runner.advance,
+            runner.notices.remind,
+            auditor.plan,
+            runner.mirror.run,
+            self.audit,
+            sync=self.sync.run,
         )
         mirror = self.settings.mirror_interval_seconds
-        self.schedule.start(jobs, Intervals(plan=1.0, mirror=mirror, audit=min(30.0, mirror)))
+        self.schedule.start(
+            jobs,
+            Intervals(
+                plan=1.0,
+                mirror=mirror,
+                audit=min(30.0, mirror),
+                sync=self.settings.sync_interval_seconds,
+            ),
+        )
         self.leadership = Leadership(self.database, self.schedule.lead, self.schedule.follow)
         self.leadership.start()
 

@@ -74,6 +74,19 @@ class IncidentsPort:
         )
         return [Incident.from_record(s) for s in summaries]
 
+    async def open_incidents(self) -> list[Incident]:
+        """Every open incident, summarised (title, impact, status, trigger), in pages of 100:
+        the sync's one read of what is open."""
+        filters = [{"key": "status", "condition": {"equals": {"stringValues": ["OPEN"]}}}]
+        summaries = await self.gateway.pages(
+            INCIDENTS,
+            "list_incident_records",
+            "incidentRecordSummaries",
+            filters=filters,
+            maxResults=100,
+        )
+        return [Incident.from_record(s) for s in summaries]
+
     async def start_incident(self, plan_arn: str, title: str, impact: int, token: str) -> str:
         """The new (or, for a repeated token, the existing) incident's ARN."""
         answer = await self.gateway.call(

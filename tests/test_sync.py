@@ -1,0 +1,174 @@
+"""Every incident, wherever it starts: one started by an alarm straight in Incident Manager gets
+its channel, card and announcement within one sync round; changes made in AWS reach the card
+and the channel; the bot's own incidents and writes are not mirrored back."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from tests.paging.common import ESCALATION, dms_saying, status_text
+from tests.support import (
+    PLAN_ARN,
+    Declared,
+    Stack,
+    card_fields,
+    declare_incident,
+    eventually,
+)
+
+ANNOUNCE = "CANNOUNCE0"
+ALARM = "arn:aws:cloudwatch:us-east-1:111122223333:alarm:checkout-5xx"
+
+
+@pytest.fixture
+def bot_settings() -> dict[str, Any]:
+    # a plan minute lasts a real minute: only the sync can stop a page before its next stage
+    return {"default_response_plan": "critical-service", "announce_channel": ANNOUNCE}
+
+
+@pytest.fixture
+def announcements(stack: Stack) -> str:
+    made = stack.slack.add_channel("incidents", members=["UBOT0INCIDENT"])
+    stack.slack.channels[ANNOUNCE] = stack.slack.channels.pop(made)
+    stack.slack.channels[ANNOUNCE].id = ANNOUNCE
+    return ANNOUNCE
+
+
+def alarm_fires(stack: Stack, title: str = "Checkout 5xx above 5%", impact: int = 2) -> str:
+    """StartIncident as a CloudWatch alarm's response plan action makes it; the ARN."""
+    answer = stack.aws().start_incident(
+        responsePlanArn=PLAN_ARN,
+        title=title,
+        impact=impact,
+        triggerDetails={
+            "source": "aws.cloudwatch",
+            "triggerArn": ALARM,
+            "timestamp": datetime.now(UTC),
+        },
+    )
+    return str(answer["incidentRecordArn"])
+
+
+def incident_channels(stack: Stack) -> list[str]:
+    return [c.id for c in stack.slack.channels.values() if c.name.startswith("inc-")]
+
+
+async def adopted(stack: Stack, arn: str) -> Declared:
+    """One sync round, then the incident's channel and card."""
+    await stack.services.sync.run()
+    row = await stack.services.incidents.channel_row(arn)
+    assert row is not None and row.channel_id and row.card_ts, "no channel after one round"
+    return Declared("", row.channel_id, arn, row.card_ts)
+
+
+def texts(stack: Stack, channel: str) -> list[str]:
+    return [m.get("text", "") for m in stack.slack.messages(channel)]
+
+
+async def test_an_alarm_started_incident_gets_one_channel_card_and_announcement(
+    stack: Stack, announcements: str
+) -> None:
+    arn = alarm_fires(stack)
+    incident = await adopted(stack, arn)
+
+    assert incident_channels(stack) == [incident.channel]
+    card = stack.slack.message(incident.channel, incident.card_ts)
+    assert "Incident started by CloudWatch alarm `checkout-5xx`" in str(card["blocks"])
+    assert card_fields(stack, incident)["Impact"] == "2 High"
+    assert incident.card_ts in stack.slack.channel(incident.channel).pins
+    [announcement] = texts(stack, announcements)
+    assert "*Checkout 5xx above 5%*" in announcement
+    assert "started by CloudWatch alarm `checkout-5xx`" in announcement
+    assert f"<#{incident.channel}>" in announcement
+    items = stack.aws().list_related_items(incidentRecordArn=arn)["relatedItems"]
+    assert any(incident.channel in i["identifier"]["value"].get("url", "") for i in items)
+
+    await stack.services.sync.run()  # a later round: nothing twice
+    assert incident_channels(stack) == [incident.channel]
+    assert len(texts(stack, announcements)) == 1
+    assert len(stack.slack.channel(incident.channel).pins) == 1
+
+
+async def test_a_slack_declaration_is_not_mirrored(stack: Stack, announcements: str) -> None:
+    declared = await declare_incident(stack, "Payments slow")
+    await stack.services.sync.run()
+    await stack.sender.slash_command("/incident", "impact 1", declared.user, declared.channel)
+    await eventually(lambda: card_fields(stack, declared)["Impact"] == "1 Critical")
+    await stack.services.sync.run()
+
+    assert incident_channels(stack) == [declared.channel]
+    assert len(texts(stack, announcements)) == 1  # the declaration's own
+    assert not [t for t in texts(stack, declared.channel) if "in AWS" in t]  # no echo
+
+
+async def test_changes_and_resolution_in_aws_reach_the_card_and_channel_and_stop_paging(
+    stack: Stack, announcements: str
+) -> None:
+    alice = stack.slack.add_user("alice", email="alice@example.com")
+    dana = stack.slack.add_user("dana", email="dana@example.com")
+    arn = alarm_fires(stack)
+    incident = await adopted(stack, arn)
+    stack.slack.channel(incident.channel).members.add(dana)
+    await stack.sender.slash_command("/incident", f"page {ESCALATION}", dana, incident.channel)
+    await eventually(lambda: dms_saying(stack, alice, "paged"))
+
+    stack.aws().update_incident_record(arn=arn, impact=1, title="Checkout down")  # the console
+    await stack.services.sync.run()
+    said = [t for t in texts(stack, incident.channel) if "in AWS" in t]
+    assert said == [":pencil2: Title changed to *Checkout down*; Impact raised to 1 Critical in AWS"]
+    assert card_fields(stack, incident)["Impact"] == "1 Critical"
+
+    stack.aws().update_incident_record(arn=arn, status="RESOLVED")
+    await stack.services.sync.run()
+    assert ":pencil2: Resolved in AWS" in texts(stack, incident.channel)
+    assert card_fields(stack, incident)["Status"] == ":large_green_circle: Resolved"
+    declared = Declared(dana, incident.channel, arn, incident.card_ts)
+    await eventually(lambda: "Paging stopped." in status_text(stack, declared), timeout=5)
+    await eventually(lambda: dms_saying(stack, alice, "incident was resolved"))
+
+    await stack.services.sync.run()  # said once
+    assert len([t for t in texts(stack, incident.channel) if "in AWS" in t]) == 2
+
+
+@pytest.mark.parametrize("bot_settings", [{"auto_channel_plans": "none"}])
+async def test_auto_channel_plans_none_makes_no_channel(stack: Stack) -> None:
+    alarm_fires(stack)
+    await stack.services.sync.run()
+    await stack.services.sync.run()
+    assert incident_channels(stack) == []
+
+
+@pytest.mark.parametrize("bot_settings", [{"auto_channel_plans": "none"}])
+async def test_a_round_costs_the_same_with_200_open_unchanged_incidents(stack: Stack) -> None:
+    calls: Counter[str] = Counter()
+    read: set[str] = set()
+    backend = stack.emulator.incidents
+
+    def counted(name: str) -> Any:
+        original = getattr(backend, name)
+
+        def call(params: dict[str, Any]) -> dict[str, Any]:
+            calls[name] += 1
+            read.update([params["arn"]] if "arn" in params else [])
+            return original(params)
+
+        return call
+
+    arns = [alarm_fires(stack, f"Disk full on host {n}", impact=3) for n in range(200)]
+    await stack.services.sync.run()  # the first look
+    for name in ("ListIncidentRecords", "GetIncidentRecord", "ListRelatedItems"):
+        setattr(backend, name, counted(name))
+
+    await stack.services.sync.run()
+    await stack.services.sync.run()
+    assert calls == {"ListIncidentRecords": 4}  # two pages of 100 a round, nothing read one by one
+
+    stack.aws().update_incident_record(arn=arns[0], status="RESOLVED")
+    calls.clear()
+    await stack.services.sync.run()
+    assert calls["ListIncidentRecords"] == 2
+    assert read == {arns[0]}  # only the changed one is read
