@@ -4,13 +4,12 @@ and the channel; the bot's own incidents and writes are not mirrored back."""
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from tests.paging.common import ESCALATION, dms_saying, status_text
+from tests.paging.common import ESCALATION, PAGED_PLAN, dms_saying, status_text
 from tests.support import (
     PLAN_ARN,
     Declared,
@@ -119,7 +118,9 @@ async def test_changes_and_resolution_in_aws_reach_the_card_and_channel_and_stop
     stack.aws().update_incident_record(arn=arn, impact=1, title="Checkout down")  # the console
     await stack.services.sync.run()
     said = [t for t in texts(stack, incident.channel) if "in AWS" in t]
-    assert said == [":pencil2: Title changed to *Checkout down*; Impact raised to 1 Critical in AWS"]
+    assert said == [
+        ":pencil2: Title changed to *Checkout down*; Impact raised to 1 Critical in AWS"
+    ]
     assert card_fields(stack, incident)["Impact"] == "1 Critical"
 
     stack.aws().update_incident_record(arn=arn, status="RESOLVED")
@@ -144,31 +145,47 @@ async def test_auto_channel_plans_none_makes_no_channel(stack: Stack) -> None:
 
 @pytest.mark.parametrize("bot_settings", [{"auto_channel_plans": "none"}])
 async def test_a_round_costs_the_same_with_200_open_unchanged_incidents(stack: Stack) -> None:
-    calls: Counter[str] = Counter()
-    read: set[str] = set()
-    backend = stack.emulator.incidents
-
-    def counted(name: str) -> Any:
-        original = getattr(backend, name)
-
-        def call(params: dict[str, Any]) -> dict[str, Any]:
-            calls[name] += 1
-            read.update([params["arn"]] if "arn" in params else [])
-            return original(params)
-
-        return call
-
     arns = [alarm_fires(stack, f"Disk full on host {n}", impact=3) for n in range(200)]
     await stack.services.sync.run()  # the first look
-    for name in ("ListIncidentRecords", "GetIncidentRecord", "ListRelatedItems"):
-        setattr(backend, name, counted(name))
+    backend = stack.emulator.incidents
+    lists, reads = counting(backend, "ListIncidentRecords"), counting(backend, "GetIncidentRecord")
+    related = counting(backend, "ListRelatedItems")
 
     await stack.services.sync.run()
     await stack.services.sync.run()
-    assert calls == {"ListIncidentRecords": 4}  # two pages of 100 a round, nothing read one by one
+    assert len(lists) == 4  # two pages of 100 a round
+    assert reads == related == []  # nothing read one by one
 
     stack.aws().update_incident_record(arn=arns[0], status="RESOLVED")
-    calls.clear()
     await stack.services.sync.run()
-    assert calls["ListIncidentRecords"] == 2
-    assert read == {arns[0]}  # only the changed one is read
+    assert len(lists) == 6
+    assert {r["arn"] for r in reads} == {arns[0]}  # only the changed one is read
+
+
+def counting(backend: Any, name: str) -> list[dict[str, Any]]:
+    """Every request the emulator's ``name`` answers from now on."""
+    requests: list[dict[str, Any]] = []
+    original = getattr(backend, name)
+
+    def call(params: dict[str, Any]) -> dict[str, Any]:
+        requests.append(params)
+        return original(params)
+
+    setattr(backend, name, call)
+    return requests
+
+
+@pytest.mark.parametrize("bot_settings", [{"auto_channel_plans": "none"}])
+async def test_the_mirror_lists_engagements_once_a_round(stack: Stack) -> None:
+    alice = stack.slack.add_user("alice", email="alice@example.com")
+    for n in range(5):  # each engages the on-call escalation by its response plan
+        stack.aws().start_incident(responsePlanArn=PAGED_PLAN, title=f"Queue {n} stuck")
+    listed = counting(stack.emulator.contacts, "ListEngagements")
+
+    await stack.services.escalations.mirror.run()
+    assert len(listed) == 1 and "TimeRangeValue" in listed[0]
+    await eventually(lambda: len(dms_saying(stack, alice, "paged")) == 5)
+
+    await stack.services.escalations.mirror.run()
+    assert len(listed) == 2
+    assert len(dms_saying(stack, alice, "paged")) == 5  # each page once
