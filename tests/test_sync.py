@@ -4,11 +4,13 @@ and the channel; the bot's own incidents and writes are not mirrored back."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from bot.incidents.sync import IncidentSync
 from tests.paging.common import ESCALATION, PAGED_PLAN, dms_saying, status_text
 from tests.support import (
     PLAN_ARN,
@@ -189,3 +191,14 @@ async def test_the_mirror_lists_engagements_once_a_round(stack: Stack) -> None:
     await stack.services.escalations.mirror.run()
     assert len(listed) == 2
     assert len(dms_saying(stack, alice, "paged")) == 5  # each page once
+
+
+async def test_two_rounds_at_once_make_one_channel(stack: Stack) -> None:
+    """Two leaders for a moment (one losing its lock as the other takes it): one claim wins."""
+    services = stack.services
+    other = IncidentSync(services.incidents, services.declarations)
+    alarm_fires(stack)
+    await asyncio.gather(services.sync.run(), other.run())
+    assert len(incident_channels(stack)) == 1
+    [channel] = incident_channels(stack)
+    assert len(stack.slack.channel(channel).pins) == 1
