@@ -3,7 +3,8 @@
 The local Incident Manager emulator, the local stand-in for Slack and the bot itself (the
 same composition root and HTTP endpoint as production) run together while a scripted
 responder declares an incident, links a dashboard, puts a chat message on the timeline,
-raises the impact and resolves it.
+raises the impact and resolves it; then a CloudWatch alarm starts one in Incident Manager, and
+it appears in Slack.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.local import local_stack
@@ -24,6 +26,7 @@ from emulator.testing import RunningEmulator
 SECRET = "demo-signing-secret"
 DEMO_STAGE_SECONDS = 2.0  # 5 plan minutes
 DASHBOARD = "https://console.aws.amazon.com/cloudwatch/home#dashboards:name=checkout"
+ALARM = "arn:aws:cloudwatch:us-east-1:111122223333:alarm:checkout-latency-p99"
 
 
 class Script:
@@ -130,7 +133,33 @@ async def play(
         lambda: sender.slash_command("/incident", "resolve Provider recovered", dana, channel.id),
         lambda: incidents.get_incident_record(arn=arn)["incidentRecord"]["status"] == "RESOLVED",
     )
+    await an_alarm_fires(script, incidents)
     show_record(incidents, arn, out)
+
+
+async def an_alarm_fires(script: Script, incidents: Any) -> None:
+    """An incident started in Incident Manager by an alarm gets its channel at the next sync."""
+
+    async def fire() -> None:
+        incidents.start_incident(
+            responsePlanArn=incidents.list_response_plans()["responsePlanSummaries"][0]["arn"],
+            title="Checkout latency p99 above 2 s",
+            impact=3,
+            triggerDetails={
+                "source": "aws.cloudwatch",
+                "triggerArn": ALARM,
+                "timestamp": datetime.now(UTC),
+            },
+        )
+
+    await script.step(
+        "A CloudWatch alarm starts an incident in Incident Manager, outside Slack",
+        fire,
+        lambda: (
+            sum(c.name.startswith("inc-") and bool(c.pins) for c in script.fake.channels.values())
+            == 2
+        ),
+    )
 
 
 def page_dms(fake: FakeSlack, user: str) -> list[dict[str, Any]]:
@@ -193,6 +222,7 @@ async def run_demo(out: Callable[[str], Any] = print) -> None:
         default_response_plan="critical-service",
         time_scale=DEMO_STAGE_SECONDS / 5,
         mirror_interval_seconds=3600,
+        sync_interval_seconds=0.5,
     ) as local:
         out(
             f"Emulator on {local.aws.url}, fake Slack on {local.slack.url}, "
