@@ -68,6 +68,7 @@ class Settings(BaseSettings):
     time_scale: float = Field(default=60.0, gt=0)
     mirror_interval_seconds: float = Field(default=60.0, gt=0)
     sync_interval_seconds: float = Field(default=30.0, gt=0)
+    timeline_to_channel: bool = False
     auto_channel_plans: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["all"])
     aws_console_url: str = "https://console.aws.amazon.com/systems-manager/incidents"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from bot.config import ConfigError, load_settings
 from bot.incidents.sync import IncidentSync
 from tests.paging.common import ESCALATION, PAGED_PLAN, dms_saying, status_text
 from tests.support import (
@@ -202,3 +203,54 @@ async def test_two_rounds_at_once_make_one_channel(stack: Stack) -> None:
     assert len(incident_channels(stack)) == 1
     [channel] = incident_channels(stack)
     assert len(stack.slack.channel(channel).pins) == 1
+
+
+@pytest.mark.parametrize("bot_settings", [{"timeline_to_channel": True}])
+async def test_notes_added_in_aws_appear_in_the_channel_once_and_the_bots_own_never(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.incidents.sync.FRESH_SECONDS", 0.0)  # no waiting a round
+    dana = stack.slack.add_user("dana", email="dana@example.com")
+    arn = alarm_fires(stack)
+    incident = await adopted(stack, arn)
+    stack.slack.channel(incident.channel).members.add(dana)
+    await stack.sender.slash_command(
+        "/incident", "note Checking the database", dana, incident.channel
+    )
+    await eventually(
+        lambda: len(stack.aws().list_timeline_events(incidentRecordArn=arn)["eventSummaries"]) == 2
+    )
+    stack.aws().create_timeline_event(  # a responder in the console
+        incidentRecordArn=arn,
+        eventTime=datetime.now(UTC),
+        eventType="Custom Event",
+        eventData='"Rolled back deploy 42"',
+    )
+
+    await stack.services.sync.run()
+    await stack.services.sync.run()
+    shown = [t for t in texts(stack, incident.channel) if "timeline in AWS" in t]
+    assert shown == [":memo: Added to the timeline in AWS: Rolled back deploy 42"]
+
+
+async def test_timeline_events_stay_out_of_the_channel_by_default(stack: Stack) -> None:
+    arn = alarm_fires(stack)
+    incident = await adopted(stack, arn)
+    stack.aws().create_timeline_event(
+        incidentRecordArn=arn,
+        eventTime=datetime.now(UTC),
+        eventType="Custom Event",
+        eventData='"Rolled back deploy 42"',
+    )
+    await stack.services.sync.run()
+    assert not [t for t in texts(stack, incident.channel) if "deploy 42" in t]
+
+
+def test_auto_channel_plans_by_name_or_arn() -> None:
+    chosen = load_settings(auto_channel_plans=f"critical-service, {PAGED_PLAN}")
+    assert chosen.gives_channel("critical-service") and chosen.gives_channel("paged-service")
+    assert not chosen.gives_channel("other")
+    assert load_settings().gives_channel("other")
+    assert not load_settings(auto_channel_plans="none").gives_channel("critical-service")
+    with pytest.raises(ConfigError, match="AUTO_CHANNEL_PLANS is invalid"):
+        load_settings(auto_channel_plans="none,critical-service")

@@ -160,6 +160,32 @@ class IncidentsPort:
             INCIDENTS, "delete_timeline_event", incidentRecordArn=arn, eventId=event_id
         )
 
+    async def custom_events_between(self, arn: str, start: datetime, end: datetime) -> list[str]:
+        """The ids of the custom events (people's notes) timed between ``start`` and ``end``."""
+        summaries = await self.gateway.pages(
+            INCIDENTS,
+            "list_timeline_events",
+            "eventSummaries",
+            incidentRecordArn=arn,
+            filters=[
+                {"key": "eventType", "condition": {"equals": {"stringValues": [CUSTOM]}}},
+                {"key": "eventTime", "condition": {"after": start}},
+                {"key": "eventTime", "condition": {"before": end}},
+            ],
+            sortBy="EVENT_TIME",
+            sortOrder="ASCENDING",
+        )
+        return [str(s["eventId"]) for s in summaries]
+
+    async def timeline_event(self, arn: str, event_id: str) -> TimelineEntry:
+        answer = await self.gateway.call(
+            INCIDENTS, "get_timeline_event", incidentRecordArn=arn, eventId=event_id
+        )
+        event = answer["event"]
+        return TimelineEntry(
+            event["eventTime"], event["eventType"], readable(event.get("eventData", ""))
+        )
+
     async def timeline_events(self, arn: str, count: int) -> list[TimelineEntry]:
         """The newest ``count`` events, newest first, with their data."""
         answer = await self.gateway.call(

@@ -13,6 +13,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -21,14 +22,15 @@ from bot.errors import NotFound
 from bot.incidents.declaration import START, Declarations
 from bot.incidents.record import OPEN, RESOLVED, Incident, impact_label
 from bot.incidents.service import IncidentService
-from bot.slack.blocks import escape
-from bot.store.schema import DeclarationStep, SeenIncident, SyncMark
+from bot.slack.blocks import escape, truncate
+from bot.store.schema import DeclarationStep, IncidentChannel, SeenIncident, SyncMark
 from bot.vocabulary import StepState
 
 log = logging.getLogger(__name__)
 
 MARK = "incidents"
 OVERLAP_SECONDS = 60.0  # AWS's clock and ours may differ: a round looks back this far
+FRESH_SECONDS = 5.0  # a timeline event younger than this is looked at next round
 
 
 def changes(before: SeenIncident, now: Incident) -> list[str]:
@@ -72,6 +74,8 @@ class IncidentSync:
             for arn, before in seen.items():
                 if before.status == OPEN and arn not in listed and before.seen_at < started:
                     await self._left_open(before)
+            if self.settings.timeline_to_channel:
+                await self._echo_timelines(listed, (mark or started) - OVERLAP_SECONDS, started)
             await self._set_mark(started)
 
     async def see(self, incident: Incident) -> None:
@@ -137,6 +141,31 @@ class IncidentSync:
         if channel_id:
             line = "; ".join(said)
             await self.slack.chat_postMessage(channel=channel_id, text=f":pencil2: {line} in AWS")
+
+    async def _echo_timelines(self, listed: Iterable[str], since: float, began: float) -> None:
+        """People's notes added to an open incident's timeline outside Slack, each shown once
+        in its channel; the bot's own were marked known as it wrote them. An event newer than
+        a few seconds waits a round, so the bot's own have been marked by then."""
+        start = datetime.fromtimestamp(since, UTC)
+        end = datetime.fromtimestamp(began - FRESH_SECONDS, UTC)
+        for arn, channel_id in (await self._channels(listed)).items():
+            for event_id in await self.incidents.aws.custom_events_between(arn, start, end):
+                if await self.incidents.timeline.is_known(event_id):
+                    continue
+                entry = await self.incidents.aws.timeline_event(arn, event_id)
+                if await self.incidents.timeline.known(event_id):
+                    text = truncate(
+                        f":memo: Added to the timeline in AWS: {escape(entry.text)}", 3000
+                    )
+                    await self.slack.chat_postMessage(channel=channel_id, text=text)
+
+    async def _channels(self, arns: Iterable[str]) -> dict[str, str]:
+        """The channels of these incidents, by incident."""
+        query = select(IncidentChannel).where(
+            IncidentChannel.incident_arn.in_(list(arns)), IncidentChannel.channel_id.is_not(None)
+        )
+        async with self.database.session() as session:
+            return {r.incident_arn: str(r.channel_id) for r in await session.scalars(query)}
 
     async def _declaring(self) -> bool:
         """A Slack declaration's StartIncident is under way: its incident may be listed before

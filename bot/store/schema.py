@@ -184,3 +184,12 @@ class SyncMark(Base):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     at: Mapped[float] = mapped_column(Float)
+
+
+class KnownTimelineEvent(Base):
+    """A timeline event the bot wrote itself, or one it has shown in the incident's channel:
+    either way, never shown (again)."""
+
+    __tablename__ = "known_timeline_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -1,5 +1,5 @@
-"""Every incident, wherever it starts: what the sync last saw of each incident, and how far it
-has looked.
+"""Every incident, wherever it starts: what the sync last saw of each incident, how far it has
+looked, and the timeline events not to show in the channel (the bot's own, those shown).
 
 Revision ID: 0008
 Revises: 0007
@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("seen_at", sa.Float, nullable=False),
     )
+    op.create_table("known_timeline_events", sa.Column("event_id", sa.String(64), primary_key=True))
     op.create_table(
         "sync_marks",
         sa.Column("name", sa.String(32), primary_key=True),
@@ -34,4 +35,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("sync_marks")
+    op.drop_table("known_timeline_events")
     op.drop_table("seen_incidents")
