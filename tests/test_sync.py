@@ -254,3 +254,16 @@ def test_auto_channel_plans_by_name_or_arn() -> None:
     assert not load_settings(auto_channel_plans="none").gives_channel("critical-service")
     with pytest.raises(ConfigError, match="AUTO_CHANNEL_PLANS is invalid"):
         load_settings(auto_channel_plans="none,critical-service")
+
+
+async def test_an_incident_whose_channel_is_gone_does_not_hold_up_the_others(
+    stack: Stack,
+) -> None:
+    first = await adopted(stack, alarm_fires(stack, "Disk full on db-1"))
+    second = await adopted(stack, alarm_fires(stack, "Disk full on db-2"))
+    del stack.slack.channels[second.channel]  # deleted by an admin; AWS lists it first
+    for incident in (first, second):
+        stack.aws().update_incident_record(arn=incident.arn, impact=1)
+
+    await stack.services.sync.run()
+    assert ":pencil2: Impact raised to 1 Critical in AWS" in texts(stack, first.channel)

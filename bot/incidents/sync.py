@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, or_, select, update
@@ -68,15 +68,23 @@ class IncidentSync:
                 before = seen.get(arn)
                 if before is None:
                     if not declaring:
-                        await self._new(incident, (mark or started) - OVERLAP_SECONDS)
+                        threshold = (mark or started) - OVERLAP_SECONDS
+                        await self._guarded(arn, self._new(incident, threshold))
                 elif before.seen_at < started and changes(before, incident):
-                    await self._changed(before, incident)
+                    await self._guarded(arn, self._changed(before, incident))
             for arn, before in seen.items():
                 if before.status == OPEN and arn not in listed and before.seen_at < started:
-                    await self._left_open(before)
+                    await self._guarded(arn, self._left_open(before))
             if self.settings.timeline_to_channel:
                 await self._echo_timelines(listed, (mark or started) - OVERLAP_SECONDS, started)
             await self._set_mark(started)
+
+    async def _guarded(self, arn: str, work: Awaitable[None]) -> None:
+        """One incident's part of a round: its failure is logged and leaves the others be."""
+        try:
+            await work
+        except Exception:
+            log.exception("sync of incident %s failed", arn)
 
     async def see(self, incident: Incident) -> None:
         """Record the incident as it is now (read by a round, or written by the bot itself)."""
@@ -149,15 +157,18 @@ class IncidentSync:
         start = datetime.fromtimestamp(since, UTC)
         end = datetime.fromtimestamp(began - FRESH_SECONDS, UTC)
         for arn, channel_id in (await self._channels(listed)).items():
-            for event_id in await self.incidents.aws.custom_events_between(arn, start, end):
-                if await self.incidents.timeline.is_known(event_id):
-                    continue
-                entry = await self.incidents.aws.timeline_event(arn, event_id)
-                if await self.incidents.timeline.known(event_id):
-                    text = truncate(
-                        f":memo: Added to the timeline in AWS: {escape(entry.text)}", 3000
-                    )
-                    await self.slack.chat_postMessage(channel=channel_id, text=text)
+            await self._guarded(arn, self._echo_timeline(arn, channel_id, start, end))
+
+    async def _echo_timeline(
+        self, arn: str, channel_id: str, start: datetime, end: datetime
+    ) -> None:
+        for event_id in await self.incidents.aws.custom_events_between(arn, start, end):
+            if await self.incidents.timeline.is_known(event_id):
+                continue
+            entry = await self.incidents.aws.timeline_event(arn, event_id)
+            if await self.incidents.timeline.known(event_id):
+                text = f":memo: Added to the timeline in AWS: {escape(entry.text)}"
+                await self.slack.chat_postMessage(channel=channel_id, text=truncate(text, 3000))
 
     async def _channels(self, arns: Iterable[str]) -> dict[str, str]:
         """The channels of these incidents, by incident."""
