@@ -51,8 +51,8 @@ class Services:
 
     def start(self) -> None:
         """Start background work (stage timers, reminders, the mirror of AWS's pages, the
-        planner and the sweep of escalations and declarations) on whichever replica wins the
-        leadership."""
+        planner, the sweep of escalations and declarations, and the sync of incidents started
+        or changed outside Slack) on whichever replica wins the leadership."""
         runner, auditor = self.escalations, self.auditor
         jobs = Jobs(
             runner.advance,
