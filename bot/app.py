@@ -29,6 +29,7 @@ from bot.escalation.schedule import Schedule
 from bot.home import Home
 from bot.incidents.declaration import Declarations
 from bot.incidents.service import IncidentService
+from bot.incidents.sync import IncidentSync
 from bot.people import People
 from bot.permissions import Permissions
 from bot.redeliveries import drop_redeliveries
@@ -68,6 +69,7 @@ async def start_services(settings: Settings) -> Services:
     permissions = Permissions(settings, slack, database)
     runner = EscalationRunner(contacts, database, slack, incidents, people, settings, schedule)
     incidents.resolved_listeners.append(runner.closing.incident_resolved)
+    declarations = Declarations(incidents)
     return Services(
         settings,
         gateway,
@@ -83,10 +85,11 @@ async def start_services(settings: Settings) -> Services:
         runner.closing,
         Auditor(runner),
         Home(slack, incidents, runner.notices, permissions),
-        Declarations(incidents),
+        declarations,
         permissions,
         EscalationPlans(contacts, people, permissions, database, slack, settings),
         PersonalPlans(contacts, people),
+        IncidentSync(incidents, declarations),
     )
 
 

@@ -30,6 +30,7 @@ HOW_TO_FIX = {
     "ONCALL_CHANNEL": "give a Slack channel id (C…) where on-call changes are posted",
     "PLAN_EDITORS": "give admins (only ADMIN_GROUP edits escalation plans) or members (a "
     "plan's own people may too)",
+    "AUTO_CHANNEL_PLANS": "give all, none, or comma-separated response plan names or ARNs",
     "MEMBER_GROUP": "give a Slack user group id (S…) of who may declare and read incidents, "
     "or unset it to let every workspace member",
 }
@@ -72,6 +73,9 @@ class Settings(BaseSettings):
     timeline_reaction: str = "pushpin"
     time_scale: float = Field(default=60.0, gt=0)
     mirror_interval_seconds: float = Field(default=60.0, gt=0)
+    sync_interval_seconds: float = Field(default=30.0, gt=0)
+    timeline_to_channel: bool = False
+    auto_channel_plans: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["all"])
     aws_console_url: str = "https://console.aws.amazon.com/systems-manager/incidents"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     port: int = Field(default=3000, ge=1, le=65535)
@@ -132,6 +136,22 @@ class Settings(BaseSettings):
     @classmethod
     def _editors(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("auto_channel_plans", mode="before")
+    @classmethod
+    def _plans(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list) and not value:
+            raise ValueError("is empty")
+        if isinstance(value, list) and len(value) > 1 and {"all", "none"} & set(value):
+            raise ValueError("all and none stand alone")
+        return value
+
+    def gives_channel(self, plan_name: str) -> bool:
+        """Whether an incident of this response plan, started outside Slack, gets a channel."""
+        names = {plan.rsplit("/", 1)[-1] for plan in self.auto_channel_plans}
+        return names == {"all"} or plan_name in names - {"none"}
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.vocabulary import ContactType
 
@@ -49,6 +50,8 @@ class Engagement:
     arn: str
     sender: str | None
     stopped: bool
+    incident_arn: str | None = None
+    started: datetime | None = None
 
 
 @dataclass(frozen=True)

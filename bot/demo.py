@@ -3,7 +3,8 @@
 The local Incident Manager emulator, the local stand-in for Slack and the bot itself (the
 same composition root and HTTP endpoint as production) run together while a scripted
 responder declares an incident, links a dashboard, puts a chat message on the timeline,
-raises the impact and resolves it; then an admin shortens the escalation plan's first stage.
+raises the impact and resolves it; then an admin shortens the escalation plan's first stage,
+and a CloudWatch alarm starts an incident in Incident Manager, which appears in Slack.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.local import local_stack
@@ -27,6 +29,7 @@ ADMINS = "SDEMOADMINS"
 ONCALL_CHANNEL = "CDEMOONCALL"
 PLAN = "arn:aws:ssm-contacts:us-east-1:111122223333:contact/oncall-escalation"
 DASHBOARD = "https://console.aws.amazon.com/cloudwatch/home#dashboards:name=checkout"
+ALARM = "arn:aws:cloudwatch:us-east-1:111122223333:alarm:checkout-latency-p99"
 
 
 class Script:
@@ -136,6 +139,7 @@ async def play(
         lambda: incidents.get_incident_record(arn=arn)["incidentRecord"]["status"] == "RESOLVED",
     )
     await edit_the_plan(script, aws, dana, ops)
+    await an_alarm_fires(script, incidents)
     show_record(incidents, arn, out)
 
 
@@ -158,6 +162,31 @@ async def edit_the_plan(script: Script, aws: RunningEmulator, dana: str, ops: st
         lambda: (
             fake.messages(ONCALL_CHANNEL)
             and contacts.get_contact(ContactId=PLAN)["Plan"]["Stages"][0]["DurationInMinutes"] == 2
+        ),
+    )
+
+
+async def an_alarm_fires(script: Script, incidents: Any) -> None:
+    """An incident started in Incident Manager by an alarm gets its channel at the next sync."""
+
+    async def fire() -> None:
+        incidents.start_incident(
+            responsePlanArn=incidents.list_response_plans()["responsePlanSummaries"][0]["arn"],
+            title="Checkout latency p99 above 2 s",
+            impact=3,
+            triggerDetails={
+                "source": "aws.cloudwatch",
+                "triggerArn": ALARM,
+                "timestamp": datetime.now(UTC),
+            },
+        )
+
+    await script.step(
+        "A CloudWatch alarm starts an incident in Incident Manager, outside Slack",
+        fire,
+        lambda: (
+            sum(c.name.startswith("inc-") and bool(c.pins) for c in script.fake.channels.values())
+            == 2
         ),
     )
 
@@ -224,6 +253,7 @@ async def run_demo(out: Callable[[str], Any] = print) -> None:
         mirror_interval_seconds=3600,
         admin_group=ADMINS,
         oncall_channel=ONCALL_CHANNEL,
+        sync_interval_seconds=0.5,
     ) as local:
         out(
             f"Emulator on {local.aws.url}, fake Slack on {local.slack.url}, "

@@ -20,6 +20,7 @@ from bot.escalation.schedule import Intervals, Jobs, Schedule
 from bot.home import Home
 from bot.incidents.declaration import Declarations
 from bot.incidents.service import IncidentService
+from bot.incidents.sync import IncidentSync
 from bot.people import People
 from bot.permissions import Permissions
 from bot.related_items import RelatedItems
@@ -49,18 +50,32 @@ class Services:
     permissions: Permissions
     plans: EscalationPlans
     personal_plans: PersonalPlans
+    sync: IncidentSync
     leadership: Leadership | None = field(default=None, init=False)
 
     def start(self) -> None:
         """Start background work (stage timers, reminders, the mirror of AWS's pages, the
-        planner and the sweep of escalations and declarations) on whichever replica wins the
-        leadership."""
+        planner, the sweep of escalations and declarations, and the sync of incidents started
+        or changed outside Slack) on whichever replica wins the leadership."""
         runner, auditor = self.escalations, self.auditor
         jobs = Jobs(
-            runner.advance, runner.notices.remind, auditor.plan, runner.mirror.run, self.audit
+            runner.advance,
+            runner.notices.remind,
+            auditor.plan,
+            runner.mirror.run,
+            self.audit,
+            sync=self.sync.run,
         )
         mirror = self.settings.mirror_interval_seconds
-        self.schedule.start(jobs, Intervals(plan=1.0, mirror=mirror, audit=min(30.0, mirror)))
+        self.schedule.start(
+            jobs,
+            Intervals(
+                plan=1.0,
+                mirror=mirror,
+                audit=min(30.0, mirror),
+                sync=self.settings.sync_interval_seconds,
+            ),
+        )
         self.leadership = Leadership(self.database, self.schedule.lead, self.schedule.follow)
         self.leadership.start()
 

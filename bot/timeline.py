@@ -14,7 +14,7 @@ from bot.aws.incidents import IncidentsPort
 from bot.errors import NotFound
 from bot.incidents.record import TimelineEntry
 from bot.store.database import Database, changed
-from bot.store.schema import TimelineMessage
+from bot.store.schema import KnownTimelineEvent, TimelineMessage
 from bot.tokens import client_token
 
 EVENT_DATA_LIMIT = 6000
@@ -66,7 +66,22 @@ class Timeline:
         self, arn: str, text: str, client_token: str, when: datetime | None = None
     ) -> str:
         """A custom event saying ``text``, written once per ``client_token``; its id."""
-        return await self.aws.create_timeline_event(arn, json.dumps(text), client_token, when)
+        event_id = await self.aws.create_timeline_event(arn, json.dumps(text), client_token, when)
+        await self.known(event_id)
+        return event_id
+
+    async def is_known(self, event_id: str) -> bool:
+        async with self.database.session() as session:
+            return await session.get(KnownTimelineEvent, event_id) is not None
+
+    async def known(self, event_id: str) -> bool:
+        """Mark an event as the bot's own or as shown in the channel; False if it was so."""
+        try:
+            async with self.database.write() as session:
+                session.add(KnownTimelineEvent(event_id=event_id))
+        except IntegrityError:
+            return False
+        return True
 
     async def changed_by(self, arn: str, what: str, who: str, user_id: str, token: str) -> None:
         """A privileged change, with the Slack user who made it (``who`` is their name)."""
@@ -99,6 +114,7 @@ class Timeline:
             async with self.database.write() as session:
                 await session.execute(delete(TimelineMessage).where(*key))
             raise
+        await self.known(event_id)
         async with self.database.write() as session:
             await session.execute(update(TimelineMessage).where(*key).values(event_id=event_id))
             row = await session.scalar(select(TimelineMessage).where(*key))

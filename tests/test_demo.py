@@ -27,3 +27,4 @@ async def test_the_demo_declares_links_notes_and_resolves() -> None:
     assert "Custom Event: Page to bob acknowledged in Slack by Bob" in shown
     assert "@dana changed the escalation plan `oncall-escalation`" in shown
     assert "*after:* 1) 2 min: alice*; 2) 10 min: bob*, carol" in shown
+    assert ":zap: Incident started by CloudWatch alarm `checkout-latency-p99`" in shown

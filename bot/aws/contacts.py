@@ -167,12 +167,19 @@ class ContactsPort:
             CONTACTS, "stop_engagement", EngagementId=engagement_arn, Reason=reason[:255]
         )
 
-    async def engagements_of(self, incident_arn: str) -> list[Engagement]:
+    async def engagements_since(self, start: datetime) -> list[Engagement]:
+        """Every engagement started at or after ``start``, of any incident (or of none)."""
         engagements = await self.gateway.pages(
-            CONTACTS, "list_engagements", "Engagements", IncidentId=incident_arn
+            CONTACTS, "list_engagements", "Engagements", TimeRangeValue={"StartTime": start}
         )
         return [
-            Engagement(e["EngagementArn"], e.get("Sender"), bool(e.get("StopTime")))
+            Engagement(
+                e["EngagementArn"],
+                e.get("Sender"),
+                bool(e.get("StopTime")),
+                e.get("IncidentId") or None,
+                e.get("StartTime"),
+            )
             for e in engagements
         ]
 

@@ -74,6 +74,19 @@ class IncidentsPort:
         )
         return [Incident.from_record(s) for s in summaries]
 
+    async def open_incidents(self) -> list[Incident]:
+        """Every open incident, summarised (title, impact, status, trigger), in pages of 100:
+        the sync's one read of what is open."""
+        filters = [{"key": "status", "condition": {"equals": {"stringValues": ["OPEN"]}}}]
+        summaries = await self.gateway.pages(
+            INCIDENTS,
+            "list_incident_records",
+            "incidentRecordSummaries",
+            filters=filters,
+            maxResults=100,
+        )
+        return [Incident.from_record(s) for s in summaries]
+
     async def start_incident(self, plan_arn: str, title: str, impact: int, token: str) -> str:
         """The new (or, for a repeated token, the existing) incident's ARN."""
         answer = await self.gateway.call(
@@ -145,6 +158,32 @@ class IncidentsPort:
     async def delete_timeline_event(self, arn: str, event_id: str) -> None:
         await self.gateway.call(
             INCIDENTS, "delete_timeline_event", incidentRecordArn=arn, eventId=event_id
+        )
+
+    async def custom_events_between(self, arn: str, start: datetime, end: datetime) -> list[str]:
+        """The ids of the custom events (people's notes) timed between ``start`` and ``end``."""
+        summaries = await self.gateway.pages(
+            INCIDENTS,
+            "list_timeline_events",
+            "eventSummaries",
+            incidentRecordArn=arn,
+            filters=[
+                {"key": "eventType", "condition": {"equals": {"stringValues": [CUSTOM]}}},
+                {"key": "eventTime", "condition": {"after": start}},
+                {"key": "eventTime", "condition": {"before": end}},
+            ],
+            sortBy="EVENT_TIME",
+            sortOrder="ASCENDING",
+        )
+        return [str(s["eventId"]) for s in summaries]
+
+    async def timeline_event(self, arn: str, event_id: str) -> TimelineEntry:
+        answer = await self.gateway.call(
+            INCIDENTS, "get_timeline_event", incidentRecordArn=arn, eventId=event_id
+        )
+        event = answer["event"]
+        return TimelineEntry(
+            event["eventTime"], event["eventType"], readable(event.get("eventData", ""))
         )
 
     async def timeline_events(self, arn: str, count: int) -> list[TimelineEntry]:

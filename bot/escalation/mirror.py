@@ -4,11 +4,16 @@ Those are the pages of engagements AWS started on its own (a response plan's eng
 ``StartIncident``, an alarm) and the pages an escalation plan sends when the runner engaged it
 as a stage target. Each page is claimed once by its ARN, so every mirror round and every
 replica shows it once.
+
+A round lists the engagements started since the round before (one ``ListEngagements`` with a
+time range, whatever the number of open incidents) and keeps watching those still running for
+an hour, as an escalation plan's later stages page under the engagement it began with.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -20,6 +25,9 @@ from bot.incidents.record import Incident
 from bot.slack.messages import display_name
 from bot.store.schema import Escalation, PageNotice
 from bot.vocabulary import Delivery, PageKind
+
+OVERLAP = timedelta(minutes=1)  # AWS's clock and ours may differ
+WATCH = timedelta(hours=1)  # how long an engagement may go on paging (a new leader looks back)
 
 
 class Mirror:
@@ -35,19 +43,31 @@ class Mirror:
         self.slack = notices.slack
         self.incidents = notices.incidents
         self.status_changed = status_changed
+        self._since: datetime | None = None  # when the last round began, in this process
+        self._watching: dict[str, Engagement] = {}  # running engagements of incidents, by ARN
 
     async def run(self) -> None:
-        """One round over the open incidents' running engagements."""
-        for incident in await self.incidents.list("open"):
-            for engagement in await self.contacts.engagements_of(incident.arn):
-                if engagement.stopped:
-                    continue
-                owner = await self._owner(engagement.arn)
-                if owner is not None and owner.delivery != Delivery.PLAN:
-                    continue  # a person the runner DMs itself
-                if owner is None and engagement.sender == SENDER:
-                    continue  # the runner's, whose notice it is writing: it DMs the page itself
-                await self._mirror_pages(incident, engagement, owner)
+        """One round over the engagements started since the last and those still watched."""
+        began = datetime.now(UTC)
+        since = (self._since or began - WATCH) - OVERLAP
+        for found in await self.contacts.engagements_since(since):
+            if found.stopped:
+                self._watching.pop(found.arn, None)
+            elif found.incident_arn:
+                self._watching[found.arn] = found
+        self._since = began
+        open_now = {i.arn: i for i in await self.incidents.list("open")}
+        for engagement in list(self._watching.values()):
+            incident = open_now.get(engagement.incident_arn or "")
+            if incident is None or (engagement.started or began) < began - WATCH:
+                self._watching.pop(engagement.arn, None)
+                continue
+            owner = await self._owner(engagement.arn)
+            if owner is not None and owner.delivery != Delivery.PLAN:
+                continue  # a person the runner DMs itself
+            if owner is None and engagement.sender == SENDER:
+                continue  # the runner's, whose notice it is writing: it DMs the page itself
+            await self._mirror_pages(incident, engagement, owner)
 
     async def engagement(self, incident: Incident, engagement_arn: str) -> None:
         """Mirror one engagement's pages now (an escalation plan the runner just engaged)."""

@@ -41,6 +41,7 @@ class Jobs:
     plan: Callable[[], Awaitable[None]]
     mirror: Callable[[], Awaitable[None]]
     audit: Callable[[], Awaitable[None]]
+    sync: Callable[[], Awaitable[None]] | None = None  # incidents started or changed in AWS
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Intervals:
     plan: float
     mirror: float
     audit: float
+    sync: float = 30.0
 
 
 def stage_job_id(escalation_id: str, stage: int) -> str:
@@ -91,6 +93,7 @@ class Schedule:
             ("plan", jobs.plan, every.plan),
             ("audit", jobs.audit, every.audit),
             ("mirror", jobs.mirror, every.mirror),
+            *([("sync", jobs.sync, every.sync)] if jobs.sync else []),
         ):
             first = started if job_id != "mirror" else undefined
             self.scheduler.add_job(job, "interval", seconds=seconds, id=job_id, next_run_time=first)

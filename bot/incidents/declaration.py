@@ -15,10 +15,10 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.errors import DomainError, ServiceUnavailable, Throttled
-from bot.incidents.record import RelatedItem
+from bot.incidents.record import Incident, RelatedItem
 from bot.incidents.service import IncidentService
 from bot.slack.blocks import escape
-from bot.slack.card import card_blocks, card_text
+from bot.slack.card import card_blocks, card_text, trigger_text
 from bot.slack.channels import channel_name, create_channel, made_before
 from bot.slack.declared import declared_text
 from bot.slack.messages import display_name, posted
@@ -115,6 +115,48 @@ class Declarations:
         await self._record(declaration, origin)
         return await self._run(declaration.client_token)
 
+    async def adopt(self, incident: Incident) -> Outcome | None:
+        """Give an incident started outside Slack the channel, card, related item and
+        announcement of a declaration: its ``start`` step is done already. None when the
+        incident is claimed already (declared in Slack, or adopted by another worker)."""
+        form = Declaration(
+            title=incident.title,
+            impact=incident.impact,
+            plan_arn=incident.response_plan,
+            summary="",
+            create_channel=True,
+            declarer="",  # nobody in Slack declared it
+            client_token=token("adopted", incident.arn),
+        )
+        steps = [START, CHANNEL, CARD, PIN, RELATED]
+        steps += [ANNOUNCE] if self.incidents.settings.announce_channel else []
+        try:
+            async with self.database.write() as session:
+                session.add(IncidentChannel(incident_arn=incident.arn))  # the claim
+                session.add(
+                    DeclarationRow(
+                        token=form.client_token,
+                        incident_arn=incident.arn,
+                        declarer=form.declarer,
+                        origin_channel=None,
+                        form=json.dumps(asdict(form)),
+                        settled=False,
+                    )
+                )
+                await session.flush()
+                session.add_all(
+                    DeclarationStep(
+                        token=form.client_token,
+                        step=step,
+                        attempts=0,
+                        state=StepState.DONE if step == START else StepState.PENDING,
+                    )
+                    for step in steps
+                )
+        except IntegrityError:
+            return None
+        return await self._run(form.client_token)
+
     async def finish_pending(self) -> None:
         """Run every unsettled declaration whose worker is gone; tell each declarer the end."""
         async with self.database.session() as session:
@@ -131,6 +173,9 @@ class Declarations:
 
     async def _finish(self, declaration_token: str) -> None:
         row = await self._row(declaration_token)
+        if not row.declarer:  # adopted from AWS: nobody to tell
+            await self._run(declaration_token)
+            return
         try:
             outcome = await self._run(declaration_token)
         except DomainError as error:  # StartIncident refused: not declared after all
@@ -370,10 +415,15 @@ class Declarations:
             return
         channel_id = await self.incidents.channel_of(arn)
         join = f" — join <#{channel_id}>" if channel_id else ""
+        who, started = f"<@{form.declarer}> declared", ""
+        if not form.declarer:  # adopted: what started it instead of who
+            trigger = (await self.incidents.get(arn)).trigger
+            who = "New incident"
+            started = f", {trigger_text(trigger) if trigger else 'started in AWS'}"
         await self.slack.chat_postMessage(
             channel=where,
-            text=f":rotating_light: <@{form.declarer}> declared *{escape(form.title)}* "
-            f"(impact {form.impact}){join}",
+            text=f":rotating_light: {who} *{escape(form.title)}* "
+            f"(impact {form.impact}{started}){join}",
             metadata=marker,
         )
 

@@ -67,6 +67,27 @@ def check_summary(summary: str) -> str:
 
 
 @dataclass(frozen=True)
+class Trigger:
+    """What started an incident outside Slack: an event source (``aws.cloudwatch``) and the
+    resource that fired (an alarm's or a rule's ARN)."""
+
+    source: str
+    arn: str | None
+
+
+CUSTOM_SOURCE = "aws.ssm-incidents.custom"  # StartIncident without triggerDetails (Slack, CLI)
+
+
+def trigger_of(record: dict[str, Any]) -> Trigger | None:
+    """The record's trigger, from ``incidentRecordSource``; None for a hand-started one."""
+    origin = record.get("incidentRecordSource") or {}
+    source = origin.get("source")
+    if not source or source == CUSTOM_SOURCE:
+        return None
+    return Trigger(str(source), origin.get("resourceArn") or origin.get("invokedBy"))
+
+
+@dataclass(frozen=True)
 class Incident:
     arn: str
     title: str
@@ -75,6 +96,7 @@ class Incident:
     summary: str
     created: datetime
     resolved: datetime | None
+    trigger: Trigger | None = None
 
     @property
     def id(self) -> str:
@@ -101,6 +123,7 @@ class Incident:
                 summary=str(record.get("summary") or ""),
                 created=record["creationTime"],
                 resolved=record.get("resolvedTime"),
+                trigger=trigger_of(record),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ServiceUnavailable(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -47,6 +48,8 @@ class IncidentService:
         self.slack = slack
         self.settings = settings
         self.resolved_listeners: list[Callable[[str], Awaitable[None]]] = []
+        # told the record as the bot's own write left it, so the sync does not echo it
+        self.written_listeners: list[Callable[[Incident], Awaitable[None]]] = []
         self._reading: dict[str, asyncio.Future[Incident]] = {}
 
     # -- reading -----------------------------------------------------------
@@ -147,6 +150,8 @@ class IncidentService:
         if not changed:
             return current
         await self.aws.update_incident(arn, client_token, **changed)
+        for written in self.written_listeners:
+            await written(dataclasses.replace(current, **changed))
         await self.refresh_card(arn)
         if changed.get("status") == RESOLVED:
             for listener in self.resolved_listeners:

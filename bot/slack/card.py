@@ -15,11 +15,21 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
-from bot.incidents.record import Incident, impact_label
+from bot.incidents.record import Incident, Trigger, impact_label
 from bot.slack.blocks import as_dicts, escape, truncate
 from bot.slack.ids import Action, Block
 
 STATUS_ICON = {"OPEN": ":red_circle: Open", "RESOLVED": ":large_green_circle: Resolved"}
+TRIGGER_KINDS = {"aws.cloudwatch": "CloudWatch alarm", "aws.events": "EventBridge rule"}
+
+
+def trigger_text(trigger: Trigger) -> str:
+    """``started by CloudWatch alarm `checkout-5xx```: what fired, by kind and name."""
+    kind = TRIGGER_KINDS.get(trigger.source, escape(trigger.source))
+    if not trigger.arn:
+        return f"started by {kind}"
+    name = trigger.arn.rsplit(":", 1)[-1].rsplit("/", 1)[-1]
+    return f"started by {kind} `{escape(name)}`"
 
 
 def console_url(base: str, region: str, arn: str) -> str:
@@ -53,6 +63,11 @@ def card_blocks(incident: Incident, related_items: int, console: str) -> list[di
                 )
             ]
         ),
+    ]
+    if incident.trigger is not None:
+        context = f":zap: Incident {trigger_text(incident.trigger)}"
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=context)]))
+    blocks += [
         ActionsBlock(
             block_id=Block.CARD_ACTIONS,
             elements=[

@@ -162,3 +162,34 @@ class StatusChange(Base):
     status: Mapped[str] = mapped_column(String(16))
     by: Mapped[str] = mapped_column(String(32))
     claimed_at: Mapped[float] = mapped_column(Float)  # epoch seconds; stale after a crash
+
+
+class SeenIncident(Base):
+    """An incident as the sync last saw it (or as the bot itself last wrote it), to diff the
+    next round against."""
+
+    __tablename__ = "seen_incidents"
+
+    incident_arn: Mapped[str] = mapped_column(String(300), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    impact: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    seen_at: Mapped[float] = mapped_column(Float)  # epoch seconds of the read or write
+
+
+class SyncMark(Base):
+    """How far the sync has looked: the start of its last round (epoch seconds)."""
+
+    __tablename__ = "sync_marks"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    at: Mapped[float] = mapped_column(Float)
+
+
+class KnownTimelineEvent(Base):
+    """A timeline event the bot wrote itself, or one it has shown in the incident's channel:
+    either way, never shown (again)."""
+
+    __tablename__ = "known_timeline_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -1,0 +1,269 @@
+"""Every incident, wherever it starts: one started by an alarm straight in Incident Manager gets
+its channel, card and announcement within one sync round; changes made in AWS reach the card
+and the channel; the bot's own incidents and writes are not mirrored back."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+from bot.incidents.sync import IncidentSync
+from tests.paging.common import ESCALATION, PAGED_PLAN, dms_saying, status_text
+from tests.support import (
+    PLAN_ARN,
+    Declared,
+    Stack,
+    card_fields,
+    declare_incident,
+    eventually,
+)
+
+ANNOUNCE = "CANNOUNCE0"
+ALARM = "arn:aws:cloudwatch:us-east-1:111122223333:alarm:checkout-5xx"
+
+
+@pytest.fixture
+def bot_settings() -> dict[str, Any]:
+    # a plan minute lasts a real minute: only the sync can stop a page before its next stage
+    return {"default_response_plan": "critical-service", "announce_channel": ANNOUNCE}
+
+
+@pytest.fixture
+def announcements(stack: Stack) -> str:
+    made = stack.slack.add_channel("incidents", members=["UBOT0INCIDENT"])
+    stack.slack.channels[ANNOUNCE] = stack.slack.channels.pop(made)
+    stack.slack.channels[ANNOUNCE].id = ANNOUNCE
+    return ANNOUNCE
+
+
+def alarm_fires(stack: Stack, title: str = "Checkout 5xx above 5%", impact: int = 2) -> str:
+    """StartIncident as a CloudWatch alarm's response plan action makes it; the ARN."""
+    answer = stack.aws().start_incident(
+        responsePlanArn=PLAN_ARN,
+        title=title,
+        impact=impact,
+        triggerDetails={
+            "source": "aws.cloudwatch",
+            "triggerArn": ALARM,
+            "timestamp": datetime.now(UTC),
+        },
+    )
+    return str(answer["incidentRecordArn"])
+
+
+def incident_channels(stack: Stack) -> list[str]:
+    return [c.id for c in stack.slack.channels.values() if c.name.startswith("inc-")]
+
+
+async def adopted(stack: Stack, arn: str) -> Declared:
+    """One sync round, then the incident's channel and card."""
+    await stack.services.sync.run()
+    row = await stack.services.incidents.channel_row(arn)
+    assert row is not None and row.channel_id and row.card_ts, "no channel after one round"
+    return Declared("", row.channel_id, arn, row.card_ts)
+
+
+def texts(stack: Stack, channel: str) -> list[str]:
+    return [m.get("text", "") for m in stack.slack.messages(channel)]
+
+
+async def test_an_alarm_started_incident_gets_one_channel_card_and_announcement(
+    stack: Stack, announcements: str
+) -> None:
+    arn = alarm_fires(stack)
+    incident = await adopted(stack, arn)
+
+    assert incident_channels(stack) == [incident.channel]
+    card = stack.slack.message(incident.channel, incident.card_ts)
+    assert "Incident started by CloudWatch alarm `checkout-5xx`" in str(card["blocks"])
+    assert card_fields(stack, incident)["Impact"] == "2 High"
+    assert incident.card_ts in stack.slack.channel(incident.channel).pins
+    [announcement] = texts(stack, announcements)
+    assert "*Checkout 5xx above 5%*" in announcement
+    assert "started by CloudWatch alarm `checkout-5xx`" in announcement
+    assert f"<#{incident.channel}>" in announcement
+    items = stack.aws().list_related_items(incidentRecordArn=arn)["relatedItems"]
+    assert any(incident.channel in i["identifier"]["value"].get("url", "") for i in items)
+
+    await stack.services.sync.run()  # a later round: nothing twice
+    assert incident_channels(stack) == [incident.channel]
+    assert len(texts(stack, announcements)) == 1
+    assert len(stack.slack.channel(incident.channel).pins) == 1
+
+
+async def test_a_slack_declaration_is_not_mirrored(stack: Stack, announcements: str) -> None:
+    declared = await declare_incident(stack, "Payments slow")
+    await stack.services.sync.run()
+    await stack.sender.slash_command("/incident", "impact 1", declared.user, declared.channel)
+    await eventually(lambda: card_fields(stack, declared)["Impact"] == "1 Critical")
+    await stack.services.sync.run()
+
+    assert incident_channels(stack) == [declared.channel]
+    assert len(texts(stack, announcements)) == 1  # the declaration's own
+    assert not [t for t in texts(stack, declared.channel) if "in AWS" in t]  # no echo
+
+
+async def test_changes_and_resolution_in_aws_reach_the_card_and_channel_and_stop_paging(
+    stack: Stack, announcements: str
+) -> None:
+    alice = stack.slack.add_user("alice", email="alice@example.com")
+    dana = stack.slack.add_user("dana", email="dana@example.com")
+    arn = alarm_fires(stack)
+    incident = await adopted(stack, arn)
+    stack.slack.channel(incident.channel).members.add(dana)
+    await stack.sender.slash_command("/incident", f"page {ESCALATION}", dana, incident.channel)
+    await eventually(lambda: dms_saying(stack, alice, "paged"))
+
+    stack.aws().update_incident_record(arn=arn, impact=1, title="Checkout down")  # the console
+    await stack.services.sync.run()
+    said = [t for t in texts(stack, incident.channel) if "in AWS" in t]
+    assert said == [
+        ":pencil2: Title changed to *Checkout down*; Impact raised to 1 Critical in AWS"
+    ]
+    assert card_fields(stack, incident)["Impact"] == "1 Critical"
+
+    stack.aws().update_incident_record(arn=arn, status="RESOLVED")
+    await stack.services.sync.run()
+    assert ":pencil2: Resolved in AWS" in texts(stack, incident.channel)
+    assert card_fields(stack, incident)["Status"] == ":large_green_circle: Resolved"
+    declared = Declared(dana, incident.channel, arn, incident.card_ts)
+    await eventually(lambda: "Paging stopped." in status_text(stack, declared), timeout=5)
+    await eventually(lambda: dms_saying(stack, alice, "incident was resolved"))
+
+    await stack.services.sync.run()  # said once
+    assert len([t for t in texts(stack, incident.channel) if "in AWS" in t]) == 2
+
+
+@pytest.mark.parametrize("bot_settings", [{"auto_channel_plans": "none"}])
+async def test_auto_channel_plans_none_makes_no_channel(stack: Stack) -> None:
+    alarm_fires(stack)
+    await stack.services.sync.run()
+    await stack.services.sync.run()
+    assert incident_channels(stack) == []
+
+
+@pytest.mark.parametrize("bot_settings", [{"auto_channel_plans": "none"}])
+async def test_a_round_costs_the_same_with_200_open_unchanged_incidents(stack: Stack) -> None:
+    arns = [alarm_fires(stack, f"Disk full on host {n}", impact=3) for n in range(200)]
+    await stack.services.sync.run()  # the first look
+    backend = stack.emulator.incidents
+    lists, reads = counting(backend, "ListIncidentRecords"), counting(backend, "GetIncidentRecord")
+    related = counting(backend, "ListRelatedItems")
+
+    await stack.services.sync.run()
+    await stack.services.sync.run()
+    assert len(lists) == 4  # two pages of 100 a round
+    assert reads == related == []  # nothing read one by one
+
+    stack.aws().update_incident_record(arn=arns[0], status="RESOLVED")
+    await stack.services.sync.run()
+    assert len(lists) == 6
+    assert {r["arn"] for r in reads} == {arns[0]}  # only the changed one is read
+
+
+def counting(backend: Any, name: str) -> list[dict[str, Any]]:
+    """Every request the emulator's ``name`` answers from now on."""
+    requests: list[dict[str, Any]] = []
+    original = getattr(backend, name)
+
+    def call(params: dict[str, Any]) -> dict[str, Any]:
+        requests.append(params)
+        return original(params)
+
+    setattr(backend, name, call)
+    return requests
+
+
+@pytest.mark.parametrize("bot_settings", [{"auto_channel_plans": "none"}])
+async def test_the_mirror_lists_engagements_once_a_round(stack: Stack) -> None:
+    alice = stack.slack.add_user("alice", email="alice@example.com")
+    for n in range(5):  # each engages the on-call escalation by its response plan
+        stack.aws().start_incident(responsePlanArn=PAGED_PLAN, title=f"Queue {n} stuck")
+    listed = counting(stack.emulator.contacts, "ListEngagements")
+
+    await stack.services.escalations.mirror.run()
+    assert len(listed) == 1 and "TimeRangeValue" in listed[0]
+    await eventually(lambda: len(dms_saying(stack, alice, "paged")) == 5)
+
+    await stack.services.escalations.mirror.run()
+    assert len(listed) == 2
+    assert len(dms_saying(stack, alice, "paged")) == 5  # each page once
+
+
+async def test_two_rounds_at_once_make_one_channel(stack: Stack) -> None:
+    """Two leaders for a moment (one losing its lock as the other takes it): one claim wins."""
+    services = stack.services
+    other = IncidentSync(services.incidents, services.declarations)
+    alarm_fires(stack)
+    await asyncio.gather(services.sync.run(), other.run())
+    assert len(incident_channels(stack)) == 1
+    [channel] = incident_channels(stack)
+    assert len(stack.slack.channel(channel).pins) == 1
+
+
+@pytest.mark.parametrize("bot_settings", [{"timeline_to_channel": True}])
+async def test_notes_added_in_aws_appear_in_the_channel_once_and_the_bots_own_never(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.incidents.sync.FRESH_SECONDS", 0.0)  # no waiting a round
+    dana = stack.slack.add_user("dana", email="dana@example.com")
+    arn = alarm_fires(stack)
+    incident = await adopted(stack, arn)
+    stack.slack.channel(incident.channel).members.add(dana)
+    await stack.sender.slash_command(
+        "/incident", "note Checking the database", dana, incident.channel
+    )
+    await eventually(
+        lambda: len(stack.aws().list_timeline_events(incidentRecordArn=arn)["eventSummaries"]) == 2
+    )
+    stack.aws().create_timeline_event(  # a responder in the console
+        incidentRecordArn=arn,
+        eventTime=datetime.now(UTC),
+        eventType="Custom Event",
+        eventData='"Rolled back deploy 42"',
+    )
+
+    await stack.services.sync.run()
+    await stack.services.sync.run()
+    shown = [t for t in texts(stack, incident.channel) if "timeline in AWS" in t]
+    assert shown == [":memo: Added to the timeline in AWS: Rolled back deploy 42"]
+
+
+async def test_timeline_events_stay_out_of_the_channel_by_default(stack: Stack) -> None:
+    arn = alarm_fires(stack)
+    incident = await adopted(stack, arn)
+    stack.aws().create_timeline_event(
+        incidentRecordArn=arn,
+        eventTime=datetime.now(UTC),
+        eventType="Custom Event",
+        eventData='"Rolled back deploy 42"',
+    )
+    await stack.services.sync.run()
+    assert not [t for t in texts(stack, incident.channel) if "deploy 42" in t]
+
+
+def test_auto_channel_plans_by_name_or_arn() -> None:
+    chosen = load_settings(auto_channel_plans=f"critical-service, {PAGED_PLAN}")
+    assert chosen.gives_channel("critical-service") and chosen.gives_channel("paged-service")
+    assert not chosen.gives_channel("other")
+    assert load_settings().gives_channel("other")
+    assert not load_settings(auto_channel_plans="none").gives_channel("critical-service")
+    with pytest.raises(ConfigError, match="AUTO_CHANNEL_PLANS is invalid"):
+        load_settings(auto_channel_plans="none,critical-service")
+
+
+async def test_an_incident_whose_channel_is_gone_does_not_hold_up_the_others(
+    stack: Stack,
+) -> None:
+    first = await adopted(stack, alarm_fires(stack, "Disk full on db-1"))
+    second = await adopted(stack, alarm_fires(stack, "Disk full on db-2"))
+    del stack.slack.channels[second.channel]  # deleted by an admin; AWS lists it first
+    for incident in (first, second):
+        stack.aws().update_incident_record(arn=incident.arn, impact=1)
+
+    await stack.services.sync.run()
+    assert ":pencil2: Impact raised to 1 Critical in AWS" in texts(stack, first.channel)

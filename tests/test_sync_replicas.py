@@ -1,0 +1,60 @@
+"""Two bot replicas on one PostgreSQL: an incident started by an alarm gets one channel."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from emulator.slack import RunningFakeSlack
+from emulator.testing import RunningEmulator, free_port
+from tests.postgres import postgres_bin, running_postgres
+from tests.processes import BotProcess, bot_env
+from tests.support import PLAN_ARN, eventually
+
+pytestmark = pytest.mark.skipif(
+    postgres_bin() is None, reason="needs PostgreSQL (apt-get install postgresql; CI installs it)"
+)
+
+
+@pytest.fixture
+def postgres() -> Iterator[str]:
+    with running_postgres() as url:
+        yield url
+
+
+async def test_an_alarm_started_incident_gets_one_channel_with_two_replicas(
+    postgres: str, emulator: RunningEmulator, slack: RunningFakeSlack, tmp_path: Path
+) -> None:
+    fake = slack.fake
+    env = bot_env(slack.api_url, emulator.url, postgres, "secret", SYNC_INTERVAL_SECONDS="0.3")
+    replicas = [BotProcess(env, free_port(), tmp_path / f"replica-{n}.log") for n in (1, 2)]
+    for replica in replicas:
+        await replica.start()
+    try:
+        emulator.client("ssm-incidents").start_incident(
+            responsePlanArn=PLAN_ARN,
+            title="Checkout 5xx above 5%",
+            triggerDetails={
+                "source": "aws.cloudwatch",
+                "triggerArn": "arn:aws:cloudwatch:us-east-1:111122223333:alarm:checkout-5xx",
+                "timestamp": datetime.now(UTC),
+            },
+        )
+        channel = await eventually(
+            lambda: next(
+                (c for c in fake.channels.values() if c.name.startswith("inc-") and c.pins), None
+            ),
+            timeout=15,
+        )
+        await asyncio.sleep(1.5)  # several sync rounds
+    finally:
+        for replica in replicas:
+            await replica.stop()
+
+    assert [c.name for c in fake.channels.values() if c.name.startswith("inc-")] == [channel.name]
+    cards = [m for m in fake.messages(channel.id) if "CloudWatch alarm" in str(m.get("blocks"))]
+    assert len(cards) == 1 and len(channel.pins) == 1
