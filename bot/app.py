@@ -27,6 +27,8 @@ from bot.escalation.schedule import Schedule
 from bot.home import Home
 from bot.incidents.declaration import Declarations
 from bot.incidents.service import IncidentService
+from bot.oncall.cover import Covers
+from bot.oncall.shifts import OnCall
 from bot.people import People
 from bot.permissions import Permissions
 from bot.redeliveries import drop_redeliveries
@@ -66,6 +68,7 @@ async def start_services(settings: Settings) -> Services:
     permissions = Permissions(settings, slack, database)
     runner = EscalationRunner(contacts, database, slack, incidents, people, settings, schedule)
     incidents.resolved_listeners.append(runner.closing.incident_resolved)
+    on_call = OnCall(contacts, people)
     return Services(
         settings,
         gateway,
@@ -83,6 +86,8 @@ async def start_services(settings: Settings) -> Services:
         Home(slack, incidents, runner.notices, permissions),
         Declarations(incidents),
         permissions,
+        on_call=on_call,
+        covers=Covers(contacts, people, on_call, permissions),
     )
 
 

@@ -18,6 +18,8 @@ from bot.escalation.schedule import Intervals, Jobs, Schedule
 from bot.home import Home
 from bot.incidents.declaration import Declarations
 from bot.incidents.service import IncidentService
+from bot.oncall.cover import Covers
+from bot.oncall.shifts import OnCall
 from bot.people import People
 from bot.permissions import Permissions
 from bot.related_items import RelatedItems
@@ -45,6 +47,8 @@ class Services:
     home: Home
     declarations: Declarations
     permissions: Permissions
+    on_call: OnCall
+    covers: Covers
     leadership: Leadership | None = field(default=None, init=False)
 
     def start(self) -> None:

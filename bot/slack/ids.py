@@ -42,3 +42,7 @@ class PagingAction(StrEnum):
     ACKNOWLEDGE = "page_acknowledge"
     ESCALATE_NOW = "page_escalate_now"
     PAGE_AGAIN = "page_again"
+
+
+class OncallAction(StrEnum):
+    REMOVE_OVERRIDE = "oncall_remove_override"
