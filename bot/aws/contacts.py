@@ -92,6 +92,11 @@ class ContactsPort:
         )
         return [c["ContactArn"] for c in found]
 
+    async def rotation_members(self, rotation_id: str) -> list[str]:
+        """The contacts a rotation takes turns among (``GetRotation``)."""
+        answer = await self.gateway.call(CONTACTS, "get_rotation", RotationId=rotation_id)
+        return list(answer.get("ContactIds") or [])
+
     async def shifts(self, rotation_id: str, start: datetime, end: datetime) -> list[Shift]:
         """A rotation's shifts over ``[start, end)``, overrides cut in."""
         found = await self.gateway.pages(

@@ -40,8 +40,15 @@ class Covers:
         self.on_call = on_call
         self.permissions = permissions
 
-    async def _contact_of(self, user_id: str) -> str:
+    async def _contact_of(self, user_id: str, rotation_id: str) -> str:
+        """The user's contact: linked, else found among the rotation's members' own links
+        (the contact map file, their EMAIL channels)."""
         arn = await self.people.contact_for(user_id)
+        if arn is None:
+            for member in await self.contacts.rotation_members(rotation_id):
+                if await self.people.slack_user_for(member, alias_of(member)) == user_id:
+                    arn = member
+                    break
         if arn is None:
             raise NotFound(
                 f"<@{user_id}> is not linked to an Incident Manager contact, so they cannot go "
@@ -61,7 +68,7 @@ class Covers:
         if not schedule.rotation_ids:
             raise InvalidInput(f"`{schedule.alias}` has no rotation to cover.")
         rotation = schedule.rotation_ids[0]
-        contact_arn = await self._contact_of(covering)
+        contact_arn = await self._contact_of(covering, rotation)
         shifts = await self.on_call.duties(rotation, start, end)
         covered_arns = [a for d in shifts for a in d.contact_arns if a != contact_arn]
         covered = await self._users(list(dict.fromkeys(covered_arns)))

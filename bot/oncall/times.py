@@ -35,8 +35,9 @@ async def user_zone(slack: AsyncWebClient, user_id: str) -> tzinfo:
         return timezone(timedelta(seconds=int(user.get("tz_offset") or 0)))
 
 
-def moment(words: list[str], zone: tzinfo, base: datetime) -> datetime | None:
-    """One time in ``words`` (``base``: now for a start, the start for an end), or None."""
+def moment(words: list[str], zone: tzinfo, now: datetime, base: datetime) -> datetime | None:
+    """One time in ``words``, or None: a day word or date counts from ``now``, a bare time of
+    day or ``+2h`` from ``base`` (now for a start, the start for an end)."""
     text = " ".join(words).lower()
     local_base = base.astimezone(zone)
     if text == "now":
@@ -47,7 +48,7 @@ def moment(words: list[str], zone: tzinfo, base: datetime) -> datetime | None:
     if len(words) == 2:
         first = words[0].lower()
         if first in ("today", "tomorrow"):
-            day = local_base.date() + timedelta(days=first == "tomorrow")
+            day = now.astimezone(zone).date() + timedelta(days=first == "tomorrow")
         elif DAY.match(first):
             try:
                 day = date.fromisoformat(first)
@@ -73,8 +74,8 @@ def moment(words: list[str], zone: tzinfo, base: datetime) -> datetime | None:
 def window(words: list[str], zone: tzinfo, now: datetime) -> tuple[datetime, datetime]:
     """``<from> <to>`` (each one or two words); ``to`` is read after ``from``."""
     for cut in range(1, len(words)):
-        start = moment(words[:cut], zone, now)
-        end = moment(words[cut:], zone, start) if start else None
+        start = moment(words[:cut], zone, now, now)
+        end = moment(words[cut:], zone, now, start) if start else None
         if start and end:
             if end <= start:
                 raise InvalidInput("The cover must end after it starts.")
