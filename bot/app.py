@@ -28,6 +28,7 @@ from bot.home import Home
 from bot.incidents.declaration import Declarations
 from bot.incidents.service import IncidentService
 from bot.oncall.cover import Covers
+from bot.oncall.handoffs import Handoffs
 from bot.oncall.shifts import OnCall
 from bot.people import People
 from bot.permissions import Permissions
@@ -88,7 +89,14 @@ async def start_services(settings: Settings) -> Services:
         permissions,
         on_call=on_call,
         covers=Covers(contacts, people, on_call, permissions),
+        handoffs=Handoffs(
+            on_call, database, slack, settings, schedule, lambda: open_count(incidents)
+        ),
     )
+
+
+async def open_count(incidents: IncidentService) -> int:
+    return len(await incidents.list("open"))
 
 
 def build_bolt_app(services: Services) -> AsyncApp:

@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     timeline_reaction: str = "pushpin"
     time_scale: float = Field(default=60.0, gt=0)
     mirror_interval_seconds: float = Field(default=60.0, gt=0)
+    oncall_channel: str | None = None
+    handoff_notice_minutes: float = Field(default=15.0, gt=0)
+    handoff_check_seconds: float = Field(default=60.0, gt=0)
     aws_console_url: str = "https://console.aws.amazon.com/systems-manager/incidents"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     port: int = Field(default=3000, ge=1, le=65535)

@@ -19,6 +19,7 @@ from bot.home import Home
 from bot.incidents.declaration import Declarations
 from bot.incidents.service import IncidentService
 from bot.oncall.cover import Covers
+from bot.oncall.handoffs import Handoffs
 from bot.oncall.shifts import OnCall
 from bot.people import People
 from bot.permissions import Permissions
@@ -49,6 +50,7 @@ class Services:
     permissions: Permissions
     on_call: OnCall
     covers: Covers
+    handoffs: Handoffs
     leadership: Leadership | None = field(default=None, init=False)
 
     def start(self) -> None:
@@ -56,8 +58,17 @@ class Services:
         planner and the sweep of escalations and declarations) on whichever replica wins the
         leadership."""
         runner, auditor = self.escalations, self.auditor
+        handoffs = self.handoffs
         jobs = Jobs(
-            runner.advance, runner.notices.remind, auditor.plan, runner.mirror.run, self.audit
+            runner.advance,
+            runner.notices.remind,
+            auditor.plan,
+            runner.mirror.run,
+            self.audit,
+            periodic=(
+                ("handoff-look-ahead", handoffs.look_ahead, self.settings.handoff_check_seconds),
+                ("handoff-plan", handoffs.plan, 1.0),
+            ),
         )
         mirror = self.settings.mirror_interval_seconds
         self.schedule.start(jobs, Intervals(plan=1.0, mirror=mirror, audit=min(30.0, mirror)))

@@ -41,6 +41,8 @@ class Jobs:
     plan: Callable[[], Awaitable[None]]
     mirror: Callable[[], Awaitable[None]]
     audit: Callable[[], Awaitable[None]]
+    # other features' periodic jobs: (id, job, seconds between runs), run at once when leading
+    periodic: tuple[tuple[str, Callable[[], Awaitable[None]], float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ class Schedule:
             ("plan", jobs.plan, every.plan),
             ("audit", jobs.audit, every.audit),
             ("mirror", jobs.mirror, every.mirror),
+            *jobs.periodic,
         ):
             first = started if job_id != "mirror" else undefined
             self.scheduler.add_job(job, "interval", seconds=seconds, id=job_id, next_run_time=first)

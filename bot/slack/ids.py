@@ -46,3 +46,5 @@ class PagingAction(StrEnum):
 
 class OncallAction(StrEnum):
     REMOVE_OVERRIDE = "oncall_remove_override"
+    COVER_FOR_ME = "oncall_cover_for_me"
+    WILL_COVER = "oncall_will_cover"

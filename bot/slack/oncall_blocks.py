@@ -4,8 +4,10 @@ overrides (pure functions; people shown as their Slack users)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
     ButtonElement,
     ConfirmObject,
@@ -118,3 +120,56 @@ def overrides_blocks(
             )
         )
     return as_dicts(blocks[:50])
+
+
+HANDOFF_EVENT = "oncall_handoff"
+
+
+def handoff_metadata(key: str) -> dict:
+    return {"event_type": HANDOFF_EVENT, "event_payload": {"handoff": key}}
+
+
+def _incidents(count: int) -> str:
+    if count == 0:
+        return "no incident is open"
+    return "1 incident is open" if count == 1 else f"{count} incidents are open"
+
+
+def _shift(schedule: Contact, start: datetime, end: datetime) -> str:
+    return (
+        f"*{escape(schedule.display_name)}* (`{schedule.alias}`) from {slack_date(start)} "
+        f"to {slack_date(end)}"
+    )
+
+
+def handoff_text(schedule: Contact, start: datetime, end: datetime, open_count: int) -> str:
+    """The hand-off DM: the shift coming, and how many incidents are open."""
+    return f":pager: You are on call for {_shift(schedule, start, end)}; {_incidents(open_count)}."
+
+
+def handoff_blocks(
+    schedule: Contact, start: datetime, end: datetime, open_count: int, key: str
+) -> list[dict]:
+    """The hand-off DM with **Cover for me** (value: the hand-off's key)."""
+    return as_dicts(
+        [
+            SectionBlock(
+                text=MarkdownTextObject(text=handoff_text(schedule, start, end, open_count))
+            ),
+            ActionsBlock(
+                elements=[
+                    ButtonElement(
+                        text="Cover for me", action_id=OncallAction.COVER_FOR_ME, value=key
+                    )
+                ]
+            ),
+        ]
+    )
+
+
+def handoff_line(
+    schedule: Contact, contact_arn: str, user: str | None, start: datetime, end: datetime
+) -> str:
+    """The on-call channel's line for a hand-off."""
+    who = person(contact_arn, {contact_arn: user})
+    return f":arrows_counterclockwise: {who} is on call for {_shift(schedule, start, end)}."

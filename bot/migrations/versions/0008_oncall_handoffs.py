@@ -1,0 +1,35 @@
+"""Shift hand-offs: one row per (rotation, shift start, person), its notice sent once.
+
+Revision ID: 0008
+Revises: 0007
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "handoffs",
+        sa.Column("rotation_id", sa.String(300), primary_key=True),
+        sa.Column("shift_start", sa.Float, primary_key=True),
+        sa.Column("contact_arn", sa.String(300), primary_key=True),
+        sa.Column("schedule_arn", sa.String(300), nullable=False),
+        sa.Column("shift_end", sa.Float, nullable=False),
+        sa.Column("due_at", sa.Float, nullable=False),
+        sa.Column("state", sa.String(16), nullable=False, server_default="pending"),
+        sa.Column("claimed_at", sa.Float),
+    )
+    op.create_index("ix_handoffs_state", "handoffs", ["state"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_handoffs_state", "handoffs")
+    op.drop_table("handoffs")
