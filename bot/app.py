@@ -28,6 +28,7 @@ from bot.home import Home
 from bot.incidents.declaration import Declarations
 from bot.incidents.service import IncidentService
 from bot.oncall.cover import Covers
+from bot.oncall.cover_requests import CoverRequests
 from bot.oncall.handoffs import Handoffs
 from bot.oncall.shifts import OnCall
 from bot.people import People
@@ -70,6 +71,7 @@ async def start_services(settings: Settings) -> Services:
     runner = EscalationRunner(contacts, database, slack, incidents, people, settings, schedule)
     incidents.resolved_listeners.append(runner.closing.incident_resolved)
     on_call = OnCall(contacts, people)
+    covers = Covers(contacts, people, on_call, permissions)
     return Services(
         settings,
         gateway,
@@ -88,10 +90,11 @@ async def start_services(settings: Settings) -> Services:
         Declarations(incidents),
         permissions,
         on_call=on_call,
-        covers=Covers(contacts, people, on_call, permissions),
+        covers=covers,
         handoffs=Handoffs(
             on_call, database, slack, settings, schedule, lambda: open_count(incidents)
         ),
+        cover_requests=CoverRequests(database, slack, settings, covers),
     )
 
 

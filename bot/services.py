@@ -19,6 +19,7 @@ from bot.home import Home
 from bot.incidents.declaration import Declarations
 from bot.incidents.service import IncidentService
 from bot.oncall.cover import Covers
+from bot.oncall.cover_requests import CoverRequests
 from bot.oncall.handoffs import Handoffs
 from bot.oncall.shifts import OnCall
 from bot.people import People
@@ -51,6 +52,7 @@ class Services:
     on_call: OnCall
     covers: Covers
     handoffs: Handoffs
+    cover_requests: CoverRequests
     leadership: Leadership | None = field(default=None, init=False)
 
     def start(self) -> None:

@@ -173,3 +173,30 @@ def handoff_line(
     """The on-call channel's line for a hand-off."""
     who = person(contact_arn, {contact_arn: user})
     return f":arrows_counterclockwise: {who} is on call for {_shift(schedule, start, end)}."
+
+
+def cover_request_blocks(
+    schedule: Contact, requester: str, start: datetime, end: datetime, request_id: str
+) -> list[dict]:
+    """A **Cover for me** request in the on-call channel, with **I'll cover**."""
+    text = f":sos: <@{requester}> asks for cover on {_shift(schedule, start, end)}."
+    return as_dicts(
+        [
+            SectionBlock(text=MarkdownTextObject(text=text)),
+            ActionsBlock(
+                elements=[
+                    ButtonElement(
+                        text="I'll cover",
+                        action_id=OncallAction.WILL_COVER,
+                        value=request_id,
+                        style="primary",
+                    )
+                ]
+            ),
+        ]
+    )
+
+
+def text_blocks(text: str) -> list[dict]:
+    """One section: a request's message once it is answered (its button gone)."""
+    return as_dicts([SectionBlock(text=MarkdownTextObject(text=text))])

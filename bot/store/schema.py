@@ -169,6 +169,21 @@ class Handoff(Base):
     claimed_at: Mapped[float | None] = mapped_column(Float)
 
 
+class CoverRequest(Base):
+    """A **Cover for me** posted in the on-call channel: taken by the first who presses."""
+
+    __tablename__ = "cover_requests"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # from its hand-off
+    schedule_arn: Mapped[str] = mapped_column(String(300))
+    requester: Mapped[str] = mapped_column(String(32))  # Slack user
+    shift_start: Mapped[float] = mapped_column(Float)
+    shift_end: Mapped[float] = mapped_column(Float)
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    ts: Mapped[str | None] = mapped_column(String(32))
+    taken_by: Mapped[str | None] = mapped_column(String(32))
+
+
 class StatusChange(Base):
     """An incident being resolved or reopened right now: one change at a time per incident."""
 

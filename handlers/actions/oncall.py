@@ -1,4 +1,5 @@
-"""The overrides list's **Remove** button."""
+"""On-call buttons: **Remove** on the overrides list, **Cover for me** on the hand-off DM and
+**I'll cover** on the request it posts."""
 
 from __future__ import annotations
 
@@ -29,3 +30,20 @@ def register(app: AsyncApp, services: Services) -> None:
             )
 
         await reply(services.slack, user, channel, removed(), "Nothing was removed: ")
+
+    @app.action(OncallAction.COVER_FOR_ME)
+    async def cover_for_me(ack: Any, body: dict, action: dict) -> None:
+        await ack()
+        user, channel = body["user"]["id"], (body.get("channel") or {}).get("id")
+        asked = services.cover_requests.ask(action["value"], user)
+        await reply(services.slack, user, channel, asked, "Nobody was asked: ")
+
+    @app.action(OncallAction.WILL_COVER)
+    async def will_cover(ack: Any, body: dict, action: dict) -> None:
+        await ack()
+        user, channel = body["user"]["id"], (body.get("channel") or {}).get("id")
+
+        async def taken() -> None:
+            await services.cover_requests.take(action["value"], user)
+
+        await reply(services.slack, user, channel, taken())
