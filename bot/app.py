@@ -86,7 +86,7 @@ async def start_services(settings: Settings) -> Services:
         Acknowledging(contacts, runner.closing, settings),
         runner.closing,
         Auditor(runner),
-        Home(slack, incidents, runner.notices, permissions),
+        Home(slack, incidents, runner.notices, permissions, on_call),
         Declarations(incidents),
         permissions,
         on_call=on_call,

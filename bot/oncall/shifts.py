@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.aws.contacts import ContactsPort
-from bot.contacts import Contact, Shift
+from bot.contacts import Contact, Shift, alias_of
 from bot.errors import InvalidInput
 from bot.escalation.plan import stages_of
 from bot.people import People
@@ -106,13 +106,16 @@ class OnCall:
             stages.append(StageOnCall(stage.minutes, tuple(targets)))
         return stages
 
-    async def next_duties(self, contact_arn: str, count: int = 3) -> list[tuple[Contact, Duty]]:
-        """A person's next duties (current included) in every schedule, soonest first."""
+    async def next_duties(self, user_id: str, count: int) -> list[tuple[Contact, Duty]]:
+        """A Slack user's next duties (the current one included) in every schedule, soonest
+        first."""
         at = datetime.now(UTC)
         found: list[tuple[Contact, Duty]] = []
         for schedule in await self.schedules():
             for rotation in schedule.rotation_ids:
                 for duty in await self.duties(rotation, at, at + LOOK_AHEAD):
-                    if contact_arn in duty.contact_arns:
-                        found.append((schedule, duty))
+                    for arn in duty.contact_arns:
+                        if await self.people.slack_user_for(arn, alias_of(arn)) == user_id:
+                            found.append((schedule, duty))
+                            break
         return sorted(found, key=lambda pair: pair[1].start)[:count]
