@@ -25,3 +25,4 @@ async def test_the_demo_declares_links_notes_and_resolves() -> None:
     assert "Declared *Checkout errors* in #inc-" in shown  # channels by name, as Slack shows
     assert "<@U" not in shown and "<!date" not in shown and "<#C" not in shown
     assert "Custom Event: Page to bob acknowledged in Slack by Bob" in shown
+    assert ":handshake: @bob covers @alice on *Primary on call* (`primary-oncall`)" in shown
