@@ -71,7 +71,7 @@ async def start_services(settings: Settings) -> Services:
     runner = EscalationRunner(contacts, database, slack, incidents, people, settings, schedule)
     incidents.resolved_listeners.append(runner.closing.incident_resolved)
     on_call = OnCall(contacts, people)
-    covers = Covers(contacts, people, on_call, permissions)
+    covers = Covers(contacts, people, on_call, permissions, slack)
     return Services(
         settings,
         gateway,

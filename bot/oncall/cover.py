@@ -7,6 +7,9 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
 from bot.aws.contacts import ContactsPort
 from bot.contacts import Contact, Override, alias_of
 from bot.errors import InvalidInput, NotFound
@@ -33,9 +36,15 @@ class Cover:
 
 class Covers:
     def __init__(
-        self, contacts: ContactsPort, people: People, on_call: OnCall, permissions: Permissions
+        self,
+        contacts: ContactsPort,
+        people: People,
+        on_call: OnCall,
+        permissions: Permissions,
+        slack: AsyncWebClient,
     ) -> None:
         self.contacts = contacts
+        self.slack = slack
         self.people = people
         self.on_call = on_call
         self.permissions = permissions
@@ -87,6 +96,17 @@ class Covers:
             by,
         )
         return Cover(schedule, override_id, covering, covered, start, end)
+
+    async def confirm(self, cover: Cover, text: str, told: str | None = None) -> None:
+        """DM ``text`` to the covering and the covered person (but ``told``, answered already);
+        a DM Slack refuses is logged: the override stands."""
+        for user in dict.fromkeys((cover.covering, *cover.covered)):
+            if user == told:
+                continue
+            try:
+                await self.slack.chat_postMessage(channel=user, text=text)
+            except SlackApiError as exc:
+                log.error("could not confirm the cover to %s: %s", user, exc)
 
     async def overrides(
         self, reference: str

@@ -112,7 +112,6 @@ class CoverRequests:
             await self.slack.chat_update(
                 channel=request.channel_id, ts=request.ts, text=said, blocks=text_blocks(said)
             )
-        for person in {user, request.requester}:
-            await self.slack.chat_postMessage(channel=person, text=said)
+        await self.covers.confirm(done, said)
         log.info("cover request %s taken by %s", request_id, user)
         return done

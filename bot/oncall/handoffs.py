@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
@@ -61,6 +61,10 @@ class Handoffs:
     async def look_ahead(self) -> None:
         """Write a row for every shift starting before the next look-ahead's notices fall due."""
         now = datetime.now(UTC)
+        async with self.database.write() as session:  # shifts over for a day: done with
+            await session.execute(
+                delete(Handoff).where(Handoff.shift_end < (now - timedelta(days=1)).timestamp())
+            )
         horizon = now + self.notice + 2 * timedelta(seconds=self.settings.handoff_check_seconds)
         for schedule in await self.on_call.schedules():
             for rotation in schedule.rotation_ids:

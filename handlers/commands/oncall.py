@@ -77,8 +77,7 @@ async def cover(invocation: Invocation) -> None:
     done = await services.covers.cover(schedule, covering, start, end, invocation.user_id, token)
     said = cover_text(done)
     await invocation.respond(text=said, response_type="ephemeral")
-    for user in {done.covering, *done.covered} - {invocation.user_id}:
-        await services.slack.chat_postMessage(channel=user, text=said)
+    await services.covers.confirm(done, said, told=invocation.user_id)
 
 
 async def overrides(invocation: Invocation) -> None:
