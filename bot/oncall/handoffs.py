@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
 from bot.contacts import alias_of
+from bot.errors import DomainError
 from bot.escalation.schedule import Schedule
 from bot.oncall.shifts import OnCall
 from bot.slack.messages import posted
@@ -66,6 +67,12 @@ class Handoffs:
                 delete(Handoff).where(Handoff.shift_end < (now - timedelta(days=1)).timestamp())
             )
         horizon = now + self.notice + 2 * timedelta(seconds=self.settings.handoff_check_seconds)
+        try:
+            await self._write_rows(now, horizon)
+        except DomainError as error:  # AWS refused or is away: the next look-ahead tries again
+            log.warning("cannot look ahead at the on-call shifts: %s", error.message)
+
+    async def _write_rows(self, now: datetime, horizon: datetime) -> None:
         for schedule in await self.on_call.schedules():
             for rotation in schedule.rotation_ids:
                 for duty in await self.on_call.duties(rotation, now, horizon):
