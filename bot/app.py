@@ -30,6 +30,10 @@ from bot.home import Home
 from bot.incidents.declaration import Declarations
 from bot.incidents.service import IncidentService
 from bot.incidents.sync import IncidentSync
+from bot.oncall.cover import Covers
+from bot.oncall.cover_requests import CoverRequests
+from bot.oncall.handoffs import Handoffs
+from bot.oncall.shifts import OnCall
 from bot.people import People
 from bot.permissions import Permissions
 from bot.redeliveries import drop_redeliveries
@@ -70,6 +74,8 @@ async def start_services(settings: Settings) -> Services:
     runner = EscalationRunner(contacts, database, slack, incidents, people, settings, schedule)
     incidents.resolved_listeners.append(runner.closing.incident_resolved)
     declarations = Declarations(incidents)
+    on_call = OnCall(contacts, people)
+    covers = Covers(contacts, people, on_call, permissions, slack)
     return Services(
         settings,
         gateway,
@@ -84,13 +90,23 @@ async def start_services(settings: Settings) -> Services:
         Acknowledging(contacts, runner.closing, settings),
         runner.closing,
         Auditor(runner),
-        Home(slack, incidents, runner.notices, permissions),
+        Home(slack, incidents, runner.notices, permissions, on_call),
         declarations,
         permissions,
         EscalationPlans(contacts, people, permissions, database, slack, settings),
         PersonalPlans(contacts, people),
         IncidentSync(incidents, declarations),
+        on_call=on_call,
+        covers=covers,
+        handoffs=Handoffs(
+            on_call, database, slack, settings, schedule, lambda: open_count(incidents)
+        ),
+        cover_requests=CoverRequests(database, slack, settings, covers),
     )
+
+
+async def open_count(incidents: IncidentService) -> int:
+    return len(await incidents.list("open"))
 
 
 def build_bolt_app(services: Services) -> AsyncApp:

@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     sync_interval_seconds: float = Field(default=30.0, gt=0)
     timeline_to_channel: bool = False
     auto_channel_plans: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["all"])
+    handoff_notice_minutes: float = Field(default=15.0, gt=0)
+    handoff_check_seconds: float = Field(default=60.0, gt=0)
     aws_console_url: str = "https://console.aws.amazon.com/systems-manager/incidents"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     port: int = Field(default=3000, ge=1, le=65535)

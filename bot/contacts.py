@@ -63,3 +63,25 @@ class Page:
 
 def alias_of(contact_arn: str) -> str:
     return contact_arn.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Shift:
+    """A rotation's shift (``ListRotationShifts``): who is on call from ``start`` to ``end``."""
+
+    rotation_id: str
+    contact_arns: tuple[str, ...]
+    start: datetime
+    end: datetime
+    overridden: bool  # an override put these people on call
+
+
+@dataclass(frozen=True)
+class Override:
+    """A rotation override: ``contact_arns`` on call instead, from ``start`` to ``end``."""
+
+    rotation_id: str
+    override_id: str
+    contact_arns: tuple[str, ...]
+    start: datetime
+    end: datetime

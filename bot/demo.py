@@ -3,8 +3,9 @@
 The local Incident Manager emulator, the local stand-in for Slack and the bot itself (the
 same composition root and HTTP endpoint as production) run together while a scripted
 responder declares an incident, links a dashboard, puts a chat message on the timeline,
-raises the impact and resolves it; then an admin shortens the escalation plan's first stage,
-and a CloudWatch alarm starts an incident in Incident Manager, which appears in Slack.
+raises the impact, pages the on-call, has Bob cover a shift and resolves it; then an admin
+shortens the escalation plan's first stage, and a CloudWatch alarm starts an incident in
+Incident Manager, which appears in Slack.
 """
 
 from __future__ import annotations
@@ -132,7 +133,14 @@ async def play(
         lambda: sender.slash_command("/incident", "impact 1", dana, channel.id),
         lambda: incidents.get_incident_record(arn=arn)["incidentRecord"]["impact"] == 1,
     )
-    await page_the_on_call(script, channel.id, dana)
+    bob = await page_the_on_call(script, channel.id, dana)
+    await script.step(
+        "Bob covers tomorrow's day on call: `/incident cover primary-oncall tomorrow 09:00 17:00`",
+        lambda: sender.slash_command(
+            "/incident", "cover primary-oncall tomorrow 09:00 17:00", bob, channel.id
+        ),
+        lambda: any("covers" in c.args.get("text", "") for c in fake.calls_to("response_url")),
+    )
     await script.step(
         "Fixed: `/incident resolve Provider recovered`",
         lambda: sender.slash_command("/incident", "resolve Provider recovered", dana, channel.id),
@@ -195,8 +203,9 @@ def page_dms(fake: FakeSlack, user: str) -> list[dict[str, Any]]:
     return [m for m in fake.dms(user) if m.get("blocks") and "paged" in m.get("text", "")]
 
 
-async def page_the_on_call(script: Script, channel_id: str, dana: str) -> None:
-    """Page the escalation plan; nobody answers stage 1; Bob acknowledges in stage 2."""
+async def page_the_on_call(script: Script, channel_id: str, dana: str) -> str:
+    """Page the escalation plan; nobody answers stage 1; Bob acknowledges in stage 2 (his
+    Slack user is returned)."""
     fake, sender = script.fake, script.sender
     alice, bob = (fake.add_user(name, email=f"{name}@example.com") for name in ("alice", "bob"))
     await script.step(
@@ -223,6 +232,7 @@ async def page_the_on_call(script: Script, channel_id: str, dana: str) -> None:
         lambda: sender.press(bob, bob_page, "page_acknowledge"),
         lambda: "Acknowledged by" in str(fake.message(fake.im(bob).id, bob_page["ts"])),
     )
+    return bob
 
 
 def show_record(incidents: Any, arn: str, out: Callable[[str], Any]) -> None:

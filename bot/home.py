@@ -7,11 +7,15 @@ from datetime import UTC, datetime
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.contacts import Contact
 from bot.errors import DomainError
 from bot.escalation.notices import PageNotices
 from bot.incidents.service import IncidentService
+from bot.oncall.shifts import Duty, OnCall
 from bot.permissions import Permissions
 from bot.slack.home_blocks import INCIDENTS_SHOWN, PAGES_SHOWN, WaitingPage, home_view
+
+SHIFTS_SHOWN = 5
 
 
 class Home:
@@ -21,11 +25,13 @@ class Home:
         incidents: IncidentService,
         notices: PageNotices,
         permissions: Permissions,
+        on_call: OnCall | None = None,
     ) -> None:
         self.slack = slack
         self.incidents = incidents
         self.notices = notices
         self.permissions = permissions
+        self.on_call = on_call
 
     async def publish(self, user_id: str) -> None:
         """Show ``user_id`` the pages waiting for them and the open incidents."""
@@ -49,6 +55,18 @@ class Home:
             *(self.incidents.channel_of(incident.arn) for incident in open_incidents)
         )
         view = home_view(
-            waiting, list(zip(open_incidents, channels, strict=True)), datetime.now(UTC)
+            waiting,
+            list(zip(open_incidents, channels, strict=True)),
+            datetime.now(UTC),
+            await self._shifts(user_id),
         )
         await self.slack.views_publish(user_id=user_id, view=view)
+
+    async def _shifts(self, user_id: str) -> list[tuple[Contact, Duty]] | None:
+        """The person's next shifts; None when they cannot be known (AWS refused)."""
+        if self.on_call is None:
+            return []
+        try:
+            return await self.on_call.next_duties(user_id, SHIFTS_SHOWN)
+        except DomainError:
+            return None

@@ -8,6 +8,8 @@
   or acknowledging for it), ``RESPONDER_USER_IDS``, ``RESPONDER_GROUP`` and ``ADMIN_GROUP``; an
   incident with no channel, anyone who may declare.
 - ``ADMIN`` (link someone else to a contact): ``ADMIN_GROUP`` only.
+- ``RESPONDER`` (cover someone else's shift): ``RESPONDER_USER_IDS``, ``RESPONDER_GROUP`` and
+  ``ADMIN_GROUP``.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class Right(StrEnum):
     READ = "read"
     CHANGE = "change"
     ADMIN = "admin"
+    RESPONDER = "responder"
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,10 @@ class Permissions:
         admin = await self._in_group(user_id, self.settings.admin_group)
         if right == Right.ADMIN:
             return ALLOWED if admin else Decision(False, self._admins_only(what))
+        if right == Right.RESPONDER:
+            if admin or await self._responder(user_id, ""):
+                return ALLOWED
+            return Decision(False, self._responders_only(what))
         if not admin and not await self._member(user_id):
             group = f"<!subteam^{self.settings.member_group}>"
             return Decision(False, f"Only members of {group} and admins may {what}.")
@@ -100,6 +107,16 @@ class Permissions:
         if self.settings.admin_group:
             return f"Only members of <!subteam^{self.settings.admin_group}> (admins) may {what}."
         return f"Only admins may {what}, and none are set: ask whoever runs incident-bot."
+
+    def _responders_only(self, what: str) -> str:
+        who = [f"<@{user}>" for user in self.settings.responder_user_ids]
+        for group, role in (
+            (self.settings.responder_group, "responders"),
+            (self.settings.admin_group, "admins"),
+        ):
+            if group:
+                who.append(f"members of <!subteam^{group}> ({role})")
+        return f"Only {' or '.join(who) or 'responders and admins'} may {what}."
 
     def _changers(self, channel: str, what: str) -> str:
         who = [f"members of <#{channel}>", "the people paged for this incident"]

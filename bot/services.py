@@ -21,6 +21,10 @@ from bot.home import Home
 from bot.incidents.declaration import Declarations
 from bot.incidents.service import IncidentService
 from bot.incidents.sync import IncidentSync
+from bot.oncall.cover import Covers
+from bot.oncall.cover_requests import CoverRequests
+from bot.oncall.handoffs import Handoffs
+from bot.oncall.shifts import OnCall
 from bot.people import People
 from bot.permissions import Permissions
 from bot.related_items import RelatedItems
@@ -51,6 +55,10 @@ class Services:
     plans: EscalationPlans
     personal_plans: PersonalPlans
     sync: IncidentSync
+    on_call: OnCall
+    covers: Covers
+    handoffs: Handoffs
+    cover_requests: CoverRequests
     leadership: Leadership | None = field(default=None, init=False)
 
     def start(self) -> None:
@@ -58,6 +66,7 @@ class Services:
         planner, the sweep of escalations and declarations, and the sync of incidents started
         or changed outside Slack) on whichever replica wins the leadership."""
         runner, auditor = self.escalations, self.auditor
+        handoffs = self.handoffs
         jobs = Jobs(
             runner.advance,
             runner.notices.remind,
@@ -65,6 +74,10 @@ class Services:
             runner.mirror.run,
             self.audit,
             sync=self.sync.run,
+            periodic=(
+                ("handoff-look-ahead", handoffs.look_ahead, self.settings.handoff_check_seconds),
+                ("handoff-plan", handoffs.plan, 1.0),
+            ),
         )
         mirror = self.settings.mirror_interval_seconds
         self.schedule.start(

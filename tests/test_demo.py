@@ -28,3 +28,4 @@ async def test_the_demo_declares_links_notes_and_resolves() -> None:
     assert "@dana changed the escalation plan `oncall-escalation`" in shown
     assert "*after:* 1) 2 min: alice*; 2) 10 min: bob*, carol" in shown
     assert ":zap: Incident started by CloudWatch alarm `checkout-latency-p99`" in shown
+    assert ":handshake: @bob covers @alice on *Primary on call* (`primary-oncall`)" in shown

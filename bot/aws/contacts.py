@@ -10,7 +10,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.aws.gateway import CONTACTS, AwsGateway
-from bot.contacts import Contact, ContactChannel, Engagement, Page, PlanStage, PlanTarget
+from bot.contacts import (
+    Contact,
+    ContactChannel,
+    Engagement,
+    Override,
+    Page,
+    PlanStage,
+    PlanTarget,
+    Shift,
+)
 from bot.errors import ServiceUnavailable
 from bot.vocabulary import ContactType
 
@@ -143,6 +152,81 @@ class ContactsPort:
             EndTime=at + timedelta(minutes=1),
         )
         return list(next(iter(shifts), {}).get("ContactIds") or [])
+
+    async def schedule_arns(self) -> list[str]:
+        """Every on-call schedule's ARN (``ListContacts`` of type ONCALL_SCHEDULE)."""
+        found = await self.gateway.pages(
+            CONTACTS, "list_contacts", "Contacts", Type=ContactType.ONCALL_SCHEDULE.value
+        )
+        return [c["ContactArn"] for c in found]
+
+    async def rotation_members(self, rotation_id: str) -> list[str]:
+        """The contacts a rotation takes turns among (``GetRotation``)."""
+        answer = await self.gateway.call(CONTACTS, "get_rotation", RotationId=rotation_id)
+        return list(answer.get("ContactIds") or [])
+
+    async def shifts(self, rotation_id: str, start: datetime, end: datetime) -> list[Shift]:
+        """A rotation's shifts over ``[start, end)``, overrides cut in."""
+        found = await self.gateway.pages(
+            CONTACTS,
+            "list_rotation_shifts",
+            "RotationShifts",
+            RotationId=rotation_id,
+            StartTime=start,
+            EndTime=end,
+        )
+        return [
+            Shift(
+                rotation_id,
+                tuple(s.get("ContactIds") or []),
+                s["StartTime"],
+                s["EndTime"],
+                s.get("Type") == "OVERRIDDEN",
+            )
+            for s in found
+        ]
+
+    async def overrides(self, rotation_id: str, start: datetime, end: datetime) -> list[Override]:
+        found = await self.gateway.pages(
+            CONTACTS,
+            "list_rotation_overrides",
+            "RotationOverrides",
+            RotationId=rotation_id,
+            StartTime=start,
+            EndTime=end,
+        )
+        return [
+            Override(
+                rotation_id,
+                o["RotationOverrideId"],
+                tuple(o.get("NewContactIds") or []),
+                o["StartTime"],
+                o["EndTime"],
+            )
+            for o in found
+        ]
+
+    async def create_override(
+        self, rotation_id: str, contact_arn: str, start: datetime, end: datetime, token: str
+    ) -> str:
+        answer = await self.gateway.call(
+            CONTACTS,
+            "create_rotation_override",
+            RotationId=rotation_id,
+            NewContactIds=[contact_arn],
+            StartTime=start,
+            EndTime=end,
+            IdempotencyToken=token,
+        )
+        return str(answer["RotationOverrideId"])
+
+    async def delete_override(self, rotation_id: str, override_id: str) -> None:
+        await self.gateway.call(
+            CONTACTS,
+            "delete_rotation_override",
+            RotationId=rotation_id,
+            RotationOverrideId=override_id,
+        )
 
     # -- engagements and pages -------------------------------------------------------
     async def start_engagement(

@@ -42,6 +42,8 @@ class Jobs:
     mirror: Callable[[], Awaitable[None]]
     audit: Callable[[], Awaitable[None]]
     sync: Callable[[], Awaitable[None]] | None = None  # incidents started or changed in AWS
+    # other features' periodic jobs: (id, job, seconds between runs), run at once when leading
+    periodic: tuple[tuple[str, Callable[[], Awaitable[None]], float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class Schedule:
             ("audit", jobs.audit, every.audit),
             ("mirror", jobs.mirror, every.mirror),
             *([("sync", jobs.sync, every.sync)] if jobs.sync else []),
+            *jobs.periodic,
         ):
             first = started if job_id != "mirror" else undefined
             self.scheduler.add_job(job, "interval", seconds=seconds, id=job_id, next_run_time=first)

@@ -16,7 +16,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.contacts import Contact
 from bot.incidents.record import Incident, impact_label
+from bot.oncall.shifts import LOOK_AHEAD, Duty
+from bot.oncall.times import slack_date
 from bot.slack.blocks import escape, truncate
 from bot.slack.card import incident_line
 from bot.slack.ids import PagingAction
@@ -38,6 +41,7 @@ def home_view(
     waiting: Sequence[WaitingPage],
     open_incidents: Sequence[tuple[Incident, str | None]],
     at: datetime,
+    shifts: Sequence[tuple[Contact, Duty]] | None = (),
 ) -> dict:
     blocks: list = [HeaderBlock(text=":pager: Pages waiting for you")]
     if not waiting:
@@ -65,6 +69,8 @@ def home_view(
     if len(open_incidents) > INCIDENTS_SHOWN:
         lines.append("…and more: `/incident list` shows up to 40.")
     blocks.append(_text("\n".join(lines) or "No open incidents."))
+    blocks += [DividerBlock(), HeaderBlock(text=":calendar: Your next shifts")]
+    blocks.append(_text(shifts_text(shifts)))
     blocks.append(
         ContextBlock(
             elements=[
@@ -75,6 +81,21 @@ def home_view(
         )
     )
     return View(type="home", blocks=blocks).to_dict()
+
+
+def shifts_text(shifts: Sequence[tuple[Contact, Duty]] | None) -> str:
+    if shifts is None:
+        return "Your shifts cannot be read from Incident Manager right now."
+    lines = [
+        f"*{escape(schedule.display_name)}* (`{schedule.alias}`): {slack_date(duty.start)} → "
+        f"{slack_date(duty.end)}" + (" (covering)" if duty.overridden else "")
+        for schedule, duty in shifts
+    ]
+    return (
+        "\n".join(lines)
+        or f"No shift of yours in the next {LOOK_AHEAD.days} days. `/incident oncall` shows "
+        "who is on call."
+    )
 
 
 def _text(text: str) -> SectionBlock:

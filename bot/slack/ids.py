@@ -68,3 +68,9 @@ class MeAction(StrEnum):
     CHANNELS = "me_channels"
     RETRY = "me_retry"
     CODE = "me_code"
+
+
+class OncallAction(StrEnum):
+    REMOVE_OVERRIDE = "oncall_remove_override"
+    COVER_FOR_ME = "oncall_cover_for_me"
+    WILL_COVER = "oncall_will_cover"

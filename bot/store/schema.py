@@ -153,6 +153,37 @@ class SlackRequest(Base):
     received_at: Mapped[float] = mapped_column(Float, index=True)  # epoch seconds
 
 
+class Handoff(Base):
+    """A shift about to start for one person: its hand-off notice, due at ``due_at``, sent once
+    (claimed pending → sending → sent; a claim whose worker died is stale after a while)."""
+
+    __tablename__ = "handoffs"
+
+    rotation_id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    shift_start: Mapped[float] = mapped_column(Float, primary_key=True)  # epoch seconds
+    contact_arn: Mapped[str] = mapped_column(String(300), primary_key=True)
+    schedule_arn: Mapped[str] = mapped_column(String(300))
+    shift_end: Mapped[float] = mapped_column(Float)
+    due_at: Mapped[float] = mapped_column(Float)
+    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    claimed_at: Mapped[float | None] = mapped_column(Float)
+
+
+class CoverRequest(Base):
+    """A **Cover for me** posted in the on-call channel: taken by the first who presses."""
+
+    __tablename__ = "cover_requests"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # from its hand-off
+    schedule_arn: Mapped[str] = mapped_column(String(300))
+    requester: Mapped[str] = mapped_column(String(32))  # Slack user
+    shift_start: Mapped[float] = mapped_column(Float)
+    shift_end: Mapped[float] = mapped_column(Float)
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    ts: Mapped[str | None] = mapped_column(String(32))
+    taken_by: Mapped[str | None] = mapped_column(String(32))
+
+
 class StatusChange(Base):
     """An incident being resolved or reopened right now: one change at a time per incident."""
 

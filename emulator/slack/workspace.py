@@ -65,7 +65,12 @@ class Workspace:
 
     # -- people and places -------------------------------------------------
     def add_user(
-        self, name: str, email: str | None = None, user_id: str | None = None, is_bot: bool = False
+        self,
+        name: str,
+        email: str | None = None,
+        user_id: str | None = None,
+        is_bot: bool = False,
+        tz: str = "UTC",
     ) -> str:
         user_id = user_id or self.new_id("U")
         self.users[user_id] = {
@@ -74,6 +79,7 @@ class Workspace:
             "name": name,
             "real_name": name.title(),
             "is_bot": is_bot,
+            "tz": tz,
             "profile": {"email": email, "real_name": name.title(), "display_name": name},
         }
         return user_id

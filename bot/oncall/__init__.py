@@ -1,0 +1,1 @@
+"""On-call from Slack: who is on call, and covering a shift."""

@@ -1,0 +1,46 @@
+"""The Slack users of the seeded contacts (each in a time zone of their own), a channel they
+share, and rotations made to hand off when a test needs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.support import Stack
+
+ZONES = {"alice": "America/New_York", "bob": "UTC", "carol": "Asia/Tokyo"}
+
+
+@pytest.fixture
+def team(stack: Stack) -> dict[str, str]:
+    users = {
+        name: stack.slack.add_user(name, email=f"{name}@example.com", tz=zone)
+        for name, zone in ZONES.items()
+    }
+    users["dana"] = stack.slack.add_user("dana", email="dana@example.com")
+    users["ops"] = stack.slack.add_channel("ops", members=list(users.values()))
+    return users
+
+
+def daily_schedule(stack: Stack, alias: str, people: list[str], hand_off_in: float) -> str:
+    """An on-call schedule over a daily rotation of ``people`` whose first hands off to the
+    second ``hand_off_in`` seconds from now; its ARN."""
+    contacts = stack.aws("ssm-contacts")
+    rotation = contacts.create_rotation(
+        Name=f"{alias}-daily",
+        ContactIds=[stack.emulator.contacts.contact_arn(p) for p in people],
+        StartTime=datetime.now(UTC) - timedelta(days=1) + timedelta(seconds=hand_off_in),
+        TimeZoneId="UTC",
+        Recurrence={
+            "NumberOfOnCalls": 1,
+            "RecurrenceMultiplier": 1,
+            "DailySettings": [{"HourOfDay": 9, "MinuteOfHour": 0}],
+        },
+    )["RotationArn"]
+    return contacts.create_contact(
+        Alias=alias,
+        DisplayName=alias.title(),
+        Type="ONCALL_SCHEDULE",
+        Plan={"RotationIds": [rotation]},
+    )["ContactArn"]
