@@ -26,7 +26,9 @@ from bot.escalation.runner import EscalationRunner
 from bot.escalation.schedule import Schedule
 from bot.home import Home
 from bot.incidents.declaration import Declarations
+from bot.incidents.export import Exports
 from bot.incidents.service import IncidentService
+from bot.incidents.status_updates import StatusUpdates
 from bot.people import People
 from bot.permissions import Permissions
 from bot.redeliveries import drop_redeliveries
@@ -66,6 +68,8 @@ async def start_services(settings: Settings) -> Services:
     permissions = Permissions(settings, slack, database)
     runner = EscalationRunner(contacts, database, slack, incidents, people, settings, schedule)
     incidents.resolved_listeners.append(runner.closing.incident_resolved)
+    status_updates, exports = StatusUpdates(incidents, slack), Exports(incidents, slack)
+    incidents.resolved_listeners += [status_updates.incident_resolved, exports.offer]
     return Services(
         settings,
         gateway,
@@ -83,6 +87,8 @@ async def start_services(settings: Settings) -> Services:
         Home(slack, incidents, runner.notices, permissions),
         Declarations(incidents),
         permissions,
+        status_updates=status_updates,
+        exports=exports,
     )
 
 

@@ -17,7 +17,9 @@ from bot.escalation.runner import EscalationRunner
 from bot.escalation.schedule import Intervals, Jobs, Schedule
 from bot.home import Home
 from bot.incidents.declaration import Declarations
+from bot.incidents.export import Exports
 from bot.incidents.service import IncidentService
+from bot.incidents.status_updates import StatusUpdates
 from bot.people import People
 from bot.permissions import Permissions
 from bot.related_items import RelatedItems
@@ -45,20 +47,28 @@ class Services:
     home: Home
     declarations: Declarations
     permissions: Permissions
+    status_updates: StatusUpdates
+    exports: Exports
     leadership: Leadership | None = field(default=None, init=False)
 
     def start(self) -> None:
         """Start background work (stage timers, reminders, the mirror of AWS's pages, the
         planner and the sweep of escalations and declarations) on whichever replica wins the
         leadership."""
-        runner, auditor = self.escalations, self.auditor
-        jobs = Jobs(
-            runner.advance, runner.notices.remind, auditor.plan, runner.mirror.run, self.audit
-        )
+        runner = self.escalations
+        jobs = Jobs(runner.advance, runner.notices.remind, self.plan, runner.mirror.run, self.audit)
         mirror = self.settings.mirror_interval_seconds
         self.schedule.start(jobs, Intervals(plan=1.0, mirror=mirror, audit=min(30.0, mirror)))
         self.leadership = Leadership(self.database, self.schedule.lead, self.schedule.follow)
         self.leadership.start()
+
+    async def plan(self) -> None:
+        """The planner, every second: timers from the escalation rows, then the status update
+        reminders fallen due."""
+        try:
+            await self.auditor.plan()
+        finally:
+            await self.status_updates.remind_due()
 
     async def audit(self) -> None:
         """The periodic sweep: escalations kept honest, then declarations left unfinished."""

@@ -128,3 +128,4 @@ class TimelineEntry:
     time: datetime
     type: str
     text: str
+    event_id: str = ""

@@ -14,6 +14,7 @@ from bot.aws.incidents import IncidentsPort
 from bot.config import Settings
 from bot.errors import Conflict, InvalidInput, NotFound
 from bot.incidents.record import OPEN, RESOLVED, Incident, ResponsePlan
+from bot.incidents.roles import Roles
 from bot.incidents.status_changes import changing_status
 from bot.slack.blocks import escape
 from bot.slack.card import card_blocks, card_text, console_url
@@ -46,6 +47,7 @@ class IncidentService:
         self.database = database
         self.slack = slack
         self.settings = settings
+        self.roles = Roles(database, settings.roles)
         self.resolved_listeners: list[Callable[[str], Awaitable[None]]] = []
         self._reading: dict[str, asyncio.Future[Incident]] = {}
 
@@ -170,7 +172,12 @@ class IncidentService:
         if row is None or not row.card_ts or not row.channel_id:
             return
         incident = await self.get(arn)
-        blocks = card_blocks(incident, await self.related_count(arn), self.console(arn))
+        blocks = card_blocks(
+            incident,
+            await self.related_count(arn),
+            self.console(arn),
+            await self.roles.held(arn),
+        )
         await self.slack.chat_update(
             channel=row.channel_id, ts=row.card_ts, text=card_text(incident), blocks=blocks
         )
@@ -178,7 +185,7 @@ class IncidentService:
     async def card(self, arn: str) -> tuple[str, Blocks]:
         incident = await self.get(arn)
         return card_text(incident), card_blocks(
-            incident, await self.related_count(arn), self.console(arn)
+            incident, await self.related_count(arn), self.console(arn), await self.roles.held(arn)
         )
 
     def console(self, arn: str) -> str:

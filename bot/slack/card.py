@@ -26,7 +26,14 @@ def console_url(base: str, region: str, arn: str) -> str:
     return f"{base}/home?region={region}#/incident/{quote(arn, safe='')}"
 
 
-def card_blocks(incident: Incident, related_items: int, console: str) -> list[dict]:
+def roles_line(roles: dict[str, str]) -> str:
+    """``*Roles* commander <@U…> · communications <@U…>``."""
+    return "*Roles*  " + " · ".join(f"{role} <@{user}>" for role, user in roles.items())
+
+
+def card_blocks(
+    incident: Incident, related_items: int, console: str, roles: dict[str, str] | None = None
+) -> list[dict]:
     fields = [
         MarkdownTextObject(text=f"*Status*\n{STATUS_ICON.get(incident.status, incident.status)}"),
         MarkdownTextObject(text=f"*Impact*\n{impact_label(incident.impact)}"),
@@ -58,9 +65,14 @@ def card_blocks(incident: Incident, related_items: int, console: str) -> list[di
             elements=[
                 ButtonElement(text="Update", action_id=Action.UPDATE, value=incident.arn),
                 toggle,
+                ButtonElement(
+                    text="Post status update", action_id=Action.POST_UPDATE, value=incident.arn
+                ),
             ],
         ),
     ]
+    if roles:
+        blocks.insert(3, SectionBlock(text=MarkdownTextObject(text=roles_line(roles))))
     return as_dicts(blocks)
 
 
