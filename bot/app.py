@@ -69,7 +69,7 @@ async def start_services(settings: Settings) -> Services:
     runner = EscalationRunner(contacts, database, slack, incidents, people, settings, schedule)
     incidents.resolved_listeners.append(runner.closing.incident_resolved)
     status_updates, exports = StatusUpdates(incidents, slack), Exports(incidents, slack)
-    incidents.resolved_listeners += [status_updates.incident_resolved, exports.offer]
+    incidents.resolved_listeners.append(status_updates.incident_resolved)
     return Services(
         settings,
         gateway,

@@ -120,7 +120,8 @@ class Exports:
         return f"a canvas shared in this channel: <{link}|{title}>"
 
     async def offer(self, arn: str) -> None:
-        """Offered in the channel of an incident just resolved: the export, and archiving."""
+        """Offered in the channel of an incident just resolved in Slack (after the resolution
+        is said): the export, and archiving the channel."""
         channel = await self.incidents.channel_of(arn)
         if not channel:
             return

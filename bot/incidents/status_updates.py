@@ -130,7 +130,7 @@ class StatusUpdates:
             except IntegrityError:  # an update was posted meanwhile: its row stands
                 pass
 
-    async def _remind(self, arn: str, due_at: float) -> None:
+    async def _remind(self, arn: str, due_at: float | None) -> None:
         """Claim this due time (compare-and-set), then remind the channel once."""
         incident = await self.incidents.get(arn)
         minutes = self.minutes_for(incident.impact)

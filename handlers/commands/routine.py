@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from slack_sdk.errors import SlackApiError
+
 from bot.errors import InvalidInput
 from bot.people import MENTION, USER_ID
 from bot.permissions import Right
-from bot.slack.blocks import escape
+from bot.slack.blocks import error_text, escape
 from bot.slack.card import roles_line
 from bot.slack.messages import display_name
 from bot.slack.notify import say
@@ -53,11 +55,20 @@ async def role(invocation: Invocation) -> None:
     await audit(services, invocation.user_id, arn, given, invocation.trigger_id)
     channel = await services.incidents.channel_of(arn)
     where = f" in <#{channel}>" if channel else ""
-    await services.slack.chat_postMessage(
-        channel=user,
-        text=f"<@{invocation.user_id}> made you the *{role_name}* of the incident "
-        f"*{escape(incident.title)}*{where}.",
-    )
+    try:
+        await services.slack.chat_postMessage(
+            channel=user,
+            text=f"<@{invocation.user_id}> made you the *{role_name}* of the incident "
+            f"*{escape(incident.title)}*{where}.",
+        )
+    except SlackApiError as exc:  # a bot, a deactivated user: the role stands, untold
+        await invocation.respond(
+            text=error_text(
+                f"<@{user}> is the {role_name} now, but Slack would not let me tell them "
+                f"by DM ({exc.response.get('error')}): tell them yourself."
+            ),
+            response_type="ephemeral",
+        )
     replaced = f" (was <@{before}>)" if before and before != user else ""
     await say(
         services.slack,

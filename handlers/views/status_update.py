@@ -82,7 +82,12 @@ def register(app: AsyncApp, services: Services) -> None:
 
         async def done() -> None:
             await services.permissions.require(user, Right.CHANGE, posted.arn, "post updates")
-            await services.status_updates.post(posted, user, client_token("status", request))
+            before = await services.incidents.get(posted.arn)
+            after = await services.status_updates.post(
+                posted, user, client_token("status", request)
+            )
             await audit(services, user, posted.arn, "Status update posted", request)
+            if before.is_open and not after.is_open:
+                await services.exports.offer(posted.arn)
 
         await reply(services.slack, user, channel, done(), failed="The update was not posted: ")
