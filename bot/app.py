@@ -70,6 +70,7 @@ async def start_services(settings: Settings) -> Services:
     incidents.resolved_listeners.append(runner.closing.incident_resolved)
     status_updates, exports = StatusUpdates(incidents, slack), Exports(incidents, slack)
     incidents.resolved_listeners.append(status_updates.incident_resolved)
+    incidents.reopened_listeners.append(status_updates.incident_reopened)
     return Services(
         settings,
         gateway,

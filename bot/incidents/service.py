@@ -49,6 +49,7 @@ class IncidentService:
         self.settings = settings
         self.roles = Roles(database, settings.roles)
         self.resolved_listeners: list[Callable[[str], Awaitable[None]]] = []
+        self.reopened_listeners: list[Callable[[str], Awaitable[None]]] = []
         self._reading: dict[str, asyncio.Future[Incident]] = {}
 
     # -- reading -----------------------------------------------------------
@@ -152,6 +153,9 @@ class IncidentService:
         await self.refresh_card(arn)
         if changed.get("status") == RESOLVED:
             for listener in self.resolved_listeners:
+                await listener(arn)
+        if changed.get("status") == OPEN:
+            for listener in self.reopened_listeners:
                 await listener(arn)
         return await self.get(arn)
 

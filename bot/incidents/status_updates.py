@@ -82,6 +82,11 @@ class StatusUpdates:
         """No more reminders for a resolved incident."""
         await self._set_due(arn, None)
 
+    async def incident_reopened(self, arn: str) -> None:
+        """A reopened incident is reminded again, an interval from now."""
+        incident = await self.incidents.get(arn)
+        await self._set_due(arn, time.time() + self.minutes_for(incident.impact) * 60)
+
     async def _set_due(self, arn: str, due: float | None) -> None:
         async with self.database.write() as session:
             row = await session.get(UpdateReminder, arn)
