@@ -109,6 +109,7 @@ async def test_a_role_shows_on_the_card_goes_on_the_timeline_and_is_told_by_dm(
         )
     )
     assert "Roles" in json.dumps(card["blocks"])
+    assert button_values(card)["incident_post_update"] == declared.arn
     await eventually(
         lambda: any(
             "Role commander given to Erin" in t and declared.user in t

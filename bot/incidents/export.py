@@ -42,7 +42,7 @@ class Exports:
         incidents = self.incidents
         incident = await incidents.get(arn)
         roles = {
-            role: f"{await display_name(self.slack, user)} (<@{user}>)"
+            role: f"{await display_name(self.slack, user)} ({user})"
             for role, user in (await incidents.roles.held(arn)).items()
         }
         return IncidentExport(
@@ -111,13 +111,11 @@ class Exports:
             canvas_id=canvas, access_level="read", channel_ids=[channel]
         )
         where = await self.slack.auth_test()
-        link = f"{where['url']}docs/{where['team_id']}/{canvas}"
+        shown = f"<{where['url']}docs/{where['team_id']}/{canvas}|{escape(title)}>"
         await self.slack.chat_postMessage(
-            channel=channel,
-            text=f":page_facing_up: Post-incident export: <{link}|{title}>",
-            unfurl_links=False,
+            channel=channel, text=f":page_facing_up: Post-incident export: {shown}"
         )
-        return f"a canvas shared in this channel: <{link}|{title}>"
+        return f"a canvas shared in this channel: {shown}"
 
     async def offer(self, arn: str) -> None:
         """Offered in the channel of an incident just resolved in Slack (after the resolution
