@@ -26,6 +26,11 @@ def console_url(base: str, region: str, arn: str) -> str:
     return f"{base}/home?region={region}#/incident/{quote(arn, safe='')}"
 
 
+def post_update_button(arn: str) -> ButtonElement:
+    """Opens the status update form (on the card and in each reminder)."""
+    return ButtonElement(text="Post status update", action_id=Action.POST_UPDATE, value=arn)
+
+
 def roles_line(roles: dict[str, str]) -> str:
     """``*Roles* commander <@U…> · communications <@U…>``."""
     return "*Roles*  " + " · ".join(f"{role} <@{user}>" for role, user in roles.items())
@@ -65,9 +70,7 @@ def card_blocks(
             elements=[
                 ButtonElement(text="Update", action_id=Action.UPDATE, value=incident.arn),
                 toggle,
-                ButtonElement(
-                    text="Post status update", action_id=Action.POST_UPDATE, value=incident.arn
-                ),
+                post_update_button(incident.arn),
             ],
         ),
     ]

@@ -20,18 +20,12 @@ from slack_sdk.models.views import View
 
 from bot.incidents.record import OPEN, RESOLVED, SUMMARY_LIMIT, Incident, impact_label
 from bot.slack.blocks import as_dicts, escape, truncate
-from bot.slack.card import STATUS_ICON
+from bot.slack.card import STATUS_ICON, post_update_button
 from bot.slack.ids import Action, Block, Callback
 from bot.slack.modals import impact_select
 
 UPDATE_FORM_TITLE = "Post status update"
 STATUS_CHOICES = {OPEN: "Open", RESOLVED: "Resolved"}
-
-
-def post_update_button(arn: str) -> ButtonElement:
-    return ButtonElement(
-        text="Post status update", action_id=Action.POST_UPDATE, value=arn, style="primary"
-    )
 
 
 def status_update_modal(incident: Incident, next_minutes: float) -> dict:
