@@ -28,7 +28,9 @@ from bot.escalation.runner import EscalationRunner
 from bot.escalation.schedule import Schedule
 from bot.home import Home
 from bot.incidents.declaration import Declarations
+from bot.incidents.export import Exports
 from bot.incidents.service import IncidentService
+from bot.incidents.status_updates import StatusUpdates
 from bot.incidents.sync import IncidentSync
 from bot.oncall.cover import Covers
 from bot.oncall.cover_requests import CoverRequests
@@ -76,6 +78,9 @@ async def start_services(settings: Settings) -> Services:
     declarations = Declarations(incidents)
     on_call = OnCall(contacts, people)
     covers = Covers(contacts, people, on_call, permissions, slack)
+    status_updates, exports = StatusUpdates(incidents, slack), Exports(incidents, slack)
+    incidents.resolved_listeners.append(status_updates.incident_resolved)
+    incidents.reopened_listeners.append(status_updates.incident_reopened)
     return Services(
         settings,
         gateway,
@@ -102,6 +107,8 @@ async def start_services(settings: Settings) -> Services:
             on_call, database, slack, settings, schedule, lambda: open_count(incidents)
         ),
         cover_requests=CoverRequests(database, slack, settings, covers),
+        status_updates=status_updates,
+        exports=exports,
     )
 
 

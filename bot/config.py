@@ -33,10 +33,15 @@ HOW_TO_FIX = {
     "AUTO_CHANNEL_PLANS": "give all, none, or comma-separated response plan names or ARNs",
     "MEMBER_GROUP": "give a Slack user group id (S…) of who may declare and read incidents, "
     "or unset it to let every workspace member",
+    "ROLES": "give comma-separated role names (letters, digits, - and _), e.g. "
+    "commander,communications",
+    "UPDATE_REMINDER_MINUTES": "give five comma-separated minutes, for impact 1 to 5, e.g. "
+    "15,30,60,60,60",
 }
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 GROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+ROLE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
 TOKEN_PREFIXES = {"slack_bot_token": "xoxb-", "slack_app_token": "xapp-"}
@@ -78,6 +83,12 @@ class Settings(BaseSettings):
     auto_channel_plans: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["all"])
     handoff_notice_minutes: float = Field(default=15.0, gt=0)
     handoff_check_seconds: float = Field(default=60.0, gt=0)
+    roles: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["commander", "communications"]
+    )
+    update_reminder_minutes: Annotated[list[float], NoDecode] = Field(
+        default_factory=lambda: [15.0, 30.0, 60.0, 60.0, 60.0]
+    )
     aws_console_url: str = "https://console.aws.amazon.com/systems-manager/incidents"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     port: int = Field(default=3000, ge=1, le=65535)
@@ -154,6 +165,35 @@ class Settings(BaseSettings):
         """Whether an incident of this response plan, started outside Slack, gets a channel."""
         names = {plan.rsplit("/", 1)[-1] for plan in self.auto_channel_plans}
         return names == {"all"} or plan_name in names - {"none"}
+
+    @field_validator("roles", mode="before")
+    @classmethod
+    def _roles(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part.strip().lower() for part in value.split(",") if part.strip()]
+        if isinstance(value, list):
+            if not value:
+                raise ValueError("name at least one role")
+            if wrong := [v for v in value if not ROLE_NAME.match(str(v))]:
+                raise ValueError(f"{', '.join(map(str, wrong))} is not a role name")
+        return value
+
+    @field_validator("update_reminder_minutes", mode="before")
+    @classmethod
+    def _reminder_minutes(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list):
+            if len(value) != 5:
+                raise ValueError("give one number per impact, 1 to 5")
+            try:
+                minutes = [float(v) for v in value]
+            except (TypeError, ValueError):
+                raise ValueError("every value must be a number of minutes") from None
+            if any(m <= 0 for m in minutes):
+                raise ValueError("every value must be more than 0")
+            return minutes
+        return value
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -19,7 +19,9 @@ from bot.escalation.runner import EscalationRunner
 from bot.escalation.schedule import Intervals, Jobs, Schedule
 from bot.home import Home
 from bot.incidents.declaration import Declarations
+from bot.incidents.export import Exports
 from bot.incidents.service import IncidentService
+from bot.incidents.status_updates import StatusUpdates
 from bot.incidents.sync import IncidentSync
 from bot.oncall.cover import Covers
 from bot.oncall.cover_requests import CoverRequests
@@ -59,18 +61,20 @@ class Services:
     covers: Covers
     handoffs: Handoffs
     cover_requests: CoverRequests
+    status_updates: StatusUpdates
+    exports: Exports
     leadership: Leadership | None = field(default=None, init=False)
 
     def start(self) -> None:
         """Start background work (stage timers, reminders, the mirror of AWS's pages, the
         planner, the sweep of escalations and declarations, and the sync of incidents started
         or changed outside Slack) on whichever replica wins the leadership."""
-        runner, auditor = self.escalations, self.auditor
+        runner = self.escalations
         handoffs = self.handoffs
         jobs = Jobs(
             runner.advance,
             runner.notices.remind,
-            auditor.plan,
+            self.plan,
             runner.mirror.run,
             self.audit,
             sync=self.sync.run,
@@ -91,6 +95,14 @@ class Services:
         )
         self.leadership = Leadership(self.database, self.schedule.lead, self.schedule.follow)
         self.leadership.start()
+
+    async def plan(self) -> None:
+        """The planner, every second: timers from the escalation rows, then the status update
+        reminders fallen due."""
+        try:
+            await self.auditor.plan()
+        finally:
+            await self.status_updates.remind_due()
 
     async def audit(self) -> None:
         """The periodic sweep: escalations kept honest, then declarations left unfinished."""

@@ -42,6 +42,10 @@ METHOD_SCOPES = {
     "views_push": None,
     "views_publish": None,
     "auth_test": None,
+    "conversations_archive": "channels:manage",  # and groups:write for a private channel
+    "canvases_create": "canvases:write",
+    "canvases_access_set": "canvases:write",
+    "files_upload_v2": "files:write",
 }
 EVENT_SCOPES = {
     "reaction_added": "reactions:read",

@@ -213,3 +213,31 @@ class IncidentsPort:
             )
             for e in events
         ]
+
+    async def whole_timeline(self, arn: str) -> list[TimelineEntry]:
+        """Every event, oldest first, with its data and id (for a post-incident export)."""
+        summaries = await self.gateway.pages(
+            INCIDENTS,
+            "list_timeline_events",
+            "eventSummaries",
+            incidentRecordArn=arn,
+            sortBy="EVENT_TIME",
+            sortOrder="ASCENDING",
+        )
+        events = await asyncio.gather(
+            *(
+                self.gateway.call(
+                    INCIDENTS, "get_timeline_event", incidentRecordArn=arn, eventId=s["eventId"]
+                )
+                for s in summaries
+            )
+        )
+        return [
+            TimelineEntry(
+                e["event"]["eventTime"],
+                e["event"]["eventType"],
+                readable(e["event"].get("eventData", "")),
+                e["event"]["eventId"],
+            )
+            for e in events
+        ]

@@ -151,3 +151,4 @@ class TimelineEntry:
     time: datetime
     type: str
     text: str
+    event_id: str = ""

@@ -15,6 +15,7 @@ from bot.aws.incidents import IncidentsPort
 from bot.config import Settings
 from bot.errors import Conflict, InvalidInput, NotFound
 from bot.incidents.record import OPEN, RESOLVED, Incident, ResponsePlan
+from bot.incidents.roles import Roles
 from bot.incidents.status_changes import changing_status
 from bot.slack.blocks import escape
 from bot.slack.card import card_blocks, card_text, console_url
@@ -47,9 +48,11 @@ class IncidentService:
         self.database = database
         self.slack = slack
         self.settings = settings
+        self.roles = Roles(database, settings.roles)
         self.resolved_listeners: list[Callable[[str], Awaitable[None]]] = []
         # told the record as the bot's own write left it, so the sync does not echo it
         self.written_listeners: list[Callable[[Incident], Awaitable[None]]] = []
+        self.reopened_listeners: list[Callable[[str], Awaitable[None]]] = []
         self._reading: dict[str, asyncio.Future[Incident]] = {}
 
     # -- reading -----------------------------------------------------------
@@ -156,6 +159,9 @@ class IncidentService:
         if changed.get("status") == RESOLVED:
             for listener in self.resolved_listeners:
                 await listener(arn)
+        if changed.get("status") == OPEN:
+            for listener in self.reopened_listeners:
+                await listener(arn)
         return await self.get(arn)
 
     async def set_status(self, arn: str, status: str, by: str, client_token: str) -> Incident:
@@ -175,7 +181,12 @@ class IncidentService:
         if row is None or not row.card_ts or not row.channel_id:
             return
         incident = await self.get(arn)
-        blocks = card_blocks(incident, await self.related_count(arn), self.console(arn))
+        blocks = card_blocks(
+            incident,
+            await self.related_count(arn),
+            self.console(arn),
+            await self.roles.held(arn),
+        )
         await self.slack.chat_update(
             channel=row.channel_id, ts=row.card_ts, text=card_text(incident), blocks=blocks
         )
@@ -183,7 +194,7 @@ class IncidentService:
     async def card(self, arn: str) -> tuple[str, Blocks]:
         incident = await self.get(arn)
         return card_text(incident), card_blocks(
-            incident, await self.related_count(arn), self.console(arn)
+            incident, await self.related_count(arn), self.console(arn), await self.roles.held(arn)
         )
 
     def console(self, arn: str) -> str:

@@ -36,7 +36,19 @@ def console_url(base: str, region: str, arn: str) -> str:
     return f"{base}/home?region={region}#/incident/{quote(arn, safe='')}"
 
 
-def card_blocks(incident: Incident, related_items: int, console: str) -> list[dict]:
+def post_update_button(arn: str) -> ButtonElement:
+    """Opens the status update form (on the card and in each reminder)."""
+    return ButtonElement(text="Post status update", action_id=Action.POST_UPDATE, value=arn)
+
+
+def roles_line(roles: dict[str, str]) -> str:
+    """``*Roles* commander <@U…> · communications <@U…>``."""
+    return "*Roles*  " + " · ".join(f"{role} <@{user}>" for role, user in roles.items())
+
+
+def card_blocks(
+    incident: Incident, related_items: int, console: str, roles: dict[str, str] | None = None
+) -> list[dict]:
     fields = [
         MarkdownTextObject(text=f"*Status*\n{STATUS_ICON.get(incident.status, incident.status)}"),
         MarkdownTextObject(text=f"*Impact*\n{impact_label(incident.impact)}"),
@@ -73,9 +85,12 @@ def card_blocks(incident: Incident, related_items: int, console: str) -> list[di
             elements=[
                 ButtonElement(text="Update", action_id=Action.UPDATE, value=incident.arn),
                 toggle,
+                post_update_button(incident.arn),
             ],
         ),
     ]
+    if roles:
+        blocks.insert(3, SectionBlock(text=MarkdownTextObject(text=roles_line(roles))))
     return as_dicts(blocks)
 
 

@@ -12,6 +12,7 @@ class Callback(StrEnum):
     DECLARE_SHORTCUT = "declare_incident"
     TIMELINE_SHORTCUT = "add_to_timeline"
     LINKS_SHORTCUT = "add_links_to_incident"
+    STATUS_UPDATE_MODAL = "status_update_modal"
 
 
 class Action(StrEnum):
@@ -26,6 +27,11 @@ class Action(StrEnum):
     SUMMARY = "summary"
     CHANNEL = "create_channel"
     STATUS = "status"
+    POST_UPDATE = "incident_post_update"
+    EXPORT = "incident_export"
+    ARCHIVE = "incident_archive_channel"
+    WHAT = "what_is_happening"
+    NEXT_UPDATE = "next_update_minutes"
 
 
 class Block(StrEnum):
@@ -36,6 +42,8 @@ class Block(StrEnum):
     CHANNEL = "channel_block"
     STATUS = "status_block"
     CARD_ACTIONS = "card_actions"
+    WHAT = "what_block"
+    NEXT_UPDATE = "next_update_block"
 
 
 class PagingAction(StrEnum):

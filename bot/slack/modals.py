@@ -37,7 +37,7 @@ def _impact_options() -> list[Option]:
     return [Option(value=str(n), label=impact_label(n)) for n in IMPACTS]
 
 
-def _impact_select(initial: int) -> StaticSelectElement:
+def impact_select(initial: int) -> StaticSelectElement:
     options = _impact_options()
     return StaticSelectElement(
         action_id=Action.IMPACT, options=options, initial_option=options[initial - 1]
@@ -78,7 +78,7 @@ def declare_modal(
             InputBlock(
                 block_id=Block.TITLE, label="Title", element=_text(Action.TITLE, title, TITLE_LIMIT)
             ),
-            InputBlock(block_id=Block.IMPACT, label="Impact", element=_impact_select(3)),
+            InputBlock(block_id=Block.IMPACT, label="Impact", element=impact_select(3)),
             InputBlock(
                 block_id=Block.PLAN,
                 label="Response plan",
@@ -122,7 +122,7 @@ def update_modal(incident: Incident) -> dict:
                 element=_text(Action.TITLE, incident.title, TITLE_LIMIT),
             ),
             InputBlock(
-                block_id=Block.IMPACT, label="Impact", element=_impact_select(incident.impact)
+                block_id=Block.IMPACT, label="Impact", element=impact_select(incident.impact)
             ),
             InputBlock(
                 block_id=Block.SUMMARY,

@@ -224,3 +224,23 @@ class KnownTimelineEvent(Base):
     __tablename__ = "known_timeline_events"
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class IncidentRole(Base):
+    """Who holds a role (commander, communications, …) in an incident."""
+
+    __tablename__ = "incident_roles"
+
+    incident_arn: Mapped[str] = mapped_column(String(300), primary_key=True)
+    role: Mapped[str] = mapped_column(String(64), primary_key=True)
+    slack_user_id: Mapped[str] = mapped_column(String(32))
+    assigned_by: Mapped[str] = mapped_column(String(32))
+
+
+class UpdateReminder(Base):
+    """When an incident's channel is next reminded to post a status update (None: never)."""
+
+    __tablename__ = "update_reminders"
+
+    incident_arn: Mapped[str] = mapped_column(String(300), primary_key=True)
+    due_at: Mapped[float | None] = mapped_column(Float, index=True)  # epoch seconds

@@ -46,6 +46,8 @@ class FakeSlack(Workspace):
         self.refusals: dict[str, list[str]] = {}  # method → errors its next calls answer
         self.delays: dict[str, list[float]] = {}  # method → seconds its next calls wait first
         self.homes: dict[str, str] = {}  # user → their Home tab's view id
+        self.canvases: dict[str, dict[str, Any]] = {}  # canvas id → title, markdown, channels
+        self.files: dict[str, dict[str, Any]] = {}  # file id → name, title, content (bytes)
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             name.removeprefix("api_").replace("_", "."): getattr(self, name)
             for name in dir(self)
@@ -99,6 +101,7 @@ class FakeSlack(Workspace):
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{channel}/{user}", self._response_url)
+        app.router.add_post("/upload/{file}", self._upload)
         app.router.add_get("/socket-mode/{connection}", self.socket_mode.websocket)
         return app
 
@@ -150,6 +153,15 @@ class FakeSlack(Workspace):
             self.ephemerals.append({"channel": channel, "user": user, **_message_fields(args)})
         self.calls.append(Call("response_url", args, {"ok": True}))
         return web.Response(text="ok")
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """Step 2 of files.uploadV2: the file's bytes POSTed to the URL Slack gave."""
+        uploaded = self.files.get(request.match_info["file"])
+        if uploaded is None:
+            return web.Response(status=404, text="file not found")
+        uploaded["content"] = await request.read()
+        self.calls.append(Call("upload", {"file": uploaded["id"]}, {"ok": True}))
+        return web.Response(text=f"OK - {len(uploaded['content'])}")
 
     def response_url(self, channel_id: str, user_id: str) -> str:
         return f"{self.base_url}/response/{channel_id}/{user_id}"
@@ -281,6 +293,65 @@ class FakeSlack(Workspace):
         replies = [m for m in thread[1:] if _within(m["ts"], args)]
         limit = int(args.get("limit") or 1000)
         return {"messages": (thread[:1] + replies)[:limit], "has_more": False}
+
+    def api_conversations_archive(self, args: dict[str, Any]) -> dict[str, Any]:
+        require(args, "channel")
+        channel = self.channel(args["channel"])
+        if channel.is_im:
+            raise SlackError("method_not_supported_for_channel_type")
+        if BOT_USER not in channel.members:
+            raise SlackError("not_in_channel")
+        if channel.is_archived:
+            raise SlackError("already_archived")
+        channel.is_archived = True
+        return {}
+
+    def api_canvases_create(self, args: dict[str, Any]) -> dict[str, Any]:
+        content = args.get("document_content") or {}
+        if content and content.get("type") != "markdown":
+            raise SlackError("invalid_argument")
+        canvas_id = self.new_id("F")
+        self.canvases[canvas_id] = {
+            "id": canvas_id,
+            "title": args.get("title") or "Untitled",
+            "markdown": content.get("markdown", ""),
+            "channels": [],
+        }
+        return {"canvas_id": canvas_id}
+
+    def api_canvases_access_set(self, args: dict[str, Any]) -> dict[str, Any]:
+        require(args, "canvas_id", "access_level")
+        if args["canvas_id"] not in self.canvases:
+            raise SlackError("canvas_not_found")
+        if args["access_level"] not in ("read", "write", "owner"):
+            raise SlackError("invalid_argument")
+        for channel in str(args.get("channel_ids") or "").split(","):
+            if channel:
+                self.channel(channel)
+                self.canvases[args["canvas_id"]]["channels"].append(channel)
+        return {}
+
+    def api_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        require(args, "filename", "length")
+        file_id = self.new_id("F")
+        self.files[file_id] = {"id": file_id, "name": args["filename"], "content": None}
+        return {"upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
+
+    def api_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        require(args, "files")
+        listed = args["files"]
+        listed = json.loads(listed) if isinstance(listed, str) else listed
+        completed = []
+        for item in listed:
+            uploaded = self.files.get(item.get("id", ""))
+            if uploaded is None or uploaded["content"] is None:
+                raise SlackError("file_not_found")
+            uploaded["title"] = item.get("title") or uploaded["name"]
+            completed.append({k: v for k, v in uploaded.items() if k != "content"})
+        if args.get("channel_id"):
+            fields = {"text": args.get("initial_comment", ""), "files": completed}
+            self.post(self.channel(args["channel_id"]).id, BOT_USER, fields)
+        return {"files": completed}
 
     def api_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "users")

@@ -24,6 +24,7 @@ class Channel:
     members: set[str] = field(default_factory=set)
     is_im: bool = False
     is_private: bool = False
+    is_archived: bool = False
     messages: list[dict[str, Any]] = field(default_factory=list)
     pins: list[str] = field(default_factory=list)
 
@@ -34,6 +35,7 @@ class Channel:
             "is_channel": not self.is_im,
             "is_im": self.is_im,
             "is_private": self.is_private,
+            "is_archived": self.is_archived,
             "is_member": BOT_USER in self.members,
             "num_members": len(self.members),
         }
@@ -133,6 +135,8 @@ class Workspace:
         channel = self.channel(channel_id)
         if user == BOT_USER and not channel.is_im and BOT_USER not in channel.members:
             raise SlackError("not_in_channel")
+        if channel.is_archived:
+            raise SlackError("is_archived")
         if channel.is_im and any(self.users[m]["is_bot"] for m in channel.members - {BOT_USER}):
             raise SlackError("cannot_dm_bot")
         message = {"type": "message", "user": user, "ts": self.new_ts(), "team": TEAM, **fields}

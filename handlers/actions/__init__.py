@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from handlers.actions import card, me, oncall, paging, picker, plans, related
+from handlers.actions import card, me, oncall, paging, picker, plans, related, routine
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
     from bot.services import Services
 
-FEATURES = (card, related, paging, picker, plans, me, oncall)
+FEATURES = (card, related, paging, picker, plans, me, oncall, routine)
 
 
 def register(app: AsyncApp, services: Services) -> None:

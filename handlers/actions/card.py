@@ -47,6 +47,8 @@ def register(app: AsyncApp, services: Services) -> None:
             await services.slack.chat_postMessage(
                 channel=channel, text=f"<@{user}> {verb} *{escape(incident.title)}*."
             )
+            if status == RESOLVED:
+                await services.exports.offer(incident.arn)
 
         await reply(services.slack, user, channel, updated())
 

@@ -11,7 +11,7 @@ from bot.incidents.service import NotAnIncidentChannel
 from bot.permissions import Right
 from bot.slack.blocks import error_text, escape
 from bot.slack.card import incident_picker
-from handlers.commands import incident, oncall, paging, people, plans, related, timeline
+from handlers.commands import incident, oncall, paging, people, plans, related, routine, timeline
 from handlers.commands.help import help_subcommand
 from handlers.commands.registry import Invocation, Subcommand
 
@@ -30,7 +30,7 @@ def subcommands() -> list[Subcommand]:
     """Every subcommand, in the order ``/incident help`` lists them."""
     listed: list[Subcommand] = []
     listed.append(help_subcommand(listed))
-    for module in (incident, related, timeline, paging, people, plans, oncall):
+    for module in (incident, related, timeline, paging, people, plans, oncall, routine):
         listed.extend(module.SUBCOMMANDS)
     return listed
 

@@ -100,6 +100,7 @@ async def resolve(invocation: Invocation) -> None:
             f"Resolved: {note}",
             client_token(invocation.trigger_id, "resolve-note"),
         )
+    await invocation.services.exports.offer(incident.arn)
 
 
 async def reopen(invocation: Invocation) -> None:

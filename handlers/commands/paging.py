@@ -30,7 +30,7 @@ async def page(invocation: Invocation) -> None:
         )
     services = invocation.services
     incident = await invocation.incident()
-    contact = await services.people.contact(invocation.args)
+    contact = await services.people.contact(await _by_role(invocation, incident.arn))
     started = await services.escalations.start(incident, contact, invocation.user_id)
     await audit(
         services,
@@ -44,6 +44,15 @@ async def page(invocation: Invocation) -> None:
         + stage_said(started),
         response_type="ephemeral",
     )
+
+
+async def _by_role(invocation: Invocation, arn: str) -> str:
+    """Whom ``page`` names: a role (``commander``) stands for its holder's linked contact."""
+    roles = invocation.services.incidents.roles
+    role = invocation.args.strip().lower()
+    if role not in roles.names:
+        return invocation.args
+    return f"<@{await roles.holder(arn, role)}>"
 
 
 async def pages(invocation: Invocation) -> None:
@@ -89,8 +98,8 @@ async def stop_paging(invocation: Invocation) -> None:
 SUBCOMMANDS = [
     Subcommand(
         "page",
-        "page <contact|escalation-plan|@user>",
-        "page people for this incident",
+        "page <contact|escalation-plan|@user|role>",
+        "page people for this incident (a role pages its holder)",
         page,
         Right.CHANGE,
     ),

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from handlers.views import incident, me, plans
+from handlers.views import incident, me, plans, status_update
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
     from bot.services import Services
 
-FEATURES = (incident, plans, me)
+FEATURES = (incident, plans, me, status_update)
 
 
 def register(app: AsyncApp, services: Services) -> None:

@@ -171,3 +171,48 @@ async def test_recorded_shapes_bots_and_tombstones(
     assert tombstone["subtype"] == "tombstone"
     assert tombstone["text"] == "This message was deleted."
     assert fake.message(channel, ts) == tombstone
+
+
+async def test_an_archived_channel_takes_no_more_messages(
+    running: RunningFakeSlack, client: AsyncWebClient
+) -> None:
+    channel = running.fake.add_channel("inc-old", members=["UBOT0INCIDENT"])
+    await client.conversations_archive(channel=channel)
+    assert (await client.conversations_info(channel=channel))["channel"]["is_archived"] is True
+    assert await slack_error(client.conversations_archive(channel=channel)) == "already_archived"
+    assert await slack_error(client.chat_postMessage(channel=channel, text="hi")) == "is_archived"
+
+
+async def test_files_upload_v2_takes_its_three_steps(
+    running: RunningFakeSlack, client: AsyncWebClient
+) -> None:
+    channel = running.fake.add_channel("inc-files", members=["UBOT0INCIDENT"])
+    done = await client.files_upload_v2(
+        channel=channel, content="# Notes\n", filename="notes.md", title="Notes"
+    )
+    file_id = done["file"]["id"]
+    assert running.fake.files[file_id]["content"] == b"# Notes\n"
+    [shared] = running.fake.messages(channel)
+    assert shared["files"][0]["title"] == "Notes"
+    methods = [call.method for call in running.fake.calls]
+    assert methods == ["files.getUploadURLExternal", "upload", "files.completeUploadExternal"]
+
+
+async def test_a_canvas_is_made_from_markdown_and_shared(
+    running: RunningFakeSlack, client: AsyncWebClient
+) -> None:
+    channel = running.fake.add_channel("inc-canvas", members=["UBOT0INCIDENT"])
+    made = await client.canvases_create(
+        title="Review", document_content={"type": "markdown", "markdown": "# Review"}
+    )
+    await client.canvases_access_set(
+        canvas_id=made["canvas_id"], access_level="read", channel_ids=[channel]
+    )
+    canvas = running.fake.canvases[made["canvas_id"]]
+    assert (canvas["title"], canvas["markdown"], canvas["channels"]) == (
+        "Review",
+        "# Review",
+        [channel],
+    )
+    missing = client.canvases_access_set(canvas_id="F404", access_level="read")
+    assert await slack_error(missing) == "canvas_not_found"

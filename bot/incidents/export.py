@@ -1,0 +1,134 @@
+"""``/incident export``: the incident, for its post-incident analysis, in its channel — a Slack
+canvas where the workspace has canvases, else a Markdown file."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import select
+
+from bot.errors import InvalidInput
+from bot.incidents.service import IncidentService
+from bot.slack.blocks import escape
+from bot.slack.export_markdown import IncidentExport, export_markdown, export_title
+from bot.slack.messages import display_name
+from bot.slack.routine_blocks import resolved_offer_blocks
+from bot.store.schema import TimelineMessage
+
+log = logging.getLogger(__name__)
+
+# What canvases.create answers where canvases cannot be made (a free team, an admin's policy).
+NO_CANVASES = frozenset(
+    {
+        "not_allowed",
+        "not_allowed_token_type",
+        "canvas_disabled",
+        "free_teams_cannot_create_non_tabbed_canvases",
+        "team_tier_cannot_create_canvases",
+        "feature_not_enabled",
+        "unknown_method",
+    }
+)
+
+
+class Exports:
+    def __init__(self, incidents: IncidentService, slack: AsyncWebClient) -> None:
+        self.incidents = incidents
+        self.slack = slack
+
+    async def gather(self, arn: str) -> IncidentExport:
+        incidents = self.incidents
+        incident = await incidents.get(arn)
+        roles = {
+            role: f"{await display_name(self.slack, user)} ({user})"
+            for role, user in (await incidents.roles.held(arn)).items()
+        }
+        return IncidentExport(
+            incident=incident,
+            console=incidents.console(arn),
+            related_items=await incidents.aws.related_items(arn),
+            roles=roles,
+            timeline=await incidents.aws.whole_timeline(arn),
+            permalinks=await self._permalinks(arn),
+        )
+
+    async def _permalinks(self, arn: str) -> dict[str, str]:
+        """Timeline event id → permalink of the Slack message it records."""
+        async with self.incidents.database.session() as session:
+            rows = (
+                await session.scalars(
+                    select(TimelineMessage).where(
+                        TimelineMessage.incident_arn == arn, TimelineMessage.event_id.is_not(None)
+                    )
+                )
+            ).all()
+        links: dict[str, str] = {}
+        for row in rows:
+            try:
+                answer = await self.slack.chat_getPermalink(
+                    channel=row.channel_id, message_ts=row.message_ts
+                )
+            except SlackApiError as exc:  # a message deleted since: its event says what it was
+                log.info("no permalink for %s/%s: %s", row.channel_id, row.message_ts, exc)
+                continue
+            links[str(row.event_id)] = answer["permalink"]
+        return links
+
+    async def export(self, arn: str) -> str:
+        """Put the export in the incident's channel; says where (a canvas or a file)."""
+        channel = await self.incidents.channel_of(arn)
+        if not channel:
+            raise InvalidInput(
+                "This incident has no channel to export into: run `/incident export` in its "
+                "channel once it has one."
+            )
+        export = await self.gather(arn)
+        markdown, title = export_markdown(export), export_title(export.incident)
+        try:
+            return await self._canvas(channel, title, markdown)
+        except SlackApiError as exc:
+            if exc.response.get("error") not in NO_CANVASES:
+                raise
+            log.info("canvases unavailable (%s): exporting as a file", exc.response.get("error"))
+        await self.slack.files_upload_v2(
+            channel=channel,
+            content=markdown,
+            filename=f"incident-{export.incident.id[:8]}.md",
+            title=title,
+            initial_comment="Post-incident export: the record, related items, roles and the "
+            "whole timeline.",
+        )
+        return "a Markdown file in this channel"
+
+    async def _canvas(self, channel: str, title: str, markdown: str) -> str:
+        created = await self.slack.canvases_create(
+            title=title, document_content={"type": "markdown", "markdown": markdown}
+        )
+        canvas = created["canvas_id"]
+        await self.slack.canvases_access_set(
+            canvas_id=canvas, access_level="read", channel_ids=[channel]
+        )
+        where = await self.slack.auth_test()
+        shown = f"<{where['url']}docs/{where['team_id']}/{canvas}|{escape(title)}>"
+        await self.slack.chat_postMessage(
+            channel=channel, text=f":page_facing_up: Post-incident export: {shown}"
+        )
+        return f"a canvas shared in this channel: {shown}"
+
+    async def offer(self, arn: str) -> None:
+        """Offered in the channel of an incident just resolved in Slack (after the resolution
+        is said): the export, and archiving the channel."""
+        channel = await self.incidents.channel_of(arn)
+        if not channel:
+            return
+        incident = await self.incidents.get(arn)
+        try:
+            await self.slack.chat_postMessage(
+                channel=channel,
+                text=f"{escape(incident.title)} is resolved: export it, then archive the channel.",
+                blocks=resolved_offer_blocks(incident),
+            )
+        except SlackApiError as exc:  # the resolution stands without its offer
+            log.warning("could not offer the export in %s: %s", channel, exc.response.get("error"))

@@ -1,0 +1,134 @@
+"""What a responder's routine looks like in Slack: status updates, their reminders, the offer
+made when an incident is resolved, and the status update form."""
+
+from __future__ import annotations
+
+import json
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    InputBlock,
+    MarkdownTextObject,
+    NumberInputElement,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.incidents.record import OPEN, RESOLVED, SUMMARY_LIMIT, Incident, impact_label
+from bot.slack.blocks import as_dicts, escape, truncate
+from bot.slack.card import STATUS_ICON, post_update_button
+from bot.slack.ids import Action, Block, Callback
+from bot.slack.modals import impact_select
+
+UPDATE_FORM_TITLE = "Post status update"
+STATUS_CHOICES = {OPEN: "Open", RESOLVED: "Resolved"}
+
+
+def status_update_modal(incident: Incident, next_minutes: float) -> dict:
+    options = [Option(value=value, label=label) for value, label in STATUS_CHOICES.items()]
+    current = next(o for o in options if o.value == incident.status)
+    return View(
+        type="modal",
+        callback_id=Callback.STATUS_UPDATE_MODAL,
+        title=UPDATE_FORM_TITLE,
+        submit="Post",
+        close="Cancel",
+        private_metadata=json.dumps({"arn": incident.arn}),
+        blocks=[
+            InputBlock(
+                block_id=Block.STATUS,
+                label="Status",
+                element=StaticSelectElement(
+                    action_id=Action.STATUS, options=options, initial_option=current
+                ),
+            ),
+            InputBlock(
+                block_id=Block.IMPACT, label="Impact", element=impact_select(incident.impact)
+            ),
+            InputBlock(
+                block_id=Block.WHAT,
+                label="What is happening",
+                element=PlainTextInputElement(
+                    action_id=Action.WHAT, multiline=True, max_length=SUMMARY_LIMIT
+                ),
+            ),
+            InputBlock(
+                block_id=Block.NEXT_UPDATE,
+                label="Next update in (minutes)",
+                optional=True,
+                element=NumberInputElement(
+                    action_id=Action.NEXT_UPDATE,
+                    is_decimal_allowed=False,
+                    min_value=1,
+                    max_value=1440,
+                    initial_value=str(max(1, round(next_minutes))),
+                ),
+            ),
+        ],
+    ).to_dict()
+
+
+def status_update_text(incident: Incident, user_id: str, what: str) -> str:
+    return f"Status update on {escape(incident.title)} by <@{user_id}>: {escape(what)}"
+
+
+def status_update_blocks(
+    incident: Incident, user_id: str, what: str, next_minutes: float | None
+) -> list[dict]:
+    """The update as the channel (and the announcement channel) shows it."""
+    state = STATUS_ICON.get(incident.status, incident.status)
+    lines = [
+        f":mega: *Status update* on *{escape(incident.title)}* by <@{user_id}>",
+        f"*Status* {state} · *Impact* {impact_label(incident.impact)}",
+        escape(what),
+    ]
+    if next_minutes is not None and incident.is_open:
+        lines.append(f"_Next update in {next_minutes:g} minutes._")
+    return as_dicts([SectionBlock(text=MarkdownTextObject(text=truncate("\n".join(lines), 3000)))])
+
+
+def reminder_blocks(incident: Incident, minutes: float) -> list[dict]:
+    """The channel is reminded that no update was posted for ``minutes``."""
+    text = (
+        f":alarm_clock: No status update on *{escape(incident.title)}* for {minutes:g} minutes "
+        f"(impact {impact_label(incident.impact)}). Post one for everyone following it."
+    )
+    return as_dicts(
+        [
+            SectionBlock(text=MarkdownTextObject(text=text)),
+            ActionsBlock(elements=[post_update_button(incident.arn)]),
+        ]
+    )
+
+
+def resolved_offer_blocks(incident: Incident) -> list[dict]:
+    """Offered in the channel of a resolved incident: the export, and archiving the channel."""
+    text = (
+        f":white_check_mark: *{escape(incident.title)}* is resolved. Export its record, roles "
+        "and timeline for the post-incident analysis, then archive this channel when done."
+    )
+    return as_dicts(
+        [
+            SectionBlock(text=MarkdownTextObject(text=text)),
+            ActionsBlock(
+                elements=[
+                    ButtonElement(
+                        text="Export for post-incident analysis",
+                        action_id=Action.EXPORT,
+                        value=incident.arn,
+                        style="primary",
+                    ),
+                    ButtonElement(
+                        text="Archive channel",
+                        action_id=Action.ARCHIVE,
+                        value=incident.arn,
+                        style="danger",
+                    ),
+                ]
+            ),
+        ]
+    )
