@@ -110,6 +110,7 @@ async def test_resolving_a_resolved_incident_says_so_and_posts_nothing(stack: St
 
     await stack.sender.slash_command("/incident", "reopen", declared.user, declared.channel)
     await eventually(lambda: status(stack, declared.arn) == "OPEN")
+    await eventually(lambda: said_in_channel(stack, declared, "reopened *Checkout errors*"))
     await stack.sender.slash_command("/incident", "reopen", declared.user, declared.channel)
     await eventually(
         lambda: any(
