@@ -19,6 +19,7 @@ from bot.store.schema import SlackRequest
 log = logging.getLogger(__name__)
 
 KEEP_SECONDS = 3600  # Slack retries within minutes and refuses signatures older than 5 minutes
+FORGET_EVERY_SECONDS = 60
 
 
 def request_id(body: dict[str, Any]) -> str | None:
@@ -31,15 +32,16 @@ def request_id(body: dict[str, Any]) -> str | None:
     return None
 
 
-async def first_delivery(database: Database, request: str) -> bool:
-    """Claim ``request``; False when it was delivered before (requests older than an hour are
-    forgotten as they go)."""
+async def first_delivery(database: Database, request: str, forget: bool = True) -> bool:
+    """Claim ``request``; False when it was delivered before. ``forget``: requests older than
+    an hour are deleted in the same write."""
     received = time.time()
     try:
         async with database.write() as session:
-            await session.execute(
-                delete(SlackRequest).where(SlackRequest.received_at < received - KEEP_SECONDS)
-            )
+            if forget:
+                await session.execute(
+                    delete(SlackRequest).where(SlackRequest.received_at < received - KEEP_SECONDS)
+                )
             session.add(SlackRequest(id=request, received_at=received))
     except IntegrityError:
         return False
@@ -49,12 +51,18 @@ async def first_delivery(database: Database, request: str) -> bool:
 def drop_redeliveries(
     database: Database,
 ) -> Callable[[dict[str, Any], Callable[[], Awaitable[Any]]], Awaitable[Any]]:
-    """Bolt global middleware: a redelivered request is acknowledged and goes no further."""
+    """Bolt global middleware: a redelivered request is acknowledged and goes no further.
+    Old requests are forgotten once a minute, not on every request (before its ack)."""
+    forgotten = 0.0
 
     async def middleware(body: dict[str, Any], next: Callable[[], Awaitable[Any]]) -> Any:
+        nonlocal forgotten
         request = request_id(body)
+        forget = time.monotonic() - forgotten >= FORGET_EVERY_SECONDS
         try:
-            first = request is None or await first_delivery(database, request)
+            first = request is None or await first_delivery(database, request, forget)
+            if forget:
+                forgotten = time.monotonic()
         except SQLAlchemyError as exc:  # better twice than never: let it through
             log.warning("could not record Slack request %s: %s", request, type(exc).__name__)
             first = True

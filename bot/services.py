@@ -15,6 +15,7 @@ from bot.escalation.closing import Closing
 from bot.escalation.leadership import Leadership
 from bot.escalation.runner import EscalationRunner
 from bot.escalation.schedule import Intervals, Jobs, Schedule
+from bot.escalation.wave import DueWaves
 from bot.home import Home
 from bot.incidents.declaration import Declarations
 from bot.incidents.service import IncidentService
@@ -52,8 +53,9 @@ class Services:
         planner and the sweep of escalations and declarations) on whichever replica wins the
         leadership."""
         runner, auditor = self.escalations, self.auditor
+        waves = DueWaves(runner.claim_wave)  # stages due together, claimed together
         jobs = Jobs(
-            runner.advance, runner.notices.remind, auditor.plan, runner.mirror.run, self.audit
+            waves.advance, runner.notices.remind, auditor.plan, runner.mirror.run, self.audit
         )
         mirror = self.settings.mirror_interval_seconds
         self.schedule.start(jobs, Intervals(plan=1.0, mirror=mirror, audit=min(30.0, mirror)))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractAsyncContextManager
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, nullcontext
 from pathlib import Path
 from typing import Any, cast
 
@@ -39,14 +41,22 @@ class Database:
         self._writer = async_sessionmaker(
             self.engine.execution_options(**{WRITES: True}), expire_on_commit=False
         )
+        # SQLite has one writer at a time: queue for it here, woken the moment it is free,
+        # rather than in SQLite's busy handler, which polls with sleeps of up to 100 ms
+        self._turn: asyncio.Lock | None = (
+            asyncio.Lock() if url.get_backend_name() == "sqlite" else None
+        )
 
-    def write(self) -> AbstractAsyncContextManager[AsyncSession]:
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
         """A unit of work that writes, committed when the block ends without an error.
 
         On SQLite it takes the write lock at BEGIN, so a read-then-write waits its turn instead
-        of failing with "database is locked"; ``session()`` (reads) never takes it.
+        of failing with "database is locked"; ``session()`` (reads) never takes it. A write
+        must not open another write inside it.
         """
-        return self._writer.begin()
+        async with self._turn or nullcontext(), self._writer.begin() as session:
+            yield session
 
     async def migrate(self) -> None:
         """Bring the schema to the newest Alembic revisions (one head per feature)."""
