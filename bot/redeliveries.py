@@ -44,7 +44,7 @@ async def claim_requests(
     requests older than an hour are deleted in the same write. IntegrityError: another replica
     claimed one of them meanwhile (nothing is claimed then)."""
     received = time.time()
-    async with database.write() as session:
+    async with database.write(urgent=True) as session:  # its ack waits for it
         if forget:
             await session.execute(
                 delete(SlackRequest).where(SlackRequest.received_at < received - KEEP_SECONDS)

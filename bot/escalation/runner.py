@@ -305,7 +305,7 @@ class EscalationRunner:
         started = now()
         taken: dict[str, tuple[Escalation, list[Stage]]] = {}
         try:
-            async with self.database.write() as session:
+            async with self.database.write(urgent=True) as session:
                 for (stage, finished), ids in groups.items():
                     values = stage_taken(stage, finished, started)
                     won = await session.scalars(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, nullcontext
 from pathlib import Path
@@ -19,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.store.turns import WriteTurns
 from bot.store.urls import async_url
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -41,21 +41,19 @@ class Database:
         self._writer = async_sessionmaker(
             self.engine.execution_options(**{WRITES: True}), expire_on_commit=False
         )
-        # SQLite has one writer at a time: queue for it here, woken the moment it is free,
-        # rather than in SQLite's busy handler, which polls with sleeps of up to 100 ms
-        self._turn: asyncio.Lock | None = (
-            asyncio.Lock() if url.get_backend_name() == "sqlite" else None
-        )
+        self._turns = WriteTurns() if url.get_backend_name() == "sqlite" else None
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncSession]:
+    async def write(self, urgent: bool = False) -> AsyncIterator[AsyncSession]:
         """A unit of work that writes, committed when the block ends without an error.
 
         On SQLite it takes the write lock at BEGIN, so a read-then-write waits its turn instead
-        of failing with "database is locked"; ``session()`` (reads) never takes it. A write
-        must not open another write inside it.
+        of failing with "database is locked"; ``session()`` (reads) never takes it. Writers
+        queue in the process (``WriteTurns``), ``urgent`` ones first. A write must not open
+        another write inside it.
         """
-        async with self._turn or nullcontext(), self._writer.begin() as session:
+        turn = self._turns.turn(urgent) if self._turns else nullcontext()
+        async with turn, self._writer.begin() as session:
             yield session
 
     async def migrate(self) -> None:
