@@ -1,16 +1,21 @@
 """A request Slack delivers again (an event retried with ``X-Slack-Retry-Num``, a replay, a proxy's
 retry, the same payload twice) is answered 200 and does nothing: each request is claimed by its
-id in the store when it arrives, so only its first delivery reaches a listener, on any replica."""
+id in the store when it arrives, so only its first delivery reaches a listener, on any replica.
+
+The claim comes before the ack, so it is kept cheap: requests arriving together are claimed in
+one transaction (while one is written, the next ones gather), and old requests are forgotten
+once a minute rather than on every request."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 
 from slack_bolt.response import BoltResponse
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.store.database import Database
@@ -19,6 +24,7 @@ from bot.store.schema import SlackRequest
 log = logging.getLogger(__name__)
 
 KEEP_SECONDS = 3600  # Slack retries within minutes and refuses signatures older than 5 minutes
+FORGET_EVERY_SECONDS = 60
 
 
 def request_id(body: dict[str, Any]) -> str | None:
@@ -31,30 +37,84 @@ def request_id(body: dict[str, Any]) -> str | None:
     return None
 
 
-async def first_delivery(database: Database, request: str) -> bool:
-    """Claim ``request``; False when it was delivered before (requests older than an hour are
-    forgotten as they go)."""
+async def claim_requests(
+    database: Database, requests: Collection[str], forget: bool = False
+) -> set[str]:
+    """Claim ``requests`` in one transaction; those delivered for the first time. ``forget``:
+    requests older than an hour are deleted in the same write. IntegrityError: another replica
+    claimed one of them meanwhile (nothing is claimed then)."""
     received = time.time()
-    try:
-        async with database.write() as session:
+    async with database.write(urgent=True) as session:  # its ack waits for it
+        if forget:
             await session.execute(
                 delete(SlackRequest).where(SlackRequest.received_at < received - KEEP_SECONDS)
             )
-            session.add(SlackRequest(id=request, received_at=received))
+        seen = set(
+            (
+                await session.scalars(select(SlackRequest.id).where(SlackRequest.id.in_(requests)))
+            ).all()
+        )
+        fresh = {request for request in requests if request not in seen}
+        session.add_all(SlackRequest(id=request, received_at=received) for request in fresh)
+    return fresh
+
+
+async def first_delivery(database: Database, request: str) -> bool:
+    """Claim ``request`` alone; False when it was delivered before."""
+    try:
+        return request in await claim_requests(database, [request])
     except IntegrityError:
         return False
-    return True
+
+
+class Deliveries:
+    """The claims of the requests arriving now, written together."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._pending: dict[str, asyncio.Future[bool]] = {}
+        self._writer: asyncio.Task[None] | None = None
+        self._forgotten = 0.0
+
+    async def first(self, request: str) -> bool:
+        """Claim ``request``; False when it was delivered before (or is being claimed now)."""
+        if request in self._pending:
+            return False
+        future = self._pending[request] = asyncio.get_running_loop().create_future()
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write())
+        return await asyncio.shield(future)
+
+    async def _write(self) -> None:
+        while self._pending:
+            await asyncio.sleep(0)  # requests arriving together join
+            batch, self._pending = self._pending, {}
+            forget = time.monotonic() - self._forgotten >= FORGET_EVERY_SECONDS
+            try:
+                try:
+                    fresh = await claim_requests(self.database, list(batch), forget)
+                except IntegrityError:  # another replica claimed one meanwhile: one at a time
+                    fresh = {r for r in batch if await first_delivery(self.database, r)}
+            except SQLAlchemyError as exc:
+                for future in batch.values():
+                    future.set_exception(exc)
+                continue
+            if forget:
+                self._forgotten = time.monotonic()
+            for request, future in batch.items():
+                future.set_result(request in fresh)
 
 
 def drop_redeliveries(
     database: Database,
 ) -> Callable[[dict[str, Any], Callable[[], Awaitable[Any]]], Awaitable[Any]]:
     """Bolt global middleware: a redelivered request is acknowledged and goes no further."""
+    deliveries = Deliveries(database)
 
     async def middleware(body: dict[str, Any], next: Callable[[], Awaitable[Any]]) -> Any:
         request = request_id(body)
         try:
-            first = request is None or await first_delivery(database, request)
+            first = request is None or await deliveries.first(request)
         except SQLAlchemyError as exc:  # better twice than never: let it through
             log.warning("could not record Slack request %s: %s", request, type(exc).__name__)
             first = True

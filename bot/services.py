@@ -17,6 +17,7 @@ from bot.escalation.closing import Closing
 from bot.escalation.leadership import Leadership
 from bot.escalation.runner import EscalationRunner
 from bot.escalation.schedule import Intervals, Jobs, Schedule
+from bot.escalation.wave import DueWaves
 from bot.home import Home
 from bot.incidents.declaration import Declarations
 from bot.incidents.export import Exports
@@ -69,10 +70,10 @@ class Services:
         """Start background work (stage timers, reminders, the mirror of AWS's pages, the
         planner, the sweep of escalations and declarations, and the sync of incidents started
         or changed outside Slack) on whichever replica wins the leadership."""
-        runner = self.escalations
-        handoffs = self.handoffs
+        runner, handoffs = self.escalations, self.handoffs
+        waves = DueWaves(runner.claim_wave)  # stages due together, claimed together
         jobs = Jobs(
-            runner.advance,
+            waves.advance,
             runner.notices.remind,
             self.plan,
             runner.mirror.run,

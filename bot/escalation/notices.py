@@ -42,6 +42,12 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def sending(notice: PageNotice) -> PageNotice:
+    """The notice marked as being worked on from now: its claim."""
+    notice.delivery, notice.claimed_at = Delivery.SENDING, now().timestamp()
+    return notice
+
+
 class PageNotices:
     def __init__(
         self,
@@ -94,10 +100,9 @@ class PageNotices:
     # -- claiming ------------------------------------------------------------
     async def claim(self, notice: PageNotice) -> Claim | None:
         """Insert the notice as being worked on, or take over a claim whose worker died."""
-        notice.delivery, notice.claimed_at = Delivery.SENDING, now().timestamp()
         try:
             async with self.database.write() as session:
-                session.add(notice)
+                session.add(sending(notice))
         except IntegrityError:
             return Claim.RETAKEN if await self._reclaim(notice.id) else None
         return Claim.NEW

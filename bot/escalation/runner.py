@@ -8,10 +8,12 @@ from the same ids, so a step resumed after a crash repeats no engagement.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
+from collections.abc import Awaitable, Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -25,10 +27,11 @@ from bot.errors import Conflict, DomainError, InvalidInput
 from bot.escalation import rows
 from bot.escalation.closing import RESOLVED_STOP, Closing
 from bot.escalation.mirror import Mirror
-from bot.escalation.notices import PageNotices, now
+from bot.escalation.notices import PageNotices, now, sending
 from bot.escalation.plan import Stage, Target, dump_stages, load_stages, stages_of
 from bot.escalation.schedule import Schedule
 from bot.escalation.status import EscalationStatus, next_stage_due
+from bot.escalation.wave import Due
 from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
 from bot.people import People
@@ -39,7 +42,7 @@ from bot.slack.paging_blocks import status_blocks
 from bot.store.database import Database, changed
 from bot.store.schema import Escalation, PageNotice
 from bot.tokens import client_token
-from bot.vocabulary import Delivery, EscalationState, PageKind
+from bot.vocabulary import Claim, Delivery, EscalationState, PageKind
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +53,30 @@ class StageStart:
 
     paged: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+
+
+def stage_taken(stage: int, finished: bool, started: datetime) -> dict[str, object]:
+    """An escalation's columns once ``stage`` is taken (past the last one: exhausted)."""
+    values: dict[str, object] = {"current_stage": stage, "stage_started_at": started}
+    if finished:
+        values["state"] = EscalationState.EXHAUSTED
+    return values
+
+
+def stage_notice(
+    escalation: Escalation, stage: int, target: Target, incident: Incident
+) -> PageNotice:
+    """The notice of one target's page in a stage: its id makes it claimable once."""
+    return PageNotice(
+        id=client_token(escalation.id, str(stage), target.contact_arn),
+        kind=PageKind.STAGE,
+        escalation_id=escalation.id,
+        stage=stage,
+        incident_arn=incident.arn,
+        contact_arn=target.contact_arn,
+        engagement_arn=None,
+        essential=target.essential,
+    )
 
 
 class EscalationRunner:
@@ -201,9 +228,7 @@ class EscalationRunner:
             return None
         stages = load_stages(escalation.stages)
         finished = stage >= len(stages)
-        values: dict[str, object] = {"current_stage": stage, "stage_started_at": now()}
-        if finished:
-            values["state"] = EscalationState.EXHAUSTED
+        values = stage_taken(stage, finished, now())
         async with self.database.write() as session:
             claimed = await changed(
                 session,
@@ -227,20 +252,129 @@ class EscalationRunner:
         await self.status.refresh(escalation_id)
         return started
 
+    async def claim_wave(self, due: Collection[Due]) -> dict[Due, Awaitable[object]]:
+        """Stages that fell due together, claimed at once: one read of their escalations, one
+        transaction that takes each stage (the same compare-and-set as ``advance``) with its
+        targets' page claims; then what is left of each claimed stage (engage, DM, status),
+        keyed by (escalation, stage). A stage the fast way cannot take (its incident resolved
+        or unread, a page of it answered in AWS, a claim left by a crash) goes the one-by-one
+        way of ``advance``; one no longer due is left out."""
+        wanted = {eid: stage for eid, stage in due if not (stage == 0 and eid in self._starting)}
+        async with self.database.session() as session:
+            found = (
+                await session.scalars(select(Escalation).where(Escalation.id.in_(list(wanted))))
+            ).all()
+        ready = {
+            e.id: e
+            for e in found
+            if e.state == EscalationState.RUNNING and e.current_stage == wanted[e.id] - 1
+        }
+        arns = list(dict.fromkeys(e.incident_arn for e in ready.values()))
+        read = await asyncio.gather(*(self.incidents.get(a) for a in arns), return_exceptions=True)
+        incidents = {a: i for a, i in zip(arns, read, strict=True) if isinstance(i, Incident)}
+        slow = {
+            eid
+            for eid, e in ready.items()
+            if e.incident_arn not in incidents or not incidents[e.incident_arn].is_open
+        }
+        engaged = await self._essential_engagements(e for e in ready if wanted[e] > 0)
+        answered = await asyncio.gather(*(self._read_in_aws(arns) for arns in engaged.values()))
+        slow |= {eid for eid, who in zip(engaged, answered, strict=True) if who}
+        fast = {eid: e for eid, e in ready.items() if eid not in slow}
+        claimed = await self._claim_stages(fast, wanted, incidents)
+        if claimed is None:  # a claim taken before (a crash): each its own way
+            claimed, slow = {}, slow | set(fast)
+        work: dict[Due, Awaitable[object]] = {
+            (eid, wanted[eid]): self.advance(eid, wanted[eid]) for eid in slow
+        }
+        for eid, (escalation, stages) in claimed.items():
+            incident = incidents[escalation.incident_arn]
+            work[(eid, wanted[eid])] = self._claimed(escalation, stages, incident)
+        return work
+
+    async def _claim_stages(
+        self, ready: dict[str, Escalation], wanted: dict[str, int], incidents: dict[str, Incident]
+    ) -> dict[str, tuple[Escalation, list[Stage]]] | None:
+        """One transaction: each stage taken if it is still the next one, with its targets'
+        page claims; the escalations taken (as they are now) with their stages. None when one
+        of the claims existed already (then nothing is taken)."""
+        stages = {eid: load_stages(e.stages) for eid, e in ready.items()}
+        groups: dict[tuple[int, bool], list[str]] = {}
+        for eid in ready:
+            groups.setdefault((wanted[eid], wanted[eid] >= len(stages[eid])), []).append(eid)
+        started = now()
+        taken: dict[str, tuple[Escalation, list[Stage]]] = {}
+        try:
+            async with self.database.write(urgent=True) as session:
+                for (stage, finished), ids in groups.items():
+                    values = stage_taken(stage, finished, started)
+                    won = await session.scalars(
+                        update(Escalation)
+                        .where(
+                            Escalation.id.in_(ids),
+                            Escalation.current_stage == stage - 1,
+                            Escalation.state == EscalationState.RUNNING,
+                        )
+                        .values(**values)
+                        .returning(Escalation.id)
+                        .execution_options(synchronize_session=False)
+                    )
+                    for eid in won.all():
+                        escalation = ready[eid]
+                        escalation.current_stage, escalation.stage_started_at = stage, started
+                        if finished:
+                            escalation.state = EscalationState.EXHAUSTED
+                        else:
+                            incident = incidents[escalation.incident_arn]
+                            session.add_all(
+                                sending(stage_notice(escalation, stage, target, incident))
+                                for target in stages[eid][stage].targets
+                            )
+                        taken[eid] = (escalation, stages[eid])
+        except IntegrityError:
+            return None
+        return taken
+
+    async def _claimed(
+        self, escalation: Escalation, stages: list[Stage], incident: Incident
+    ) -> StageStart:
+        """The rest of a stage a due wave claimed: the next timer, the pages, the status."""
+        started = StageStart()
+        if escalation.state == EscalationState.EXHAUSTED:
+            await self._exhausted(escalation)
+        else:
+            self._schedule_next(escalation, stages)
+            started = await self.engage_stage(escalation, stages, False, incident, claimed=True)
+        await self.status.refresh(escalation.id)
+        return started
+
     async def _answered_in_aws(self, escalation_id: str) -> str | None:
         """The alias of an essential contact who acknowledged a page of this escalation through
         AWS (an SMS, voice or email answer) rather than in Slack, if one did."""
+        engaged = await self._essential_engagements([escalation_id])
+        return await self._read_in_aws(engaged.get(escalation_id, []))
+
+    async def _essential_engagements(self, escalation_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Each escalation's engagements of essential contacts, in one read."""
         async with self.database.session() as session:
             engaged = (
-                await session.scalars(
-                    select(PageNotice.engagement_arn).where(
-                        PageNotice.escalation_id == escalation_id,
+                await session.execute(
+                    select(PageNotice.escalation_id, PageNotice.engagement_arn).where(
+                        PageNotice.escalation_id.in_(list(escalation_ids)),
                         PageNotice.essential.is_(True),
                         PageNotice.engagement_arn.is_not(None),
                     )
                 )
             ).all()
-        for engagement in dict.fromkeys(e for e in engaged if e):
+        found: dict[str, list[str]] = {}
+        for escalation_id, engagement in engaged:
+            if escalation_id and engagement:
+                found.setdefault(escalation_id, []).append(engagement)
+        return found
+
+    async def _read_in_aws(self, engagements: Iterable[str]) -> str | None:
+        """The alias of whoever acknowledged one of these engagements' pages in AWS."""
+        for engagement in dict.fromkeys(engagements):
             try:
                 pages = await self.contacts.pages_of(engagement)
             except DomainError as error:  # unsure: page on rather than miss someone
@@ -261,16 +395,18 @@ class EscalationRunner:
         stages: list[Stage],
         starting: bool = False,
         incident: Incident | None = None,
+        claimed: bool = False,
     ) -> StageStart:
-        """Engage every target of the current stage; safe to repeat after a crash."""
+        """Engage every target of the current stage; safe to repeat after a crash. ``claimed``:
+        the targets' notices were inserted with the stage's claim (a due wave)."""
         started = StageStart()
-        if not starting and escalation.id in self._starting:
+        stage = escalation.current_stage
+        if stage == 0 and not starting and escalation.id in self._starting:
             return started  # start() is engaging it in this process
         incident = incident or await self.incidents.get(escalation.incident_arn)
-        stage = escalation.current_stage
         for target in stages[stage].targets:
             try:
-                await self._engage(escalation, stage, len(stages), target, incident)
+                await self._engage(escalation, stage, len(stages), target, incident, claimed)
             except DomainError as error:
                 log.error("could not page %s: %s", target.alias, error.message)
                 started.failed[target.alias] = error.message
@@ -284,28 +420,27 @@ class EscalationRunner:
         return started
 
     async def _engage(
-        self, escalation: Escalation, stage: int, stages: int, target: Target, incident: Incident
+        self,
+        escalation: Escalation,
+        stage: int,
+        stages: int,
+        target: Target,
+        incident: Incident,
+        claimed: bool = False,
     ) -> None:
         """Claim (escalation, stage, target), engage it through AWS, then DM the person."""
-        notice = PageNotice(
-            id=client_token(escalation.id, str(stage), target.contact_arn),
-            kind=PageKind.STAGE,
-            escalation_id=escalation.id,
-            stage=stage,
-            incident_arn=incident.arn,
-            contact_arn=target.contact_arn,
-            engagement_arn=None,
-            essential=target.essential,
-        )
-        claim = await self.notices.claim(notice)
+        notice = stage_notice(escalation, stage, target, incident)
+        claim = Claim.NEW if claimed else await self.notices.claim(notice)
         if claim is None:
             return  # done already, or another worker is on it
         requester = await display_name(self.slack, escalation.requested_by)
-        async with self.database.session() as session:
-            engaged = await session.scalar(
-                select(PageNotice.engagement_arn).where(PageNotice.id == notice.id)
-            )
-        if engaged is None:  # only a claim reclaimed after a crash can find one set
+        engaged = None
+        if claim is Claim.RETAKEN:  # only a claim reclaimed after a crash can find one set
+            async with self.database.session() as session:
+                engaged = await session.scalar(
+                    select(PageNotice.engagement_arn).where(PageNotice.id == notice.id)
+                )
+        if engaged is None:
             engaged = await self.contacts.start_engagement(
                 target.contact_arn,
                 f"[Impact {incident.impact}] {incident.title}",

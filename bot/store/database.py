@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, nullcontext
 from pathlib import Path
 from typing import Any, cast
 
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.store.turns import WriteTurns
 from bot.store.urls import async_url
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -39,14 +41,20 @@ class Database:
         self._writer = async_sessionmaker(
             self.engine.execution_options(**{WRITES: True}), expire_on_commit=False
         )
+        self._turns = WriteTurns() if url.get_backend_name() == "sqlite" else None
 
-    def write(self) -> AbstractAsyncContextManager[AsyncSession]:
+    @asynccontextmanager
+    async def write(self, urgent: bool = False) -> AsyncIterator[AsyncSession]:
         """A unit of work that writes, committed when the block ends without an error.
 
         On SQLite it takes the write lock at BEGIN, so a read-then-write waits its turn instead
-        of failing with "database is locked"; ``session()`` (reads) never takes it.
+        of failing with "database is locked"; ``session()`` (reads) never takes it. Writers
+        queue in the process (``WriteTurns``), ``urgent`` ones first. A write must not open
+        another write inside it.
         """
-        return self._writer.begin()
+        turn = self._turns.turn(urgent) if self._turns else nullcontext()
+        async with turn, self._writer.begin() as session:
+            yield session
 
     async def migrate(self) -> None:
         """Bring the schema to the newest Alembic revisions (one head per feature)."""

@@ -1,0 +1,48 @@
+"""Stages that fall due together are claimed together (a due wave), and still start once."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from tests.paging.common import engagements, page, page_dms
+from tests.support import Stack, declare_incident, eventually
+
+
+@pytest.fixture
+def bot_settings() -> dict[str, Any]:
+    # a plan minute lasts 1 s: stage 2 falls due 5 s after stage 1, after the race below
+    return {"default_response_plan": "critical-service", "time_scale": 1.0}
+
+
+async def test_a_wave_racing_the_timers_and_one_by_one_starts_each_stage_once(
+    stack: Stack, team: dict[str, str]
+) -> None:
+    declared = [await declare_incident(stack) for _ in range(3)]
+    await asyncio.gather(*(page(stack, d) for d in declared))
+    runner = stack.services.escalations
+
+    async def in_stage_1() -> list[tuple[str, int]]:
+        running = [e for d in declared for e in await runner.running(d.arn)]
+        in_1 = [(e.id, 1) for e in running if e.current_stage == 0]
+        return in_1 if len(in_1) == 3 else []
+
+    due = await eventually(lambda: in_stage_1(), timeout=5)
+
+    # stage 2 of all three by a wave, a second wave and the one-by-one way, all at once
+    waves = await asyncio.gather(
+        runner.claim_wave(due),
+        runner.claim_wave(due),
+        *(runner.advance(escalation, stage) for escalation, stage in due),
+    )
+    await asyncio.gather(*(work for wave in waves[:2] for work in wave.values()))
+
+    bob_pages = await eventually(lambda: (p := page_dms(stack, team["bob"])) and len(p) >= 3 and p)
+    await asyncio.sleep(1.0)  # room for a second start to show itself
+    assert len(page_dms(stack, team["bob"])) == len(bob_pages) == 3
+    for d in declared:
+        paged = [e["ContactArn"].rsplit("/", 1)[-1] for e in engagements(stack, d.arn)]
+        assert paged.count("bob") == 1, paged
+        assert paged.count("alice") == 1, paged
