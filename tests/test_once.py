@@ -223,15 +223,17 @@ async def test_text_typed_after_a_command_reads_right_in_aws(stack: Stack) -> No
     assert record["title"] == "Payments & refunds <EU> for @rivera"
     channel = await eventually(lambda: stack.services.incidents.channel_of(record["arn"]))
 
-    await stack.sender.slash_command("/incident", f"title {typed} again", user, channel)
-    await stack.sender.slash_command(
-        "/incident", "summary Fixed &amp; <@U0RIVERA01|rivera>", user, channel
-    )
-    await stack.sender.slash_command("/incident", "resolve Rolled back &amp; done", user, channel)
-
     def incident() -> dict[str, Any]:
         return stack.aws().get_incident_record(arn=record["arn"])["incidentRecord"]
 
+    # one command after the other is done, as a person types them (each runs after its ack)
+    await stack.sender.slash_command("/incident", f"title {typed} again", user, channel)
+    await eventually(lambda: incident()["title"].endswith("again"))
+    await stack.sender.slash_command(
+        "/incident", "summary Fixed &amp; <@U0RIVERA01|rivera>", user, channel
+    )
+    await eventually(lambda: incident().get("summary"))
+    await stack.sender.slash_command("/incident", "resolve Rolled back &amp; done", user, channel)
     await eventually(lambda: incident()["status"] == "RESOLVED")
     assert incident()["title"] == "Payments & refunds <EU> for @rivera again"
     assert incident()["summary"] == "Fixed & @rivera"

@@ -112,7 +112,7 @@ class Schedule:
         if self.scheduler.running:
             self.scheduler.pause()
             self.scheduler.remove_all_jobs()
-        log.info("following: another replica runs the stage timers")
+        log.info("stopped leading: this replica runs no stage timers now")
 
     def stage_at(self, when: datetime, escalation_id: str, stage: int) -> None:
         self._once_at(
