@@ -183,7 +183,16 @@ class IncidentsPort:
         )
         event = answer["event"]
         return TimelineEntry(
-            event["eventTime"], event["eventType"], readable(event.get("eventData", ""))
+            event["eventTime"],
+            event["eventType"],
+            readable(event.get("eventData", "")),
+            event.get("eventId", event_id),
+        )
+
+    async def _with_data(self, arn: str, summaries: list[dict[str, Any]]) -> list[TimelineEntry]:
+        """The events listed (summaries carry no data), each read in full, side by side."""
+        return list(
+            await asyncio.gather(*(self.timeline_event(arn, s["eventId"]) for s in summaries))
         )
 
     async def timeline_events(self, arn: str, count: int) -> list[TimelineEntry]:
@@ -196,23 +205,7 @@ class IncidentsPort:
             sortOrder="DESCENDING",
             maxResults=count,
         )
-        summaries = answer.get("eventSummaries", [])[:count]
-        events = await asyncio.gather(
-            *(
-                self.gateway.call(
-                    INCIDENTS, "get_timeline_event", incidentRecordArn=arn, eventId=s["eventId"]
-                )
-                for s in summaries
-            )
-        )
-        return [
-            TimelineEntry(
-                e["event"]["eventTime"],
-                e["event"]["eventType"],
-                readable(e["event"].get("eventData", "")),
-            )
-            for e in events
-        ]
+        return await self._with_data(arn, answer.get("eventSummaries", [])[:count])
 
     async def whole_timeline(self, arn: str) -> list[TimelineEntry]:
         """Every event, oldest first, with its data and id (for a post-incident export)."""
@@ -224,20 +217,4 @@ class IncidentsPort:
             sortBy="EVENT_TIME",
             sortOrder="ASCENDING",
         )
-        events = await asyncio.gather(
-            *(
-                self.gateway.call(
-                    INCIDENTS, "get_timeline_event", incidentRecordArn=arn, eventId=s["eventId"]
-                )
-                for s in summaries
-            )
-        )
-        return [
-            TimelineEntry(
-                e["event"]["eventTime"],
-                e["event"]["eventType"],
-                readable(e["event"].get("eventData", "")),
-                e["event"]["eventId"],
-            )
-            for e in events
-        ]
+        return await self._with_data(arn, summaries)
