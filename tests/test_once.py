@@ -222,6 +222,8 @@ async def test_text_typed_after_a_command_reads_right_in_aws(stack: Stack) -> No
     )
     assert record["title"] == "Payments & refunds <EU> for @rivera"
     channel = await eventually(lambda: stack.services.incidents.channel_of(record["arn"]))
+    # the declaration finished (the declarer invited into the channel, so they may change it)
+    await eventually(lambda: any("Declared" in r for r in replies(stack, user)))
 
     def incident() -> dict[str, Any]:
         return stack.aws().get_incident_record(arn=record["arn"])["incidentRecord"]
