@@ -20,7 +20,6 @@ from bot.aws.incidents import IncidentsPort
 from bot.config import Settings
 from bot.contact_plans.escalation import EscalationPlans
 from bot.contact_plans.personal import PersonalPlans
-from bot.edge import EVENTS_PATH, keep_ack, refuse_malformed, requester
 from bot.errors import DomainError
 from bot.escalation.acknowledging import Acknowledging
 from bot.escalation.auditor import Auditor
@@ -38,7 +37,6 @@ from bot.oncall.handoffs import Handoffs
 from bot.oncall.shifts import OnCall
 from bot.people import People
 from bot.permissions import Permissions
-from bot.redeliveries import drop_redeliveries
 from bot.related_items import RelatedItems
 from bot.services import Services
 from bot.slack.blocks import error_text
@@ -46,6 +44,7 @@ from bot.slack.notify import warn
 from bot.slack.pacing import PacedWebClient
 from bot.store.database import Database
 from bot.timeline import Timeline
+from handlers.edge import EVENTS_PATH, drop_redeliveries, keep_ack, refuse_malformed, requester
 from handlers.surfaces import register_all
 
 log = logging.getLogger(__name__)

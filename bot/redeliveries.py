@@ -11,10 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Collection
 from typing import Any
 
-from slack_bolt.response import BoltResponse
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -103,24 +102,3 @@ class Deliveries:
                 self._forgotten = time.monotonic()
             for request, future in batch.items():
                 future.set_result(request in fresh)
-
-
-def drop_redeliveries(
-    database: Database,
-) -> Callable[[dict[str, Any], Callable[[], Awaitable[Any]]], Awaitable[Any]]:
-    """Bolt global middleware: a redelivered request is acknowledged and goes no further."""
-    deliveries = Deliveries(database)
-
-    async def middleware(body: dict[str, Any], next: Callable[[], Awaitable[Any]]) -> Any:
-        request = request_id(body)
-        try:
-            first = request is None or await deliveries.first(request)
-        except SQLAlchemyError as exc:  # better twice than never: let it through
-            log.warning("could not record Slack request %s: %s", request, type(exc).__name__)
-            first = True
-        if first:
-            return await next()
-        log.info("ignored a redelivered Slack request (%s)", request)
-        return BoltResponse(status=200, body="")
-
-    return middleware

@@ -1,4 +1,5 @@
-"""Where Slack's requests enter: malformed ones refused with 400, and an ack that stays given."""
+"""Where Slack's requests enter: malformed ones refused with 400, an ack that stays given, and
+a redelivered request acknowledged and dropped."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ from urllib.parse import parse_qs
 from aiohttp import web
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.response import BoltResponse
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.redeliveries import Deliveries, request_id
+from bot.store.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -121,3 +126,24 @@ async def keep_ack(context: Any, next: Callable[[], Awaitable[Any]]) -> Any:
     """Bolt global middleware: each request's ``ack`` is a :class:`StickyAck`."""
     context["ack"] = StickyAck()
     return await next()
+
+
+def drop_redeliveries(
+    database: Database,
+) -> Callable[[dict[str, Any], Callable[[], Awaitable[Any]]], Awaitable[Any]]:
+    """Bolt global middleware: a redelivered request is acknowledged and goes no further."""
+    deliveries = Deliveries(database)
+
+    async def middleware(body: dict[str, Any], next: Callable[[], Awaitable[Any]]) -> Any:
+        request = request_id(body)
+        try:
+            first = request is None or await deliveries.first(request)
+        except SQLAlchemyError as exc:  # better twice than never: let it through
+            log.warning("could not record Slack request %s: %s", request, type(exc).__name__)
+            first = True
+        if first:
+            return await next()
+        log.info("ignored a redelivered Slack request (%s)", request)
+        return BoltResponse(status=200, body="")
+
+    return middleware
