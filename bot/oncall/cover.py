@@ -4,6 +4,7 @@ instead, listed and removed again; who may is the covered, the covering, respond
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -49,21 +50,24 @@ class Covers:
         self.on_call = on_call
         self.permissions = permissions
 
-    async def _contact_of(self, user_id: str, rotation_id: str) -> str:
-        """The user's contact: linked, else found among the rotation's members' own links
-        (the contact map file, their EMAIL channels)."""
-        arn = await self.people.contact_for(user_id)
-        if arn is None:
+    async def _rotation_of(self, user_id: str, rotation_ids: Sequence[str]) -> tuple[str, str]:
+        """The rotation ``user_id`` is a member of (the first one, when several or none are),
+        and their contact: linked, else found among the members' own links (the contact map
+        file, their EMAIL channels)."""
+        linked = await self.people.contact_for(user_id)
+        for rotation_id in rotation_ids:
             for member in await self.contacts.rotation_members(rotation_id):
-                if await self.people.slack_user_for(member, alias_of(member)) == user_id:
-                    arn = member
-                    break
-        if arn is None:
+                if member == linked or (
+                    linked is None
+                    and await self.people.slack_user_for(member, alias_of(member)) == user_id
+                ):
+                    return rotation_id, member
+        if linked is None:
             raise NotFound(
                 f"<@{user_id}> is not linked to an Incident Manager contact, so they cannot go "
                 "on call. They can run `/incident link-me <contact-alias>`."
             )
-        return arn
+        return rotation_ids[0], linked
 
     async def _users(self, contact_arns: tuple[str, ...] | list[str]) -> tuple[str, ...]:
         users = [await self.people.slack_user_for(arn, alias_of(arn)) for arn in contact_arns]
@@ -72,12 +76,12 @@ class Covers:
     async def cover(
         self, reference: str, covering: str, start: datetime, end: datetime, by: str, token: str
     ) -> Cover:
-        """Put ``covering`` on call on the schedule's first rotation from ``start`` to ``end``."""
+        """Put ``covering`` on call, on the schedule's rotation they belong to, from ``start`` to
+        ``end``."""
         schedule = await self.on_call.schedule(reference)
         if not schedule.rotation_ids:
             raise InvalidInput(f"`{schedule.alias}` has no rotation to cover.")
-        rotation = schedule.rotation_ids[0]
-        contact_arn = await self._contact_of(covering, rotation)
+        rotation, contact_arn = await self._rotation_of(covering, schedule.rotation_ids)
         shifts = await self.on_call.duties(rotation, start, end)
         covered_arns = [a for d in shifts for a in d.contact_arns if a != contact_arn]
         covered = await self._users(list(dict.fromkeys(covered_arns)))

@@ -125,3 +125,39 @@ async def test_overrides_are_listed_and_removed(stack: Stack, team: dict[str, st
     await stack.sender.slash_command("/incident", "overrides primary-oncall", carol, team["ops"])
     listed = (await eventually(lambda: stack.slack.calls_to("response_url")[seen:]))[0].args
     assert "has no override from now on" in str(listed["blocks"])
+
+
+async def test_a_cover_goes_on_the_rotation_the_covering_person_is_in(
+    stack: Stack, team: dict[str, str]
+) -> None:
+    contacts = stack.aws("ssm-contacts")
+    arn = stack.emulator.contacts.contact_arn
+
+    def rotation(name: str, people: list[str]) -> str:
+        return contacts.create_rotation(
+            Name=name,
+            ContactIds=[arn(p) for p in people],
+            StartTime=datetime.now(UTC) - timedelta(days=1),
+            TimeZoneId="UTC",
+            Recurrence={
+                "NumberOfOnCalls": 1,
+                "RecurrenceMultiplier": 1,
+                "DailySettings": [{"HourOfDay": 9, "MinuteOfHour": 0}],
+            },
+        )["RotationArn"]
+
+    first, second = rotation("db-day", ["alice", "bob"]), rotation("db-night", ["carol"])
+    contacts.create_contact(
+        Alias="db-oncall",
+        DisplayName="DB",
+        Type="ONCALL_SCHEDULE",
+        Plan={"RotationIds": [first, second]},
+    )
+    said = await command(stack, team["carol"], team["ops"], "cover db-oncall +1h +2h")
+
+    now = datetime.now(UTC)
+    window = {"StartTime": now - timedelta(days=1), "EndTime": now + timedelta(days=2)}
+    on_second = contacts.list_rotation_overrides(RotationId=second, **window)["RotationOverrides"]
+    on_first = contacts.list_rotation_overrides(RotationId=first, **window)["RotationOverrides"]
+    assert [o["NewContactIds"] for o in on_second] == [[arn("carol")]], said
+    assert on_first == []
