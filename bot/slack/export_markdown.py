@@ -3,6 +3,7 @@ whole timeline with each Slack message's permalink."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,9 +27,18 @@ def _when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "—"
 
 
+MARKUP = re.compile(r"([\\`*_\[\]()#|<>!~])")
+
+
+def _plain(text: str) -> str:
+    """Text a person wrote, as data: every Markdown character escaped (no live link or
+    heading), so the canvas shows what was written."""
+    return MARKUP.sub(r"\\\1", text)
+
+
 def _line(text: str) -> str:
-    """One Markdown list item's text: kept on one line, with no stray markup."""
-    return " ".join(text.split()).replace("|", "\\|")
+    """One Markdown list item's text: kept on one line, as data."""
+    return _plain(" ".join(text.split()))
 
 
 def export_title(incident: Incident) -> str:
@@ -49,12 +59,12 @@ def export_markdown(export: IncidentExport) -> str:
         f"- **Id:** `{incident.id}` ([Incident Manager]({export.console}))",
         "",
         "### Summary",
-        incident.summary or "_No summary._",
+        _plain(incident.summary) if incident.summary else "_No summary._",
         "",
         "## Related items",
     ]
     lines += [
-        f"- {item.type}: {_line(item.title) + ' — ' if item.title else ''}{item.value}"
+        f"- {item.type}: {_line(item.title) + ' — ' if item.title else ''}{_line(item.value)}"
         for item in export.related_items
     ] or ["_None._"]
     lines += ["", "## Roles"]
