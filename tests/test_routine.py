@@ -118,7 +118,7 @@ async def test_a_role_shows_on_the_card_goes_on_the_timeline_and_is_told_by_dm(
     )
     [dm] = await eventually(lambda: stack.slack.dms(erin))
     assert "made you the *commander*" in dm["text"] and f"<#{declared.channel}>" in dm["text"]
-    assert said(stack, declared.channel, f"made <@{erin}> the *commander*")
+    await eventually(lambda: said(stack, declared.channel, f"made <@{erin}> the *commander*"))
 
     await command(stack, declared, "role")
     await eventually(
