@@ -106,11 +106,15 @@ class Services:
             await self.status_updates.remind_due()
 
     async def audit(self) -> None:
-        """The periodic sweep: escalations kept honest, then declarations left unfinished."""
+        """The periodic sweep: escalations kept honest, then declarations and timeline events
+        left unfinished."""
         try:
             await self.auditor.audit()
         finally:
-            await self.declarations.finish_pending()
+            try:
+                await self.declarations.finish_pending()
+            finally:
+                await self.timeline.finish_claims()
 
     async def close(self, grace_seconds: float) -> None:
         """Run no more timers (another replica takes them over), give work already under way

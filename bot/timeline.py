@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -18,6 +19,7 @@ from bot.store.schema import KnownTimelineEvent, TimelineMessage
 from bot.tokens import client_token
 
 EVENT_DATA_LIMIT = 6000
+ABANDONED_SECONDS = 120.0  # a message's event not created by then: its creator died
 CUT = "… [cut]"
 
 
@@ -30,10 +32,6 @@ class SlackMessage:
     author: str
     text: str
     permalink: str
-
-    @property
-    def time(self) -> datetime:
-        return datetime.fromtimestamp(float(self.ts), UTC)
 
 
 def message_data(message: SlackMessage) -> str:
@@ -90,30 +88,59 @@ class Timeline:
     async def add_message(self, arn: str, message: SlackMessage) -> bool:
         """Record ``message`` once; False when it is already on the timeline.
 
-        The row is claimed before the event is created; an edit or delete that arrives before
-        the event's id is saved leaves its wish on the row, and it is carried out here.
+        The row is claimed, with the event's data, before the event is created; an edit or
+        delete that arrives before the event's id is saved leaves its wish on the row, and it is
+        carried out here. A claim whose creator died is finished by ``finish_claims``.
         """
+        data = message_data(message)
         try:
             async with self.database.write() as session:
                 session.add(
                     TimelineMessage(
-                        channel_id=message.channel_id, message_ts=message.ts, incident_arn=arn
+                        channel_id=message.channel_id,
+                        message_ts=message.ts,
+                        incident_arn=arn,
+                        event_data=data,
+                        claimed_at=time.time(),
                     )
                 )
         except IntegrityError:
             return False
-        key = _key(message.channel_id, message.ts)
         try:
-            event_id = await self.aws.create_timeline_event(
-                arn,
-                message_data(message),
-                client_token("message", message.channel_id, message.ts),
-                message.time,
-            )
+            await self._create(message.channel_id, message.ts, arn, data)
         except Exception:
             async with self.database.write() as session:
-                await session.execute(delete(TimelineMessage).where(*key))
+                await session.execute(
+                    delete(TimelineMessage).where(*_key(message.channel_id, message.ts))
+                )
             raise
+        return True
+
+    async def finish_claims(self, older_than: float = ABANDONED_SECONDS) -> int:
+        """Create the events of messages claimed longer ago than ``older_than`` seconds and
+        never given an event id (their creator crashed); the same client token makes a
+        creator still running and this one land on one event. How many were finished."""
+        query = select(TimelineMessage).where(
+            TimelineMessage.event_id.is_(None),
+            TimelineMessage.event_data.is_not(None),
+            TimelineMessage.claimed_at < time.time() - older_than,
+        )
+        async with self.database.session() as session:
+            abandoned = (await session.scalars(query)).all()
+        for row in abandoned:
+            assert row.event_data is not None
+            await self._create(row.channel_id, row.message_ts, row.incident_arn, row.event_data)
+        return len(abandoned)
+
+    async def _create(self, channel_id: str, ts: str, arn: str, data: str) -> None:
+        """The message's event, its id saved, then the edit or delete that waited for it."""
+        key = _key(channel_id, ts)
+        event_id = await self.aws.create_timeline_event(
+            arn,
+            data,
+            client_token("message", channel_id, ts),
+            datetime.fromtimestamp(float(ts), UTC),
+        )
         await self.known(event_id)
         async with self.database.write() as session:
             await session.execute(update(TimelineMessage).where(*key).values(event_id=event_id))
@@ -122,7 +149,6 @@ class Timeline:
             await self._remove(row)
         elif row is not None and row.pending_data:
             await self._rewrite(row, row.pending_data)
-        return True
 
     async def tracked(self, channel_id: str, ts: str) -> TimelineMessage | None:
         """The timeline row of a Slack message, if it was put on a timeline."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -144,3 +145,40 @@ async def test_other_reactions_and_channels_are_ignored(stack: Stack) -> None:
     assert response.status == 200
     await asyncio.sleep(0.2)
     assert len(stack.slack.calls) == looked_up  # an edit off the timeline costs no Slack call
+
+
+async def test_a_message_whose_creator_died_mid_call_is_put_on_the_timeline_once_by_the_sweep(
+    stack: Stack,
+) -> None:
+    declared = await declare_incident(stack)
+    ts = stack.slack.user_posts(declared.channel, declared.user, "Failover started")
+    message = SlackMessage(declared.channel, ts, "Dana", "Failover started", "https://x/p1")
+    timeline = stack.services.timeline
+    stack.emulator.faults.add(
+        {"operation": "CreateTimelineEvent", "delay_seconds": 1.5, "times": 1}
+    )
+    creator = asyncio.create_task(timeline.add_message(declared.arn, message))
+    await eventually(lambda: not stack.emulator.faults.listing())  # the call is held in AWS
+    creator.cancel()  # its process dies: the claim stays, with no event id
+    with contextlib.suppress(asyncio.CancelledError):
+        await creator
+    await eventually(lambda: any("Failover started" in t for t in texts(stack, declared.arn)))
+    # an edit made meanwhile waits on the claim, as it does while a creator runs
+    edited = {**stack.slack.message(declared.channel, ts), "text": "Failover finished"}
+    await stack.sender.event(
+        {
+            "type": "message",
+            "subtype": "message_changed",
+            "channel": declared.channel,
+            "message": edited,
+            "ts": "1.4",
+            "event_ts": "1.4",
+        }
+    )
+    await asyncio.sleep(0.5)
+    assert await timeline.finish_claims() == 0  # a claim this young may still be running
+
+    assert await timeline.finish_claims(older_than=0) == 1
+    assert await timeline.finish_claims(older_than=0) == 0
+    await eventually(lambda: any("Failover finished" in t for t in texts(stack, declared.arn)))
+    assert sum("Failover" in t for t in texts(stack, declared.arn)) == 1

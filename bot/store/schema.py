@@ -37,6 +37,9 @@ class TimelineMessage(Base):
     # what an edit or delete wanted while the event was still being created (no event_id yet)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     pending_data: Mapped[str | None] = mapped_column(Text)
+    # what the event is created with, and when: the sweep finishes a claim its creator left
+    event_data: Mapped[str | None] = mapped_column(Text)
+    claimed_at: Mapped[float | None] = mapped_column(Float)
 
 
 class ContactLink(Base):
