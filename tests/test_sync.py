@@ -12,6 +12,7 @@ import pytest
 
 from bot.config import ConfigError, load_settings
 from bot.incidents.sync import IncidentSync
+from bot.store.schema import IncidentChannel
 from tests.paging.common import ESCALATION, PAGED_PLAN, dms_saying, status_text
 from tests.support import (
     PLAN_ARN,
@@ -147,22 +148,37 @@ async def test_auto_channel_plans_none_makes_no_channel(stack: Stack) -> None:
 
 
 @pytest.mark.parametrize("bot_settings", [{"auto_channel_plans": "none"}])
-async def test_a_round_costs_the_same_with_200_open_unchanged_incidents(stack: Stack) -> None:
+async def test_a_round_costs_the_same_with_200_open_unchanged_incidents(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
     arns = [alarm_fires(stack, f"Disk full on host {n}", impact=3) for n in range(200)]
+    with_channel = arns[100:130]  # these have channels (declared in Slack, say)
+    async with stack.services.database.write() as session:
+        session.add_all(
+            IncidentChannel(incident_arn=arn, channel_id=f"CHOST{n:04d}")
+            for n, arn in enumerate(with_channel)
+        )
     await stack.services.sync.run()  # the first look
+    monkeypatch.setattr("bot.incidents.sync.OVERLAP_SECONDS", 0.0)  # past their creation
     backend = stack.emulator.incidents
     lists, reads = counting(backend, "ListIncidentRecords"), counting(backend, "GetIncidentRecord")
     related = counting(backend, "ListRelatedItems")
 
-    await stack.services.sync.run()
-    await stack.services.sync.run()
-    assert len(lists) == 4  # two pages of 100 a round
-    assert reads == related == []  # nothing read one by one
+    for _ in range(3):
+        await stack.services.sync.run()
+    assert len(lists) == 9  # a round: two pages of 100 open, one of those created since
+    # read in full: SYNC_DEEP_READS (10) a round, of those with a channel, least recently read
+    # first, so each of the 30 once in three rounds
+    assert len(reads) == len(related) == 30
+    assert sorted(r["arn"] for r in reads) == sorted(with_channel)
+    assert sorted(r["incidentRecordArn"] for r in related) == sorted(with_channel)
 
     stack.aws().update_incident_record(arn=arns[0], status="RESOLVED")
     await stack.services.sync.run()
-    assert len(lists) == 6
-    assert {r["arn"] for r in reads} == {arns[0]}  # only the changed one is read
+    assert len(lists) == 12
+    later = [r["arn"] for r in reads[30:]]
+    assert len([arn for arn in later if arn in with_channel]) == 10
+    assert {arn for arn in later if arn not in with_channel} == {arns[0]}  # the changed one
 
 
 def counting(backend: Any, name: str) -> list[dict[str, Any]]:
@@ -197,7 +213,7 @@ async def test_the_mirror_lists_engagements_once_a_round(stack: Stack) -> None:
 async def test_two_rounds_at_once_make_one_channel(stack: Stack) -> None:
     """Two leaders for a moment (one losing its lock as the other takes it): one claim wins."""
     services = stack.services
-    other = IncidentSync(services.incidents, services.declarations)
+    other = IncidentSync(services.incidents, services.declarations, services.exports)
     alarm_fires(stack)
     await asyncio.gather(services.sync.run(), other.run())
     assert len(incident_channels(stack)) == 1
