@@ -86,7 +86,7 @@ async def start_services(settings: Settings) -> Services:
         database,
         slack,
         incidents,
-        RelatedItems(aws_incidents),
+        RelatedItems(aws_incidents, incidents.related_written),
         timeline,
         people,
         schedule,
@@ -99,7 +99,7 @@ async def start_services(settings: Settings) -> Services:
         permissions,
         EscalationPlans(contacts, people, permissions, database, slack, settings),
         PersonalPlans(contacts, people),
-        IncidentSync(incidents, declarations),
+        IncidentSync(incidents, declarations, exports),
         on_call=on_call,
         covers=covers,
         handoffs=Handoffs(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlparse
 
 from bot.aws.incidents import IncidentsPort
@@ -43,14 +44,18 @@ def parse_reference(text: str, title: str | None = None) -> RelatedItem:
 
 
 class RelatedItems:
-    def __init__(self, aws: IncidentsPort) -> None:
+    def __init__(
+        self, aws: IncidentsPort, written: Callable[[str, RelatedItem, bool], Awaitable[None]]
+    ) -> None:
         self.aws = aws
+        self.written = written  # told each item added (True) or removed (False)
 
     async def list(self, arn: str) -> list[RelatedItem]:
         return await self.aws.related_items(arn)
 
     async def add(self, arn: str, item: RelatedItem, *token_parts: str) -> None:
         await self.aws.add_related_item(arn, item, client_token("link", *token_parts, item.value))
+        await self.written(arn, item, True)
 
     async def remove(self, arn: str, value: str, *token_parts: str) -> RelatedItem:
         item = next((i for i in await self.list(arn) if i.value == value), None)
@@ -59,4 +64,5 @@ class RelatedItems:
                 f"`{value}` is not linked to this incident; `/incident links` lists what is."
             )
         await self.aws.remove_related_item(arn, item, client_token("unlink", *token_parts, value))
+        await self.written(arn, item, False)
         return item

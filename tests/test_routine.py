@@ -288,6 +288,29 @@ async def test_resolving_offers_the_export_and_archive_archives_the_channel(
     )
 
 
+async def test_two_export_presses_at_once_make_one_canvas(stack: Stack) -> None:
+    declared = await declare_incident(stack)
+    await command(stack, declared, "resolve")
+    [offer] = await eventually(lambda: said(stack, declared.channel, "Archive channel"))
+
+    await asyncio.gather(
+        *(
+            stack.sender.press(declared.user, offer, "incident_export", declared.channel)
+            for _ in range(2)
+        )
+    )
+    await eventually(lambda: any("as a canvas" in r for r in replies(stack, declared.user)))
+    assert len(stack.slack.canvases) == 1
+    assert len(said(stack, declared.channel, "Post-incident export")) == 1
+    assert any(
+        "An export of this incident is being made; it will appear in the channel." in r
+        for r in replies(stack, declared.user)
+    )
+
+    await command(stack, declared, "export")  # once made, it may be made again
+    await eventually(lambda: len(stack.slack.canvases) == 2)
+
+
 async def test_an_outsider_is_refused_and_nothing_changes(stack: Stack) -> None:
     declared = await declare_incident(stack)
     mallory = stack.slack.add_user("mallory")

@@ -12,6 +12,7 @@ import pytest
 
 from bot.config import ConfigError, load_settings
 from bot.incidents.sync import IncidentSync
+from bot.store.schema import IncidentChannel
 from tests.paging.common import ESCALATION, PAGED_PLAN, dms_saying, status_text
 from tests.support import (
     PLAN_ARN,
@@ -147,22 +148,37 @@ async def test_auto_channel_plans_none_makes_no_channel(stack: Stack) -> None:
 
 
 @pytest.mark.parametrize("bot_settings", [{"auto_channel_plans": "none"}])
-async def test_a_round_costs_the_same_with_200_open_unchanged_incidents(stack: Stack) -> None:
+async def test_a_round_costs_the_same_with_200_open_unchanged_incidents(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
     arns = [alarm_fires(stack, f"Disk full on host {n}", impact=3) for n in range(200)]
+    with_channel = arns[100:130]  # these have channels (declared in Slack, say)
+    async with stack.services.database.write() as session:
+        session.add_all(
+            IncidentChannel(incident_arn=arn, channel_id=f"CHOST{n:04d}")
+            for n, arn in enumerate(with_channel)
+        )
     await stack.services.sync.run()  # the first look
+    monkeypatch.setattr("bot.incidents.sync.OVERLAP_SECONDS", 0.0)  # past their creation
     backend = stack.emulator.incidents
     lists, reads = counting(backend, "ListIncidentRecords"), counting(backend, "GetIncidentRecord")
     related = counting(backend, "ListRelatedItems")
 
-    await stack.services.sync.run()
-    await stack.services.sync.run()
-    assert len(lists) == 4  # two pages of 100 a round
-    assert reads == related == []  # nothing read one by one
+    for _ in range(3):
+        await stack.services.sync.run()
+    assert len(lists) == 9  # a round: two pages of 100 open, one of those created since
+    # read in full: SYNC_DEEP_READS (10) a round, of those with a channel, least recently read
+    # first, so each of the 30 once in three rounds
+    assert len(reads) == len(related) == 30
+    assert sorted(r["arn"] for r in reads) == sorted(with_channel)
+    assert sorted(r["incidentRecordArn"] for r in related) == sorted(with_channel)
 
     stack.aws().update_incident_record(arn=arns[0], status="RESOLVED")
     await stack.services.sync.run()
-    assert len(lists) == 6
-    assert {r["arn"] for r in reads} == {arns[0]}  # only the changed one is read
+    assert len(lists) == 12
+    later = [r["arn"] for r in reads[30:]]
+    assert len([arn for arn in later if arn in with_channel]) == 10
+    assert {arn for arn in later if arn not in with_channel} == {arns[0]}  # the changed one
 
 
 def counting(backend: Any, name: str) -> list[dict[str, Any]]:
@@ -197,7 +213,7 @@ async def test_the_mirror_lists_engagements_once_a_round(stack: Stack) -> None:
 async def test_two_rounds_at_once_make_one_channel(stack: Stack) -> None:
     """Two leaders for a moment (one losing its lock as the other takes it): one claim wins."""
     services = stack.services
-    other = IncidentSync(services.incidents, services.declarations)
+    other = IncidentSync(services.incidents, services.declarations, services.exports)
     alarm_fires(stack)
     await asyncio.gather(services.sync.run(), other.run())
     assert len(incident_channels(stack)) == 1
@@ -267,3 +283,141 @@ async def test_an_incident_whose_channel_is_gone_does_not_hold_up_the_others(
 
     await stack.services.sync.run()
     assert ":pencil2: Impact raised to 1 Critical in AWS" in texts(stack, first.channel)
+
+
+def said_in_aws(stack: Stack, channel: str) -> list[str]:
+    return [t for t in texts(stack, channel) if "in AWS" in t]
+
+
+def offers(stack: Stack, channel: str) -> list[dict[str, Any]]:
+    """The channel's offers of the export and archiving, each as its buttons' action ids."""
+    return [
+        [e["action_id"] for b in m["blocks"] if b["type"] == "actions" for e in b["elements"]]
+        for m in stack.slack.messages(channel)
+        if "Archive channel" in str(m.get("blocks"))
+    ]
+
+
+OFFER = ["incident_export", "incident_archive_channel"]
+STATUS_PAGE = {"type": "OTHER", "value": {"url": "https://status.example.com/eu"}}
+OPS_TOPIC = "arn:aws:sns:us-east-1:111122223333:ops-chat"
+
+
+async def test_summary_chat_channel_and_related_items_changed_in_aws_are_shown(
+    stack: Stack,
+) -> None:
+    arn = alarm_fires(stack)
+    incident = await adopted(stack, arn)
+    aws = stack.aws()
+    aws.update_incident_record(  # the console
+        arn=arn,
+        summary="EU checkout <!channel> failing\nsince 10:02",
+        chatChannel={"chatbotSns": [OPS_TOPIC]},
+    )
+    aws.update_related_items(
+        incidentRecordArn=arn,
+        relatedItemsUpdate={"itemToAdd": {"identifier": STATUS_PAGE, "title": "Status <page>"}},
+    )
+
+    await stack.services.sync.run()
+    assert said_in_aws(stack, incident.channel) == [
+        ":pencil2: Summary changed in AWS: EU checkout &lt;!channel&gt; failing since 10:02; "
+        f"Chat channel changed in AWS: now AWS Chatbot through `{OPS_TOPIC}`; "
+        "Related item added in AWS: Status &lt;page&gt; (https://status.example.com/eu)"
+    ]
+    card = stack.slack.message(incident.channel, incident.card_ts)
+    assert "EU checkout &lt;!channel&gt; failing" in str(card["blocks"])
+    assert card_fields(stack, incident)["Related items"] == "2"
+
+    aws.update_related_items(
+        incidentRecordArn=arn, relatedItemsUpdate={"itemToRemove": STATUS_PAGE}
+    )
+    await stack.services.sync.run()
+    await stack.services.sync.run()  # said once
+    assert said_in_aws(stack, incident.channel)[1:] == [
+        ":pencil2: Related item removed in AWS: Status &lt;page&gt; (https://status.example.com/eu)"
+    ]
+    assert card_fields(stack, incident)["Related items"] == "1"
+
+
+async def test_the_bots_own_summary_and_links_are_not_echoed(stack: Stack) -> None:
+    declared = await declare_incident(stack, "Payments slow")
+    await stack.services.sync.run()  # read in full once: what it has is known
+    for args in (
+        "summary Card payments time out for 3% of EU customers",
+        "link https://runbooks.example.com/payments Runbook",
+    ):
+        await stack.sender.slash_command("/incident", args, declared.user, declared.channel)
+    items = lambda: stack.aws().list_related_items(incidentRecordArn=declared.arn)["relatedItems"]  # noqa: E731
+    await eventually(lambda: len(items()) == 2)
+    await eventually(
+        lambda: (
+            "time out"
+            in stack.aws()
+            .get_incident_record(arn=declared.arn)["incidentRecord"]
+            .get("summary", "")
+        )
+    )
+    await stack.services.sync.run()
+    await stack.sender.slash_command(
+        "/incident", "unlink https://runbooks.example.com/payments", declared.user, declared.channel
+    )
+    await eventually(lambda: len(items()) == 1)
+    await stack.services.sync.run()
+    await stack.services.sync.run()
+
+    assert said_in_aws(stack, declared.channel) == []
+
+
+async def test_a_resolution_in_aws_offers_the_export_and_archiving_once(stack: Stack) -> None:
+    services = stack.services
+    other = IncidentSync(services.incidents, services.declarations, services.exports)
+    arn = alarm_fires(stack)
+    incident = await adopted(stack, arn)
+
+    stack.aws().update_incident_record(arn=arn, status="RESOLVED")
+    await asyncio.gather(services.sync.run(), other.run())  # two leaders for a moment
+    await services.sync.run()
+
+    assert said_in_aws(stack, incident.channel) == [":pencil2: Resolved in AWS"]
+    assert offers(stack, incident.channel) == [OFFER]
+
+
+async def test_an_incident_started_and_resolved_between_two_rounds_gets_its_channel(
+    stack: Stack, announcements: str
+) -> None:
+    await stack.services.sync.run()
+    arn = alarm_fires(stack)
+    stack.aws().update_incident_record(arn=arn, status="RESOLVED")  # before the next round
+
+    incident = await adopted(stack, arn)
+    assert incident_channels(stack) == [incident.channel]
+    assert card_fields(stack, incident)["Status"] == ":large_green_circle: Resolved"
+    assert offers(stack, incident.channel) == [OFFER]
+    [announcement] = texts(stack, announcements)
+    assert "(resolved already)" in announcement and "*Checkout 5xx above 5%*" in announcement
+
+    await stack.services.sync.run()  # nothing twice
+    assert incident_channels(stack) == [incident.channel]
+    assert offers(stack, incident.channel) == [OFFER]
+    assert said_in_aws(stack, incident.channel) == []
+
+
+async def test_a_slack_declaration_resolved_in_aws_before_a_round_is_not_mirrored(
+    stack: Stack,
+) -> None:
+    declared = await declare_incident(stack, "Payments slow")
+    stack.aws().update_incident_record(arn=declared.arn, status="RESOLVED")
+    await stack.services.sync.run()
+    assert incident_channels(stack) == [declared.channel]
+
+
+@pytest.mark.parametrize("bot_settings", [{"auto_channel_plans": "none"}])
+async def test_auto_channel_plans_none_makes_no_channel_for_a_resolved_one_either(
+    stack: Stack,
+) -> None:
+    await stack.services.sync.run()
+    arn = alarm_fires(stack)
+    stack.aws().update_incident_record(arn=arn, status="RESOLVED")
+    await stack.services.sync.run()
+    assert incident_channels(stack) == []

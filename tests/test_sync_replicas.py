@@ -1,4 +1,5 @@
-"""Two bot replicas on one PostgreSQL: an incident started by an alarm gets one channel."""
+"""Two bot replicas on one PostgreSQL: an incident started by an alarm gets one channel, and
+its resolution in AWS is said, with the export offered, once."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,7 +28,7 @@ def postgres() -> Iterator[str]:
         yield url
 
 
-async def test_an_alarm_started_incident_gets_one_channel_with_two_replicas(
+async def test_an_alarm_started_incident_gets_one_channel_and_one_offer_with_two_replicas(
     postgres: str, emulator: RunningEmulator, slack: RunningFakeSlack, tmp_path: Path
 ) -> None:
     fake = slack.fake
@@ -34,8 +36,9 @@ async def test_an_alarm_started_incident_gets_one_channel_with_two_replicas(
     replicas = [BotProcess(env, free_port(), tmp_path / f"replica-{n}.log") for n in (1, 2)]
     for replica in replicas:
         await replica.start()
+    aws = emulator.client("ssm-incidents")
     try:
-        emulator.client("ssm-incidents").start_incident(
+        arn = aws.start_incident(
             responsePlanArn=PLAN_ARN,
             title="Checkout 5xx above 5%",
             triggerDetails={
@@ -43,7 +46,7 @@ async def test_an_alarm_started_incident_gets_one_channel_with_two_replicas(
                 "triggerArn": "arn:aws:cloudwatch:us-east-1:111122223333:alarm:checkout-5xx",
                 "timestamp": datetime.now(UTC),
             },
-        )
+        )["incidentRecordArn"]
         channel = await eventually(
             lambda: next(
                 (c for c in fake.channels.values() if c.name.startswith("inc-") and c.pins), None
@@ -51,6 +54,9 @@ async def test_an_alarm_started_incident_gets_one_channel_with_two_replicas(
             timeout=15,
         )
         await asyncio.sleep(1.5)  # several sync rounds
+        aws.update_incident_record(arn=arn, status="RESOLVED")  # the console
+        await eventually(lambda: offers(fake.messages(channel.id)), timeout=15)
+        await asyncio.sleep(1.5)
     finally:
         for replica in replicas:
             await replica.stop()
@@ -58,3 +64,13 @@ async def test_an_alarm_started_incident_gets_one_channel_with_two_replicas(
     assert [c.name for c in fake.channels.values() if c.name.startswith("inc-")] == [channel.name]
     cards = [m for m in fake.messages(channel.id) if "CloudWatch alarm" in str(m.get("blocks"))]
     assert len(cards) == 1 and len(channel.pins) == 1
+    messages = fake.messages(channel.id)
+    assert [m["text"] for m in messages if "in AWS" in m.get("text", "")] == [
+        ":pencil2: Resolved in AWS"
+    ]
+    assert len(offers(messages)) == 1
+
+
+def offers(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The export and archiving offered."""
+    return [m for m in messages if "Archive channel" in str(m.get("blocks"))]

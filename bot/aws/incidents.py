@@ -77,12 +77,20 @@ class IncidentsPort:
     async def open_incidents(self) -> list[Incident]:
         """Every open incident, summarised (title, impact, status, trigger), in pages of 100:
         the sync's one read of what is open."""
-        filters = [{"key": "status", "condition": {"equals": {"stringValues": ["OPEN"]}}}]
+        return await self._summaries(
+            {"key": "status", "condition": {"equals": {"stringValues": ["OPEN"]}}}
+        )
+
+    async def created_after(self, when: datetime) -> list[Incident]:
+        """Every incident created after ``when``, open or resolved, summarised."""
+        return await self._summaries({"key": "creationTime", "condition": {"after": when}})
+
+    async def _summaries(self, *filters: dict[str, Any]) -> list[Incident]:
         summaries = await self.gateway.pages(
             INCIDENTS,
             "list_incident_records",
             "incidentRecordSummaries",
-            filters=filters,
+            filters=list(filters),
             maxResults=100,
         )
         return [Incident.from_record(s) for s in summaries]

@@ -389,13 +389,11 @@ class Declarations:
     async def _related(self, form: Declaration, _retry: bool) -> None:
         arn, channel_id, _ = await self._incident_channel(form)
         name = (await self.slack.conversations_info(channel=channel_id))["channel"]["name"]
-        await self.incidents.aws.add_related_item(
-            arn,
-            RelatedItem(
-                "OTHER", "url", self.incidents.channel_url(channel_id), f"Slack channel #{name}"
-            ),
-            token(form.client_token, "channel"),
+        item = RelatedItem(
+            "OTHER", "url", self.incidents.channel_url(channel_id), f"Slack channel #{name}"
         )
+        await self.incidents.aws.add_related_item(arn, item, token(form.client_token, "channel"))
+        await self.incidents.related_written(arn, item, True)
         await self.incidents.refresh_card(arn)
 
     async def _note(self, form: Declaration, _retry: bool) -> None:
@@ -417,8 +415,9 @@ class Declarations:
         join = f" — join <#{channel_id}>" if channel_id else ""
         who, started = f"<@{form.declarer}> declared", ""
         if not form.declarer:  # adopted: what started it instead of who
-            trigger = (await self.incidents.get(arn)).trigger
-            who = "New incident"
+            incident = await self.incidents.get(arn)
+            trigger = incident.trigger
+            who = "New incident" if incident.is_open else "Incident (resolved already)"
             started = f", {trigger_text(trigger) if trigger else 'started in AWS'}"
         await self.slack.chat_postMessage(
             channel=where,

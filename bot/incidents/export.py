@@ -4,18 +4,23 @@ canvas where the workspace has canvases, else a Markdown file."""
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
-from bot.errors import InvalidInput
+from bot.errors import Conflict, InvalidInput
 from bot.incidents.service import IncidentService
 from bot.slack.blocks import escape
 from bot.slack.export_markdown import IncidentExport, export_markdown, export_title
 from bot.slack.messages import display_name
 from bot.slack.routine_blocks import resolved_offer_blocks
-from bot.store.schema import TimelineMessage
+from bot.store.database import changed
+from bot.store.schema import ExportClaim, TimelineMessage
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +36,7 @@ NO_CANVASES = frozenset(
         "unknown_method",
     }
 )
+STALE_SECONDS = 300.0  # an export not finished by then crashed: another may be made
 
 
 class Exports:
@@ -84,6 +90,44 @@ class Exports:
                 "This incident has no channel to export into: run `/incident export` in its "
                 "channel once it has one."
             )
+        async with self._exporting(arn):
+            return await self._export(arn, channel)
+
+    @asynccontextmanager
+    async def _exporting(self, arn: str) -> AsyncIterator[None]:
+        """One export of an incident at a time, across presses and replicas; Conflict while
+        another is being made. Once it is done, the incident may be exported again."""
+        claimed_at = time.time()
+        if not await self._claim(arn, claimed_at):
+            raise Conflict(
+                "An export of this incident is being made; it will appear in the channel."
+            )
+        try:
+            yield
+        finally:
+            async with self.incidents.database.write() as session:
+                await session.execute(
+                    delete(ExportClaim).where(
+                        ExportClaim.incident_arn == arn, ExportClaim.claimed_at == claimed_at
+                    )
+                )
+
+    async def _claim(self, arn: str, claimed_at: float) -> bool:
+        database = self.incidents.database
+        try:
+            async with database.write() as session:
+                session.add(ExportClaim(incident_arn=arn, claimed_at=claimed_at))
+            return True
+        except IntegrityError:
+            pass
+        async with database.write() as session:  # take over a claim its holder left behind
+            stale = update(ExportClaim).where(
+                ExportClaim.incident_arn == arn,
+                ExportClaim.claimed_at < claimed_at - STALE_SECONDS,
+            )
+            return await changed(session, stale.values(claimed_at=claimed_at)) == 1
+
+    async def _export(self, arn: str, channel: str) -> str:
         export = await self.gather(arn)
         markdown, title = export_markdown(export), export_title(export.incident)
         try:
@@ -118,8 +162,8 @@ class Exports:
         return f"a canvas shared in this channel: {shown}"
 
     async def offer(self, arn: str) -> None:
-        """Offered in the channel of an incident just resolved in Slack (after the resolution
-        is said): the export, and archiving the channel."""
+        """Offered in the channel of an incident just resolved (in Slack, after the resolution
+        is said; in AWS, by the sync): the export, and archiving the channel."""
         channel = await self.incidents.channel_of(arn)
         if not channel:
             return

@@ -87,6 +87,13 @@ def trigger_of(record: dict[str, Any]) -> Trigger | None:
     return Trigger(str(source), origin.get("resourceArn") or origin.get("invokedBy"))
 
 
+def chat_channel_of(record: dict[str, Any]) -> str:
+    """The record's chat channel (a ``GetIncidentRecord`` answer only): the SNS topics of AWS
+    Chatbot it posts to, comma-separated; "" for none."""
+    topics = (record.get("chatChannel") or {}).get("chatbotSns") or []
+    return ", ".join(sorted(str(topic) for topic in topics))
+
+
 @dataclass(frozen=True)
 class Incident:
     arn: str
@@ -97,6 +104,7 @@ class Incident:
     created: datetime
     resolved: datetime | None
     trigger: Trigger | None = None
+    chat_channel: str = ""  # known only from a record read in full
 
     @property
     def id(self) -> str:
@@ -124,6 +132,7 @@ class Incident:
                 created=record["creationTime"],
                 resolved=record.get("resolvedTime"),
                 trigger=trigger_of(record),
+                chat_channel=chat_channel_of(record),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ServiceUnavailable(

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from bot.aws.incidents import IncidentsPort
 from bot.config import Settings
 from bot.errors import Conflict, InvalidInput, NotFound
-from bot.incidents.record import OPEN, RESOLVED, Incident, ResponsePlan
+from bot.incidents.record import OPEN, RESOLVED, Incident, RelatedItem, ResponsePlan
 from bot.incidents.roles import Roles
 from bot.incidents.status_changes import changing_status
 from bot.slack.blocks import escape
@@ -52,6 +52,8 @@ class IncidentService:
         self.resolved_listeners: list[Callable[[str], Awaitable[None]]] = []
         # told the record as the bot's own write left it, so the sync does not echo it
         self.written_listeners: list[Callable[[Incident], Awaitable[None]]] = []
+        # told each related item the bot itself added (True) or removed (False), likewise
+        self.related_listeners: list[Callable[[str, RelatedItem, bool], Awaitable[None]]] = []
         self.reopened_listeners: list[Callable[[str], Awaitable[None]]] = []
         self._reading: dict[str, asyncio.Future[Incident]] = {}
 
@@ -139,6 +141,11 @@ class IncidentService:
             await session.execute(
                 update(IncidentChannel).where(IncidentChannel.incident_arn == arn).values(**values)
             )
+
+    async def related_written(self, arn: str, item: RelatedItem, added: bool) -> None:
+        """The bot added (or removed) ``item``: told to those who must not echo it."""
+        for listener in self.related_listeners:
+            await listener(arn, item, added)
 
     async def update(self, arn: str, client_token: str, **changes: Any) -> Incident:
         """Send only what differs from the record; refresh the card."""

@@ -209,6 +209,12 @@ class SeenIncident(Base):
     impact: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))
     seen_at: Mapped[float] = mapped_column(Float)  # epoch seconds of the read or write
+    # what only a read in full shows (None: not known yet): the summary, the chat channel, the
+    # related items (JSON: identity → label), and when the incident was last read in full
+    summary: Mapped[str | None] = mapped_column(Text)
+    chat_channel: Mapped[str | None] = mapped_column(Text)
+    related_items: Mapped[str | None] = mapped_column(Text)
+    read_at: Mapped[float | None] = mapped_column(Float)
 
 
 class SyncMark(Base):
@@ -247,3 +253,12 @@ class UpdateReminder(Base):
 
     incident_arn: Mapped[str] = mapped_column(String(300), primary_key=True)
     due_at: Mapped[float | None] = mapped_column(Float, index=True)  # epoch seconds
+
+
+class ExportClaim(Base):
+    """An export of an incident being made right now: one at a time per incident."""
+
+    __tablename__ = "export_claims"
+
+    incident_arn: Mapped[str] = mapped_column(String(300), primary_key=True)
+    claimed_at: Mapped[float] = mapped_column(Float)  # epoch seconds; stale after a crash
