@@ -1,8 +1,8 @@
 """Incident Manager → Slack, the rest: what the sync last read in full of each incident (summary,
 chat channel, related items, when), and one export of an incident at a time.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
