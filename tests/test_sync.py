@@ -421,3 +421,24 @@ async def test_auto_channel_plans_none_makes_no_channel_for_a_resolved_one_eithe
     stack.aws().update_incident_record(arn=arn, status="RESOLVED")
     await stack.services.sync.run()
     assert incident_channels(stack) == []
+
+
+async def test_a_reopening_in_aws_brings_back_the_status_update_reminders(stack: Stack) -> None:
+    interval = 0.03  # minutes: 1.8 s for every impact
+    stack.services.settings.update_reminder_minutes = [interval] * 5
+    arn = alarm_fires(stack)
+    incident = await adopted(stack, arn)
+    reminders = lambda: [t for t in texts(stack, incident.channel) if "No status update" in t]  # noqa: E731
+    await eventually(reminders, 15)
+
+    stack.aws().update_incident_record(arn=arn, status="RESOLVED")
+    await stack.services.sync.run()
+    await asyncio.sleep(0.2)
+    count = len(reminders())
+    await asyncio.sleep(interval * 60 * 2)
+    assert len(reminders()) == count  # resolved in AWS: no reminder
+
+    stack.aws().update_incident_record(arn=arn, status="OPEN")
+    await stack.services.sync.run()
+    assert ":pencil2: Reopened in AWS" in texts(stack, incident.channel)
+    await eventually(lambda: len(reminders()) > count, 15)  # reopened in AWS: reminded again

@@ -150,8 +150,8 @@ class IncidentSync:
         if not await self._claim(before, **listed):
             return
         await self._tell(incident.arn, f"{'; '.join(said)} in AWS")
-        if incident.status == RESOLVED:
-            await self._resolved(incident.arn)
+        if incident.status != before.status:
+            await self._status_changed(incident)
 
     async def _left_open(self, before: SeenIncident) -> None:
         """An incident no longer listed as open: resolved (or deleted) in AWS."""
@@ -179,12 +179,16 @@ class IncidentSync:
             )
             return await changed(session, claim) == 1
 
-    async def _resolved(self, arn: str) -> None:
+    async def _status_changed(self, incident: Incident) -> None:
         """As a resolution from Slack: escalations stopped, mirrored pages told, the export and
-        archiving offered."""
-        for listener in self.incidents.resolved_listeners:
-            await listener(arn)
-        await self.exports.offer(arn)
+        archiving offered; as a reopening from Slack: status update reminders again."""
+        if incident.status == RESOLVED:
+            for listener in self.incidents.resolved_listeners:
+                await listener(incident.arn)
+            await self.exports.offer(incident.arn)
+        else:
+            for listener in self.incidents.reopened_listeners:
+                await listener(incident.arn)
 
     async def _tell(self, arn: str, line: str) -> None:
         """The card re-rendered, and one line in the incident's channel."""
