@@ -2,9 +2,10 @@
 retry, the same payload twice) is answered 200 and does nothing: each request is claimed by its
 id in the store when it arrives, so only its first delivery reaches a listener, on any replica.
 
-The claim comes before the ack, so it is kept cheap: requests arriving together are claimed in
-one transaction (while one is written, the next ones gather), and old requests are forgotten
-once a minute rather than on every request."""
+A claim is written while its request is acknowledged (the edge decides when its listener waits
+for it), and kept cheap: requests arriving together are claimed in one transaction (while one is
+written, the next ones gather), and old requests are forgotten once a minute rather than on every
+request."""
 
 from __future__ import annotations
 
@@ -75,14 +76,19 @@ class Deliveries:
         self._writer: asyncio.Task[None] | None = None
         self._forgotten = 0.0
 
-    async def first(self, request: str) -> bool:
-        """Claim ``request``; False when it was delivered before (or is being claimed now)."""
+    def claim(self, request: str) -> asyncio.Future[bool]:
+        """Claim ``request`` with the others arriving now; the result is False when it was
+        delivered before (or is being claimed now). Await it through ``asyncio.shield``: the
+        writer sets its result, which a cancelled future would refuse."""
+        loop = asyncio.get_running_loop()
         if request in self._pending:
-            return False
-        future = self._pending[request] = asyncio.get_running_loop().create_future()
+            again = loop.create_future()
+            again.set_result(False)
+            return again
+        future = self._pending[request] = loop.create_future()
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write())
-        return await asyncio.shield(future)
+        return future
 
     async def _write(self) -> None:
         while self._pending:
