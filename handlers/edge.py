@@ -40,7 +40,7 @@ def malformed(content_type: str, timestamp: str | None, body: str) -> str | None
         except ValueError:
             return "the body is not JSON"
         return _payload_problem(payload)
-    form = parse_qs(body, keep_blank_values=True)
+    form = parse_qs(body, keep_blank_values=True) if "payload" in body else {}  # as Bolt reads it
     if "payload" not in form:
         return None  # a slash command: Bolt reads each field it needs
     try:
