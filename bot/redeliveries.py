@@ -3,7 +3,7 @@ retry, the same payload twice) is answered 200 and does nothing: each request is
 id in the store when it arrives, so only its first delivery reaches a listener, on any replica.
 
 A claim is written while its request is acknowledged (the edge decides when its listener waits
-for it), and kept cheap: requests arriving together are claimed in one transaction (while one is
+for it), and kept cheap: requests arriving together are claimed in one statement (while one is
 written, the next ones gather), and old requests are forgotten once a minute rather than on every
 request."""
 
@@ -12,11 +12,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.store.database import Database
 from bot.store.schema import SlackRequest
@@ -37,34 +38,32 @@ def request_id(body: dict[str, Any]) -> str | None:
     return None
 
 
+INSERTS: dict[str, Callable[[type[SlackRequest]], Any]] = {  # both can skip conflicting rows
+    "sqlite": sqlite.insert,
+    "postgresql": postgresql.insert,
+}
+
+
 async def claim_requests(
     database: Database, requests: Collection[str], forget: bool = False
 ) -> set[str]:
-    """Claim ``requests`` in one transaction; those delivered for the first time. ``forget``:
-    requests older than an hour are deleted in the same write. IntegrityError: another replica
-    claimed one of them meanwhile (nothing is claimed then)."""
+    """Claim ``requests`` in one transaction, one statement; those delivered for the first
+    time. ``forget``: requests older than an hour are deleted in the same write. A request
+    another replica is claiming meanwhile is its: PostgreSQL waits for that claim to commit."""
     received = time.time()
-    async with database.write(urgent=True) as session:  # its ack waits for it
+    insert = INSERTS[database.engine.dialect.name]
+    claim = (
+        insert(SlackRequest)
+        .values([{"id": request, "received_at": received} for request in requests])
+        .on_conflict_do_nothing(index_elements=[SlackRequest.id])
+        .returning(SlackRequest.id)
+    )
+    async with database.write(urgent=True) as session:  # its listener waits for it
         if forget:
             await session.execute(
                 delete(SlackRequest).where(SlackRequest.received_at < received - KEEP_SECONDS)
             )
-        seen = set(
-            (
-                await session.scalars(select(SlackRequest.id).where(SlackRequest.id.in_(requests)))
-            ).all()
-        )
-        fresh = {request for request in requests if request not in seen}
-        session.add_all(SlackRequest(id=request, received_at=received) for request in fresh)
-    return fresh
-
-
-async def first_delivery(database: Database, request: str) -> bool:
-    """Claim ``request`` alone; False when it was delivered before."""
-    try:
-        return request in await claim_requests(database, [request])
-    except IntegrityError:
-        return False
+        return set((await session.scalars(claim)).all())
 
 
 class Deliveries:
@@ -96,10 +95,7 @@ class Deliveries:
             batch, self._pending = self._pending, {}
             forget = time.monotonic() - self._forgotten >= FORGET_EVERY_SECONDS
             try:
-                try:
-                    fresh = await claim_requests(self.database, list(batch), forget)
-                except IntegrityError:  # another replica claimed one meanwhile: one at a time
-                    fresh = {r for r in batch if await first_delivery(self.database, r)}
+                fresh = await claim_requests(self.database, list(batch), forget)
             except SQLAlchemyError as exc:
                 for future in batch.values():
                     future.set_exception(exc)
