@@ -8,7 +8,7 @@ same machine load. One noisy moment must not decide the comparison, so besides e
 latency over the whole run and the ratio of their p99, it prints every round's p99 ratio, their
 median and spread, and the machine's load average before and after.
 
-    .venv/bin/python -m benchmarks.acks [--requests 2000] [--in-flight 50] [--rounds 20]
+    .venv/bin/python -m benchmarks.acks [--requests 4000] [--in-flight 50] [--rounds 20]
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ async def _responses(fake: FakeSlack) -> list[dict]:
 if __name__ == "__main__":
     configure("ERROR")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--in-flight", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
