@@ -2,10 +2,14 @@
 
 Starts both as processes (``incident-bot run`` on SQLite, and ``benchmarks.bare_bolt``, which
 acks and responds with a text as long as the bot's help), against the same local Slack, and
-sends each ``--requests`` slash commands, ``--in-flight`` at a time, in interleaved rounds, so
-both see the same machine load. Reports each one's ack latency and the ratio of their p99.
+sends each ``--requests`` slash commands, ``--in-flight`` at a time, in interleaved rounds (which
+app goes first alternates), after a warm-up round of each that is not counted, so both see the
+same machine load. One noisy moment must not decide the comparison, so besides each one's ack
+latency over the whole run and the ratio of their p99, it prints every round's p99 ratio, their
+median and spread (and the same for p50, which moves less), and the machine's load average
+before and after.
 
-    .venv/bin/python -m benchmarks.acks [--requests 1000] [--in-flight 50] [--rounds 10]
+    .venv/bin/python -m benchmarks.acks [--requests 4000] [--in-flight 50] [--rounds 20]
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import argparse
 import asyncio
 import json
 import os
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -29,9 +34,23 @@ from tests.processes import ROOT, BotProcess, bot_env
 SECRET = "acks-secret"
 
 
-def p99(samples: list[float]) -> float:
+def quantile(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def load_average() -> str:
+    return " ".join(f"{load:.2f}" for load in os.getloadavg())
+
+
+def spread(ratios: list[float]) -> str:
+    """The median of the rounds' ratios, their quartiles and range, and how many are ≤ 1.2."""
+    low, _, high = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
+    return (
+        f"median {statistics.median(ratios):.2f}, quartiles {low:.2f} to {high:.2f}, "
+        f"range {min(ratios):.2f} to {max(ratios):.2f}, "
+        f"{sum(r <= 1.2 for r in ratios)} of {len(ratios)} rounds ≤ 1.2"
+    )
 
 
 class BareBolt(BotProcess):
@@ -70,21 +89,43 @@ async def main(requests: int, in_flight: int, rounds: int) -> None:
             to_bare = SlackSender(f"http://127.0.0.1:{bare.port}/slack/events", SECRET, fake)
             bot_samples: list[float] = []
             bare_samples: list[float] = []
+            ratios: dict[float, list[float]] = {0.99: [], 0.5: []}
+            per_round = max(1, requests // rounds)
+            loads = [load_average()]
             try:
-                per_round = max(1, requests // rounds)
-                for _ in range(rounds):
-                    for sender, samples in ((to_bot, bot_samples), (to_bare, bare_samples)):
-                        samples += await measure(sender, "help", user, ops, per_round, in_flight)
+                for sender in (to_bot, to_bare):  # warm-up, not counted
+                    await measure(sender, "help", user, ops, per_round, in_flight)
+                for index in range(rounds):
+                    on_bot, on_bare = (to_bot, to_bare) if index % 2 == 0 else (to_bare, to_bot)
+                    first = await measure(on_bot, "help", user, ops, per_round, in_flight)
+                    second = await measure(on_bare, "help", user, ops, per_round, in_flight)
+                    bot_round, bare_round = (first, second) if on_bot is to_bot else (second, first)
+                    bot_samples += bot_round
+                    bare_samples += bare_round
+                    for q, kept in ratios.items():
+                        kept.append(quantile(bot_round, q) / quantile(bare_round, q))
+                    print(
+                        f"round {index + 1:2}: p50 / p99 incident-bot {_ms(bot_round)}, "
+                        f"bare Bolt {_ms(bare_round)}, p99 ratio {ratios[0.99][-1]:.2f}"
+                    )
             finally:
+                loads.append(load_average())
                 await bare.stop()
                 await bot.stop()
         print(
             f"{len(bot_samples)} /incident help each, {in_flight} in flight, {rounds} interleaved "
-            f"rounds, on {os.cpu_count()} cores"
+            f"rounds, on {os.cpu_count()} cores, load average {loads[0]} before, {loads[1]} after"
         )
         print(f"incident-bot ack: {percentiles(bot_samples)}")
         print(f"bare Bolt ack:    {percentiles(bare_samples)}")
-        print(f"p99 ratio (incident-bot / bare Bolt): {p99(bot_samples) / p99(bare_samples):.2f}")
+        whole = quantile(bot_samples, 0.99) / quantile(bare_samples, 0.99)
+        print(f"p99 ratio (incident-bot / bare Bolt): {whole:.2f}")
+        print(f"per-round p99 ratio: {spread(ratios[0.99])}")
+        print(f"per-round p50 ratio: {spread(ratios[0.5])}")
+
+
+def _ms(samples: list[float]) -> str:
+    return f"{quantile(samples, 0.5) * 1000:5.1f} / {quantile(samples, 0.99) * 1000:6.1f} ms"
 
 
 async def _responses(fake: FakeSlack) -> list[dict]:
@@ -96,8 +137,8 @@ async def _responses(fake: FakeSlack) -> list[dict]:
 if __name__ == "__main__":
     configure("ERROR")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--in-flight", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
     asyncio.run(main(args.requests, args.in_flight, args.rounds))

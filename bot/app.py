@@ -44,7 +44,13 @@ from bot.slack.notify import warn
 from bot.slack.pacing import PacedWebClient
 from bot.store.database import Database
 from bot.timeline import Timeline
-from handlers.edge import EVENTS_PATH, drop_redeliveries, keep_ack, refuse_malformed, requester
+from handlers.edge import (
+    EVENTS_PATH,
+    Redelivered,
+    claim_deliveries,
+    refuse_malformed,
+    requester,
+)
 from handlers.surfaces import register_all
 
 log = logging.getLogger(__name__)
@@ -128,12 +134,13 @@ def build_bolt_app(services: Services) -> AsyncApp:
         SLACK_REQUESTS.inc()
         await next()
 
-    app.middleware(keep_ack)
-    app.middleware(drop_redeliveries(services.database))
+    app.middleware(claim_deliveries(services.database))
 
     @app.error
     async def unexpected_error(error: Exception, body: dict, respond: Any) -> None:
         """Log a crash with a ref and tell the person; never raises, whatever fails in here."""
+        if isinstance(error, Redelivered):  # stopped at its ack: not a crash
+            return
         if isinstance(error, DomainError):
             message = error.message
         else:

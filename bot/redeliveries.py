@@ -2,20 +2,22 @@
 retry, the same payload twice) is answered 200 and does nothing: each request is claimed by its
 id in the store when it arrives, so only its first delivery reaches a listener, on any replica.
 
-The claim comes before the ack, so it is kept cheap: requests arriving together are claimed in
-one transaction (while one is written, the next ones gather), and old requests are forgotten
-once a minute rather than on every request."""
+A claim is written while its request is acknowledged (the edge decides when its listener waits
+for it), and kept cheap: requests arriving together are claimed in one statement (while one is
+written, the next ones gather), and old requests are forgotten once a minute rather than on every
+request."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.store.database import Database
 from bot.store.schema import SlackRequest
@@ -36,34 +38,32 @@ def request_id(body: dict[str, Any]) -> str | None:
     return None
 
 
+INSERTS: dict[str, Callable[[type[SlackRequest]], Any]] = {  # both can skip conflicting rows
+    "sqlite": sqlite.insert,
+    "postgresql": postgresql.insert,
+}
+
+
 async def claim_requests(
     database: Database, requests: Collection[str], forget: bool = False
 ) -> set[str]:
-    """Claim ``requests`` in one transaction; those delivered for the first time. ``forget``:
-    requests older than an hour are deleted in the same write. IntegrityError: another replica
-    claimed one of them meanwhile (nothing is claimed then)."""
+    """Claim ``requests`` in one transaction, one statement; those delivered for the first
+    time. ``forget``: requests older than an hour are deleted in the same write. A request
+    another replica is claiming meanwhile is its: PostgreSQL waits for that claim to commit."""
     received = time.time()
-    async with database.write(urgent=True) as session:  # its ack waits for it
+    insert = INSERTS[database.engine.dialect.name]
+    claim = (
+        insert(SlackRequest)
+        .values([{"id": request, "received_at": received} for request in requests])
+        .on_conflict_do_nothing(index_elements=[SlackRequest.id])
+        .returning(SlackRequest.id)
+    )
+    async with database.write(urgent=True) as session:  # its listener waits for it
         if forget:
             await session.execute(
                 delete(SlackRequest).where(SlackRequest.received_at < received - KEEP_SECONDS)
             )
-        seen = set(
-            (
-                await session.scalars(select(SlackRequest.id).where(SlackRequest.id.in_(requests)))
-            ).all()
-        )
-        fresh = {request for request in requests if request not in seen}
-        session.add_all(SlackRequest(id=request, received_at=received) for request in fresh)
-    return fresh
-
-
-async def first_delivery(database: Database, request: str) -> bool:
-    """Claim ``request`` alone; False when it was delivered before."""
-    try:
-        return request in await claim_requests(database, [request])
-    except IntegrityError:
-        return False
+        return set((await session.scalars(claim)).all())
 
 
 class Deliveries:
@@ -75,14 +75,19 @@ class Deliveries:
         self._writer: asyncio.Task[None] | None = None
         self._forgotten = 0.0
 
-    async def first(self, request: str) -> bool:
-        """Claim ``request``; False when it was delivered before (or is being claimed now)."""
+    def claim(self, request: str) -> asyncio.Future[bool]:
+        """Claim ``request`` with the others arriving now; the result is False when it was
+        delivered before (or is being claimed now). Await it through ``asyncio.shield``: the
+        writer sets its result, which a cancelled future would refuse."""
+        loop = asyncio.get_running_loop()
         if request in self._pending:
-            return False
-        future = self._pending[request] = asyncio.get_running_loop().create_future()
+            again = loop.create_future()
+            again.set_result(False)
+            return again
+        future = self._pending[request] = loop.create_future()
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write())
-        return await asyncio.shield(future)
+        return future
 
     async def _write(self) -> None:
         while self._pending:
@@ -90,10 +95,7 @@ class Deliveries:
             batch, self._pending = self._pending, {}
             forget = time.monotonic() - self._forgotten >= FORGET_EVERY_SECONDS
             try:
-                try:
-                    fresh = await claim_requests(self.database, list(batch), forget)
-                except IntegrityError:  # another replica claimed one meanwhile: one at a time
-                    fresh = {r for r in batch if await first_delivery(self.database, r)}
+                fresh = await claim_requests(self.database, list(batch), forget)
             except SQLAlchemyError as exc:
                 for future in batch.values():
                     future.set_exception(exc)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import gc
 import logging
 import signal
 from collections.abc import AsyncIterator
@@ -95,6 +96,8 @@ async def serve(settings: Settings, host: str, port: int) -> None:
     settings.require_slack()
     await preflight(settings)
     async with serving(settings, host, port):
+        gc.collect()
+        gc.freeze()  # what start-up built lives as long as the process: collections skip it
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):

@@ -1,8 +1,15 @@
 """Where Slack's requests enter: malformed ones refused with 400, an ack that stays given, and
-a redelivered request acknowledged and dropped."""
+a redelivered request acknowledged and dropped.
+
+A request whose listener acks before doing anything (a slash command, a button, a shortcut: the
+house rule) is acknowledged while its delivery is claimed, and its listener goes on past
+``ack()`` only once the claim says it is the first delivery; the others (events, which Bolt acks
+itself, and forms and menus, whose listeners read the request before answering) are claimed
+before their listener runs."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -33,7 +40,7 @@ def malformed(content_type: str, timestamp: str | None, body: str) -> str | None
         except ValueError:
             return "the body is not JSON"
         return _payload_problem(payload)
-    form = parse_qs(body, keep_blank_values=True)
+    form = parse_qs(body, keep_blank_values=True) if "payload" in body else {}  # as Bolt reads it
     if "payload" not in form:
         return None  # a slash command: Bolt reads each field it needs
     try:
@@ -122,28 +129,67 @@ class StickyAck(AsyncAck):
             self._given = value
 
 
-async def keep_ack(context: Any, next: Callable[[], Awaitable[Any]]) -> Any:
-    """Bolt global middleware: each request's ``ack`` is a :class:`StickyAck`."""
-    context["ack"] = StickyAck()
-    return await next()
+class Redelivered(Exception):
+    """Raised by ``ack()`` in a listener whose request was delivered before: it goes no further."""
 
 
-def drop_redeliveries(
+class ClaimedAck(StickyAck):
+    """A sticky ack that, once its answer is given, waits for its request's claim and stops the
+    listener (raising :class:`Redelivered`) when the request was delivered before."""
+
+    def __init__(self, request: str, claim: asyncio.Future[bool]) -> None:
+        super().__init__()
+        self._request, self._claim = request, claim
+
+    async def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
+        answer = await super().__call__(*args, **kwargs)
+        if not await _claimed(self._request, self._claim):
+            raise Redelivered(self._request)
+        return answer
+
+
+ACK_FIRST = ("block_actions", "shortcut", "message_action")  # and slash commands
+
+
+def acks_first(body: dict[str, Any]) -> bool:
+    """Whether the request's listener acks before doing anything else."""
+    return "command" in body or body.get("type") in ACK_FIRST
+
+
+def claim_deliveries(
     database: Database,
-) -> Callable[[dict[str, Any], Callable[[], Awaitable[Any]]], Awaitable[Any]]:
-    """Bolt global middleware: a redelivered request is acknowledged and goes no further."""
+) -> Callable[[dict[str, Any], dict[str, Any], Callable[[], Awaitable[Any]]], Awaitable[Any]]:
+    """Bolt global middleware: each request's ``ack`` is a :class:`StickyAck`, and a redelivered
+    request is acknowledged and goes no further."""
     deliveries = Deliveries(database)
 
-    async def middleware(body: dict[str, Any], next: Callable[[], Awaitable[Any]]) -> Any:
+    async def middleware(
+        body: dict[str, Any], context: dict[str, Any], next: Callable[[], Awaitable[Any]]
+    ) -> Any:
         request = request_id(body)
-        try:
-            first = request is None or await deliveries.first(request)
-        except SQLAlchemyError as exc:  # better twice than never: let it through
-            log.warning("could not record Slack request %s: %s", request, type(exc).__name__)
-            first = True
-        if first:
+        if request is None:
+            context["ack"] = StickyAck()
             return await next()
-        log.info("ignored a redelivered Slack request (%s)", request)
+        claim = deliveries.claim(request)
+        if acks_first(body):
+            context["ack"] = ClaimedAck(request, claim)
+            return await next()
+        context["ack"] = StickyAck()
+        if await _claimed(request, claim):
+            return await next()
         return BoltResponse(status=200, body="")
 
     return middleware
+
+
+async def _claimed(request: str, claim: asyncio.Future[bool]) -> bool:
+    """Whether ``request`` is delivered for the first time; True when that cannot be recorded
+    (better twice than never)."""
+    try:
+        first = await asyncio.shield(claim)
+    except SQLAlchemyError as exc:
+        log.warning("could not record Slack request %s: %s", request, type(exc).__name__)
+        return True
+    if not first:
+        log.info("ignored a redelivered Slack request (%s)", request)
+    return first

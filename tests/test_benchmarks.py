@@ -38,3 +38,7 @@ async def test_the_acks_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> No
     assert "incident-bot ack: p50" in out
     assert "bare Bolt ack:    p50" in out
     assert "p99 ratio (incident-bot / bare Bolt):" in out
+    assert "round  2: p50 / p99 incident-bot" in out
+    assert "2 interleaved rounds, on " in out and ", load average " in out
+    assert "per-round p99 ratio: median" in out
+    assert "per-round p50 ratio: median" in out

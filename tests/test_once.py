@@ -11,6 +11,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from tests.support import (
     DECLARE_MODAL,
@@ -141,6 +142,54 @@ async def test_a_redelivered_request_confirms_once(stack: Stack) -> None:
     assert not any("already on the timeline" in r for r in said)
     assert len(said_in_channel(stack, declared, ":memo: Added to the timeline")) == 1
     assert sum("cache flushed" in t for t in texts(stack, declared.arn)) == 1
+
+
+async def test_a_redelivered_button_press_resolves_once_and_says_nothing_more(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A button press is acknowledged before its delivery is claimed: the replays are answered
+    200 like the first, and their listener stops at its ack."""
+    declared = await declare_incident(stack)
+    updates = counting(stack, "UpdateIncidentRecord")
+    sent: list[dict[str, Any]] = []
+    deliver = stack.sender.deliver
+
+    async def recorded(kind: str, payload: dict[str, Any], **knobs: Any) -> Any:
+        sent.append(payload)
+        return await deliver(kind, payload, **knobs)
+
+    monkeypatch.setattr(stack.sender, "deliver", recorded)
+    await press(stack, declared.user, declared, "incident_resolve")
+    [payload] = sent
+    answers = await asyncio.gather(*(deliver("interactive", payload) for _ in range(3)))
+
+    assert [a.status for a in answers] == [200] * 3
+    await eventually(lambda: said_in_channel(stack, declared, "resolved *Checkout errors*"))
+    await asyncio.sleep(0.5)
+    assert len(said_in_channel(stack, declared, "resolved *Checkout errors*")) == 1
+    assert updates["UpdateIncidentRecord"] == 1
+    said = replies(stack, declared.user)
+    assert not any(
+        "already resolved" in r or "resolving this incident right now" in r for r in said
+    )
+    assert not any("Something went wrong" in m["text"] for m in stack.slack.dms(declared.user))
+
+
+async def test_a_request_whose_delivery_cannot_be_recorded_is_still_handled(
+    stack: Stack, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Better twice than never: a claim the database refuses lets the request through."""
+    dana = stack.slack.add_user("dana")
+    ops = stack.slack.add_channel("ops", members=[dana])
+    async with stack.services.database.write() as session:
+        await session.execute(text("DROP TABLE slack_requests"))
+
+    with caplog.at_level(logging.WARNING):
+        answer = await stack.sender.slash_command("/incident", "help", dana, ops)
+        [help_reply] = await eventually(lambda: stack.slack.calls_to("response_url"))
+    assert answer.status == 200
+    assert "`/incident help`" in json.dumps(help_reply.args["blocks"])
+    assert "could not record Slack request trigger:" in caplog.text
 
 
 def deleted(channel: str, ts: str) -> dict[str, Any]:
