@@ -1,12 +1,14 @@
 """The floor under the alarm storm: bare boto3 calls to the emulator, with no bot at all.
 
 A stage start cannot be quicker than its ``StartEngagement``. This sends ``--calls`` of them
-to the local emulator from another process (as the bot is one) through the same kind of pool
-the bot's AWS gateway uses (a thread pool of ``AWS_MAX_CONCURRENCY`` threads sharing one boto3
-client with the gateway's settings), then as many ``ListPagesByEngagement`` (the check for a
-page answered in AWS), and prints for each: the time from the first call sent to the last
-answered, the calls a second, and the CPU each call costs the caller (signing, serialising,
-parsing) and the emulator. Whatever the bot does around these calls comes on top.
+to the storm's responders in the local emulator from another process (as the bot is one),
+through the same kind of pool the bot's AWS gateway uses (a thread pool of
+``AWS_MAX_CONCURRENCY`` threads sharing one boto3 client with its settings), as stage 1 of a
+storm; then as many again with those engagements there, as its stage 2; then as many ``ListPagesByEngagement`` (the check for a page
+answered in AWS). It prints for each: the time from the first call sent to the last answered,
+the calls a second, and the CPU each call costs the caller (signing, serialising, parsing) and
+the emulator (whose work per call grows with the engagements it holds, as it runs every
+engagement's clock on every call). Whatever the bot does around these calls comes on top.
 
     .venv/bin/python -m benchmarks.floor [--calls 1000] [--concurrency 8]
 """
@@ -16,19 +18,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import get_context
+from pathlib import Path
 from typing import NamedTuple
 
 import boto3
 
+from benchmarks.storm import storm_seed
 from bot.aws.gateway import CLIENT_CONFIG
 from bot.logs import configure
-from emulator.seed import EXAMPLE
+from emulator.seed import EXAMPLE, load_seed
 from emulator.testing import RunningEmulator
 
 INCIDENT = "arn:aws:ssm-incidents::111122223333:incident-record/floor/1"
+PEOPLE = 50  # the storm's responders: one a plan and stage
 
 
 class Burst(NamedTuple):
@@ -87,22 +93,25 @@ async def measured(
 async def main(calls: int, concurrency: int) -> None:
     print(f"{os.cpu_count()} cores, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     with (
+        tempfile.TemporaryDirectory(prefix="floor-") as tmp,
         RunningEmulator(seed=EXAMPLE) as aws,
         ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool,
     ):
-        person = next(c for c in aws.contacts.contacts.values() if c["Type"] == "PERSONAL")
-        starts = [
-            {
-                "ContactId": person["ContactArn"],
-                "Sender": "floor",
-                "Subject": "[Impact 1] Floor",
-                "Content": f"Floor call {n}",
-                "IncidentId": INCIDENT,
-                "IdempotencyToken": f"floor-{n}",
-            }
-            for n in range(calls + 1)
-        ]
-        started = await measured(pool, aws.url, "start_engagement", starts, concurrency)
+        load_seed(aws.emulator, storm_seed(Path(tmp) / "storm.yml", PEOPLE, 1, 1))
+        for stage in (1, 2):
+            starts = [
+                {
+                    "ContactId": aws.contacts.contact_arn(f"responder-{n % PEOPLE}-{stage}"),
+                    "Sender": "floor",
+                    "Subject": "[Impact 1] Floor",
+                    "Content": f"Floor call {n}",
+                    "IncidentId": INCIDENT,
+                    "IdempotencyToken": f"floor-{stage}-{n}",
+                }
+                for n in range(calls + 1)
+            ]
+            print(f"stage {stage}: ", end="")
+            started = await measured(pool, aws.url, "start_engagement", starts, concurrency)
         reads = [{"EngagementId": arn} for arn in [started.answers[0], *started.answers]]
         await measured(pool, aws.url, "list_pages_by_engagement", reads, concurrency)
 

@@ -30,6 +30,7 @@ import os
 import tempfile
 import time
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
@@ -246,6 +247,8 @@ async def main(
                     timeout=(batches + lead_minutes) * minute_seconds,
                 )
                 dues = await stage_dues(database, minute_seconds)
+                first_due = datetime.fromtimestamp(min(dues.values()), UTC)
+                print(f"bot pid {bot.process.pid}; stage 2 falls due at {first_due:%H:%M:%S.%f}")
                 await eventually(
                     lambda: len(stage_twos(engaged)) >= escalations,
                     timeout=max(dues.values()) - time.time() + 120,
@@ -294,6 +297,17 @@ async def main(
                 for op in ("get_incident_record", "list_pages_by_engagement", "start_engagement")
             )
             + " per AWS call on average"
+        )
+        waves = metrics.get("incident_bot_stage_wave_size_count[]", 0.0)
+        staged = metrics.get("incident_bot_stage_wave_size_sum[]", 0.0)
+        calls = "incident_bot_aws_calls_total"
+        print(
+            f"due waves: {waves:.0f} of {staged / waves if waves else 0:.0f} stages on average; "
+            + ", ".join(
+                f"{op} {metrics.get(calls + str([('operation', op), ('outcome', 'ok')]), 0):.0f}"
+                for op in ("get_incident_record", "list_pages_by_engagement", "start_engagement")
+            )
+            + " AWS calls in all"
         )
         print(
             "Slack calls: "

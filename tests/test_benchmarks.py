@@ -44,6 +44,7 @@ async def test_the_acks_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> No
 async def test_the_floor_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
     await floor.main(calls=4, concurrency=2)
     out = capsys.readouterr().out
-    assert "4 start_engagement through 2 threads: first sent → last answered" in out
+    assert "stage 1: 4 start_engagement through 2 threads: first sent → last answered" in out
+    assert "stage 2: 4 start_engagement through 2 threads" in out
     assert "4 list_pages_by_engagement through 2 threads" in out
     assert "ms in the caller" in out

@@ -258,7 +258,6 @@ class EscalationRunner:
         if finished:
             await self._exhausted(escalation)
         else:
-            self.schedule_next(escalation, stages)  # on time, however long the DMs take
             started = await self.engage_stage(escalation, stages, starting, incident)
         await self.status.refresh(escalation_id)
         return started
@@ -376,7 +375,6 @@ class EscalationRunner:
         if escalation.state == EscalationState.EXHAUSTED:
             await self._exhausted(escalation)
         else:
-            self.schedule_next(escalation, stages)
             started = await self.engage_stage(escalation, stages, False, incident, gate)
         await self.status.refresh(escalation.id)
         return started
@@ -422,9 +420,9 @@ class EscalationRunner:
         incident: Incident | None = None,
         wave: WaveGate | None = None,
     ) -> StageStart:
-        """Engage every target of the current stage, then DM them; safe to repeat after a
-        crash. In a due ``wave`` the targets' notices were inserted with the stage's claim, and
-        the DMs wait (a little) for every page of the wave to go out first."""
+        """Engage every target of the current stage, plan the next stage, then DM them; safe
+        to repeat after a crash. In a due ``wave`` the targets' notices were inserted with the
+        stage's claim, and the DMs wait (a little) for every page of the wave to go out first."""
         started = StageStart()
         stage = escalation.current_stage
         engaged: list[tuple[Target, Engaged]] = []
@@ -447,6 +445,7 @@ class EscalationRunner:
         finally:
             if wave is not None:
                 wave.arrived()
+        self.schedule_next(escalation, stages)  # on time, however long the DMs take
         if wave is not None:
             await wave.passed()
         for target, page in engaged:
