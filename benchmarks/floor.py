@@ -3,12 +3,13 @@
 A stage start cannot be quicker than its ``StartEngagement``. This sends ``--calls`` of them
 to the storm's responders in the local emulator from another process (as the bot is one),
 through the same kind of pool the bot's AWS gateway uses (a thread pool of
-``AWS_MAX_CONCURRENCY`` threads sharing one boto3 client with its settings), as stage 1 of a
-storm; then as many again with those engagements there, as its stage 2; then as many ``ListPagesByEngagement`` (the check for a page
-answered in AWS). It prints for each: the time from the first call sent to the last answered,
-the calls a second, and the CPU each call costs the caller (signing, serialising, parsing) and
-the emulator (whose work per call grows with the engagements it holds, as it runs every
-engagement's clock on every call). Whatever the bot does around these calls comes on top.
+``AWS_MAX_CONCURRENCY`` threads sharing one boto3 client with its settings): once as stage 1
+of a storm, then as many again with those engagements there, as its stage 2, then as many
+``ListPagesByEngagement`` (the check for a page answered in AWS). It prints for each burst the
+time from the first call sent to the last answered, the calls a second, and the CPU each call
+costs the caller (signing, serialising, parsing) and the emulator (whose work per call grows
+with the engagements it holds: it runs every engagement's clock on every call). Whatever the
+bot does around these calls comes on top.
 
     .venv/bin/python -m benchmarks.floor [--calls 1000] [--concurrency 8]
 """
