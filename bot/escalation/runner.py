@@ -112,6 +112,7 @@ class EscalationRunner:
         self.mirror = Mirror(contacts, self.notices, self.status.refresh)
         self.closing = Closing(contacts, self.notices, incidents, self.status, schedule)
         self.answers = AnswersInAws(contacts)
+        self._pages_first = WaveGate()  # due waves' DMs after their pages
         self._starting: set[str] = set()  # escalations whose first stage start() begins itself
 
     # -- starting ------------------------------------------------------------
@@ -303,10 +304,10 @@ class EscalationRunner:
             (eid, wanted[eid]): self.advance(eid, wanted[eid]) for eid in slow
         }
         engaging = [e for e, _ in claimed.values() if e.state != EscalationState.EXHAUSTED]
-        gate = WaveGate(len(engaging))  # every page of the wave out before its DMs
+        self._pages_first.expect(len(engaging))
         for eid, (escalation, stages) in claimed.items():
             incident = incidents[escalation.incident_arn]
-            work[(eid, wanted[eid])] = self._claimed(escalation, stages, incident, gate)
+            work[(eid, wanted[eid])] = self._claimed(escalation, stages, incident)
         return work
 
     async def read_ahead(self, due: Collection[Due]) -> dict[Due, Awaitable[object]]:
@@ -368,14 +369,16 @@ class EscalationRunner:
         return taken
 
     async def _claimed(
-        self, escalation: Escalation, stages: list[Stage], incident: Incident, gate: WaveGate
+        self, escalation: Escalation, stages: list[Stage], incident: Incident
     ) -> StageStart:
         """The rest of a stage a due wave claimed: the next timer, the pages, the status."""
         started = StageStart()
         if escalation.state == EscalationState.EXHAUSTED:
             await self._exhausted(escalation)
         else:
-            started = await self.engage_stage(escalation, stages, False, incident, gate)
+            started = await self.engage_stage(
+                escalation, stages, False, incident, self._pages_first
+            )
         await self.status.refresh(escalation.id)
         return started
 
@@ -422,7 +425,7 @@ class EscalationRunner:
     ) -> StageStart:
         """Engage every target of the current stage, plan the next stage, then DM them; safe
         to repeat after a crash. In a due ``wave`` the targets' notices were inserted with the
-        stage's claim, and the DMs wait (a little) for every page of the wave to go out first."""
+        stage's claim, and the DMs wait (a little) for the pages of every wave to go out first."""
         started = StageStart()
         stage = escalation.current_stage
         engaged: list[tuple[Target, Engaged]] = []

@@ -3,8 +3,8 @@
 In an alarm storm hundreds of stages fall due in the same second. Started one by one, each
 would take its own write transactions and reads, queued behind the others; gathered for a few
 milliseconds into a wave, they are claimed in one transaction (``EscalationRunner.claim_wave``)
-and their engagements go out side by side, every stage's DMs and status after the wave's
-engagements (``WaveGate``).
+and their engagements go out side by side, the DMs and status messages after the engagements
+of every wave under way (``WaveGate``).
 
 The same gathering reads, ahead of a wave, whether anyone answered its escalations' pages in
 AWS (``EscalationRunner.read_ahead``), so the wave itself need not ask.
@@ -92,21 +92,26 @@ class DueWaves:
 
 
 class WaveGate:
-    """Holds a wave's DMs until each of its stages has sent its pages (``arrived``), or for
-    ``DM_HOLD`` seconds at most: in a storm, AWS and the CPU go to the pages first."""
+    """Holds the DMs of due waves while stages of any wave are still sending their pages
+    (``expect``, then ``arrived`` as each has), ``DM_HOLD`` seconds at most: in a storm, AWS
+    and the CPU go to the pages first."""
 
-    def __init__(self, stages: int, hold: float = DM_HOLD) -> None:
-        self._left = stages
+    def __init__(self, hold: float = DM_HOLD) -> None:
+        self._sending = 0
         self._hold = hold
-        self._open = asyncio.Event()
-        if stages <= 0:
-            self._open.set()
+        self._clear = asyncio.Event()
+        self._clear.set()
+
+    def expect(self, stages: int) -> None:
+        self._sending += stages
+        if self._sending > 0:
+            self._clear.clear()
 
     def arrived(self) -> None:
-        self._left -= 1
-        if self._left <= 0:
-            self._open.set()
+        self._sending -= 1
+        if self._sending <= 0:
+            self._clear.set()
 
     async def passed(self) -> None:
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._open.wait(), self._hold)
+            await asyncio.wait_for(self._clear.wait(), self._hold)
