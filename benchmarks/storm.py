@@ -18,7 +18,7 @@ stage 2's lateness (its due time → its StartEngagement received), that every s
 once, the bot's peak RSS, and how fast ``/incident help`` was acked during the storm.
 
     .venv/bin/python -m benchmarks.storm [--incidents 20] [--plans 50] [--batches 25]
-        [--minute-seconds 4] [--lead-seconds 20] [--database-url postgresql://…]
+        [--minute-seconds 4] [--lead-seconds 20] [--database-url postgresql://… | --postgres]
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ import os
 import tempfile
 import time
 from collections import Counter
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -47,6 +48,7 @@ from bot.store.schema import Escalation
 from emulator.seed import EXAMPLE, load_seed
 from emulator.slack import FakeSlack, RunningFakeSlack, SlackSender
 from emulator.testing import RunningEmulator, free_port
+from tests.postgres import running_postgres
 from tests.processes import BotProcess, Engaged, bot_env, timing_start_engagement
 from tests.support import DECLARE_MODAL, PLAN_ARN, declare_values, eventually, new_modal
 
@@ -282,6 +284,11 @@ async def main(
             f"{min(dues.values()) - max(ones):.1f} s after the last stage 1 started"
         )
         print(f"stage 2 lateness (due → StartEngagement): {percentiles(lateness)}")
+        first_due = min(dues.values())
+        print(
+            f"stage 2 StartEngagements received from {min(starts.values()) - first_due:.2f} "
+            f"to {max(starts.values()) - first_due:.2f} s after the first fell due"
+        )
         print(
             f"every stage exactly once: {not twice and len(engaged) == 2 * escalations} "
             f"({len(engaged)} StartEngagement calls, {len(twice)} repeated)"
@@ -328,14 +335,18 @@ if __name__ == "__main__":
         "--lead-seconds", type=float, default=20.0, help="last batch paged → stage 2s due"
     )
     parser.add_argument("--database-url", help="the bot's database (default: a new SQLite file)")
-    args = parser.parse_args()
-    asyncio.run(
-        main(
-            args.incidents,
-            args.plans,
-            args.batches,
-            args.minute_seconds,
-            args.lead_seconds,
-            args.database_url,
-        )
+    parser.add_argument(
+        "--postgres", action="store_true", help="on a throwaway PostgreSQL, as the tests start"
     )
+    args = parser.parse_args()
+    with running_postgres() if args.postgres else nullcontext(args.database_url) as url:
+        asyncio.run(
+            main(
+                args.incidents,
+                args.plans,
+                args.batches,
+                args.minute_seconds,
+                args.lead_seconds,
+                url,
+            )
+        )
