@@ -2,11 +2,12 @@
 
 Before a later stage starts, the runner asks AWS (``ListPagesByEngagement``) whether anyone
 answered a page of the stages before it. In an alarm storm those reads would sit on the
-critical path of every stage: the leader reads them a little ahead instead (``look_ahead``
-before the stage falls due), and a due wave takes a read sent at or after that moment as the
-answer rather than asking again. So an answer given in AWS less than ``look_ahead`` before the
-next stage fell due can be missed, as one given while the stage was starting always could;
-``look_ahead`` is a few seconds, and a tenth of a short stage.
+critical path of every stage: the leader reads them a little ahead instead (planned at
+``READ_AT`` of ``look_ahead`` before the stage falls due), and a due wave takes a read sent
+less than ``look_ahead`` before the due time as the answer rather than asking again. So an
+answer given in AWS less than ``look_ahead`` before the next stage fell due can be missed, as
+one given while the stage was starting always could; ``look_ahead`` is a few seconds, and a
+tenth of a short stage.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 
 LOOK_AHEAD = 5.0  # seconds before a stage falls due that its answers are read, at most
 STAGE_SHARE = 0.1  # ... and at most this share of the stage before it
+READ_AT = 0.8  # share of ``look_ahead`` before the due time that the read is planned: inside it
 FORGET = 120.0  # seconds after which a read is of no use
 
 

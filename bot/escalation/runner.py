@@ -25,7 +25,7 @@ from bot.config import Settings
 from bot.contacts import Contact
 from bot.errors import Conflict, DomainError, InvalidInput
 from bot.escalation import rows
-from bot.escalation.answers import AnswersInAws, look_ahead
+from bot.escalation.answers import READ_AT, AnswersInAws, look_ahead
 from bot.escalation.closing import RESOLVED_STOP, Closing
 from bot.escalation.mirror import Mirror
 from bot.escalation.notices import PageNotices, now, sending
@@ -224,7 +224,7 @@ class EscalationRunner:
         if not incident.is_open:
             await self.closing.stop(escalation_id, incident, RESOLVED_STOP)
             return None
-        if stage > 0 and (who := await self._answered_in_aws(escalation_id)):
+        if stage > 0 and (who := await self._answered_in_aws(escalation)):
             why = f"{who} acknowledged outside Slack (through AWS); you need not respond."
             closed = await self.closing.close(
                 escalation_id, EscalationState.ACKNOWLEDGED, None, incident, why
@@ -382,11 +382,14 @@ class EscalationRunner:
         await self.status.refresh(escalation.id)
         return started
 
-    async def _answered_in_aws(self, escalation_id: str) -> str | None:
+    async def _answered_in_aws(self, escalation: Escalation) -> str | None:
         """The alias of an essential contact who acknowledged a page of this escalation through
-        AWS (an SMS, voice or email answer) rather than in Slack, if one did."""
-        engaged = await self._essential_engagements([escalation_id])
-        return await self.answers.who(engaged.get(escalation_id, []))
+        AWS (an SMS, voice or email answer) rather than in Slack, if one did (a read ahead of
+        its next stage counts)."""
+        engaged = await self._essential_engagements([escalation.id])
+        return await self.answers.who(
+            engaged.get(escalation.id, []), self._read_ahead_since(escalation)
+        )
 
     async def _essential_engagements(self, escalation_ids: Iterable[str]) -> dict[str, list[str]]:
         """Each escalation's engagements of essential contacts, in one read."""
@@ -412,7 +415,7 @@ class EscalationRunner:
         due = next_stage_due(escalation, stages, scale)
         minutes = stages[escalation.current_stage].minutes
         if due is not None and minutes is not None:
-            ahead = look_ahead(minutes, scale)
+            ahead = look_ahead(minutes, scale) * READ_AT
             self.schedule.stage_at(due, escalation.id, escalation.current_stage + 1, ahead)
 
     async def engage_stage(
