@@ -1,47 +1,69 @@
-"""An alarm storm: how late escalation stages start when a thousand fall due at once.
+"""An alarm storm: how late escalation stages start when a thousand fall due in one second.
 
-Black box: the real bot process (``incident-bot run``, SQLite) over HTTP, the local emulator
-timestamping every ``StartEngagement`` it receives, and the local Slack recording everything.
-The benchmark declares ``--incidents`` incidents through Slack and pages ``--plans`` two-stage
-escalation plans in each (one escalation per incident and plan). Every stage 1 starts within a
-few seconds; stage 2 falls due ``--stage-seconds`` later. It reports each stage 2's lateness
-(its due time, read from the bot's store, → its StartEngagement received), that every stage ran
-exactly once, the bot's peak RSS, and how fast ``/incident help`` was acked during the storm.
+Black box: the real bot process (``incident-bot run``; SQLite, or ``--database-url``) over
+HTTP, the local emulator timestamping every ``StartEngagement`` it receives, and the local
+Slack recording everything. The benchmark declares ``--incidents`` incidents through Slack and
+pages ``--plans`` two-stage escalation plans in each (one escalation per incident and plan).
 
-    .venv/bin/python -m benchmarks.storm [--incidents 20] [--plans 50] [--stage-seconds 60]
+So that every stage 2 falls due in the same second, as in the issue, the pages go out in
+``--batches`` batches one plan minute apart (``--minute-seconds`` real seconds, the bot's
+``TIME_SCALE``), each batch some of the plans in every incident, and a plan of batch b has a
+stage 1 of ``batches - b`` minutes plus a lead of ``--lead-seconds``: every stage 2 falls due
+``batches`` minutes and the lead after the first batch was sent, give or take how long its
+stage 1 took to start. The lead lets every stage 1 start (and most of its DMs go out) before
+the stage 2s fall due. (AWS allows a stage at most 30 minutes: batches and lead fit in that.)
+
+It reports how wide the window of stage 2 due times is (read from the bot's own rows), each
+stage 2's lateness (its due time → its StartEngagement received), that every stage ran exactly
+once, the bot's peak RSS, and how fast ``/incident help`` was acked during the storm.
+
+    .venv/bin/python -m benchmarks.storm [--incidents 20] [--plans 50] [--batches 25]
+        [--minute-seconds 4] [--lead-seconds 20] [--database-url postgresql://… | --postgres]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
-import sqlite3
 import tempfile
 import time
 from collections import Counter
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import select
 
 from benchmarks.common import percentiles
+from bot.escalation.plan import load_stages
+from bot.escalation.status import next_stage_due
 from bot.logs import configure
+from bot.store.database import Database
+from bot.store.schema import Escalation
 from emulator.seed import EXAMPLE, load_seed
 from emulator.slack import FakeSlack, RunningFakeSlack, SlackSender
 from emulator.testing import RunningEmulator, free_port
+from tests.postgres import running_postgres
 from tests.processes import BotProcess, Engaged, bot_env, timing_start_engagement
 from tests.support import DECLARE_MODAL, PLAN_ARN, declare_values, eventually, new_modal
 
 SECRET = "storm-secret"
-PAGES_IN_FLIGHT = 50
 HELPS_PER_SECOND = 10
+MAX_STAGE_MINUTES = 30  # AWS's limit on a stage's DurationInMinutes
 
 
-def storm_seed(path: Path, plans: int) -> Path:
-    """``plans`` escalation plans, each paging its own two responders (one a stage)."""
+def batch_of(plan: int, plans: int, batches: int) -> int:
+    return plan * batches // plans
+
+
+def storm_seed(path: Path, plans: int, batches: int, lead_minutes: int) -> Path:
+    """``plans`` escalation plans, each paging its own two responders (one a stage); a plan of
+    batch b has a stage 1 of ``batches - b + lead_minutes`` minutes."""
     people = [
         {
             "alias": f"responder-{k}-{s}",
@@ -55,8 +77,14 @@ def storm_seed(path: Path, plans: int) -> Path:
         {
             "alias": f"storm-{k}",
             "stages": [
-                {"minutes": 1, "targets": [{"contact": f"responder-{k}-1", "essential": True}]},
-                {"minutes": 30, "targets": [{"contact": f"responder-{k}-2", "essential": True}]},
+                {
+                    "minutes": batches - batch_of(k, plans, batches) + lead_minutes,
+                    "targets": [{"contact": f"responder-{k}-1", "essential": True}],
+                },
+                {
+                    "minutes": MAX_STAGE_MINUTES,
+                    "targets": [{"contact": f"responder-{k}-2", "essential": True}],
+                },
             ],
         }
         for k in range(plans)
@@ -81,23 +109,21 @@ async def declare(sender: SlackSender, user: str, ops: str, title: str) -> str:
     )
 
 
-def stage_dues(database: Path, stage_seconds: float) -> dict[tuple[str, str], float]:
+async def stage_dues(database_url: str, time_scale: float) -> dict[tuple[str, str], float]:
     """(incident, plan) → when its stage 2 is due (epoch s), from the bot's own rows."""
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
-        rows = connection.execute(
-            "SELECT incident_arn, contact_alias, stage_started_at FROM escalations "
-            "WHERE current_stage = 0"
-        ).fetchall()
-    return {
-        (arn, alias): _epoch(started) + stage_seconds
-        for arn, alias, started in rows
-        if started is not None
+    database = Database(database_url)
+    try:
+        async with database.session() as session:
+            found = (
+                await session.scalars(select(Escalation).where(Escalation.current_stage == 0))
+            ).all()
+    finally:
+        await database.engine.dispose()
+    dues = {
+        (e.incident_arn, e.contact_alias): next_stage_due(e, load_stages(e.stages), time_scale)
+        for e in found
     }
-
-
-def _epoch(stored: str) -> float:
-    when = datetime.fromisoformat(stored)
-    return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
+    return {key: due.timestamp() for key, due in dues.items() if due is not None}
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -153,11 +179,29 @@ def stage_twos(engaged: list[Engaged]) -> dict[tuple[str, str], float]:
     }
 
 
-async def main(incidents: int, plans: int, stage_seconds: float) -> None:
+def stage_ones(engaged: list[Engaged]) -> list[float]:
+    """When each stage 1 StartEngagement arrived."""
+    return [call.at for call in engaged if call.alias.endswith("-1")]
+
+
+async def main(
+    incidents: int,
+    plans: int,
+    batches: int = 25,
+    minute_seconds: float = 4.0,
+    lead_seconds: float = 20.0,
+    database_url: str | None = None,
+) -> None:
     escalations = incidents * plans
+    lead_minutes = math.ceil(lead_seconds / minute_seconds)
+    if not 1 <= batches <= plans or batches + lead_minutes > MAX_STAGE_MINUTES:
+        raise SystemExit(
+            f"--batches must be 1..{plans} (the plans) and batches + lead minutes "
+            f"({batches} + {lead_minutes}) at most {MAX_STAGE_MINUTES}, AWS's longest stage"
+        )
     with tempfile.TemporaryDirectory(prefix="storm-") as tmp, RunningEmulator(seed=EXAMPLE) as aws:
         workdir = Path(tmp)
-        load_seed(aws.emulator, storm_seed(workdir / "storm.yml", plans))
+        load_seed(aws.emulator, storm_seed(workdir / "storm.yml", plans, batches, lead_minutes))
         engaged = timing_start_engagement(aws)
         async with RunningFakeSlack() as slack:
             fake: FakeSlack = slack.fake
@@ -166,13 +210,13 @@ async def main(incidents: int, plans: int, stage_seconds: float) -> None:
                     fake.add_user(f"responder-{k}-{s}", email=f"responder-{k}-{s}@example.com")
             user = fake.add_user("dana", email="dana@example.com")
             ops = fake.add_channel("ops", members=[user])
-            database = workdir / "bot.db"
+            database = database_url or f"sqlite:///{workdir / 'bot.db'}"
             env = bot_env(
                 slack.api_url,
                 aws.url,
-                f"sqlite:///{database}",
+                database,
                 SECRET,
-                TIME_SCALE=str(stage_seconds),  # a plan minute lasts this long
+                TIME_SCALE=str(minute_seconds),  # a plan minute lasts this long
                 MIRROR_INTERVAL_SECONDS="3600",
                 LOG_LEVEL="WARNING",
             )
@@ -184,33 +228,32 @@ async def main(incidents: int, plans: int, stage_seconds: float) -> None:
                 channels = [
                     await declare(sender, user, ops, f"Storm {i}") for i in range(incidents)
                 ]
-                gate = asyncio.Semaphore(PAGES_IN_FLIGHT)
 
                 async def page(channel: str, plan: int) -> None:
-                    async with gate:
-                        answer = await sender.slash_command(
-                            "/incident", f"page storm-{plan}", user, channel
-                        )
-                        assert answer.status == 200, answer.body
+                    answer = await sender.slash_command(
+                        "/incident", f"page storm-{plan}", user, channel
+                    )
+                    assert answer.status == 200, answer.body
 
-                paging = time.perf_counter()
-                await asyncio.gather(*(page(c, k) for c in channels for k in range(plans)))
-                await eventually(
-                    lambda: sum(call.alias.endswith("-1") for call in engaged) >= escalations,
-                    timeout=max(60.0, stage_seconds),
-                )
-                paged = time.perf_counter() - paging
-                dues = await eventually(
-                    lambda: (
-                        (d := stage_dues(database, stage_seconds)) and len(d) == escalations and d
-                    ),
-                    timeout=stage_seconds,
-                )
+                paging = time.time()
+                sent = []
+                for k in range(plans):  # batch b at b minutes, whatever the batches before did
+                    at = paging + batch_of(k, plans, batches) * minute_seconds
+                    await asyncio.sleep(max(0.0, at - time.time()))
+                    sent += [asyncio.create_task(page(c, k)) for c in channels]
+                await asyncio.gather(*sent)
                 stop = asyncio.Event()
                 helps = asyncio.create_task(help_acks(sender, user, ops, stop))
                 await eventually(
+                    lambda: len(stage_ones(engaged)) >= escalations,
+                    timeout=(batches + lead_minutes) * minute_seconds,
+                )
+                dues = await stage_dues(database, minute_seconds)
+                first_due = datetime.fromtimestamp(min(dues.values()), UTC)
+                print(f"bot pid {bot.process.pid}; stage 2 falls due at {first_due:%H:%M:%S.%f}")
+                await eventually(
                     lambda: len(stage_twos(engaged)) >= escalations,
-                    timeout=stage_seconds * 2 + 120,
+                    timeout=max(dues.values()) - time.time() + 120,
                 )
                 stop.set()
                 help_samples = await helps
@@ -221,18 +264,31 @@ async def main(incidents: int, plans: int, stage_seconds: float) -> None:
             finally:
                 await bot.stop()
 
+        assert len(dues) == escalations, f"{len(dues)} of {escalations} stage 2 due times read"
         starts = stage_twos(engaged)
         lateness = [max(0.0, starts[key] - due) for key, due in dues.items()]
         twice = [
             key for key, n in Counter((c.incident_arn, c.alias) for c in engaged).items() if n > 1
         ]
         spread = max(dues.values()) - min(dues.values())
+        ones = stage_ones(engaged)
         print(
             f"{escalations} escalations ({incidents} incidents x {plans} two-stage plans) on "
-            f"{os.cpu_count()} cores; stage 1 of all started within {paged:.1f} s"
+            f"{os.cpu_count()} cores ({'SQLite' if database_url is None else 'PostgreSQL'}), "
+            f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}; "
+            f"stage 1 paged in {batches} batches over {(batches - 1) * minute_seconds:.0f} s, "
+            f"all started within {max(ones) - paging:.1f} s"
         )
-        print(f"stage 2 due within {spread:.1f} s of each other")
+        print(
+            f"stage 2 due within {spread:.2f} s of each other, "
+            f"{min(dues.values()) - max(ones):.1f} s after the last stage 1 started"
+        )
         print(f"stage 2 lateness (due → StartEngagement): {percentiles(lateness)}")
+        first_due = min(dues.values())
+        print(
+            f"stage 2 StartEngagements received from {min(starts.values()) - first_due:.2f} "
+            f"to {max(starts.values()) - first_due:.2f} s after the first fell due"
+        )
         print(
             f"every stage exactly once: {not twice and len(engaged) == 2 * escalations} "
             f"({len(engaged)} StartEngagement calls, {len(twice)} repeated)"
@@ -249,6 +305,17 @@ async def main(incidents: int, plans: int, stage_seconds: float) -> None:
             )
             + " per AWS call on average"
         )
+        waves = metrics.get("incident_bot_stage_wave_size_count[]", 0.0)
+        staged = metrics.get("incident_bot_stage_wave_size_sum[]", 0.0)
+        calls = "incident_bot_aws_calls_total"
+        print(
+            f"due waves: {waves:.0f} of {staged / waves if waves else 0:.0f} stages on average; "
+            + ", ".join(
+                f"{op} {metrics.get(calls + str([('operation', op), ('outcome', 'ok')]), 0):.0f}"
+                for op in ("get_incident_record", "list_pages_by_engagement", "start_engagement")
+            )
+            + " AWS calls in all"
+        )
         print(
             "Slack calls: "
             + ", ".join(f"{method} {n}" for method, n in slack_calls.most_common() if n > 1)
@@ -260,6 +327,26 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--incidents", type=int, default=20)
     parser.add_argument("--plans", type=int, default=50)
-    parser.add_argument("--stage-seconds", type=float, default=60.0)
+    parser.add_argument("--batches", type=int, default=25, help="of pages, a minute apart")
+    parser.add_argument(
+        "--minute-seconds", type=float, default=4.0, help="real seconds per plan minute"
+    )
+    parser.add_argument(
+        "--lead-seconds", type=float, default=20.0, help="last batch paged → stage 2s due"
+    )
+    parser.add_argument("--database-url", help="the bot's database (default: a new SQLite file)")
+    parser.add_argument(
+        "--postgres", action="store_true", help="on a throwaway PostgreSQL, as the tests start"
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.incidents, args.plans, args.stage_seconds))
+    with running_postgres() if args.postgres else nullcontext(args.database_url) as url:
+        asyncio.run(
+            main(
+                args.incidents,
+                args.plans,
+                args.batches,
+                args.minute_seconds,
+                args.lead_seconds,
+                url,
+            )
+        )

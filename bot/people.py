@@ -12,6 +12,7 @@ import yaml
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from bot.aws.contacts import ContactsPort
 from bot.config import ConfigError
@@ -155,10 +156,13 @@ class People:
         return None
 
     async def _store(self, contact_arn: str, user: str, source: str, by: str) -> None:
-        async with self.database.write() as session:
-            await session.merge(
-                ContactLink(contact_arn=contact_arn, slack_user_id=user, source=source)
-            )
+        link = ContactLink(contact_arn=contact_arn, slack_user_id=user, source=source)
+        try:
+            async with self.database.write() as session:
+                await session.merge(link)
+        except IntegrityError:  # PostgreSQL: linked meanwhile (two pages to one person): update
+            async with self.database.write() as session:
+                await session.merge(link)
         log.info("contact %s linked to Slack user %s (%s) by %s", contact_arn, user, source, by)
 
     async def _person(self, alias: str) -> Contact:

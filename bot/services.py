@@ -72,12 +72,14 @@ class Services:
         or changed outside Slack) on whichever replica wins the leadership."""
         runner, handoffs = self.escalations, self.handoffs
         waves = DueWaves(runner.claim_wave)  # stages due together, claimed together
+        reads = DueWaves(runner.read_ahead, sizes=None)  # and their answers read ahead together
         jobs = Jobs(
             waves.advance,
             runner.notices.remind,
             self.plan,
             runner.mirror.run,
             self.audit,
+            reads.advance,
             sync=self.sync.run,
             periodic=(
                 ("handoff-look-ahead", handoffs.look_ahead, self.settings.handoff_check_seconds),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks import ack_latency, acks, paging_latency, storm
+from benchmarks import ack_latency, acks, floor, paging_latency, storm
 
 
 async def test_the_ack_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
@@ -23,9 +23,10 @@ async def test_the_paging_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> 
 
 
 async def test_the_storm_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    await storm.main(incidents=2, plans=2, stage_seconds=4)
+    await storm.main(incidents=2, plans=2, batches=2, minute_seconds=1, lead_seconds=3)
     out = capsys.readouterr().out
     assert "4 escalations (2 incidents x 2 two-stage plans)" in out
+    assert "stage 2 due within" in out
     assert "stage 2 lateness (due → StartEngagement): p50" in out
     assert "every stage exactly once: True (8 StartEngagement calls, 0 repeated)" in out
     assert "bot peak RSS:" in out
@@ -42,3 +43,12 @@ async def test_the_acks_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> No
     assert "2 interleaved rounds, on " in out and ", load average " in out
     assert "per-round p99 ratio: median" in out
     assert "per-round p50 ratio: median" in out
+
+
+async def test_the_floor_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    await floor.main(calls=4, concurrency=2)
+    out = capsys.readouterr().out
+    assert "stage 1: 4 start_engagement through 2 threads: first sent → last answered" in out
+    assert "stage 2: 4 start_engagement through 2 threads" in out
+    assert "4 list_pages_by_engagement through 2 threads" in out
+    assert "ms in the caller" in out

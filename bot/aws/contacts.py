@@ -94,7 +94,7 @@ class ContactsPort:
     async def find(self, alias_prefix: str, limit: int | None) -> list[Contact]:
         """The contacts (up to ``limit``) whose alias starts with ``alias_prefix``, without
         their plans (ListContacts)."""
-        prefix = {"AliasPrefix": alias_prefix} if alias_prefix else {}
+        prefix: dict[str, Any] = {"AliasPrefix": alias_prefix} if alias_prefix else {}
         found = await self.gateway.pages(CONTACTS, "list_contacts", "Contacts", limit, **prefix)
         return [_contact(raw) for raw in found]
 
@@ -232,11 +232,13 @@ class ContactsPort:
     async def start_engagement(
         self, contact_arn: str, subject: str, content: str, incident_arn: str | None, token: str
     ) -> str:
-        """Engage a contact; with no incident for a message of the bot's own (a link code)."""
+        """Engage a contact (ahead of other AWS calls: a page matters most); with no incident
+        for a message of the bot's own (a link code)."""
         about = {"IncidentId": incident_arn} if incident_arn else {}
         answer = await self.gateway.call(
             CONTACTS,
             "start_engagement",
+            urgent=True,
             ContactId=contact_arn,
             Sender=SENDER,
             Subject=subject[:2048],
@@ -267,9 +269,13 @@ class ContactsPort:
             for e in engagements
         ]
 
-    async def pages_of(self, engagement_arn: str) -> list[Page]:
+    async def pages_of(self, engagement_arn: str, urgent: bool = False) -> list[Page]:
         pages = await self.gateway.pages(
-            CONTACTS, "list_pages_by_engagement", "Pages", EngagementId=engagement_arn
+            CONTACTS,
+            "list_pages_by_engagement",
+            "Pages",
+            urgent=urgent,
+            EngagementId=engagement_arn,
         )
         return [Page(p["PageArn"], p["ContactArn"], bool(p.get("ReadTime"))) for p in pages]
 

@@ -16,6 +16,7 @@ from prometheus_client import Counter, Histogram
 
 from bot.aws.errors import domain_error
 from bot.config import ConfigError
+from bot.turns import Turns
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ CLIENT_CONFIG = Config(
 
 class AwsGateway:
     """Runs boto3 calls off the event loop, in a bounded pool, with AWS errors made domain errors.
+    An urgent call (a page's ``StartEngagement``) takes the next free thread before the others.
 
     Endpoints come from botocore's own ``AWS_ENDPOINT_URL_SSM_INCIDENTS`` /
     ``AWS_ENDPOINT_URL_SSM_CONTACTS`` / ``AWS_ENDPOINT_URL`` and credentials from the
@@ -55,18 +57,22 @@ class AwsGateway:
                 "replication set (for example us-east-1)."
             ) from None
         self._pool = ThreadPoolExecutor(max_workers=max_concurrency, thread_name_prefix="aws")
+        self._threads = Turns(max_concurrency)
 
     @property
     def region(self) -> str:
         return self._clients["ssm-incidents"].meta.region_name
 
-    async def call(self, service: Service, operation: str, **params: Any) -> dict[str, Any]:
+    async def call(
+        self, service: Service, operation: str, urgent: bool = False, **params: Any
+    ) -> dict[str, Any]:
         """Call ``operation`` (boto3's snake_case name) and return its answer."""
         method: Callable[..., dict[str, Any]] = getattr(self._clients[service], operation)
         loop = asyncio.get_running_loop()
         started = time.perf_counter()
         try:
-            answer = await loop.run_in_executor(self._pool, lambda: method(**params))
+            async with self._threads.turn(urgent):
+                answer = await loop.run_in_executor(self._pool, lambda: method(**params))
         except (ClientError, BotoCoreError) as exc:
             AWS_CALLS.labels(operation, "error").inc()
             error = domain_error(service, operation, exc)
@@ -79,14 +85,20 @@ class AwsGateway:
         return answer
 
     async def pages(
-        self, service: Service, operation: str, key: str, limit: int | None = None, **params: Any
+        self,
+        service: Service,
+        operation: str,
+        key: str,
+        limit: int | None = None,
+        urgent: bool = False,
+        **params: Any,
     ) -> list[dict[str, Any]]:
         """The items under ``key`` across the pages of a paginated operation: every one, or
         the first ``limit`` (no page past them is fetched)."""
         items: list[dict[str, Any]] = []
         token_name = "nextToken" if service == INCIDENTS else "NextToken"
         while True:
-            answer = await self.call(service, operation, **params)
+            answer = await self.call(service, operation, urgent, **params)
             items.extend(answer.get(key, []))
             token = answer.get(token_name)
             if not token or (limit is not None and len(items) >= limit):

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 from bot.escalation import rows
 from bot.escalation.plan import load_stages
 from bot.escalation.runner import EscalationRunner
-from bot.escalation.status import next_stage_due
 from bot.store.schema import Escalation, PageNotice
 from bot.vocabulary import Delivery, PageKind
 
@@ -67,9 +66,6 @@ class Auditor:
         return {(str(e), s): int(n) for e, s, n in found if s is not None}
 
     def _plan_next_stage(self, escalation: Escalation) -> None:
-        schedule, next_stage = self.runner.schedule, escalation.current_stage + 1
-        due = next_stage_due(
-            escalation, load_stages(escalation.stages), self.runner.settings.time_scale
-        )
-        if due is not None and not schedule.has_stage(escalation.id, next_stage):
-            schedule.stage_at(due, escalation.id, next_stage)  # past due: it fires at once
+        if not self.runner.schedule.has_stage(escalation.id, escalation.current_stage + 1):
+            # past due: it fires at once
+            self.runner.schedule_next(escalation, load_stages(escalation.stages))

@@ -22,16 +22,17 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.aws.contacts import ContactsPort
 from bot.config import Settings
-from bot.contacts import Contact, alias_of
+from bot.contacts import Contact
 from bot.errors import Conflict, DomainError, InvalidInput
 from bot.escalation import rows
+from bot.escalation.answers import READ_AT, AnswersInAws, look_ahead
 from bot.escalation.closing import RESOLVED_STOP, Closing
 from bot.escalation.mirror import Mirror
 from bot.escalation.notices import PageNotices, now, sending
 from bot.escalation.plan import Stage, Target, dump_stages, load_stages, stages_of
 from bot.escalation.schedule import Schedule
 from bot.escalation.status import EscalationStatus, next_stage_due
-from bot.escalation.wave import Due
+from bot.escalation.wave import Due, WaveGate
 from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
 from bot.people import People
@@ -45,6 +46,15 @@ from bot.tokens import client_token
 from bot.vocabulary import Claim, Delivery, EscalationState, PageKind
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Engaged:
+    """A target engaged through AWS, its person not told yet."""
+
+    notice: PageNotice
+    claim: Claim
+    requester: str  # who paged, as the DM names them
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,8 @@ class EscalationRunner:
         self.status = EscalationStatus(database, slack, settings)
         self.mirror = Mirror(contacts, self.notices, self.status.refresh)
         self.closing = Closing(contacts, self.notices, incidents, self.status, schedule)
+        self.answers = AnswersInAws(contacts)
+        self._pages_first = WaveGate()  # due waves' DMs after their pages
         self._starting: set[str] = set()  # escalations whose first stage start() begins itself
 
     # -- starting ------------------------------------------------------------
@@ -212,7 +224,7 @@ class EscalationRunner:
         if not incident.is_open:
             await self.closing.stop(escalation_id, incident, RESOLVED_STOP)
             return None
-        if stage > 0 and (who := await self._answered_in_aws(escalation_id)):
+        if stage > 0 and (who := await self._answered_in_aws(escalation)):
             why = f"{who} acknowledged outside Slack (through AWS); you need not respond."
             closed = await self.closing.close(
                 escalation_id, EscalationState.ACKNOWLEDGED, None, incident, why
@@ -247,7 +259,6 @@ class EscalationRunner:
         if finished:
             await self._exhausted(escalation)
         else:
-            self._schedule_next(escalation, stages)  # on time, however long the DMs take
             started = await self.engage_stage(escalation, stages, starting, incident)
         await self.status.refresh(escalation_id)
         return started
@@ -278,7 +289,12 @@ class EscalationRunner:
             if e.incident_arn not in incidents or not incidents[e.incident_arn].is_open
         }
         engaged = await self._essential_engagements(e for e in ready if wanted[e] > 0)
-        answered = await asyncio.gather(*(self._read_in_aws(arns) for arns in engaged.values()))
+        answered = await asyncio.gather(
+            *(
+                self.answers.who(arns, self._read_ahead_since(ready[eid]), urgent=True)
+                for eid, arns in engaged.items()
+            )
+        )
         slow |= {eid for eid, who in zip(engaged, answered, strict=True) if who}
         fast = {eid: e for eid, e in ready.items() if eid not in slow}
         claimed = await self._claim_stages(fast, wanted, incidents)
@@ -287,10 +303,27 @@ class EscalationRunner:
         work: dict[Due, Awaitable[object]] = {
             (eid, wanted[eid]): self.advance(eid, wanted[eid]) for eid in slow
         }
+        engaging = [e for e, _ in claimed.values() if e.state != EscalationState.EXHAUSTED]
+        self._pages_first.expect(len(engaging))
         for eid, (escalation, stages) in claimed.items():
             incident = incidents[escalation.incident_arn]
             work[(eid, wanted[eid])] = self._claimed(escalation, stages, incident)
         return work
+
+    async def read_ahead(self, due: Collection[Due]) -> dict[Due, Awaitable[object]]:
+        """Stages about to fall due: whether anyone answered their escalations' pages in AWS,
+        read now (their engagements found in one read), so their due wave need not ask."""
+        engaged = await self._essential_engagements(eid for eid, stage in due if stage > 0)
+        return {(eid, stage): self.answers.read(engaged.get(eid, [])) for eid, stage in due}
+
+    def _read_ahead_since(self, escalation: Escalation) -> float | None:
+        """From when a read of the answers to the escalation's pages counts for its next stage."""
+        stages = load_stages(escalation.stages)
+        due = next_stage_due(escalation, stages, self.settings.time_scale)
+        minutes = stages[escalation.current_stage].minutes
+        if due is None or minutes is None:
+            return None
+        return due.timestamp() - look_ahead(minutes, self.settings.time_scale)
 
     async def _claim_stages(
         self, ready: dict[str, Escalation], wanted: dict[str, int], incidents: dict[str, Incident]
@@ -343,16 +376,20 @@ class EscalationRunner:
         if escalation.state == EscalationState.EXHAUSTED:
             await self._exhausted(escalation)
         else:
-            self._schedule_next(escalation, stages)
-            started = await self.engage_stage(escalation, stages, False, incident, claimed=True)
+            started = await self.engage_stage(
+                escalation, stages, False, incident, self._pages_first
+            )
         await self.status.refresh(escalation.id)
         return started
 
-    async def _answered_in_aws(self, escalation_id: str) -> str | None:
+    async def _answered_in_aws(self, escalation: Escalation) -> str | None:
         """The alias of an essential contact who acknowledged a page of this escalation through
-        AWS (an SMS, voice or email answer) rather than in Slack, if one did."""
-        engaged = await self._essential_engagements([escalation_id])
-        return await self._read_in_aws(engaged.get(escalation_id, []))
+        AWS (an SMS, voice or email answer) rather than in Slack, if one did (a read ahead of
+        its next stage counts)."""
+        engaged = await self._essential_engagements([escalation.id])
+        return await self.answers.who(
+            engaged.get(escalation.id, []), self._read_ahead_since(escalation)
+        )
 
     async def _essential_engagements(self, escalation_ids: Iterable[str]) -> dict[str, list[str]]:
         """Each escalation's engagements of essential contacts, in one read."""
@@ -372,22 +409,14 @@ class EscalationRunner:
                 found.setdefault(escalation_id, []).append(engagement)
         return found
 
-    async def _read_in_aws(self, engagements: Iterable[str]) -> str | None:
-        """The alias of whoever acknowledged one of these engagements' pages in AWS."""
-        for engagement in dict.fromkeys(engagements):
-            try:
-                pages = await self.contacts.pages_of(engagement)
-            except DomainError as error:  # unsure: page on rather than miss someone
-                log.warning("could not read the pages of %s: %s", engagement, error.message)
-                continue
-            if read := next((page for page in pages if page.read), None):
-                return alias_of(read.contact_arn)
-        return None
-
-    def _schedule_next(self, escalation: Escalation, stages: list[Stage]) -> None:
-        due = next_stage_due(escalation, stages, self.settings.time_scale)
-        if due is not None:
-            self.schedule.stage_at(due, escalation.id, escalation.current_stage + 1)
+    def schedule_next(self, escalation: Escalation, stages: list[Stage]) -> None:
+        """The timer of the escalation's next stage, and of the read of its answers ahead."""
+        scale = self.settings.time_scale
+        due = next_stage_due(escalation, stages, scale)
+        minutes = stages[escalation.current_stage].minutes
+        if due is not None and minutes is not None:
+            ahead = look_ahead(minutes, scale) * READ_AT
+            self.schedule.stage_at(due, escalation.id, escalation.current_stage + 1, ahead)
 
     async def engage_stage(
         self,
@@ -395,29 +424,55 @@ class EscalationRunner:
         stages: list[Stage],
         starting: bool = False,
         incident: Incident | None = None,
-        claimed: bool = False,
+        wave: WaveGate | None = None,
     ) -> StageStart:
-        """Engage every target of the current stage; safe to repeat after a crash. ``claimed``:
-        the targets' notices were inserted with the stage's claim (a due wave)."""
+        """Engage every target of the current stage, plan the next stage, then DM them; safe
+        to repeat after a crash. In a due ``wave`` the targets' notices were inserted with the
+        stage's claim, and the DMs wait (a little) for the pages of every wave to go out first."""
         started = StageStart()
         stage = escalation.current_stage
-        if stage == 0 and not starting and escalation.id in self._starting:
-            return started  # start() is engaging it in this process
-        incident = incident or await self.incidents.get(escalation.incident_arn)
-        for target in stages[stage].targets:
+        engaged: list[tuple[Target, Engaged]] = []
+        try:
+            if stage == 0 and not starting and escalation.id in self._starting:
+                return started  # start() is engaging it in this process
+            incident = incident or await self.incidents.get(escalation.incident_arn)
+            for target in stages[stage].targets:
+                try:
+                    page = await self._engage(
+                        escalation, stage, len(stages), target, incident, wave is not None
+                    )
+                except DomainError as error:
+                    await self._not_paged(escalation, target, error, started)
+                    continue
+                if page is None:  # done already, or another worker is on it
+                    started.paged.append(target.alias)
+                else:
+                    engaged.append((target, page))
+        finally:
+            if wave is not None:
+                wave.arrived()
+        self.schedule_next(escalation, stages)  # on time, however long the DMs take
+        if wave is not None:
+            await wave.passed()
+        for target, page in engaged:
             try:
-                await self._engage(escalation, stage, len(stages), target, incident, claimed)
+                await self._tell(escalation, stage, len(stages), target, page, incident)
             except DomainError as error:
-                log.error("could not page %s: %s", target.alias, error.message)
-                started.failed[target.alias] = error.message
-                await say(
-                    self.slack,
-                    escalation.channel_id,
-                    f":warning: Could not page `{target.alias}`: {error.message}",
-                )
+                await self._not_paged(escalation, target, error, started)
             else:
                 started.paged.append(target.alias)
         return started
+
+    async def _not_paged(
+        self, escalation: Escalation, target: Target, error: DomainError, started: StageStart
+    ) -> None:
+        log.error("could not page %s: %s", target.alias, error.message)
+        started.failed[target.alias] = error.message
+        await say(
+            self.slack,
+            escalation.channel_id,
+            f":warning: Could not page `{target.alias}`: {error.message}",
+        )
 
     async def _engage(
         self,
@@ -427,12 +482,12 @@ class EscalationRunner:
         target: Target,
         incident: Incident,
         claimed: bool = False,
-    ) -> None:
-        """Claim (escalation, stage, target), engage it through AWS, then DM the person."""
+    ) -> Engaged | None:
+        """Claim (escalation, stage, target) and engage it through AWS; None: done already."""
         notice = stage_notice(escalation, stage, target, incident)
         claim = Claim.NEW if claimed else await self.notices.claim(notice)
         if claim is None:
-            return  # done already, or another worker is on it
+            return None
         requester = await display_name(self.slack, escalation.requested_by)
         engaged = None
         if claim is Claim.RETAKEN:  # only a claim reclaimed after a crash can find one set
@@ -451,18 +506,30 @@ class EscalationRunner:
             )
             await self.notices.set(notice.id, engagement_arn=engaged)
         notice.engagement_arn = engaged
+        return Engaged(notice, claim, requester)
+
+    async def _tell(
+        self,
+        escalation: Escalation,
+        stage: int,
+        stages: int,
+        target: Target,
+        page: Engaged,
+        incident: Incident,
+    ) -> None:
+        """DM the person an engaged target pages (or mirror a plan's pages)."""
         delivery = await self.notices.deliver(
-            notice,
-            claim,
+            page.notice,
+            page.claim,
             target.alias,
             incident,
-            requester,
+            page.requester,
             stage + 1,
             stages,
             escalation.channel_id,
         )
-        if delivery is Delivery.PLAN:  # its people, without waiting
-            await self.mirror.engagement(incident, engaged)
+        if delivery is Delivery.PLAN and page.notice.engagement_arn:  # its people, at once
+            await self.mirror.engagement(incident, page.notice.engagement_arn)
 
     async def _exhausted(self, escalation: Escalation) -> None:
         await say(

@@ -12,7 +12,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.jobstores.base import JobLookupError
@@ -34,13 +34,14 @@ STAGE_LATENESS = Histogram(
 @dataclass(frozen=True)
 class Jobs:
     """What the timers run: advance a stage, remind of a page, plan timers from the rows,
-    mirror AWS's pages, audit."""
+    mirror AWS's pages, audit; read ahead whether a stage's pages were answered in AWS."""
 
     advance: Callable[[str, int], Awaitable[object]]
     remind: Callable[[str, int], Awaitable[None]]
     plan: Callable[[], Awaitable[None]]
     mirror: Callable[[], Awaitable[None]]
     audit: Callable[[], Awaitable[None]]
+    read_ahead: Callable[[str, int], Awaitable[object]]  # a little before a stage falls due
     sync: Callable[[], Awaitable[None]] | None = None  # incidents started or changed in AWS
     # other features' periodic jobs: (id, job, seconds between runs), run at once when leading
     periodic: tuple[tuple[str, Callable[[], Awaitable[None]], float], ...] = ()
@@ -58,6 +59,10 @@ class Intervals:
 
 def stage_job_id(escalation_id: str, stage: int) -> str:
     return f"escalation:{escalation_id}:stage:{stage}"
+
+
+def read_ahead_job_id(escalation_id: str, stage: int) -> str:
+    return f"escalation:{escalation_id}:read-ahead:{stage}"
 
 
 def reminder_job_id(notice_id: str, reminder: int) -> str:
@@ -114,10 +119,17 @@ class Schedule:
             self.scheduler.remove_all_jobs()
         log.info("stopped leading: this replica runs no stage timers now")
 
-    def stage_at(self, when: datetime, escalation_id: str, stage: int) -> None:
+    def stage_at(
+        self, when: datetime, escalation_id: str, stage: int, read_ahead: float = 0.0
+    ) -> None:
+        """The stage's timer, and ``read_ahead`` seconds before it the read of its answers."""
         self._once_at(
             when, self._stage_due, stage_job_id(escalation_id, stage), escalation_id, stage
         )
+        if read_ahead > 0:
+            job_id = read_ahead_job_id(escalation_id, stage)
+            ahead = when - timedelta(seconds=read_ahead)
+            self._once_at(ahead, self._read_ahead, job_id, escalation_id, stage)
 
     def reminder_at(self, when: datetime, notice_id: str, reminder: int) -> None:
         job_id = reminder_job_id(notice_id, reminder)
@@ -138,6 +150,9 @@ class Schedule:
     async def _stage_due(self, job_id: str, due: datetime, escalation_id: str, stage: int) -> None:
         STAGE_LATENESS.observe(max(0.0, (datetime.now(UTC) - due).total_seconds()))
         await self._run(job_id, lambda jobs: jobs.advance(escalation_id, stage))
+
+    async def _read_ahead(self, job_id: str, _: datetime, escalation_id: str, stage: int) -> None:
+        await self._run(job_id, lambda jobs: jobs.read_ahead(escalation_id, stage))
 
     async def _reminder_due(self, job_id: str, _: datetime, notice_id: str, reminder: int) -> None:
         await self._run(job_id, lambda jobs: jobs.remind(notice_id, reminder))
@@ -162,8 +177,9 @@ class Schedule:
         return job_id in self._under_way or self.scheduler.get_job(job_id) is not None
 
     def cancel(self, escalation_id: str, stage: int) -> None:
-        with contextlib.suppress(JobLookupError):  # already ran, never planned, or a follower
-            self.scheduler.remove_job(stage_job_id(escalation_id, stage))
+        for job_id in (stage_job_id(escalation_id, stage), read_ahead_job_id(escalation_id, stage)):
+            with contextlib.suppress(JobLookupError):  # ran, never planned, or a follower
+                self.scheduler.remove_job(job_id)
 
     def shutdown(self) -> None:
         self.follow()

@@ -3,12 +3,17 @@
 In an alarm storm hundreds of stages fall due in the same second. Started one by one, each
 would take its own write transactions and reads, queued behind the others; gathered for a few
 milliseconds into a wave, they are claimed in one transaction (``EscalationRunner.claim_wave``)
-and their engagements go out side by side, each stage's DMs and status after its engagement.
+and their engagements go out side by side, the DMs and status messages after the engagements
+of every wave under way (``WaveGate``).
+
+The same gathering reads, ahead of a wave, whether anyone answered its escalations' pages in
+AWS (``EscalationRunner.read_ahead``), so the wave itself need not ask.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Collection
 
@@ -17,6 +22,7 @@ from prometheus_client import Histogram
 log = logging.getLogger(__name__)
 
 Due = tuple[str, int]  # (escalation id, stage)
+DM_HOLD = 5.0  # seconds at most a wave's DMs wait for the rest of its pages
 WAVE_SIZE = Histogram(
     "incident_bot_stage_wave_size",
     "Stages claimed together in one due wave",
@@ -32,9 +38,11 @@ class DueWaves:
         self,
         claim: Callable[[Collection[Due]], Awaitable[dict[Due, Awaitable[object]]]],
         window: float = 0.02,
+        sizes: Histogram | None = WAVE_SIZE,
     ) -> None:
         self._claim = claim
         self._window = window
+        self._sizes = sizes
         self._pending: dict[Due, asyncio.Future[object]] = {}
         self._collector: asyncio.Task[None] | None = None
         self._running: set[asyncio.Task[object]] = set()
@@ -53,7 +61,8 @@ class DueWaves:
         while self._pending:
             await asyncio.sleep(self._window)
             wave, self._pending = self._pending, {}
-            WAVE_SIZE.observe(len(wave))
+            if self._sizes is not None:
+                self._sizes.observe(len(wave))
             try:
                 work = await self._claim(list(wave))
             except Exception as exc:  # every timer of the wave fails with it; the planner retries
@@ -80,3 +89,29 @@ class DueWaves:
                 future.set_result(finished.result())
 
         task.add_done_callback(done)
+
+
+class WaveGate:
+    """Holds the DMs of due waves while stages of any wave are still sending their pages
+    (``expect``, then ``arrived`` as each has), ``DM_HOLD`` seconds at most: in a storm, AWS
+    and the CPU go to the pages first."""
+
+    def __init__(self, hold: float = DM_HOLD) -> None:
+        self._sending = 0
+        self._hold = hold
+        self._clear = asyncio.Event()
+        self._clear.set()
+
+    def expect(self, stages: int) -> None:
+        self._sending += stages
+        if self._sending > 0:
+            self._clear.clear()
+
+    def arrived(self) -> None:
+        self._sending -= 1
+        if self._sending <= 0:
+            self._clear.set()
+
+    async def passed(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._clear.wait(), self._hold)

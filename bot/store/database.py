@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from bot.store.turns import WriteTurns
 from bot.store.urls import async_url
+from bot.turns import Turns
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 WRITES = "incident_bot_writes"  # execution option of the engine behind Database.write()
@@ -41,7 +41,7 @@ class Database:
         self._writer = async_sessionmaker(
             self.engine.execution_options(**{WRITES: True}), expire_on_commit=False
         )
-        self._turns = WriteTurns() if url.get_backend_name() == "sqlite" else None
+        self._turns = Turns() if url.get_backend_name() == "sqlite" else None
 
     @asynccontextmanager
     async def write(self, urgent: bool = False) -> AsyncIterator[AsyncSession]:
@@ -49,7 +49,7 @@ class Database:
 
         On SQLite it takes the write lock at BEGIN, so a read-then-write waits its turn instead
         of failing with "database is locked"; ``session()`` (reads) never takes it. Writers
-        queue in the process (``WriteTurns``), ``urgent`` ones first. A write must not open
+        queue in the process (``Turns``), ``urgent`` ones first. A write must not open
         another write inside it.
         """
         turn = self._turns.turn(urgent) if self._turns else nullcontext()

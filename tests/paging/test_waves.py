@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import time
+from datetime import UTC
 from typing import Any
 
 import pytest
 
-from tests.paging.common import engagements, page, page_dms
+from tests.paging.common import engagements, page, page_alice, page_dms, status_text
 from tests.support import Stack, declare_incident, eventually
 
 
@@ -46,3 +48,40 @@ async def test_a_wave_racing_the_timers_and_one_by_one_starts_each_stage_once(
         paged = [e["ContactArn"].rsplit("/", 1)[-1] for e in engagements(stack, d.arn)]
         assert paged.count("bob") == 1, paged
         assert paged.count("alice") == 1, paged
+
+
+async def test_an_answer_in_aws_read_ahead_of_the_next_stage_ends_the_escalation(
+    stack: Stack, team: dict[str, str]
+) -> None:
+    contacts = stack.emulator.contacts
+    read_pages, reads = contacts.ListPagesByEngagement, []
+
+    def read_once(params: dict[str, Any]) -> dict[str, Any]:
+        """Answers the first read; AWS refuses every read after it."""
+        reads.append(time.time())
+        stack.emulator.faults.add(
+            {"operation": "ListPagesByEngagement", "error": "AccessDeniedException"}
+        )
+        return read_pages(params)
+
+    contacts.ListPagesByEngagement = read_once
+    declared, _ = await page_alice(stack, team)
+    client = stack.aws("ssm-contacts")
+    [alice_page] = client.list_pages_by_contact(ContactId=contacts.contact_arn("alice"))["Pages"]
+    client.accept_page(  # alice answers her SMS
+        PageId=alice_page["PageArn"],
+        AcceptType="READ",
+        AcceptCode="000000",
+        AcceptCodeValidation="IGNORE",
+    )
+    [escalation] = await stack.services.escalations.running(declared.arn)
+    assert escalation.stage_started_at is not None
+    started = escalation.stage_started_at.replace(tzinfo=UTC).timestamp()
+
+    # read once, a little before stage 2 fell due; the wave took that read and paged nobody
+    await eventually(lambda: "later stages cancelled" in status_text(stack, declared), timeout=10)
+    assert len(reads) == 1
+    assert reads[0] < started + 5.0  # stage 1 lasts 5 plan minutes of 1 s
+    await asyncio.sleep(1.0)
+    assert page_dms(stack, team["bob"]) == []
+    assert len(engagements(stack, declared.arn)) == 1

@@ -1,4 +1,4 @@
-"""One writer at a time in this process, in order of arrival, urgent writers first."""
+"""Turns at something only ``slots`` may use at once, in order of arrival, urgent ones first."""
 
 from __future__ import annotations
 
@@ -9,19 +9,22 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 
-class WriteTurns:
-    """A queue for SQLite's single write lock: a writer waits here, handed the turn the moment
-    the one before it finishes (SQLite's own busy handler polls with sleeps of up to 100 ms),
-    and an urgent writer (a claim before a Slack ack, a due wave) goes ahead of the others."""
+class Turns:
+    """A queue for a limited resource: SQLite's single write lock (SQLite's own busy handler
+    polls with sleeps of up to 100 ms), or the AWS gateway's threads. A waiter is handed a turn
+    the moment one is free, and an urgent one (a claim before a Slack ack, a due wave, a page's
+    StartEngagement) goes ahead of the others."""
 
-    def __init__(self) -> None:
-        self._busy = False
+    def __init__(self, slots: int = 1) -> None:
+        self._free = slots
         self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
         self._arrivals = itertools.count()
 
     @asynccontextmanager
     async def turn(self, urgent: bool = False) -> AsyncIterator[None]:
-        if self._busy:
+        if self._free:
+            self._free -= 1
+        else:
             handed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             heapq.heappush(self._waiting, (0 if urgent else 1, next(self._arrivals), handed))
             try:
@@ -30,7 +33,6 @@ class WriteTurns:
                 if handed.done() and not handed.cancelled():  # handed the turn as it was cancelled
                     self._hand_on()
                 raise
-        self._busy = True
         try:
             yield
         finally:
@@ -42,4 +44,4 @@ class WriteTurns:
             if not waiting.done():  # not cancelled while waiting
                 waiting.set_result(None)
                 return
-        self._busy = False
+        self._free += 1
