@@ -8,6 +8,7 @@ follower keeps no timers at all: whatever it starts, the leader's planner finds 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
@@ -81,6 +82,7 @@ class Schedule:
         self._jobs: Jobs | None = None
         self._intervals: Intervals | None = None
         self._under_way: set[str] = set()  # timers that fired and whose work is still running
+        self._closing = False
         JOBS_PENDING.set_function(lambda: len(self.scheduler.get_jobs()))
 
     def start(self, jobs: Jobs, intervals: Intervals) -> None:
@@ -104,7 +106,15 @@ class Schedule:
             *jobs.periodic,
         ):
             first = started if job_id != "mirror" else undefined
-            self.scheduler.add_job(job, "interval", seconds=seconds, id=job_id, next_run_time=first)
+            self.scheduler.add_job(
+                self._periodic,
+                "interval",
+                args=[job_id, job],
+                seconds=seconds,
+                id=job_id,
+                name=job_id,
+                next_run_time=first,
+            )
         self.scheduler.resume()
         log.info("leading: this replica runs the stage timers")
 
@@ -162,9 +172,22 @@ class Schedule:
             return
         self._under_way.add(job_id)
         try:
-            await work(self._jobs)
+            await self._until_closed(job_id, work(self._jobs))
         finally:
             self._under_way.discard(job_id)
+
+    async def _periodic(self, job_id: str, job: Callable[[], Awaitable[object]]) -> None:
+        await self._until_closed(job_id, job())
+
+    async def _until_closed(self, job_id: str, work: Awaitable[object]) -> None:
+        """Run ``work``; cut short by the shutdown (after its grace), it ends quietly: the rows
+        say what is left to do, and the next leader does it."""
+        try:
+            await work
+        except asyncio.CancelledError:
+            if not self._closing:
+                raise
+            log.info("%s stopped by the shutdown; the next leader takes it over", job_id)
 
     def has_stage(self, escalation_id: str, stage: int) -> bool:
         """A timer for this stage is waiting or running (only the leader keeps any)."""
@@ -182,6 +205,7 @@ class Schedule:
                 self.scheduler.remove_job(job_id)
 
     def shutdown(self) -> None:
+        self._closing = True
         self.follow()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)

@@ -4,6 +4,7 @@ stops when told."""
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import pytest
 
@@ -134,3 +135,17 @@ async def test_pages_lists_escalations_and_stop_paging_stops_them(
     await command("pages", "No escalation is running")
     await asyncio.sleep(1.0)  # stage 2 would have begun by now
     assert page_dms(stack, team["bob"]) == []
+
+
+async def test_a_shutdown_during_a_stage_ends_it_quietly_for_the_next_leader(
+    stack: Stack, team: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.escalation.schedule")
+    await page_alice(stack, team)
+    stack.emulator.faults.add({"operation": "StartEngagement", "delay_seconds": 3, "times": 1})
+    await eventually(lambda: not stack.emulator.faults.listing(), timeout=5)  # stage 2 is held
+    await stack.services.close(grace_seconds=0.2)
+
+    assert "stopped by the shutdown; the next leader takes it over" in caplog.text
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == [], [r.getMessage() for r in errors]
