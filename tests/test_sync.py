@@ -158,18 +158,21 @@ async def test_a_round_costs_the_same_with_200_open_unchanged_incidents(
             IncidentChannel(incident_arn=arn, channel_id=f"CHOST{n:04d}")
             for n, arn in enumerate(with_channel)
         )
+    stack.services.settings.timeline_to_channel = True  # notes from AWS ride on the full reads
     await stack.services.sync.run()  # the first look
     monkeypatch.setattr("bot.incidents.sync.OVERLAP_SECONDS", 0.0)  # past their creation
     backend = stack.emulator.incidents
     lists, reads = counting(backend, "ListIncidentRecords"), counting(backend, "GetIncidentRecord")
     related = counting(backend, "ListRelatedItems")
+    timelines = counting(backend, "ListTimelineEvents")
 
     for _ in range(3):
         await stack.services.sync.run()
     assert len(lists) == 9  # a round: two pages of 100 open, one of those created since
     # read in full: SYNC_DEEP_READS (10) a round, of those with a channel, least recently read
     # first, so each of the 30 once in three rounds
-    assert len(reads) == len(related) == 30
+    assert len(reads) == len(related) == len(timelines) == 30
+    assert sorted(r["incidentRecordArn"] for r in timelines) == sorted(with_channel)
     assert sorted(r["arn"] for r in reads) == sorted(with_channel)
     assert sorted(r["incidentRecordArn"] for r in related) == sorted(with_channel)
 

@@ -94,9 +94,7 @@ class IncidentSync:
                     touched.append(arn)
                     await self._guarded(arn, self._left_open(before))
             for arn in await self._to_read(touched):
-                await self._guarded(arn, self._read_in_full(arn))
-            if self.settings.timeline_to_channel:
-                await self._echo_timelines(open_now, threshold, started)
+                await self._guarded(arn, self._read_in_full(arn, threshold))
             await self._set_mark(started)
 
     async def _guarded(self, arn: str, work: Awaitable[None]) -> None:
@@ -219,9 +217,11 @@ class IncidentSync:
             )
             return [*changed_ones, *await session.scalars(due)]
 
-    async def _read_in_full(self, arn: str) -> None:
+    async def _read_in_full(self, arn: str, threshold: float) -> None:
         """Read the record and its related items; what differs from what was last seen is
-        shown, once, unless the bot itself recorded the incident meanwhile."""
+        shown, once, unless the bot itself recorded the incident meanwhile. With
+        ``TIMELINE_TO_CHANNEL``, the notes people added since the last full read (or since
+        ``threshold``, the first time) are shown too."""
         began = time.time()
         now = FullRead.of(
             await self.incidents.get(arn), await self.incidents.aws.related_items(arn)
@@ -231,8 +231,13 @@ class IncidentSync:
         if before is None or before.seen_at >= began:  # written meanwhile: read next time
             return
         said = full_changes(before, now)
-        if await self._claim(before, read_at=time.time(), **now.columns()) and said:
+        if not await self._claim(before, read_at=time.time(), **now.columns()):
+            return  # another round read it
+        if said:
             await self._tell(arn, "; ".join(said))
+        if self.settings.timeline_to_channel:
+            since = before.read_at - OVERLAP_SECONDS if before.read_at else threshold
+            await self._echo_timeline(arn, since, began)
 
     async def see_related(self, arn: str, item: RelatedItem, added: bool) -> None:
         """Record a related item the bot itself added or removed (once the items are known)."""
@@ -249,33 +254,20 @@ class IncidentSync:
             if await self._claim(before, related_items=json.dumps(items, sort_keys=True)):
                 return
 
-    async def _echo_timelines(self, listed: Iterable[str], since: float, began: float) -> None:
-        """People's notes added to an open incident's timeline outside Slack, each shown once
-        in its channel; the bot's own were marked known as it wrote them. An event newer than
-        a few seconds waits a round, so the bot's own have been marked by then."""
+    async def _echo_timeline(self, arn: str, since: float, began: float) -> None:
+        """People's notes added to the incident's timeline outside Slack, each shown once in
+        its channel; the bot's own were marked known as it wrote them. An event newer than a
+        few seconds waits for the next read, so the bot's own have been marked by then."""
+        channel_id = await self.incidents.channel_of(arn)
         start = datetime.fromtimestamp(since, UTC)
         end = datetime.fromtimestamp(began - FRESH_SECONDS, UTC)
-        for arn, channel_id in (await self._channels(listed)).items():
-            await self._guarded(arn, self._echo_timeline(arn, channel_id, start, end))
-
-    async def _echo_timeline(
-        self, arn: str, channel_id: str, start: datetime, end: datetime
-    ) -> None:
         for event_id in await self.incidents.aws.custom_events_between(arn, start, end):
             if await self.incidents.timeline.is_known(event_id):
                 continue
             entry = await self.incidents.aws.timeline_event(arn, event_id)
-            if await self.incidents.timeline.known(event_id):
+            if channel_id and await self.incidents.timeline.known(event_id):
                 text = f":memo: Added to the timeline in AWS: {escape(entry.text)}"
                 await self.slack.chat_postMessage(channel=channel_id, text=truncate(text, 3000))
-
-    async def _channels(self, arns: Iterable[str]) -> dict[str, str]:
-        """The channels of these incidents, by incident."""
-        query = select(IncidentChannel).where(
-            IncidentChannel.incident_arn.in_(list(arns)), IncidentChannel.channel_id.is_not(None)
-        )
-        async with self.database.session() as session:
-            return {r.incident_arn: str(r.channel_id) for r in await session.scalars(query)}
 
     async def _declaring(self) -> bool:
         """A Slack declaration's StartIncident is under way: its incident may be listed before
