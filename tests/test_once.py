@@ -237,15 +237,7 @@ async def test_an_edit_before_the_event_lands_is_applied_once_it_does(stack: Sta
     stack.emulator.faults.add({"operation": "CreateTimelineEvent", "delay_seconds": 1, "times": 1})
     await stack.sender.message_shortcut("add_to_timeline", declared.user, declared.channel, ts)
     await eventually(lambda: stack.services.timeline.tracked(declared.channel, ts))
-    edited = {**stack.slack.message(declared.channel, ts), "text": "Deploy 1235 rolled back"}
-    await stack.sender.event(
-        {
-            "type": "message",
-            "subtype": "message_changed",
-            "channel": declared.channel,
-            "message": edited,
-        }
-    )
+    await stack.sender.message_changed(declared.channel, ts, "Deploy 1235 rolled back")
 
     await eventually(
         lambda: any("Added to the timeline of" in r for r in replies(stack, declared.user))

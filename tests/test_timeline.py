@@ -95,17 +95,7 @@ async def test_pushpin_twice_adds_one_event_and_edits_follow(stack: Stack) -> No
     )
     assert sum("Deploy 1234" in t for t in texts(stack, declared.arn)) == 1
 
-    edited = {**stack.slack.message(declared.channel, ts), "text": "Deploy 1235 rolled back"}
-    await stack.sender.event(
-        {
-            "type": "message",
-            "subtype": "message_changed",
-            "channel": declared.channel,
-            "message": edited,
-            "ts": "1.2",
-            "event_ts": "1.2",
-        }
-    )
+    await stack.sender.message_changed(declared.channel, ts, "Deploy 1235 rolled back")
     await eventually(lambda: any("Deploy 1235" in t for t in texts(stack, declared.arn)))
     assert not any("Deploy 1234" in t for t in texts(stack, declared.arn))
 
@@ -164,17 +154,7 @@ async def test_a_message_whose_creator_died_mid_call_is_put_on_the_timeline_once
         await creator
     await eventually(lambda: any("Failover started" in t for t in texts(stack, declared.arn)))
     # an edit made meanwhile waits on the claim, as it does while a creator runs
-    edited = {**stack.slack.message(declared.channel, ts), "text": "Failover finished"}
-    await stack.sender.event(
-        {
-            "type": "message",
-            "subtype": "message_changed",
-            "channel": declared.channel,
-            "message": edited,
-            "ts": "1.4",
-            "event_ts": "1.4",
-        }
-    )
+    await stack.sender.message_changed(declared.channel, ts, "Failover finished")
     await asyncio.sleep(0.5)
     assert await timeline.finish_claims() == 0  # a claim this young may still be running
 

@@ -246,6 +246,24 @@ class SlackSender:
             "events_api", envelope, retry_num=retry_num, retry_reason=retry_reason
         )
 
+    async def message_changed(self, channel_id: str, ts: str, text: str, **knobs: Any) -> Delivery:
+        """Its author edits message ``ts`` to ``text``: the ``message_changed`` event Slack sends
+        (hidden, with the message as it is now and as it was)."""
+        previous = self.fake.message(channel_id, ts)
+        now = f"{time.time():.6f}"
+        edited = {**previous, "text": text, "edited": {"user": previous.get("user"), "ts": now}}
+        event = {
+            "type": "message",
+            "subtype": "message_changed",
+            "hidden": True,
+            "channel": channel_id,
+            "message": edited,
+            "previous_message": previous,
+            "ts": now,
+            "event_ts": now,
+        }
+        return await self.event(event, **knobs)
+
     async def reaction_added(
         self, user_id: str, channel_id: str, ts: str, name: str, **knobs: Any
     ) -> Delivery:
