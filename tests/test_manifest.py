@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 import re
+import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -59,21 +63,31 @@ class RecordingApp:
 
     def __init__(self) -> None:
         self.registered: dict[str, set[str]] = {}
+        self.listeners: dict[str, list[Callable[..., Any]]] = {}
 
     def __getattr__(self, kind: str) -> Any:
         def decorator_factory(key: Any = None, *args: Any, **kwargs: Any) -> Any:
             if isinstance(key, dict):
                 key = key.get("callback_id") or key.get("type")
             self.registered.setdefault(kind, set()).add(str(key))
-            return lambda function: function
+
+            def decorator(function: Callable[..., Any]) -> Callable[..., Any]:
+                self.listeners.setdefault(kind, []).append(function)
+                return function
+
+            return decorator
 
         return decorator_factory
 
 
-def registered() -> dict[str, set[str]]:
+def recording() -> RecordingApp:
     app = RecordingApp()
     register_all(app, SimpleNamespace(settings=load_settings(_env_file=None)))  # type: ignore[arg-type]
-    return app.registered
+    return app
+
+
+def registered() -> dict[str, set[str]]:
+    return recording().registered
 
 
 def test_every_slash_command_is_in_the_manifest_and_back() -> None:
@@ -135,3 +149,25 @@ def test_the_manifest_usage_hint_names_only_real_subcommands() -> None:
     hint = MANIFEST["features"]["slash_commands"][0]["usage_hint"]
     mentioned = {part.strip().split(" ")[0] for part in hint.split("|")}
     assert mentioned <= names
+
+
+def test_every_listener_the_edge_acks_first_calls_ack_before_anything_else() -> None:
+    """handlers/edge.py lets a slash command, button or shortcut past ``ack()`` only when it is
+    the request's first delivery: a listener doing work before its ack would do it twice."""
+    listeners = recording().listeners
+    checked = [f for kind in ("command", "action", "shortcut") for f in listeners.get(kind, [])]
+    late = []
+    for listener in checked:
+        [definition] = ast.parse(textwrap.dedent(inspect.getsource(listener))).body
+        assert isinstance(definition, ast.AsyncFunctionDef)
+        first = definition.body[0]
+        if not (
+            isinstance(first, ast.Expr)
+            and isinstance(first.value, ast.Await)
+            and isinstance(first.value.value, ast.Call)
+            and isinstance(first.value.value.func, ast.Name)
+            and first.value.value.func.id == "ack"
+        ):
+            late.append(f"{listener.__module__}.{listener.__qualname__}")
+    assert len(checked) > 20
+    assert late == []
