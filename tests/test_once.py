@@ -78,9 +78,10 @@ async def test_two_people_pressing_resolve_at_once_resolve_it_once(stack: Stack)
         press(stack, erin, declared, "incident_resolve"),
     )
     await eventually(lambda: said_in_channel(stack, declared, "resolved *Checkout errors*"))
+    # the second waits for the first, then finds it done
     await eventually(
         lambda: any(
-            "is resolving this incident right now" in r
+            "*Checkout errors* is already resolved; nothing was changed." in r
             for u in (declared.user, erin)
             for r in replies(stack, u)
         )
@@ -88,6 +89,42 @@ async def test_two_people_pressing_resolve_at_once_resolve_it_once(stack: Stack)
     await asyncio.sleep(0.8)
     assert updates["UpdateIncidentRecord"] == 1
     assert len(said_in_channel(stack, declared, "resolved *Checkout errors*")) == 1
+    assert status(stack, declared.arn) == "RESOLVED"
+
+
+async def test_a_reopen_pressed_while_the_resolve_runs_follows_it(stack: Stack) -> None:
+    declared = await declare_incident(stack)
+    stack.emulator.faults.add(
+        {"operation": "UpdateIncidentRecord", "delay_seconds": 1.0, "times": 1}
+    )
+    await press(stack, declared.user, declared, "incident_resolve")
+    await eventually(lambda: not stack.emulator.faults.listing())  # the resolve is in AWS
+    await press(stack, declared.user, declared, "incident_reopen")
+
+    await eventually(lambda: said_in_channel(stack, declared, "reopened *Checkout errors*"))
+    assert status(stack, declared.arn) == "OPEN"
+    assert len(said_in_channel(stack, declared, "resolved *Checkout errors*")) == 1
+    assert not any("right now" in r for r in replies(stack, declared.user))
+
+
+async def test_a_change_stuck_behind_another_is_told_who_holds_it(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.incidents.status_changes.WAIT_SECONDS", 0.3)
+    declared = await declare_incident(stack)
+    erin = stack.slack.add_user("erin")
+    stack.slack.channels[declared.channel].members.add(erin)
+    stack.emulator.faults.add(
+        {"operation": "UpdateIncidentRecord", "delay_seconds": 2.0, "times": 1}
+    )
+    await press(stack, declared.user, declared, "incident_resolve")
+    await eventually(lambda: not stack.emulator.faults.listing())
+    await press(stack, erin, declared, "incident_reopen")
+
+    told = await eventually(lambda: [r for r in replies(stack, erin) if "right now" in r])
+    assert f"<@{declared.user}> is resolving this incident right now" in told[0]
+    await eventually(lambda: said_in_channel(stack, declared, "resolved *Checkout errors*"))
+    await asyncio.sleep(0.3)
     assert status(stack, declared.arn) == "RESOLVED"
 
 
