@@ -127,6 +127,6 @@ class Services:
         under_way = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
         if under_way:
             await asyncio.wait(under_way, timeout=grace_seconds)
-        self.schedule.shutdown()
+        await self.schedule.shutdown()
         self.gateway.close()
         await self.database.close()

@@ -83,6 +83,7 @@ class Schedule:
         self._intervals: Intervals | None = None
         self._under_way: set[str] = set()  # timers that fired and whose work is still running
         self._closing = False
+        self._running: set[asyncio.Task[object]] = set()  # jobs' tasks, awaited at shutdown
         JOBS_PENDING.set_function(lambda: len(self.scheduler.get_jobs()))
 
     def start(self, jobs: Jobs, intervals: Intervals) -> None:
@@ -182,12 +183,17 @@ class Schedule:
     async def _until_closed(self, job_id: str, work: Awaitable[object]) -> None:
         """Run ``work``; cut short by the shutdown (after its grace), it ends quietly: the rows
         say what is left to do, and the next leader does it."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
         try:
             await work
         except asyncio.CancelledError:
             if not self._closing:
                 raise
             log.info("%s stopped by the shutdown; the next leader takes it over", job_id)
+        finally:
+            self._running.discard(task)
 
     def has_stage(self, escalation_id: str, stage: int) -> bool:
         """A timer for this stage is waiting or running (only the leader keeps any)."""
@@ -204,9 +210,13 @@ class Schedule:
             with contextlib.suppress(JobLookupError):  # ran, never planned, or a follower
                 self.scheduler.remove_job(job_id)
 
-    def shutdown(self) -> None:
+    async def shutdown(self, patience: float = 5.0) -> None:
+        """Stop the timers and cancel the jobs still running, then wait (``patience`` seconds
+        at most) for them to let go of what they hold (a database connection, say)."""
         self._closing = True
         self.follow()
         if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+            self.scheduler.shutdown(wait=False)  # cancels the running jobs
+        if self._running:
+            await asyncio.wait(set(self._running), timeout=patience)
         self._jobs = None
