@@ -11,7 +11,7 @@ from bot.slack.ids import Action
 from bot.slack.views import open_update_form
 from bot.tokens import client_token
 from handlers.audit import audit
-from handlers.replies import reply
+from handlers.replies import pressed_by, reply
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
@@ -23,7 +23,7 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.action(Action.UPDATE)
     async def update_pressed(ack: Any, body: dict, action: dict) -> None:
         await ack()
-        user, channel = body["user"]["id"], (body.get("channel") or {}).get("id")
+        user, channel = pressed_by(body)
 
         async def form_opened() -> None:
             await services.permissions.require(user, Right.CHANGE, action["value"], "update")

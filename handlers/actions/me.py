@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from bot.slack.ids import MeAction
 from bot.slack.personal_blocks import CODE_TITLE, PLAN_TITLE, code_modal, plan_modal
 from bot.slack.views import open_modal
+from handlers.replies import pressed_by
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
@@ -20,7 +21,8 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.action(MeAction.EDIT)
     async def edit_pressed(ack: Any, body: dict, client: Any) -> None:
         await ack()
-        user, origin = body["user"]["id"], (body.get("channel") or {}).get("id") or ""
+        user, origin = pressed_by(body)
+        origin = origin or ""
 
         async def build() -> dict:
             return plan_modal(await services.personal_plans.mine(user), origin)
@@ -30,7 +32,8 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.action(MeAction.ACTIVATE)
     async def activate_pressed(ack: Any, body: dict, action: dict, client: Any) -> None:
         await ack()
-        user, origin = body["user"]["id"], (body.get("channel") or {}).get("id") or ""
+        user, origin = pressed_by(body)
+        origin = origin or ""
 
         async def build() -> dict:
             return code_modal(

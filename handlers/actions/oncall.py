@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.oncall.times import slack_date
 from bot.slack.ids import OncallAction
-from handlers.replies import reply
+from handlers.replies import pressed_by, reply
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
@@ -19,7 +19,7 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.action(OncallAction.REMOVE_OVERRIDE)
     async def remove_override(ack: Any, body: dict, action: dict) -> None:
         await ack()
-        user, channel = body["user"]["id"], (body.get("channel") or {}).get("id")
+        user, channel = pressed_by(body)
 
         async def removed() -> str:
             rotation_id, _, override_id = action["value"].partition("|")
@@ -34,14 +34,14 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.action(OncallAction.COVER_FOR_ME)
     async def cover_for_me(ack: Any, body: dict, action: dict) -> None:
         await ack()
-        user, channel = body["user"]["id"], (body.get("channel") or {}).get("id")
+        user, channel = pressed_by(body)
         asked = services.cover_requests.ask(action["value"], user)
         await reply(services.slack, user, channel, asked, "Nobody was asked: ")
 
     @app.action(OncallAction.WILL_COVER)
     async def will_cover(ack: Any, body: dict, action: dict) -> None:
         await ack()
-        user, channel = body["user"]["id"], (body.get("channel") or {}).get("id")
+        user, channel = pressed_by(body)
 
         async def taken() -> None:
             await services.cover_requests.take(action["value"], user)

@@ -10,16 +10,12 @@ from bot.slack.ids import PagingAction
 from bot.vocabulary import Acknowledgement
 from handlers.audit import audit
 from handlers.commands.paging import stage_said
-from handlers.replies import reply
+from handlers.replies import pressed_by, reply
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
     from bot.services import Services
-
-
-def _where(body: dict) -> tuple[str, str | None]:
-    return body["user"]["id"], (body.get("channel") or {}).get("id")
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -32,7 +28,7 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.action(PagingAction.ACKNOWLEDGE)
     async def acknowledge(ack: Any, body: dict, action: dict) -> None:
         await ack()
-        user, channel = _where(body)
+        user, channel = pressed_by(body)
 
         async def acknowledged() -> str | None:
             outcome = await services.acknowledgements.acknowledge(action["value"], user)
@@ -47,7 +43,7 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.action(PagingAction.ESCALATE_NOW)
     async def escalate_now(ack: Any, body: dict, action: dict) -> None:
         await ack()
-        user, channel = _where(body)
+        user, channel = pressed_by(body)
 
         async def escalated() -> str:
             arn = await _require(user, action["value"], "escalate")
@@ -61,7 +57,7 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.action(PagingAction.PAGE_AGAIN)
     async def page_again(ack: Any, body: dict, action: dict) -> None:
         await ack()
-        user, channel = _where(body)
+        user, channel = pressed_by(body)
 
         async def paged_again() -> str | None:
             arn = await _require(user, action["value"], "page again")

@@ -10,7 +10,7 @@ from bot.slack.blocks import escape
 from bot.slack.ids import Action
 from bot.slack.related_blocks import item_key
 from handlers.audit import audit
-from handlers.replies import reply
+from handlers.replies import pressed_by, reply
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
@@ -22,7 +22,8 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.action(Action.UNLINK)
     async def unlink_chosen(ack: Any, body: dict, action: dict, respond: Any) -> None:
         await ack()
-        user, channel = body["user"]["id"], (body.get("channel") or {}).get("id") or ""
+        user, channel = pressed_by(body)
+        channel = channel or ""
         chosen = (action.get("selected_option") or {}).get("value")
         if not chosen:
             return  # deselected: nothing to remove

@@ -11,7 +11,7 @@ from bot.errors import InvalidInput
 from bot.permissions import Right
 from bot.slack.ids import Action
 from handlers.audit import audit
-from handlers.replies import reply
+from handlers.replies import pressed_by, reply
 from handlers.views.status_update import open_status_update_form
 
 if TYPE_CHECKING:
@@ -21,13 +21,10 @@ if TYPE_CHECKING:
 
 
 def register(app: AsyncApp, services: Services) -> None:
-    def who(body: dict) -> tuple[str, str | None]:
-        return body["user"]["id"], (body.get("channel") or {}).get("id")
-
     @app.action(Action.POST_UPDATE)
     async def post_update_pressed(ack: Any, body: dict, action: dict) -> None:
         await ack()
-        user, channel = who(body)
+        user, channel = pressed_by(body)
 
         async def form_opened() -> None:
             await services.permissions.require(user, Right.CHANGE, action["value"], "post updates")
@@ -38,7 +35,7 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.action(Action.EXPORT)
     async def export_pressed(ack: Any, body: dict, action: dict) -> None:
         await ack()
-        user, channel = who(body)
+        user, channel = pressed_by(body)
 
         async def exported() -> str:
             await services.permissions.require(user, Right.CHANGE, action["value"], "export")
@@ -50,7 +47,7 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.action(Action.ARCHIVE)
     async def archive_pressed(ack: Any, body: dict, action: dict) -> None:
         await ack()
-        user, channel = who(body)
+        user, channel = pressed_by(body)
         arn = action["value"]
 
         async def archived() -> str:
