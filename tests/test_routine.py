@@ -286,6 +286,11 @@ async def test_resolving_offers_the_export_and_archive_archives_the_channel(
     await eventually(
         lambda: any("Channel archived by Dana" in t for t in timeline_texts(stack, declared.arn))
     )
+    await eventually(lambda: any("Archived <#" in r for r in replies(stack, declared.user)))
+
+    await stack.sender.press(declared.user, offer, "incident_archive_channel", declared.channel)
+    await eventually(lambda: any("is already archived" in r for r in replies(stack, declared.user)))
+    assert sum("Channel archived" in t for t in timeline_texts(stack, declared.arn)) == 1
 
 
 async def test_two_export_presses_at_once_make_one_canvas(stack: Stack) -> None:

@@ -161,6 +161,24 @@ class Exports:
         )
         return f"a canvas shared in this channel: {shown}"
 
+    async def archive_channel(self, arn: str) -> tuple[str, bool]:
+        """Archive the incident's channel: its id, and whether it was archived now (False: it
+        was already). InvalidInput, saying what to do, when it has none or Slack refuses."""
+        channel = await self.incidents.channel_of(arn)
+        if not channel:
+            raise InvalidInput("This incident has no channel to archive.")
+        try:
+            await self.slack.conversations_archive(channel=channel)
+        except SlackApiError as exc:
+            error = exc.response.get("error")
+            if error == "already_archived":
+                return channel, False
+            raise InvalidInput(
+                f"Slack refused to archive the channel ({error}): archive it from the "
+                "channel's settings."
+            ) from None
+        return channel, True
+
     async def offer(self, arn: str) -> None:
         """Offered in the channel of an incident just resolved (in Slack, after the resolution
         is said; in AWS, by the sync): the export, and archiving the channel."""

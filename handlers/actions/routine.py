@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from slack_sdk.errors import SlackApiError
-
-from bot.errors import InvalidInput
 from bot.permissions import Right
 from bot.slack.ids import Action
 from handlers.audit import audit
@@ -52,19 +49,9 @@ def register(app: AsyncApp, services: Services) -> None:
 
         async def archived() -> str:
             await services.permissions.require(user, Right.CHANGE, arn, "archive the channel")
-            incident_channel = await services.incidents.channel_of(arn)
-            if not incident_channel:
-                raise InvalidInput("This incident has no channel to archive.")
-            try:
-                await services.slack.conversations_archive(channel=incident_channel)
-            except SlackApiError as exc:
-                error = exc.response.get("error")
-                if error == "already_archived":
-                    return f"<#{incident_channel}> is already archived."
-                raise InvalidInput(
-                    f"Slack refused to archive the channel ({error}): archive it from the "
-                    "channel's settings."
-                ) from None
+            incident_channel, now = await services.exports.archive_channel(arn)
+            if not now:
+                return f"<#{incident_channel}> is already archived."
             await audit(services, user, arn, "Channel archived", action["action_ts"])
             return f"Archived <#{incident_channel}>."
 
