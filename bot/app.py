@@ -31,6 +31,7 @@ from bot.incidents.export import Exports
 from bot.incidents.service import IncidentService
 from bot.incidents.status_updates import StatusUpdates
 from bot.incidents.sync import IncidentSync
+from bot.link_codes import ActivationTries
 from bot.oncall.cover import Covers
 from bot.oncall.cover_requests import CoverRequests
 from bot.oncall.handoffs import Handoffs
@@ -40,6 +41,7 @@ from bot.permissions import Permissions
 from bot.related_items import RelatedItems
 from bot.services import Services
 from bot.slack.blocks import error_text
+from bot.slack.forms import Forms
 from bot.slack.notify import warn
 from bot.slack.pacing import PacedWebClient
 from bot.store.database import Database
@@ -104,7 +106,7 @@ async def start_services(settings: Settings) -> Services:
         declarations,
         permissions,
         EscalationPlans(contacts, people, permissions, database, slack, settings),
-        PersonalPlans(contacts, people),
+        PersonalPlans(contacts, people, ActivationTries(database)),
         IncidentSync(incidents, declarations, exports),
         on_call=on_call,
         covers=covers,
@@ -114,6 +116,7 @@ async def start_services(settings: Settings) -> Services:
         cover_requests=CoverRequests(database, slack, settings, covers),
         status_updates=status_updates,
         exports=exports,
+        forms=Forms(slack, database),
     )
 
 

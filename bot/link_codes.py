@@ -1,4 +1,6 @@
-"""Proving a ``link-me``: a one-time code sent through AWS to the contact's own channels."""
+"""Codes people type: proving a ``link-me`` (a one-time code sent through AWS to the
+contact's own channels) and activating a contact channel (AWS checks that code; the tries are
+counted here). Five wrong tries lock either until its window ends."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from bot.aws.contacts import ContactsPort
 from bot.contacts import Contact
 from bot.errors import InvalidInput
 from bot.store.database import Database
-from bot.store.schema import LinkCode
+from bot.store.schema import ActivationTry, LinkCode
 
 CODE_MINUTES = 15  # a code's life
 MOST_WRONG_TRIES = 5  # then the contact's code is locked until it expires
@@ -29,6 +31,43 @@ def _locked(row: LinkCode) -> InvalidInput:
         f"Too many wrong codes for this contact: it is locked until {at}. "
         "Then run `/incident link-me <contact-alias>` for a new code."
     )
+
+
+class ActivationTries:
+    """The activation codes typed for a contact channel: each try is counted before AWS is
+    asked (so tries sent at once count too) and forgotten when one is right; after
+    ``MOST_WRONG_TRIES`` the channel takes none until ``CODE_MINUTES`` after the first, and a
+    new code does not lift that."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def take(self, channel_arn: str) -> int:
+        """Count one try; the tries left after it, or InvalidInput when none is left."""
+        now = time.time()
+        async with self.database.write() as session:
+            row = await session.get(ActivationTry, channel_arn, with_for_update=True)
+            if row is None or row.until <= now:
+                row = await session.merge(
+                    ActivationTry(
+                        channel_arn=channel_arn, wrong_tries=0, until=now + CODE_MINUTES * 60
+                    )
+                )
+            if row.wrong_tries >= MOST_WRONG_TRIES:
+                at = time.strftime("%H:%M UTC", time.gmtime(row.until))
+                raise InvalidInput(
+                    f"Too many wrong codes for this channel: it takes none until {at}. Then "
+                    "press **Activate** again for a new code."
+                )
+            row.wrong_tries += 1
+            return MOST_WRONG_TRIES - row.wrong_tries
+
+    async def right(self, channel_arn: str) -> None:
+        """The code was right: its tries are forgotten."""
+        async with self.database.write() as session:
+            row = await session.get(ActivationTry, channel_arn)
+            if row is not None:
+                await session.delete(row)
 
 
 class LinkCodes:

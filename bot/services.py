@@ -31,6 +31,7 @@ from bot.oncall.shifts import OnCall
 from bot.people import People
 from bot.permissions import Permissions
 from bot.related_items import RelatedItems
+from bot.slack.forms import Forms
 from bot.store.database import Database
 from bot.timeline import Timeline
 
@@ -64,6 +65,7 @@ class Services:
     cover_requests: CoverRequests
     status_updates: StatusUpdates
     exports: Exports
+    forms: Forms
     leadership: Leadership | None = field(default=None, init=False)
 
     def start(self) -> None:

@@ -3,6 +3,7 @@ with UpdateContact (checked inline), and a channel activated with the code AWS s
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -123,11 +124,9 @@ async def test_edit_my_paging_plan(stack: Stack, alice: dict) -> None:
     assert "• at 3 min: EMAIL `alice@example.com`" in said[0]
 
 
-async def test_activate_a_channel_with_a_wrong_then_the_right_code(
-    stack: Stack, alice: dict
-) -> None:
-    contacts = stack.aws("ssm-contacts")
-    voice = contacts.create_contact_channel(
+async def voice_form(stack: Stack, alice: dict) -> tuple[str, dict[str, Any]]:
+    """A VOICE channel not activated yet, and the code form its **Activate** opened."""
+    voice = stack.aws("ssm-contacts").create_contact_channel(
         ContactId=ALICE,
         Name="alice-phone",
         Type="VOICE",
@@ -138,29 +137,102 @@ async def test_activate_a_channel_with_a_wrong_then_the_right_code(
     await stack.sender.slash_command("/incident", "me", user, alice["ops"])
     blocks = await eventually(lambda: shown(stack))
     assert "VOICE `+15555550199` — :x: not activated" in text_of(blocks)
-
     view = await new_modal(
         stack.slack,
         "me_code_modal",
         lambda: stack.sender.block_action(user, "me_activate", voice, channel_id=alice["ops"]),
     )
+    return voice, view
+
+
+def typed(value: str) -> dict[str, Any]:
+    return {"me_code": {"me_code": {"type": "plain_text_input", "value": value}}}
+
+
+def sent_code(stack: Stack, voice: str) -> str:
     sent = [m for m in stack.emulator.outbox() if m.get("contact_channel_arn") == voice]
-    code = sent[-1]["activation_code"]
+    return str(sent[-1]["activation_code"])
+
+
+async def form_says(stack: Stack, view_id: str, words: str) -> str:
+    """The modal's text once it says ``words`` (the verdict comes after the ack)."""
+    said = await eventually(
+        lambda: [t for t in [text_of(stack.slack.views[view_id]["blocks"])] if words in t]
+    )
+    return said[0]
+
+
+async def test_activate_a_channel_with_a_wrong_then_the_right_code(
+    stack: Stack, alice: dict
+) -> None:
+    contacts = stack.aws("ssm-contacts")
+    voice, view = await voice_form(stack, alice)
+    code = sent_code(stack, voice)
     wrong = "000000" if code != "000000" else "111111"
 
-    def typed(value: str) -> dict[str, Any]:
-        return {"me_code": {"me_code": {"type": "plain_text_input", "value": value}}}
-
-    refused = await stack.sender.view_submission(user, view["id"], typed(wrong))
-    assert refused.json()["errors"] == {
-        "me_code": "That code is not the one AWS sent to +15555550199: check the latest "
-        "message and try again."
+    badly_typed = await stack.sender.view_submission(alice["user"], view["id"], typed("12ab"))
+    assert badly_typed.json() == {
+        "response_action": "errors",
+        "errors": {"me_code": "The code is 6 to 10 digits, as AWS sent it."},
     }
+
+    refused = await stack.sender.view_submission(alice["user"], view["id"], typed(wrong))
+    assert refused.json()["response_action"] == "update"  # acknowledged before AWS answers
+    assert "Checking with AWS" in text_of(refused.json()["view"]["blocks"])
+    said = await form_says(stack, view["id"], "not the one")
+    assert (
+        ":warning: That code is not the one AWS sent to +15555550199 (4 tries left): check the "
+        "latest message and try again." in said
+    )
+    assert stack.slack.views[view["id"]]["callback_id"] == "me_code_modal"  # to type it again
     status = contacts.get_contact_channel(ContactChannelId=voice)["ActivationStatus"]
     assert status == "NOT_ACTIVATED"
 
-    accepted = await stack.sender.view_submission(user, view["id"], typed(code))
-    assert accepted.status == 200 and not accepted.body
+    accepted = await stack.sender.view_submission(alice["user"], view["id"], typed(code))
+    assert accepted.json()["response_action"] == "update"
+    said = await form_says(stack, view["id"], "is activated")
+    assert ":white_check_mark: VOICE `+15555550199` is activated" in said
     assert contacts.get_contact_channel(ContactChannelId=voice)["ActivationStatus"] == "ACTIVATED"
-    said = await eventually(lambda: [t for t in replies(stack, user) if "is activated" in t])
-    assert "VOICE `+15555550199` is activated" in said[0]
+
+
+async def test_the_code_form_is_acknowledged_while_aws_is_slow(stack: Stack, alice: dict) -> None:
+    voice, view = await voice_form(stack, alice)
+    stack.emulator.faults.add(
+        {"operation": "ActivateContactChannel", "delay_seconds": 4, "times": 1}
+    )
+    started = time.monotonic()
+    answer = await stack.sender.view_submission(
+        alice["user"], view["id"], typed(sent_code(stack, voice))
+    )
+    assert time.monotonic() - started < 2.5  # Slack waits 3 s for the ack
+    assert "Checking with AWS" in text_of(answer.json()["view"]["blocks"])
+    await form_says(stack, view["id"], "is activated")
+
+
+async def test_five_wrong_codes_lock_the_channel(stack: Stack, alice: dict) -> None:
+    contacts = stack.aws("ssm-contacts")
+    voice, view = await voice_form(stack, alice)
+    code = sent_code(stack, voice)
+    wrong = "000000" if code != "000000" else "111111"
+    for left in range(4, -1, -1):
+        await stack.sender.view_submission(alice["user"], view["id"], typed(wrong))
+        await form_says(stack, view["id"], f"({left} tries left)")
+    await stack.sender.view_submission(alice["user"], view["id"], typed(code))  # right, too late
+    said = await form_says(stack, view["id"], "Too many wrong codes")
+    assert "press **Activate** again for a new code" in said
+    assert contacts.get_contact_channel(ContactChannelId=voice)["ActivationStatus"] == (
+        "NOT_ACTIVATED"
+    )
+    # a new code does not lift the lock
+    view = await new_modal(
+        stack.slack,
+        "me_code_modal",
+        lambda: stack.sender.block_action(
+            alice["user"], "me_activate", voice, channel_id=alice["ops"]
+        ),
+    )
+    await stack.sender.view_submission(alice["user"], view["id"], typed(sent_code(stack, voice)))
+    await form_says(stack, view["id"], "Too many wrong codes")
+    assert contacts.get_contact_channel(ContactChannelId=voice)["ActivationStatus"] == (
+        "NOT_ACTIVATED"
+    )

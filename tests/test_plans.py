@@ -90,13 +90,17 @@ def revision(view: dict[str, Any]) -> str:
 
 
 def filled(view: dict[str, Any], minutes: list[str], essential: list[list[int]]) -> dict:
-    """The state Slack sends when the minutes and essential boxes are filled in."""
+    """The state Slack sends when the minutes and essential boxes are filled in (a stage with
+    no target has no essential boxes, so Slack sends none for it)."""
     rev = revision(view)
+    inputs = {b["block_id"] for b in view["blocks"] if b["type"] == "input"}
     values: dict[str, Any] = {}
     for index, typed in enumerate(minutes):
         values[f"minutes:{rev}:{index}"] = {
             "plan_minutes": {"type": "plain_text_input", "value": typed}
         }
+        if f"essential:{rev}:{index}" not in inputs:
+            continue
         values[f"essential:{rev}:{index}"] = {
             "plan_essential": {
                 "type": "checkboxes",

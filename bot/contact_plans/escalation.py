@@ -8,7 +8,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from bot.aws.contacts import ContactsPort
 from bot.config import Settings
 from bot.contact_plans.limits import PlanLimits, plan_limits
 from bot.contacts import Contact, PlanStage, PlanTarget, alias_of
-from bot.errors import Conflict, InvalidInput, Refused
+from bot.errors import Conflict, DomainError, InvalidInput, NotFound, Refused
 from bot.numbers import BadNumber, Bounds
 from bot.people import People
 from bot.permissions import Permissions, Right
@@ -62,8 +62,17 @@ class PlanChanged(Conflict):
 
 @dataclass(frozen=True)
 class Saved:
+    """A plan saved in AWS: as it was, and as it is now (``read_back`` False: AWS took the
+    change but could not be read again, so ``after`` is the plan as sent, and ``unread`` says
+    why)."""
+
     before: Contact
     after: Contact
+    unread: str = ""
+
+    @property
+    def read_back(self) -> bool:
+        return not self.unread
 
 
 def fingerprint(stages: Sequence[PlanStage]) -> str:
@@ -175,6 +184,29 @@ class EscalationPlans:
         """Contacts a stage may target, by alias prefix (ListContacts AliasPrefix)."""
         return await self.contacts.find(prefix.strip(), limit)
 
+    async def offerable(self, contact_arn: str, plan_arn: str) -> Contact:
+        """The contact ``contact_arn`` names, as AWS holds it, when the plan's form may offer
+        it as a target (any contact but the plan itself); else why not."""
+        if contact_arn == plan_arn:
+            raise InvalidInput("A plan cannot page itself: choose another target.")
+        contact = await self.contacts.contact(contact_arn)
+        if contact.arn != contact_arn:
+            raise NotFound("That target is not a contact AWS knows: choose one the menu offers.")
+        return contact
+
+    async def _check_targets(self, plan_arn: str, stages: Sequence[PlanStage]) -> None:
+        """Every target is a contact AWS lists now, and none is the plan itself."""
+        known = {contact.arn for contact in await self.contacts.find("", None)}
+        for stage in stages:
+            for target in stage.targets:
+                if target.contact_arn == plan_arn:
+                    raise InvalidInput("A plan cannot page itself: nothing was saved.")
+                if target.contact_arn not in known:
+                    raise NotFound(
+                        f"`{escape(alias_of(target.contact_arn or '?'))}` is no longer a "
+                        "contact in AWS: nothing was saved. Remove it and save again."
+                    )
+
     async def require_editor(self, user_id: str, plan: Contact) -> None:
         """Admins may edit any plan; with PLAN_EDITORS=members, so may the plan's own members
         (a contact linked to them is one of its targets)."""
@@ -192,24 +224,34 @@ class EscalationPlans:
     async def save(
         self, user_id: str, plan_arn: str, read: str, stages: tuple[PlanStage, ...]
     ) -> Saved:
-        """Replace the plan's stages, unless AWS's copy is no longer the one read (``read``,
-        its fingerprint when the form opened). Two saves of one plan in this process run one
-        after the other, so the second sees the first's change."""
+        """Replace the plan's stages (who may is checked before, on the plan as AWS holds it),
+        unless AWS's copy is no longer the one read (``read``, its fingerprint when the form
+        opened) or a target is not a contact AWS has (or is the plan). Two saves of one plan in
+        this process run one after the other, so the second sees the first's change."""
         async with self._saving.setdefault(plan_arn, asyncio.Lock()):
             before = await self.contacts.contact(plan_arn)
-            await self.require_editor(user_id, before)
             if fingerprint(before.stages) != read:
                 raise PlanChanged(before)
+            await self._check_targets(plan_arn, stages)
             await self.contacts.update_plan(plan_arn, stages, before.rotation_ids)
-            after = await self.contacts.contact(plan_arn)
+            saved = await self._read_back(before, stages)
         log.info(
-            "escalation plan %s changed by Slack user %s: %s -> %s",
+            "escalation plan %s changed by Slack user %s: %s -> %s%s",
             plan_arn,
             user_id,
             stages_summary(before.stages),
-            stages_summary(after.stages),
+            stages_summary(saved.after.stages),
+            "" if saved.read_back else " (as sent: not read back)",
         )
-        return Saved(before, after)
+        return saved
+
+    async def _read_back(self, before: Contact, stages: tuple[PlanStage, ...]) -> Saved:
+        """The plan as AWS holds it after the change; when it cannot be read, as it was sent."""
+        try:
+            return Saved(before, await self.contacts.contact(before.arn))
+        except DomainError as error:
+            log.warning("plan %s saved but not read back: %s", before.arn, error.message)
+            return Saved(before, replace(before, stages=stages), error.message)
 
     async def announce(self, text: str) -> None:
         """A line in ONCALL_CHANNEL, when it is set."""

@@ -3,6 +3,7 @@ response plan, related items and timeline events."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +14,8 @@ from bot.numbers import BadNumber, whole_number
 from bot.slack.blocks import escape
 
 IMPACTS = {1: "Critical", 2: "High", 3: "Medium", 4: "Low", 5: "No Impact"}
+# an incident record's ARN, as botocore's ``Arn`` pattern has it for ssm-incidents (1,000 at most)
+INCIDENT_ARN = re.compile(r"arn:aws(-cn|-us-gov)?:ssm-incidents::[0-9]{12}:incident-record/\S+")
 TITLE_LIMIT = 200
 SUMMARY_LIMIT = 8000
 OPEN, RESOLVED = "OPEN", "RESOLVED"
@@ -30,6 +33,13 @@ def parse_impact(text: str) -> int:
         choices = ", ".join(f"{n} ({label})" for n, label in IMPACTS.items())
         sent = f" You sent `{escape(text)}`." if text.strip() else ""
         raise InvalidInput(f"Impact must be a number from 1 to 5: {choices}.{sent}") from None
+
+
+def incident_arn(claim: str) -> str:
+    """``claim`` when it has the shape of an incident record's ARN, else InvalidInput."""
+    if len(claim) > 1000 or not INCIDENT_ARN.fullmatch(claim):
+        raise InvalidInput("That is not an incident I know of: nothing was changed.")
+    return claim
 
 
 BLANK_LETTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")  # show as nothing, yet are letters

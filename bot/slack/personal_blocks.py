@@ -4,6 +4,7 @@ forms that change the plan and take an activation code."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -20,7 +21,7 @@ from slack_sdk.models.views import View
 
 from bot.contact_plans.personal import DraftEngagement, Mine
 from bot.contacts import ContactChannel
-from bot.slack.blocks import as_dicts, escape
+from bot.slack.blocks import as_dicts, error_text, escape
 from bot.slack.ids import MeAction
 
 PLAN_TITLE = "Your paging plan"
@@ -138,10 +139,9 @@ def plan_modal(mine: Mine, channel: str) -> dict:
     ).to_dict()
 
 
-def read_plan(view: dict[str, Any]) -> tuple[list[DraftEngagement], str]:
-    """The rows as typed, and the channel the person asked from."""
-    meta = json.loads(view["private_metadata"])
-    values = (view.get("state") or {}).get("values") or {}
+def read_plan(meta: Mapping[str, Any], values: Mapping[str, Any]) -> list[DraftEngagement]:
+    """The rows as typed (``meta``: what ``plan_modal`` kept; ``values``: the view's state, its
+    choices the form's own, checked by ``Forms.read``)."""
 
     def typed(kind: str, index: int, action: str) -> dict[str, Any]:
         return values.get(row_block(kind, index), {}).get(action, {})
@@ -157,14 +157,25 @@ def read_plan(view: dict[str, Any]) -> tuple[list[DraftEngagement], str]:
         )
         for index in range(meta["rows"])
     ]
-    return rows, meta["channel"]
+    return rows
 
 
 def plan_errors(problems: dict[tuple[int, str], str]) -> dict[str, str]:
     return {row_block(kind, index): text for (index, kind), text in problems.items()}
 
 
-def code_modal(channel: ContactChannel, origin: str) -> dict:
+def code_modal(channel: ContactChannel, origin: str, wrong: str = "") -> dict:
+    """The form that takes a channel's activation code (again, saying ``wrong``, after AWS
+    refused one)."""
+    blocks: list = [
+        InputBlock(
+            block_id=MeAction.CODE,
+            label=f"The code AWS sent to {channel.type} {channel.address}"[:150],
+            element=PlainTextInputElement(action_id=MeAction.CODE),
+        )
+    ]
+    if wrong:
+        blocks.insert(0, SectionBlock(text=MarkdownTextObject(text=error_text(wrong))))
     return View(
         type="modal",
         callback_id=MeAction.CODE_MODAL,
@@ -172,11 +183,5 @@ def code_modal(channel: ContactChannel, origin: str) -> dict:
         submit="Activate",
         close="Cancel",
         private_metadata=json.dumps({"arn": channel.arn, "channel": origin}),
-        blocks=[
-            InputBlock(
-                block_id=MeAction.CODE,
-                label=f"The code AWS sent to {channel.type} {channel.address}"[:150],
-                element=PlainTextInputElement(action_id=MeAction.CODE),
-            )
-        ],
+        blocks=blocks,
     ).to_dict()

@@ -1,5 +1,6 @@
-"""The escalation plan's edit form: rendered from a draft kept in private_metadata, and read
-back (with what was typed since) on every button and on submission."""
+"""The escalation plan's edit form: rendered from a draft the bot keeps (``Forms``: its
+private_metadata is only the key), and read back with what was typed since on every button and
+on submission. Its buttons' values are checked against what the form offers."""
 
 from __future__ import annotations
 
@@ -21,16 +22,20 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 from slack_sdk.models.views import View
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.contact_plans.escalation import DraftStage, EscalationPlans, Member, fingerprint
 from bot.contacts import Contact, PlanTarget, alias_of
+from bot.errors import InvalidInput
+from bot.numbers import BadNumber, whole_number
 from bot.slack.blocks import escape
+from bot.slack.forms import Forms
 from bot.slack.ids import PlanAction
 from bot.slack.plan_blocks import member_text
-from bot.slack.views import open_modal
 
 TITLE = "Edit escalation plan"
+NOT_OFFERED = "That is not one of the form's choices: nothing was changed."
+ADD_STAGE = "add"  # the value of the form's one "Add a stage" button
+MOVES = {"up": "Move up", "down": "Move down", "remove": "Remove stage"}
 
 
 @dataclass(frozen=True)
@@ -70,27 +75,47 @@ def block_id(kind: str, form: PlanForm, stage: int) -> str:
     return f"{kind}:{form.revision}:{stage}"
 
 
-def stage_of(block: str) -> int:
-    """The stage index a block id (``kind:revision:stage``) names."""
-    return int(block.rsplit(":", 1)[-1])
+def stage_of(form: PlanForm, block: str) -> int:
+    """The stage a block id of this render (``add:revision:stage``) names; InvalidInput for a
+    block the form does not have."""
+    kind, _, stage = block.rpartition(":")
+    if kind != f"add:{form.revision}":
+        raise InvalidInput(NOT_OFFERED)
+    return _index(stage, len(form.stages))
+
+
+def _index(text: str, count: int) -> int:
+    """A position the form offers (0 to ``count`` - 1), else InvalidInput."""
+    try:
+        return whole_number(text, 0, count - 1)
+    except BadNumber:
+        raise InvalidInput(NOT_OFFERED) from None
+
+
+def moves(index: int, last: int) -> list[str]:
+    """What a stage's menu offers: up (not the first), down (not the last), remove (not the
+    only one)."""
+    return (
+        (["up"] if index > 0 else [])
+        + (["down"] if index < last else [])
+        + (["remove"] if last > 0 else [])
+    )
 
 
 def plan_modal(form: PlanForm, members: Mapping[str, Member]) -> dict:
     blocks: list = []
     last = len(form.stages) - 1
     for index, stage in enumerate(form.stages):
-        moves = [("up", "Move up")] if index > 0 else []
-        moves += [("down", "Move down")] if index < last else []
-        moves += [("remove", "Remove stage")] if last > 0 else []
+        offered = moves(index, last)
         blocks.append(
             SectionBlock(
                 block_id=block_id("stage", form, index),
                 text=MarkdownTextObject(text=f"*Stage {index + 1}*"),
                 accessory=OverflowMenuElement(
                     action_id=PlanAction.STAGE_MENU,
-                    options=[Option(value=f"{move}:{index}", label=label) for move, label in moves],
+                    options=[Option(value=f"{m}:{index}", label=MOVES[m]) for m in offered],
                 )
-                if moves
+                if offered
                 else None,
             )
         )
@@ -154,7 +179,7 @@ def plan_modal(form: PlanForm, members: Mapping[str, Member]) -> dict:
         ActionsBlock(
             block_id=f"stages:{form.revision}",
             elements=[
-                ButtonElement(text="Add a stage", action_id=PlanAction.ADD_STAGE, value="add")
+                ButtonElement(text="Add a stage", action_id=PlanAction.ADD_STAGE, value=ADD_STAGE)
             ],
         )
     )
@@ -169,10 +194,10 @@ def plan_modal(form: PlanForm, members: Mapping[str, Member]) -> dict:
     ).to_dict()
 
 
-def read_form(view: dict[str, Any]) -> PlanForm:
-    """The draft the view carries, with the minutes and essential flags typed since."""
-    meta = json.loads(view["private_metadata"])
-    values = (view.get("state") or {}).get("values") or {}
+def read_form(meta: Mapping[str, Any], values: Mapping[str, Any]) -> PlanForm:
+    """The draft as kept (``meta``: what ``PlanForm.metadata`` wrote), with the minutes and
+    essential flags typed since (``values``: the view's state, checked against what the form
+    offered by ``Forms.read``)."""
     stages = []
     for index, (minutes, targets) in enumerate(meta["stages"]):
         typed = values.get(f"minutes:{meta['rev']}:{index}", {}).get(PlanAction.MINUTES, {})
@@ -199,13 +224,17 @@ def read_form(view: dict[str, Any]) -> PlanForm:
 
 
 def changed(form: PlanForm, action_id: str, value: str) -> PlanForm:
-    """The draft after one of the form's buttons (or menus): the form to render next."""
+    """The draft after one of the form's buttons (or menus): the form to render next. A value
+    the form does not offer (a stage or target it does not have, a move its menu lacks) is
+    InvalidInput."""
     stages = list(form.stages)
-    if action_id == PlanAction.ADD_STAGE:
+    if action_id == PlanAction.ADD_STAGE and value == ADD_STAGE:
         stages.append(DraftStage("0", ()))
     elif action_id == PlanAction.STAGE_MENU:
         move, _, at = value.partition(":")
-        index = int(at)
+        index = _index(at, len(stages))
+        if move not in moves(index, len(stages) - 1):
+            raise InvalidInput(NOT_OFFERED)
         if move == "remove":
             del stages[index]
         else:
@@ -213,9 +242,12 @@ def changed(form: PlanForm, action_id: str, value: str) -> PlanForm:
             stages[index], stages[other] = stages[other], stages[index]
     elif action_id == PlanAction.REMOVE_TARGET:
         at, _, position = value.partition(":")
-        stage = stages[int(at)]
-        kept = tuple(t for p, t in enumerate(stage.targets) if p != int(position))
-        stages[int(at)] = replace(stage, targets=kept)
+        index = _index(at, len(stages))
+        gone = _index(position, len(stages[index].targets))
+        kept = tuple(t for p, t in enumerate(stages[index].targets) if p != gone)
+        stages[index] = replace(stages[index], targets=kept)
+    else:
+        raise InvalidInput(NOT_OFFERED)
     return replace(form, stages=tuple(stages), revision=form.revision + 1)
 
 
@@ -242,21 +274,23 @@ def option_for(contact: Contact) -> dict[str, Any]:
     return Option(value=contact.arn, label=label[:75]).to_dict()
 
 
+def edit_form(plan: Contact, members: Mapping[str, Member], channel: str) -> dict:
+    """The edit form for a plan as AWS holds it now (who may edit it is checked before)."""
+    return plan_modal(form_for(plan, fingerprint(plan.stages), channel), members)
+
+
+async def plan_form_view(plans: EscalationPlans, user_id: str, alias: str, channel: str) -> dict:
+    """The edit form of the plan ``alias`` names, once ``user_id`` may edit it."""
+    plan = await plans.plan(alias)
+    await plans.require_editor(user_id, plan)
+    targets = [t.contact_arn for s in plan.stages for t in s.targets if t.contact_arn]
+    return edit_form(plan, await plans.members(targets), channel)
+
+
 async def open_plan_form(
-    slack: AsyncWebClient,
-    plans: EscalationPlans,
-    trigger_id: str,
-    user_id: str,
-    alias: str,
-    channel: str,
+    forms: Forms, plans: EscalationPlans, trigger_id: str, user_id: str, alias: str, channel: str
 ) -> None:
     """The edit form for a plan the person may edit (else why not, in the modal)."""
-
-    async def build() -> dict:
-        plan = await plans.plan(alias)
-        await plans.require_editor(user_id, plan)
-        form = form_for(plan, fingerprint(plan.stages), channel)
-        targets = [t.contact_arn for s in plan.stages for t in s.targets if t.contact_arn]
-        return plan_modal(form, await plans.members(targets))
-
-    await open_modal(slack, trigger_id, TITLE, build)
+    await forms.open(
+        trigger_id, user_id, TITLE, lambda: plan_form_view(plans, user_id, alias, channel)
+    )

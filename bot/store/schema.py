@@ -262,3 +262,28 @@ class ExportClaim(Base):
 
     incident_arn: Mapped[str] = mapped_column(String(300), primary_key=True)
     claimed_at: Mapped[float] = mapped_column(Float)  # epoch seconds; stale after a crash
+
+
+class FormClaim(Base):
+    """A form (a Slack modal) as the bot rendered it: the one key its private_metadata carries
+    stands for this row, so what a submission claims is checked against what was offered."""
+
+    __tablename__ = "form_claims"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    view_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))  # whom it was opened for
+    callback_id: Mapped[str] = mapped_column(String(64))
+    data: Mapped[str] = mapped_column(Text)  # what the form was rendered with (JSON)
+    inputs: Mapped[str] = mapped_column(Text)  # its inputs and the choices each offered (JSON)
+    kept_at: Mapped[float] = mapped_column(Float, index=True)  # epoch seconds
+
+
+class ActivationTry(Base):
+    """Wrong activation codes typed for a contact channel: five, then it is locked a while."""
+
+    __tablename__ = "activation_tries"
+
+    channel_arn: Mapped[str] = mapped_column(String(300), primary_key=True)
+    wrong_tries: Mapped[int] = mapped_column(Integer, default=0)
+    until: Mapped[float] = mapped_column(Float)  # epoch seconds: the count is forgotten then

@@ -1,10 +1,11 @@
-"""Slack actions: one module per feature, each with a `register(app, services)`."""
+"""Slack actions: one module per feature, each declaring its ``BUTTONS`` (see ``registry``)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from handlers.actions import card, me, oncall, paging, picker, plans, related, routine
+from handlers.actions.registry import Button, listen
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
@@ -14,6 +15,10 @@ if TYPE_CHECKING:
 FEATURES = (card, related, paging, picker, plans, me, oncall, routine)
 
 
+def buttons() -> list[Button[Any]]:
+    """Every button and menu the bot renders."""
+    return [button for feature in FEATURES for button in feature.BUTTONS]
+
+
 def register(app: AsyncApp, services: Services) -> None:
-    for feature in FEATURES:
-        feature.register(app, services)
+    listen(app, services, buttons())

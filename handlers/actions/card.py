@@ -2,62 +2,51 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from bot.incidents.record import OPEN, RESOLVED
-from bot.permissions import Right
 from bot.slack.blocks import escape
 from bot.slack.ids import Action
 from bot.slack.views import open_update_form
 from bot.tokens import client_token
+from handlers.actions.registry import Button, Press, incident_pressed
 from handlers.audit import audit
-from handlers.replies import pressed_by, reply
-
-if TYPE_CHECKING:
-    from slack_bolt.async_app import AsyncApp
-
-    from bot.services import Services
+from handlers.who import OnIncident, changers
 
 
-def register(app: AsyncApp, services: Services) -> None:
-    @app.action(Action.UPDATE)
-    async def update_pressed(ack: Any, body: dict, action: dict) -> None:
-        await ack()
-        user, channel = pressed_by(body)
+async def update_form(press: Press, subject: OnIncident) -> None:
+    services = press.services
+    await open_update_form(
+        services.forms,
+        press.body["trigger_id"],
+        press.user,
+        services.incidents,
+        subject.incident_arn,
+    )
 
-        async def form_opened() -> None:
-            await services.permissions.require(user, Right.CHANGE, action["value"], "update")
-            await open_update_form(
-                services.slack, body["trigger_id"], services.incidents, action["value"]
-            )
 
-        await reply(services.slack, user, channel, form_opened())
+async def _set_status(press: Press, subject: OnIncident, status: str) -> None:
+    services = press.services
+    token = client_token("card", press.request, status)
+    incident = await services.incidents.set_status(subject.incident_arn, status, press.user, token)
+    verb = "resolved" if status == RESOLVED else "reopened"
+    await audit(services, press.user, incident.arn, verb.title(), press.request)
+    await services.slack.chat_postMessage(
+        channel=press.channel or press.user,
+        text=f"<@{press.user}> {verb} *{escape(incident.title)}*.",
+    )
+    if status == RESOLVED:
+        await services.exports.offer(incident.arn)
 
-    async def set_status(body: dict, action: dict, status: str) -> None:
-        user, channel = body["user"]["id"], body["channel"]["id"]
 
-        async def updated() -> None:
-            verb = "resolve" if status == RESOLVED else "reopen"
-            await services.permissions.require(user, Right.CHANGE, action["value"], verb)
-            incident = await services.incidents.set_status(
-                action["value"], status, user, client_token("card", action["action_ts"], status)
-            )
-            verb = "resolved" if status == RESOLVED else "reopened"
-            await audit(services, user, incident.arn, verb.title(), action["action_ts"])
-            await services.slack.chat_postMessage(
-                channel=channel, text=f"<@{user}> {verb} *{escape(incident.title)}*."
-            )
-            if status == RESOLVED:
-                await services.exports.offer(incident.arn)
+async def resolved(press: Press, subject: OnIncident) -> None:
+    await _set_status(press, subject, RESOLVED)
 
-        await reply(services.slack, user, channel, updated())
 
-    @app.action(Action.RESOLVE)
-    async def resolve_pressed(ack: Any, body: dict, action: dict) -> None:
-        await ack()
-        await set_status(body, action, RESOLVED)
+async def reopened(press: Press, subject: OnIncident) -> None:
+    await _set_status(press, subject, OPEN)
 
-    @app.action(Action.REOPEN)
-    async def reopen_pressed(ack: Any, body: dict, action: dict) -> None:
-        await ack()
-        await set_status(body, action, OPEN)
+
+BUTTONS = [
+    Button(Action.UPDATE, incident_pressed, changers("update"), update_form),
+    Button(Action.RESOLVE, incident_pressed, changers("resolve"), resolved),
+    Button(Action.REOPEN, incident_pressed, changers("reopen"), reopened),
+]

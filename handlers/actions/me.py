@@ -1,43 +1,38 @@
 """``/incident me``'s buttons: **Edit** opens the engagement plan form, **Activate** sends the
-channel's code (SendActivationCode) and opens the form that takes it."""
+channel's code (SendActivationCode) and opens the form that takes it. Both act on the presser's
+own contact, found from who pressed, never from the button."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+from bot.contact_plans.personal import Mine
+from bot.contacts import ContactChannel
 from bot.slack.ids import MeAction
 from bot.slack.personal_blocks import CODE_TITLE, PLAN_TITLE, code_modal, plan_modal
-from bot.slack.views import open_modal
-from handlers.replies import pressed_by
+from handlers.actions.registry import Button, Press
+from handlers.who import anyone
 
-if TYPE_CHECKING:
-    from slack_bolt.async_app import AsyncApp
-
-    from bot.services import Services
+OWN = anyone("anyone, on their own contact: the one linked to whoever presses")
 
 
-def register(app: AsyncApp, services: Services) -> None:
+async def mine(press: Press) -> Mine:
+    return await press.services.personal_plans.mine(press.user)
 
-    @app.action(MeAction.EDIT)
-    async def edit_pressed(ack: Any, body: dict, client: Any) -> None:
-        await ack()
-        user, origin = pressed_by(body)
-        origin = origin or ""
 
-        async def build() -> dict:
-            return plan_modal(await services.personal_plans.mine(user), origin)
+async def plan_form(press: Press, own: Mine) -> dict:
+    return plan_modal(own, press.channel or "")
 
-        await open_modal(client, body["trigger_id"], PLAN_TITLE, build)
 
-    @app.action(MeAction.ACTIVATE)
-    async def activate_pressed(ack: Any, body: dict, action: dict, client: Any) -> None:
-        await ack()
-        user, origin = pressed_by(body)
-        origin = origin or ""
+async def own_channel(press: Press) -> ContactChannel:
+    """The channel the button names, when it is one of the presser's own contact's."""
+    return await press.services.personal_plans.own_channel(press.user, press.value)
 
-        async def build() -> dict:
-            return code_modal(
-                await services.personal_plans.send_code(user, action["value"]), origin
-            )
 
-        await open_modal(client, body["trigger_id"], CODE_TITLE, build)
+async def code_sent(press: Press, channel: ContactChannel) -> dict:
+    await press.services.personal_plans.send_code(press.user, channel)
+    return code_modal(channel, press.channel or "")
+
+
+BUTTONS = [
+    Button(MeAction.EDIT, mine, OWN, plan_form, opens=PLAN_TITLE),
+    Button(MeAction.ACTIVATE, own_channel, OWN, code_sent, opens=CODE_TITLE),
+]

@@ -2,43 +2,61 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
 
+from bot.errors import InvalidInput
+from bot.incidents.record import incident_arn
 from bot.slack.card import PICK_PREFIX
 from bot.slack.ids import Action
+from handlers.actions.registry import Button, Press
 from handlers.commands import run, subcommands
-from handlers.commands.registry import Invocation
+from handlers.commands.registry import Invocation, Subcommand
+from handlers.who import decided_by
 
-if TYPE_CHECKING:
-    from slack_bolt.async_app import AsyncApp
-
-    from bot.services import Services
+TABLE = {sub.name: sub for sub in subcommands()}
 
 
-def register(app: AsyncApp, services: Services) -> None:
-    table = {sub.name: sub for sub in subcommands()}
+@dataclass(frozen=True)
+class Picked:
+    """The subcommand the picker was offered for, its arguments, and the incident chosen
+    (None: deselected)."""
 
-    @app.action(Action.PICK)
-    async def incident_picked(
-        ack: Any, body: dict, action: dict, respond: Any, client: Any
-    ) -> None:
-        await ack()
-        chosen = (action.get("selected_option") or {}).get("value")
-        name, _, args = action.get("block_id", "").removeprefix(PICK_PREFIX).partition(" ")
-        sub = table.get(name)
-        if not chosen or sub is None:
-            return  # deselected, or not our picker: nothing to do
+    sub: Subcommand
+    args: str
+    incident_arn: str | None
 
-        invocation = Invocation(
-            name=name,
-            args=args,
-            user_id=body["user"]["id"],
-            channel_id=(body.get("channel") or body.get("container") or {}).get("id", ""),
-            trigger_id=body.get("trigger_id", ""),
-            respond=respond,
-            client=client,
-            services=services,
-            body=body,
-            chosen_incident=chosen,
-        )
-        await run(sub, invocation)
+
+async def picked(press: Press) -> Picked:
+    name, _, args = str(press.action.get("block_id", "")).removeprefix(PICK_PREFIX).partition(" ")
+    sub = TABLE.get(name)
+    if sub is None:
+        raise InvalidInput("That picker is not one of mine: run the command again.")
+    return Picked(sub, args, incident_arn(press.value) if press.value else None)
+
+
+async def rerun(press: Press, chosen: Picked) -> None:
+    if chosen.incident_arn is None:
+        return  # deselected: nothing to do
+    invocation = Invocation(
+        name=chosen.sub.name,
+        args=chosen.args,
+        user_id=press.user,
+        channel_id=press.channel or (press.body.get("container") or {}).get("channel_id", ""),
+        trigger_id=press.body.get("trigger_id", ""),
+        respond=press.respond,
+        client=press.client,
+        services=press.services,
+        body=press.body,
+        chosen_incident=chosen.incident_arn,
+    )
+    await run(chosen.sub, invocation)
+
+
+BUTTONS = [
+    Button(
+        Action.PICK,
+        picked,
+        decided_by("who may run the subcommand on the incident picked, as typed (its Right)"),
+        rerun,
+    )
+]

@@ -1,69 +1,83 @@
-"""The escalation plan's **Edit** button, and the edit form's buttons, menus and selects (each
-re-renders the form with ``views.update``; nothing reaches AWS before Save)."""
+"""The escalation plan's **Edit** button, and the edit form's buttons, menus and selects: each
+re-renders the form from the draft the bot kept (``Forms``); nothing reaches AWS before Save.
+A press in the form counts only from the person it was opened for, with the form's own
+choices."""
 
 from __future__ import annotations
 
-import logging
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
 
-from slack_sdk.errors import SlackApiError
-
+from bot.contacts import Contact
+from bot.slack.forms import Kept
 from bot.slack.ids import PlanAction
 from bot.slack.plan_modal import (
+    TITLE,
+    PlanForm,
     changed,
-    open_plan_form,
+    edit_form,
     plan_modal,
     read_form,
     stage_of,
     with_target,
 )
+from handlers.actions.registry import Button, Press
+from handlers.who import anyone, plan_editors
 
-if TYPE_CHECKING:
-    from slack_bolt.async_app import AsyncApp
-
-    from bot.services import Services
-
-log = logging.getLogger(__name__)
+IN_THE_FORM = anyone(
+    "the person the form was opened for (Forms.read refuses anyone else); Save checks again "
+    "who may edit the plan"
+)
 
 
-def register(app: AsyncApp, services: Services) -> None:
+async def plan_pressed(press: Press) -> Contact:
+    """The escalation plan the button names, as AWS holds it now."""
+    return await press.services.plans.plan(press.value)
 
-    @app.action(PlanAction.EDIT)
-    async def edit_pressed(ack: Any, body: dict, action: dict, client: Any) -> None:
-        await ack()
-        channel = (body.get("channel") or {}).get("id") or ""
-        await open_plan_form(
-            client, services.plans, body["trigger_id"], body["user"]["id"], action["value"], channel
-        )
 
-    async def rerender(body: dict, form: Any, client: Any) -> None:
-        targets = [t.contact_arn for s in form.stages for t in s.targets if t.contact_arn]
-        view = plan_modal(form, await services.plans.members(targets))
-        try:
-            await client.views_update(
-                view_id=body["view"]["id"], hash=body["view"]["hash"], view=view
-            )
-        except SlackApiError as exc:  # a newer render won, or the form was closed
-            log.info("plan form not re-rendered: %s", exc.response.get("error"))
+async def form_opened(press: Press, plan: Contact) -> dict:
+    targets = [t.contact_arn for s in plan.stages for t in s.targets if t.contact_arn]
+    members = await press.services.plans.members(targets)
+    return edit_form(plan, members, press.channel or "")
 
-    @app.action(PlanAction.STAGE_MENU)
-    async def stage_moved(ack: Any, body: dict, action: dict, client: Any) -> None:
-        await ack()
-        value = (action.get("selected_option") or {}).get("value", "")
-        await rerender(body, changed(read_form(body["view"]), action["action_id"], value), client)
 
-    @app.action(PlanAction.REMOVE_TARGET)
-    @app.action(PlanAction.ADD_STAGE)
-    async def form_pressed(ack: Any, body: dict, action: dict, client: Any) -> None:
-        await ack()
-        form = changed(read_form(body["view"]), action["action_id"], action.get("value", ""))
-        await rerender(body, form, client)
+@dataclass(frozen=True)
+class Draft:
+    """The form a press came from, as kept, and its draft with what was typed since."""
 
-    @app.action(PlanAction.ADD_TARGET)
-    async def target_chosen(ack: Any, body: dict, action: dict, client: Any) -> None:
-        await ack()
-        chosen = (action.get("selected_option") or {}).get("value")
-        if not chosen:
-            return
-        form = with_target(read_form(body["view"]), stage_of(action["block_id"]), chosen)
-        await rerender(body, form, client)
+    kept: Kept
+    form: PlanForm
+
+
+async def draft_pressed(press: Press) -> Draft:
+    view = press.body.get("view")
+    kept = await press.services.forms.read(view, press.user, PlanAction.MODAL)
+    return Draft(kept, read_form(kept.data, ((view or {}).get("state") or {}).get("values") or {}))
+
+
+async def rerender(press: Press, draft: Draft, form: PlanForm) -> None:
+    targets = [t.contact_arn for s in form.stages for t in s.targets if t.contact_arn]
+    view = plan_modal(form, await press.services.plans.members(targets))
+    await press.services.forms.replace(draft.kept, view, (press.body.get("view") or {}).get("hash"))
+
+
+async def form_changed(press: Press, draft: Draft) -> None:
+    """A stage moved or removed, a target removed, a stage added: values the form offers."""
+    await rerender(press, draft, changed(draft.form, press.action["action_id"], press.value))
+
+
+async def target_chosen(press: Press, draft: Draft) -> None:
+    """A target chosen in a stage's menu: a contact AWS has, and not the plan itself."""
+    if not press.value:
+        return
+    stage = stage_of(draft.form, str(press.action.get("block_id", "")))
+    contact = await press.services.plans.offerable(press.value, draft.form.arn)
+    await rerender(press, draft, with_target(draft.form, stage, contact.arn))
+
+
+BUTTONS = [
+    Button(PlanAction.EDIT, plan_pressed, plan_editors(), form_opened, opens=TITLE),
+    Button(PlanAction.STAGE_MENU, draft_pressed, IN_THE_FORM, form_changed),
+    Button(PlanAction.REMOVE_TARGET, draft_pressed, IN_THE_FORM, form_changed),
+    Button(PlanAction.ADD_STAGE, draft_pressed, IN_THE_FORM, form_changed),
+    Button(PlanAction.ADD_TARGET, draft_pressed, IN_THE_FORM, target_chosen),
+]

@@ -2,46 +2,39 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from bot.errors import DomainError
-from bot.permissions import Right
 from bot.slack.blocks import escape
 from bot.slack.ids import Action
 from bot.slack.related_blocks import item_key
+from handlers.actions.registry import Button, Press
 from handlers.audit import audit
-from handlers.replies import pressed_by, reply
-
-if TYPE_CHECKING:
-    from slack_bolt.async_app import AsyncApp
-
-    from bot.services import Services
+from handlers.who import OnIncident, changers
 
 
-def register(app: AsyncApp, services: Services) -> None:
-    @app.action(Action.UNLINK)
-    async def unlink_chosen(ack: Any, body: dict, action: dict, respond: Any) -> None:
-        await ack()
-        user, channel = pressed_by(body)
-        channel = channel or ""
-        chosen = (action.get("selected_option") or {}).get("value")
-        if not chosen:
-            return  # deselected: nothing to remove
+async def channel_incident(press: Press) -> OnIncident:
+    """The incident of the channel the picker was shown in (the bot's own record of it)."""
+    return OnIncident(await press.services.incidents.target_arn(press.channel or "", None))
 
-        async def unlinked() -> None:
-            incident = await services.incidents.target(channel, None)
-            await services.permissions.require(user, Right.CHANGE, incident.arn, "unlink")
-            items = await services.related_items.list(incident.arn)
-            item = next((i for i in items if item_key(i) == chosen), None)
-            if item is None:
-                raise DomainError("That item is no longer linked; `/incident links` shows what is.")
-            await services.related_items.remove(incident.arn, item.value, action["action_ts"])
-            await audit(services, user, incident.arn, "Related item removed", action["action_ts"])
-            await services.incidents.refresh_card(incident.arn)
-            await respond(
-                text=f"Removed {escape(item.value)} from *{escape(incident.title)}*.",
-                replace_original=True,
-                response_type="ephemeral",
-            )
 
-        await reply(services.slack, user, channel, unlinked())
+async def unlinked(press: Press, subject: OnIncident) -> None:
+    """Remove the chosen item, found among the related items AWS lists now (a choice the
+    picker never offered, or one unlinked since, is not there)."""
+    if not press.value:
+        return  # deselected: nothing to remove
+    services = press.services
+    incident = await services.incidents.get(subject.incident_arn)
+    items = await services.related_items.list(incident.arn)
+    item = next((i for i in items if item_key(i) == press.value), None)
+    if item is None:
+        raise DomainError("That item is no longer linked; `/incident links` shows what is.")
+    await services.related_items.remove(incident.arn, item.value, press.request)
+    await audit(services, press.user, incident.arn, "Related item removed", press.request)
+    await services.incidents.refresh_card(incident.arn)
+    await press.respond(
+        text=f"Removed {escape(item.value)} from *{escape(incident.title)}*.",
+        replace_original=True,
+        response_type="ephemeral",
+    )
+
+
+BUTTONS = [Button(Action.UNLINK, channel_incident, changers("unlink"), unlinked)]

@@ -3,56 +3,49 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from bot.permissions import Right
 from bot.slack.ids import Action
+from handlers.actions.registry import Button, Press, incident_pressed
 from handlers.audit import audit
-from handlers.replies import pressed_by, reply
 from handlers.views.status_update import open_status_update_form
-
-if TYPE_CHECKING:
-    from slack_bolt.async_app import AsyncApp
-
-    from bot.services import Services
+from handlers.who import OnIncident, changers
 
 
-def register(app: AsyncApp, services: Services) -> None:
-    @app.action(Action.POST_UPDATE)
-    async def post_update_pressed(ack: Any, body: dict, action: dict) -> None:
-        await ack()
-        user, channel = pressed_by(body)
+async def update_form(press: Press, subject: OnIncident) -> None:
+    await open_status_update_form(
+        press.services, press.body["trigger_id"], press.user, subject.incident_arn
+    )
 
-        async def form_opened() -> None:
-            await services.permissions.require(user, Right.CHANGE, action["value"], "post updates")
-            await open_status_update_form(services, body["trigger_id"], action["value"])
 
-        await reply(services.slack, user, channel, form_opened())
+async def exported(press: Press, subject: OnIncident) -> str:
+    where = await press.services.exports.export(subject.incident_arn)
+    return f"Exported the incident as {where}."
 
-    @app.action(Action.EXPORT)
-    async def export_pressed(ack: Any, body: dict, action: dict) -> None:
-        await ack()
-        user, channel = pressed_by(body)
 
-        async def exported() -> str:
-            await services.permissions.require(user, Right.CHANGE, action["value"], "export")
-            where = await services.exports.export(action["value"])
-            return f"Exported the incident as {where}."
+async def archived(press: Press, subject: OnIncident) -> str:
+    """The channel archived, if the incident is still resolved now (in AWS): an offer made
+    before a reopening is stale."""
+    arn = subject.incident_arn
+    incident_channel, now = await press.services.exports.archive_channel(arn)
+    if not now:
+        return f"<#{incident_channel}> is already archived."
+    await audit(press.services, press.user, arn, "Channel archived", press.request)
+    return f"Archived <#{incident_channel}>."
 
-        await reply(services.slack, user, channel, exported(), failed="Nothing was exported: ")
 
-    @app.action(Action.ARCHIVE)
-    async def archive_pressed(ack: Any, body: dict, action: dict) -> None:
-        await ack()
-        user, channel = pressed_by(body)
-        arn = action["value"]
-
-        async def archived() -> str:
-            await services.permissions.require(user, Right.CHANGE, arn, "archive the channel")
-            incident_channel, now = await services.exports.archive_channel(arn)
-            if not now:
-                return f"<#{incident_channel}> is already archived."
-            await audit(services, user, arn, "Channel archived", action["action_ts"])
-            return f"Archived <#{incident_channel}>."
-
-        await reply(services.slack, user, channel, archived(), failed="Not archived: ")
+BUTTONS = [
+    Button(Action.POST_UPDATE, incident_pressed, changers("post updates"), update_form),
+    Button(
+        Action.EXPORT,
+        incident_pressed,
+        changers("export"),
+        exported,
+        failed="Nothing was exported: ",
+    ),
+    Button(
+        Action.ARCHIVE,
+        incident_pressed,
+        changers("archive the channel"),
+        archived,
+        failed="Not archived: ",
+    ),
+]

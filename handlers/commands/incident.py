@@ -26,8 +26,9 @@ LIST_SHOWN = 40  # lines in one /incident list answer
 async def declare(invocation: Invocation) -> None:
     services = invocation.services
     await open_declare_form(
-        services.slack,
+        services.forms,
         invocation.trigger_id,
+        invocation.user_id,
         services.incidents,
         services.settings.default_response_plan,
         await readable_text(services.slack, invocation.args) if invocation.args else "",
@@ -45,7 +46,9 @@ async def status(invocation: Invocation) -> None:
 async def update(invocation: Invocation) -> None:
     arn = await invocation.incident_arn(invocation.args)
     services = invocation.services
-    await open_update_form(services.slack, invocation.trigger_id, services.incidents, arn)
+    await open_update_form(
+        services.forms, invocation.trigger_id, invocation.user_id, services.incidents, arn
+    )
 
 
 async def _change(invocation: Invocation, done: str, what: str, **changes: object) -> None:

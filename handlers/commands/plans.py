@@ -14,7 +14,7 @@ async def plan(invocation: Invocation) -> None:
     plans = invocation.services.plans
     if rest.strip().lower() == "edit":
         await open_plan_form(
-            invocation.client,
+            invocation.services.forms,
             plans,
             invocation.trigger_id,
             invocation.user_id,

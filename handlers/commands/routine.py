@@ -84,7 +84,9 @@ async def role(invocation: Invocation) -> None:
 
 async def post_update(invocation: Invocation) -> None:
     arn = await invocation.incident_arn(invocation.args)
-    await open_status_update_form(invocation.services, invocation.trigger_id, arn)
+    await open_status_update_form(
+        invocation.services, invocation.trigger_id, invocation.user_id, arn
+    )
 
 
 async def export(invocation: Invocation) -> None:

@@ -32,8 +32,9 @@ def register(app: AsyncApp, services: Services) -> None:
         content = await message_content(services.slack, message)
         summary = truncate(f"{content.text}\n\nFrom Slack: {link['permalink']}", 8000)
         await open_declare_form(
-            services.slack,
+            services.forms,
             shortcut["trigger_id"],
+            user,
             services.incidents,
             services.settings.default_response_plan,
             truncate(content.headline, 200),

@@ -2,38 +2,31 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.errors import DomainError
 from bot.incidents.declaration import Declaration
 from bot.incidents.record import check_summary, check_title, parse_impact
-from bot.permissions import Right
 from bot.slack.declared import declared_text
 from bot.slack.ids import Action, Block, Callback
 from bot.slack.modals import submitted
 from bot.tokens import client_token
 from handlers.audit import audit
-from handlers.replies import reply
-
-if TYPE_CHECKING:
-    from slack_bolt.async_app import AsyncApp
-
-    from bot.services import Services
+from handlers.views.registry import Form, Submission
+from handlers.who import OnIncident, changers, members
 
 
 @dataclass(frozen=True)
 class Fields:
-    """The title, impact and summary inputs, checked, and Slack's inline ``errors`` for them."""
+    """The title, impact and summary inputs, checked."""
 
-    errors: dict[str, str]
     title: str
     impact: int
     summary: str
 
 
-def _fields(view: dict) -> Fields:
+def _fields(view: dict) -> tuple[Fields, dict[str, str]]:
     errors: dict[str, str] = {}
     checked: dict[str, Any] = {}
     inputs = [
@@ -46,66 +39,81 @@ def _fields(view: dict) -> Fields:
             checked[name] = check(submitted(view, block, action) or "")
         except DomainError as error:
             errors[block] = error.message
-    return Fields(
-        errors, checked.get("title", ""), checked.get("impact", 0), checked.get("summary", "")
+    fields = Fields(checked.get("title", ""), checked.get("impact", 0), checked.get("summary", ""))
+    return fields, errors
+
+
+def declaration(submission: Submission) -> tuple[Declaration | None, dict[str, str]]:
+    view = submission.view
+    fields, errors = _fields(view)
+    plan = submitted(view, Block.PLAN, Action.PLAN)  # one the form offered (Forms.read)
+    if not plan:
+        errors[Block.PLAN] = "Choose a response plan."
+    if errors:
+        return None, errors
+    return Declaration(
+        title=fields.title,
+        impact=fields.impact,
+        plan_arn=plan,
+        summary=fields.summary,
+        create_channel=bool(submitted(view, Block.CHANNEL, Action.CHANNEL)),
+        declarer=submission.user,
+        client_token=client_token("declare", view["id"]),
+    ), {}
+
+
+async def nothing_yet(_submission: Submission, _declaration: Declaration) -> None:
+    """A declaration acts on no incident yet: who may declare is all there is to check."""
+
+
+async def declared(submission: Submission, declaration: Declaration, _: None) -> str | None:
+    outcome = await submission.services.declarations.declare(declaration, submission.origin)
+    return declared_text(outcome) if outcome else None  # None: another worker has it
+
+
+def update_fields(submission: Submission) -> tuple[Fields | None, dict[str, str]]:
+    fields, errors = _fields(submission.view)
+    return (None, errors) if errors else (fields, {})
+
+
+async def kept_incident(submission: Submission, _fields: Any) -> OnIncident:
+    """The incident the form was opened for, as the bot kept it."""
+    return OnIncident(str(submission.kept.data["arn"]))
+
+
+async def incident_channel(submission: Submission) -> str | None:
+    arn = submission.kept.data.get("arn")
+    return await submission.services.incidents.channel_of(arn) if arn else None
+
+
+async def updated(submission: Submission, fields: Fields, subject: OnIncident) -> None:
+    services, arn = submission.services, subject.incident_arn
+    await services.incidents.update(
+        arn,
+        client_token("update", submission.request),
+        title=fields.title,
+        impact=fields.impact,
+        summary=fields.summary,
     )
+    await audit(services, submission.user, arn, "Updated in the form", submission.request)
 
 
-def register(app: AsyncApp, services: Services) -> None:
-    @app.view(Callback.DECLARE_MODAL)
-    async def declare_submitted(ack: Any, body: dict, view: dict) -> None:
-        fields = _fields(view)
-        errors = dict(fields.errors)
-        plan = submitted(view, Block.PLAN, Action.PLAN)
-        if not plan:
-            errors[Block.PLAN] = "Choose a response plan."
-        if errors:
-            await ack(response_action="errors", errors=errors)
-            return
-        await ack()
-        user = body["user"]["id"]
-        origin = json.loads(view.get("private_metadata") or "{}").get("channel")
-        declaration = Declaration(
-            title=fields.title,
-            impact=fields.impact,
-            plan_arn=plan,
-            summary=fields.summary,
-            create_channel=bool(submitted(view, Block.CHANNEL, Action.CHANNEL)),
-            declarer=user,
-            client_token=client_token("declare", view["id"]),
-        )
-
-        async def declared() -> str | None:
-            await services.permissions.require(user, Right.MEMBER, None, "declare incidents")
-            outcome = await services.declarations.declare(declaration, origin)
-            return declared_text(outcome) if outcome else None  # None: another worker has it
-
-        await reply(
-            services.slack, user, origin, declared(), failed="The incident was not declared: "
-        )
-
-    @app.view(Callback.UPDATE_MODAL)
-    async def update_submitted(ack: Any, body: dict, view: dict) -> None:
-        fields = _fields(view)
-        if fields.errors:
-            await ack(response_action="errors", errors=fields.errors)
-            return
-        await ack()
-        arn = json.loads(view["private_metadata"])["arn"]
-        user = body["user"]["id"]
-        channel = await services.incidents.channel_of(arn)
-
-        async def updated() -> None:
-            await services.permissions.require(user, Right.CHANGE, arn, "update")
-            await services.incidents.update(
-                arn,
-                client_token("update", view["id"], view.get("hash", "")),
-                title=fields.title,
-                impact=fields.impact,
-                summary=fields.summary,
-            )
-            await audit(
-                services, user, arn, "Updated in the form", view["id"] + view.get("hash", "")
-            )
-
-        await reply(services.slack, user, channel, updated(), failed="Nothing was changed: ")
+FORMS = [
+    Form(
+        Callback.DECLARE_MODAL,
+        declaration,
+        nothing_yet,
+        members("declare incidents"),
+        declared,
+        failed="The incident was not declared: ",
+    ),
+    Form(
+        Callback.UPDATE_MODAL,
+        update_fields,
+        kept_incident,
+        changers("update"),
+        updated,
+        failed="Nothing was changed: ",
+        answer_in=incident_channel,
+    ),
+]

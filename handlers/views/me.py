@@ -1,55 +1,80 @@
-"""``/incident me``'s forms: the engagement plan (checked inline, saved with UpdateContact) and
-the activation code (ActivateContactChannel; a wrong code is said under the field)."""
+"""``/incident me``'s forms: the engagement plan (checked inline, saved with UpdateContact)
+and the activation code (its format checked inline; the form says "checking" while AWS answers,
+then the verdict). Both act on the submitter's own contact, found from who submits."""
 
 from __future__ import annotations
 
-import json
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
 
-from bot.contact_plans.personal import checked_engagement
-from bot.errors import DomainError
+from bot.contact_plans.personal import Mine, checked_engagement
+from bot.contacts import ContactChannel, PlanStage
+from bot.errors import InvalidInput
 from bot.slack.ids import MeAction
-from bot.slack.notify import tell
-from bot.slack.personal_blocks import channel_text, engagement_lines, plan_errors, read_plan
-from handlers.replies import reply
+from bot.slack.modals import submitted
+from bot.slack.personal_blocks import (
+    channel_text,
+    code_modal,
+    engagement_lines,
+    plan_errors,
+    read_plan,
+)
+from handlers.views.registry import Form, Submission
+from handlers.who import anyone
 
-if TYPE_CHECKING:
-    from slack_bolt.async_app import AsyncApp
-
-    from bot.services import Services
+OWN = anyone("anyone, on their own contact: the one linked to whoever submits")
 
 
-def register(app: AsyncApp, services: Services) -> None:
+def stages(submission: Submission) -> tuple[tuple[PlanStage, ...] | None, dict[str, str]]:
+    rows = read_plan(submission.kept.data, submission.values)
+    found, problems = checked_engagement(rows, submission.services.personal_plans.limits)
+    return (None, plan_errors(problems)) if problems else (found, {})
 
-    @app.view(MeAction.PLAN_MODAL)
-    async def plan_saved(ack: Any, body: dict, view: dict) -> None:
-        rows, origin = read_plan(view)
-        stages, problems = checked_engagement(rows, services.personal_plans.limits)
-        if problems:
-            await ack(response_action="errors", errors=plan_errors(problems))
-            return
-        await ack()
-        user = body["user"]["id"]
 
-        async def saved() -> str:
-            mine = await services.personal_plans.save(user, stages)
-            return "\n".join(
-                [":white_check_mark: Saved your paging plan:", *engagement_lines(mine)]
-            )
+async def mine(submission: Submission, _: object) -> Mine:
+    return await submission.services.personal_plans.mine(submission.user)
 
-        await reply(services.slack, user, origin or None, saved(), failed="Nothing was saved: ")
 
-    @app.view(MeAction.CODE_MODAL)
-    async def code_given(ack: Any, body: dict, view: dict) -> None:
-        meta = json.loads(view["private_metadata"])
-        values = (view.get("state") or {}).get("values") or {}
-        code = (values.get(MeAction.CODE, {}).get(MeAction.CODE, {}).get("value") or "").strip()
-        user = body["user"]["id"]
-        try:
-            channel = await services.personal_plans.activate(user, meta["arn"], code)
-        except DomainError as error:
-            await ack(response_action="errors", errors={MeAction.CODE: error.message})
-            return
-        await ack()
-        text = f":white_check_mark: {channel_text(channel)} is activated: AWS may page you there."
-        await tell(services.slack, user, meta["channel"] or None, text)
+async def plan_saved(submission: Submission, stages: tuple[PlanStage, ...], _: Mine) -> str:
+    saved = await submission.services.personal_plans.save(submission.user, stages)
+    lines = engagement_lines(saved.mine)
+    if saved.unread:
+        head = (
+            f":white_check_mark: Saved your paging plan — but I could not read it back from AWS "
+            f"({saved.unread}), so this is what was sent; `/incident me` shows it as AWS holds it:"
+        )
+        return "\n".join([head, *lines])
+    return "\n".join([":white_check_mark: Saved your paging plan:", *lines])
+
+
+@dataclass(frozen=True)
+class Code:
+    text: str
+
+
+def code(submission: Submission) -> tuple[Code | None, dict[str, str]]:
+    typed = submitted(submission.view, MeAction.CODE, MeAction.CODE) or ""  # type: ignore[arg-type]
+    try:
+        return Code(submission.services.personal_plans.check_code(typed)), {}
+    except InvalidInput as wrong:
+        return None, {MeAction.CODE: wrong.message}
+
+
+async def own_channel(submission: Submission, _: Code) -> ContactChannel:
+    """The channel the form was opened for, when it is still one of the submitter's own."""
+    arn = str(submission.kept.data.get("arn", ""))
+    return await submission.services.personal_plans.own_channel(submission.user, arn)
+
+
+async def activated(submission: Submission, code: Code, channel: ContactChannel) -> str | dict:
+    """Activated (said in the form), or the form again with why AWS took not the code."""
+    try:
+        await submission.services.personal_plans.activate(submission.user, channel, code.text)
+    except InvalidInput as wrong:
+        return code_modal(channel, submission.origin or "", wrong.message)
+    return f":white_check_mark: {channel_text(channel)} is activated: AWS may page you there."
+
+
+FORMS = [
+    Form(MeAction.PLAN_MODAL, stages, mine, OWN, plan_saved, failed="Nothing was saved: "),
+    Form(MeAction.CODE_MODAL, code, own_channel, OWN, activated, stays_open=True),
+]

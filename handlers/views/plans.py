@@ -1,47 +1,56 @@
-"""The escalation plan form's Save: AWS's limits checked inline, then the whole plan sent."""
+"""The escalation plan form's Save: AWS's limits checked inline, then — on the plan as AWS
+holds it now, for someone who may edit it — the whole plan sent."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
 
 from bot.contact_plans.escalation import PlanChanged, checked, stages_summary
+from bot.contacts import Contact, PlanStage
 from bot.slack.blocks import error_text, escape
 from bot.slack.ids import PlanAction
 from bot.slack.plan_blocks import change_text
-from bot.slack.plan_modal import errors_for, read_form
-from handlers.replies import reply
-
-if TYPE_CHECKING:
-    from slack_bolt.async_app import AsyncApp
-
-    from bot.services import Services
+from bot.slack.plan_modal import PlanForm, errors_for, read_form
+from handlers.views.registry import Form, Submission
+from handlers.who import plan_editors
 
 
-def register(app: AsyncApp, services: Services) -> None:
+@dataclass(frozen=True)
+class Draft:
+    form: PlanForm  # as kept, with what was typed
+    stages: tuple[PlanStage, ...]  # as AWS would take them
 
-    @app.view(PlanAction.MODAL)
-    async def plan_saved(ack: Any, body: dict, view: dict) -> None:
-        form = read_form(view)
-        stages, problems = checked(form.stages, services.plans.limits)
-        if problems:
-            await ack(response_action="errors", errors=errors_for(form, problems))
-            return
-        await ack()
-        user = body["user"]["id"]
 
-        async def saved() -> str:
-            try:
-                result = await services.plans.save(user, form.arn, form.read, stages)
-            except PlanChanged as conflict:
-                return error_text(
-                    f"{conflict.message}\n*now:* {stages_summary(conflict.plan.stages)}"
-                )
-            await services.plans.announce(change_text(user, result.after, result.before.stages))
-            return (
-                f":white_check_mark: Saved the escalation plan `{escape(result.after.alias)}`: "
-                f"{stages_summary(result.after.stages)} (* essential)."
-            )
+def draft(submission: Submission) -> tuple[Draft | None, dict[str, str]]:
+    form = read_form(submission.kept.data, submission.values)
+    stages, problems = checked(form.stages, submission.services.plans.limits)
+    if problems:
+        return None, errors_for(form, problems)
+    return Draft(form, stages), {}
 
-        await reply(
-            services.slack, user, form.channel or None, saved(), failed="Nothing was saved: "
+
+async def plan_now(submission: Submission, draft: Draft) -> Contact:
+    """The plan the form was opened for, as AWS holds it now: still an escalation plan."""
+    return await submission.services.plans.plan(draft.form.arn)
+
+
+async def saved(submission: Submission, draft: Draft, plan: Contact) -> str:
+    services = submission.services
+    try:
+        result = await services.plans.save(submission.user, plan.arn, draft.form.read, draft.stages)
+    except PlanChanged as conflict:
+        return error_text(f"{conflict.message}\n*now:* {stages_summary(conflict.plan.stages)}")
+    await services.plans.announce(change_text(submission.user, result.after, result.before.stages))
+    now = f"`{escape(result.after.alias)}`: {stages_summary(result.after.stages)} (* essential)"
+    if not result.read_back:
+        return (
+            f":white_check_mark: Saved the escalation plan {now} — but I could not read it back "
+            f"from AWS ({result.unread}), so this is what was sent; `/incident plan "
+            f"{escape(result.after.alias)}` shows it as AWS holds it."
         )
+    return f":white_check_mark: Saved the escalation plan {now}."
+
+
+FORMS = [
+    Form(PlanAction.MODAL, draft, plan_now, plan_editors(), saved, failed="Nothing was saved: ")
+]

@@ -3,14 +3,12 @@ its submission posts the update."""
 
 from __future__ import annotations
 
-import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.errors import DomainError
 from bot.incidents.record import OPEN, RESOLVED, check_summary, parse_impact
 from bot.incidents.status_updates import StatusUpdate
 from bot.numbers import BadNumber, whole_number
-from bot.permissions import Right
 from bot.slack.ids import Action, Block, Callback
 from bot.slack.modals import submitted
 from bot.slack.routine_blocks import (
@@ -18,18 +16,19 @@ from bot.slack.routine_blocks import (
     UPDATE_FORM_TITLE,
     status_update_modal,
 )
-from bot.slack.views import open_modal
 from bot.tokens import client_token
 from handlers.audit import audit
-from handlers.replies import reply
+from handlers.views.incident import incident_channel
+from handlers.views.registry import Form, Submission
+from handlers.who import OnIncident, changers
 
 if TYPE_CHECKING:
-    from slack_bolt.async_app import AsyncApp
-
     from bot.services import Services
 
 
-async def open_status_update_form(services: Services, trigger_id: str, arn: str) -> None:
+async def open_status_update_form(
+    services: Services, trigger_id: str, user_id: str, arn: str
+) -> None:
     """The form, prefilled with the incident's status and impact and its usual interval."""
 
     async def build() -> dict:
@@ -37,11 +36,12 @@ async def open_status_update_form(services: Services, trigger_id: str, arn: str)
         minutes = services.status_updates.minutes_for(incident.impact)
         return status_update_modal(incident, minutes)
 
-    await open_modal(services.slack, trigger_id, UPDATE_FORM_TITLE, build)
+    await services.forms.open(trigger_id, user_id, UPDATE_FORM_TITLE, build)
 
 
-def _status_update(view: dict) -> tuple[StatusUpdate | None, dict[str, str]]:
+def status_update(submission: Submission) -> tuple[StatusUpdate | None, dict[str, str]]:
     """The submitted update, or Slack's inline errors for its fields."""
+    view = submission.view
     errors: dict[str, str] = {}
     status = submitted(view, Block.STATUS, Action.STATUS)
     if status not in (OPEN, RESOLVED):
@@ -69,30 +69,34 @@ def _status_update(view: dict) -> tuple[StatusUpdate | None, dict[str, str]]:
             )
     if errors:
         return None, errors
-    arn = json.loads(view["private_metadata"])["arn"]
+    arn = str(submission.kept.data["arn"])
     return StatusUpdate(arn, str(status), impact, what, minutes), {}
 
 
-def register(app: AsyncApp, services: Services) -> None:
-    @app.view(Callback.STATUS_UPDATE_MODAL)
-    async def status_update_submitted(ack: Any, body: dict, view: dict) -> None:
-        posted, errors = _status_update(view)
-        if posted is None:
-            await ack(response_action="errors", errors=errors)
-            return
-        await ack()
-        user = body["user"]["id"]
-        channel = await services.incidents.channel_of(posted.arn)
-        request = view["id"] + view.get("hash", "")
+async def posted_on(submission: Submission, update: StatusUpdate) -> OnIncident:
+    """The incident the form was opened for, as the bot kept it."""
+    return OnIncident(update.arn)
 
-        async def done() -> None:
-            await services.permissions.require(user, Right.CHANGE, posted.arn, "post updates")
-            before = await services.incidents.get(posted.arn)
-            after = await services.status_updates.post(
-                posted, user, client_token("status", request)
-            )
-            await audit(services, user, posted.arn, "Status update posted", request)
-            if before.is_open and not after.is_open:
-                await services.exports.offer(posted.arn)
 
-        await reply(services.slack, user, channel, done(), failed="The update was not posted: ")
+async def posted(submission: Submission, update: StatusUpdate, subject: OnIncident) -> None:
+    services, request = submission.services, submission.request
+    before = await services.incidents.get(subject.incident_arn)
+    after = await services.status_updates.post(
+        update, submission.user, client_token("status", request)
+    )
+    await audit(services, submission.user, subject.incident_arn, "Status update posted", request)
+    if before.is_open and not after.is_open:
+        await services.exports.offer(subject.incident_arn)
+
+
+FORMS = [
+    Form(
+        Callback.STATUS_UPDATE_MODAL,
+        status_update,
+        posted_on,
+        changers("post updates"),
+        posted,
+        failed="The update was not posted: ",
+        answer_in=incident_channel,
+    )
+]
