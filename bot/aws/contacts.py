@@ -6,8 +6,12 @@ here and nowhere else); callers get the domain's types.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
+
+import botocore.session
 
 from bot.aws.gateway import CONTACTS, AwsGateway
 from bot.contacts import (
@@ -24,6 +28,21 @@ from bot.errors import ServiceUnavailable
 from bot.vocabulary import ContactType
 
 SENDER = "incident-bot"
+
+
+@cache
+def _alias_shape() -> tuple[re.Pattern[str], int]:
+    """What a contact's alias may be, as botocore's model says (``ContactAlias``)."""
+    model = botocore.session.get_session().get_service_model("ssm-contacts")
+    alias = model.shape_for("ContactAlias").metadata
+    return re.compile(alias["pattern"]), int(alias["max"])
+
+
+def could_be_alias(text: str) -> bool:
+    """Whether some contact could have ``text`` as its alias (else none has, and AWS is not
+    asked: it would refuse the request, repeating what was typed)."""
+    pattern, longest = _alias_shape()
+    return 0 < len(text) <= longest and pattern.fullmatch(text) is not None
 
 
 def _target(raw: dict[str, Any]) -> PlanTarget:
@@ -88,6 +107,8 @@ class ContactsPort:
 
     async def contact_arn(self, alias: str) -> str | None:
         """The ARN of the contact with exactly this alias, if one has it."""
+        if not could_be_alias(alias):
+            return None
         found = await self.gateway.pages(CONTACTS, "list_contacts", "Contacts", AliasPrefix=alias)
         return next((c["ContactArn"] for c in found if c.get("Alias") == alias), None)
 

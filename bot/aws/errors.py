@@ -7,6 +7,7 @@ from botocore.exceptions import (
     ClientError,
     EndpointConnectionError,
     NoCredentialsError,
+    ParamValidationError,
 )
 
 from bot.errors import (
@@ -28,6 +29,9 @@ def iam_action(service: str, operation: str) -> str:
 
 
 def domain_error(service: str, operation: str, exc: ClientError | BotoCoreError) -> DomainError:
+    """What a person is told when AWS refuses (or cannot be asked): which call and what to do,
+    never AWS's own message, which repeats the values sent (what someone typed, ``<!channel>``
+    included) and names resources; the log keeps it."""
     action = iam_action(service, operation)
     if isinstance(exc, EndpointConnectionError):
         return ServiceUnavailable(
@@ -39,17 +43,31 @@ def domain_error(service: str, operation: str, exc: ClientError | BotoCoreError)
             "No AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
             "AWS_PROFILE, or run the bot with an instance or task role."
         )
+    if isinstance(exc, ParamValidationError):
+        return InvalidInput(
+            f"AWS would not take that ({action}): a value is not one it accepts. Check what "
+            "you typed (a name, an id, a number) and try again."
+        )
     if not isinstance(exc, ClientError):
-        return ServiceUnavailable(f"AWS Incident Manager call {action} failed: {exc}. Try again.")
-    error = exc.response.get("Error", {})
-    code = error.get("Code", "")
-    message = error.get("Message") or str(exc)
+        return ServiceUnavailable(
+            f"AWS Incident Manager call {action} failed ({type(exc).__name__}). Try again."
+        )
+    code = exc.response.get("Error", {}).get("Code", "")
     if code in ("ResourceNotFoundException",):
-        return NotFound(f"{message}. Check the id or name and try again.")
+        return NotFound(
+            f"AWS has no such {_resource(operation)} ({action}). Check the id or name and try "
+            "again."
+        )
     if code in ("ValidationException", "InvalidParameterException"):
-        return InvalidInput(f"AWS rejected the request: {message}")
+        return InvalidInput(
+            f"AWS refused {action}: a value is not one it accepts. Check what you typed (a "
+            "name, an id, a number) and try again."
+        )
     if code == "ConflictException":
-        return Conflict(f"{message}.")
+        return Conflict(
+            f"AWS refused {action}: it conflicts with how things are now (changed meanwhile, "
+            "or there already). Look again and retry."
+        )
     if code in ("ThrottlingException", "TooManyRequestsException"):
         return Throttled(
             "AWS Incident Manager is throttling requests right now; nothing was changed. "
@@ -61,5 +79,11 @@ def domain_error(service: str, operation: str, exc: ClientError | BotoCoreError)
             "to the bot's IAM policy (see README: IAM policy)."
         )
     if code == "ServiceQuotaExceededException":
-        return Conflict(f"An AWS quota was reached: {message}")
-    return ServiceUnavailable(f"AWS Incident Manager failed ({code or 'error'}): {message}")
+        return Conflict(f"AWS refused {action}: an AWS quota was reached. Ask an AWS admin.")
+    return ServiceUnavailable(f"AWS Incident Manager failed on {action} ({code or 'an error'}).")
+
+
+def _resource(operation: str) -> str:
+    """What an operation acts on, in words: ``get_contact`` → ``contact``."""
+    words = operation.split("_")[1:]
+    return " ".join(words) or "resource"

@@ -76,7 +76,7 @@ class AwsGateway:
         except (ClientError, BotoCoreError) as exc:
             AWS_CALLS.labels(operation, "error").inc()
             error = domain_error(service, operation, exc)
-            log.warning("%s.%s failed: %s", service, operation, error.message)
+            log.warning("%s.%s failed: %s (AWS: %s)", service, operation, error.message, exc)
             raise error from exc
         finally:
             AWS_LATENCY.labels(operation).observe(time.perf_counter() - started)
