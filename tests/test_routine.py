@@ -351,3 +351,109 @@ async def test_an_outsider_is_refused_and_nothing_changes(stack: Stack) -> None:
     assert not stack.slack.canvases and not stack.slack.files
     assert not stack.slack.modals(UPDATE_FORM)
     assert "Roles" not in json.dumps(stack.slack.message(declared.channel, declared.card_ts))
+
+
+async def test_a_role_goes_only_to_a_person_in_the_workspace(stack: Stack) -> None:
+    declared = await declare_incident(stack)
+    bot = stack.slack.add_user("deploybot", is_bot=True)
+    gone = stack.slack.add_user("gone")
+    stack.slack.users[gone]["deleted"] = True
+    for who in ("U0NOBODY1", f"<@{bot}>", f"<@{gone}|gone>"):
+        await command(stack, declared, f"role commander {who}")
+
+    def warned() -> list[str]:
+        return [r for r in replies(stack, declared.user) if r.startswith(":warning:")]
+
+    await eventually(lambda: len(warned()) == 3)
+    assert set(warned()) == {
+        ":warning: `U0NOBODY1` is nobody in this workspace: mention the person (`@name`) to give "
+        "them the role.",
+        f":warning: <@{bot}> is a bot: a role goes to a person.",
+        f":warning: <@{gone}> is deactivated in Slack: give the role to someone else.",
+    }
+    card = stack.slack.message(declared.channel, declared.card_ts)
+    assert "Roles" not in json.dumps(card["blocks"])
+    assert not any("Role " in t for t in timeline_texts(stack, declared.arn))
+    assert not said_in(stack, declared.channel, "the *commander*")
+
+
+def said_in(stack: Stack, channel: str, words: str) -> list[str]:
+    return [m.get("text", "") for m in stack.slack.messages(channel) if words in m.get("text", "")]
+
+
+@pytest.mark.parametrize("where", ["Slack", "AWS"])
+async def test_archive_on_an_incident_reopened_since_the_offer_is_refused(
+    stack: Stack, where: str
+) -> None:
+    declared = await declare_incident(stack)
+    await command(stack, declared, "resolve")
+    [offer] = await eventually(lambda: said(stack, declared.channel, "Archive channel"))
+    if where == "Slack":
+        await command(stack, declared, "reopen")
+    else:
+        stack.aws().update_incident_record(arn=declared.arn, status="OPEN")
+    await eventually(lambda: record(stack, declared.arn)["status"] == "OPEN")
+
+    await stack.sender.press(declared.user, offer, "incident_archive_channel", declared.channel)
+    refused = await eventually(
+        lambda: [r for r in replies(stack, declared.user) if "was reopened since" in r]
+    )
+    assert refused[0] == (
+        ":warning: Not archived: *Checkout errors* was reopened since this offer: it is open, so "
+        "its channel stays. Once it is resolved again, archive it from the new offer."
+    )
+    assert not stack.slack.channel(declared.channel).is_archived
+    assert not stack.slack.calls_to("conversations.archive")
+    assert not any("Channel archived" in t for t in timeline_texts(stack, declared.arn))
+
+
+@pytest.mark.parametrize(
+    ("refusal", "why"),
+    [
+        ("restricted_action", "this workspace's settings do not let the bot create canvases"),
+        ("ratelimited", "Slack is rate-limiting canvas creation right now"),
+    ],
+)
+async def test_export_while_slack_refuses_canvases_is_said_as_such(
+    stack: Stack, refusal: str, why: str
+) -> None:
+    declared = await declare_incident(stack)
+    if refusal == "ratelimited":  # HTTP 429, through slack-sdk's retries
+        stack.slack.rate_limited["canvases.create"] = 10
+    else:
+        stack.slack.refuse("canvases.create", refusal)
+    await command(stack, declared, "export")
+    said = await eventually(
+        lambda: [r for r in replies(stack, declared.user) if r.startswith("Exported")]
+    )
+    file = "a Markdown file in this channel"
+    assert said[0] == f"Exported the incident as {file} (Slack refused a canvas: {why})."
+    assert [m for m in stack.slack.messages(declared.channel) if m.get("files")]
+    assert not [r for r in replies(stack, declared.user) if "Something went wrong" in r]
+
+
+async def test_export_when_slack_refuses_canvas_and_file_says_nothing_was_exported(
+    stack: Stack,
+) -> None:
+    declared = await declare_incident(stack)
+    stack.slack.refuse("canvases.create", "restricted_action")
+    stack.slack.refuse("files.getUploadURLExternal", "restricted_action")
+    await command(stack, declared, "export")
+    said = await eventually(
+        lambda: [r for r in replies(stack, declared.user) if "nothing was exported" in r]
+    )
+    assert said[0] == (
+        ":warning: Slack refused a canvas, and the Markdown file too (restricted_action): "
+        "nothing was exported. Try again in a minute."
+    )
+    assert not [m for m in stack.slack.messages(declared.channel) if m.get("files")]
+
+    stack.slack.refuse("canvases.create", "team_access_not_granted")
+    await command(stack, declared, "export")
+    said = await eventually(
+        lambda: [r for r in replies(stack, declared.user) if "refused to create" in r]
+    )
+    assert said[0] == (
+        ":warning: Slack refused to create the canvas (team_access_not_granted): nothing was "
+        "exported. Try again, or ask a Slack admin."
+    )

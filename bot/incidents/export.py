@@ -36,7 +36,16 @@ NO_CANVASES = frozenset(
         "unknown_method",
     }
 )
+# What canvases.create answers where it refuses for now or by policy: said, then a file instead.
+REFUSED_NOW = {
+    "restricted_action": "this workspace's settings do not let the bot create canvases",
+    "ratelimited": "Slack is rate-limiting canvas creation right now",
+}
 STALE_SECONDS = 300.0  # an export not finished by then crashed: another may be made
+
+
+def _error(exc: SlackApiError) -> str:
+    return str(exc.response.get("error") or "an error")
 
 
 class Exports:
@@ -128,45 +137,82 @@ class Exports:
             return await changed(session, stale.values(claimed_at=claimed_at)) == 1
 
     async def _export(self, arn: str, channel: str) -> str:
+        """Where the export is: a canvas, else (canvases refused: for good, by policy or for
+        now) a Markdown file, saying why. Each refusal by Slack is told as such, with what
+        exists."""
         export = await self.gather(arn)
         markdown, title = export_markdown(export), export_title(export.incident)
         try:
-            return await self._canvas(channel, title, markdown)
+            created = await self.slack.canvases_create(
+                title=title, document_content={"type": "markdown", "markdown": markdown}
+            )
         except SlackApiError as exc:
-            if exc.response.get("error") not in NO_CANVASES:
-                raise
-            log.info("canvases unavailable (%s): exporting as a file", exc.response.get("error"))
-        await self.slack.files_upload_v2(
-            channel=channel,
-            content=markdown,
-            filename=f"incident-{export.incident.id[:8]}.md",
-            title=title,
-            initial_comment="Post-incident export: the record, related items, roles and the "
-            "whole timeline.",
-        )
+            error = _error(exc)
+            if error not in NO_CANVASES and error not in REFUSED_NOW:
+                raise InvalidInput(
+                    f"Slack refused to create the canvas ({error}): nothing was exported. "
+                    "Try again, or ask a Slack admin."
+                ) from None
+            log.info("no canvas (%s): exporting as a file", error)
+            why = f" (Slack refused a canvas: {REFUSED_NOW[error]})" if error in REFUSED_NOW else ""
+            return await self._file(channel, title, markdown, export.incident.id) + why
+        return await self._shared(channel, title, created["canvas_id"])
+
+    async def _file(self, channel: str, title: str, markdown: str, incident_id: str) -> str:
+        try:
+            await self.slack.files_upload_v2(
+                channel=channel,
+                content=markdown,
+                filename=f"incident-{incident_id[:8]}.md",
+                title=title,
+                initial_comment="Post-incident export: the record, related items, roles and the "
+                "whole timeline.",
+            )
+        except SlackApiError as exc:
+            raise InvalidInput(
+                f"Slack refused a canvas, and the Markdown file too ({_error(exc)}): nothing was "
+                "exported. Try again in a minute."
+            ) from None
         return "a Markdown file in this channel"
 
-    async def _canvas(self, channel: str, title: str, markdown: str) -> str:
-        created = await self.slack.canvases_create(
-            title=title, document_content={"type": "markdown", "markdown": markdown}
-        )
-        canvas = created["canvas_id"]
-        await self.slack.canvases_access_set(
-            canvas_id=canvas, access_level="read", channel_ids=[channel]
-        )
-        where = await self.slack.auth_test()
-        shown = f"<{where['url']}docs/{where['team_id']}/{canvas}|{escape(title)}>"
-        await self.slack.chat_postMessage(
-            channel=channel, text=f":page_facing_up: Post-incident export: {shown}"
-        )
+    async def _shared(self, channel: str, title: str, canvas: str) -> str:
+        """The canvas made, shared read-only with the channel and linked there."""
+        try:
+            await self.slack.canvases_access_set(
+                canvas_id=canvas, access_level="read", channel_ids=[channel]
+            )
+        except SlackApiError as exc:
+            raise InvalidInput(
+                f"A canvas was made (`{canvas}`), but Slack refused to share it with the channel "
+                f"({_error(exc)}): nobody else can open it yet. Export again to make another."
+            ) from None
+        try:
+            where = await self.slack.auth_test()
+            shown = f"<{where['url']}docs/{where['team_id']}/{canvas}|{escape(title)}>"
+            await self.slack.chat_postMessage(
+                channel=channel, text=f":page_facing_up: Post-incident export: {shown}"
+            )
+        except SlackApiError as exc:
+            return (
+                f"a canvas shared with this channel (`{canvas}`: it is in the channel's canvases), "
+                f"though Slack refused the message linking it ({_error(exc)})"
+            )
         return f"a canvas shared in this channel: {shown}"
 
     async def archive_channel(self, arn: str) -> tuple[str, bool]:
-        """Archive the incident's channel: its id, and whether it was archived now (False: it
-        was already). InvalidInput, saying what to do, when it has none or Slack refuses."""
+        """Archive the channel of an incident resolved now (an offer made before it was
+        reopened, in Slack or in AWS, is stale): its id, and whether it was archived now
+        (False: it was already). InvalidInput, saying what to do, when it has none, is open
+        again, or Slack refuses."""
         channel = await self.incidents.channel_of(arn)
         if not channel:
             raise InvalidInput("This incident has no channel to archive.")
+        incident = await self.incidents.get(arn)
+        if incident.is_open:
+            raise Conflict(
+                f"*{escape(incident.title)}* was reopened since this offer: it is open, so its "
+                "channel stays. Once it is resolved again, archive it from the new offer."
+            )
         try:
             await self.slack.conversations_archive(channel=channel)
         except SlackApiError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import InvalidInput
+from bot.incidents.roles import real_person
 from bot.people import MENTION, USER_ID
 from bot.permissions import Right
 from bot.slack.blocks import error_text, escape
@@ -47,6 +48,7 @@ async def role(invocation: Invocation) -> None:
     name, _, who = invocation.args.partition(" ")
     role_name = roles.check(name)
     user = _assignee(who)
+    await real_person(services.slack, user)
     incident = await services.incidents.get(arn)
     before = await roles.assign(arn, role_name, user, invocation.user_id)
     await services.incidents.refresh_card(arn)
