@@ -124,6 +124,58 @@ async def test_edit_my_paging_plan(stack: Stack, alice: dict) -> None:
     assert "• at 3 min: EMAIL `alice@example.com`" in said[0]
 
 
+async def my_plan_form(stack: Stack, alice: dict) -> dict[str, Any]:
+    return await new_modal(
+        stack.slack,
+        "me_plan_modal",
+        lambda: stack.sender.block_action(
+            alice["user"], "me_edit", "edit", channel_id=alice["ops"]
+        ),
+    )
+
+
+async def test_another_persons_channel_in_my_plan_is_refused(stack: Stack, alice: dict) -> None:
+    """Bob's SMS channel in Alice's checkbox values: the form never offered it."""
+    calls = update_calls(stack.emulator)
+    contacts = stack.aws("ssm-contacts")
+    bobs = contacts.list_contact_channels(
+        ContactId="arn:aws:ssm-contacts:us-east-1:111122223333:contact/bob"
+    )["ContactChannels"][0]["ContactChannelArn"]
+    view = await my_plan_form(stack, alice)
+    answer = await stack.sender.view_submission(
+        alice["user"], view["id"], rows([([bobs], "0", ""), ([], "", "")])
+    )
+    body = answer.json()
+    assert body["response_action"] == "update"
+    assert "That form carries a choice the form did not offer." in text_of(body["view"]["blocks"])
+    assert calls[ALICE] == 0
+    assert not [c for c in stack.slack.calls if c.method == "chat.postMessage"]
+
+
+async def test_my_plan_saved_but_not_read_back_is_said(stack: Stack, alice: dict) -> None:
+    view = await my_plan_form(stack, alice)
+    faults = stack.emulator.faults
+    faults.add({"operation": "UpdateContact", "delay_seconds": 1, "times": 1})
+    await stack.sender.view_submission(
+        alice["user"], view["id"], rows([([alice["SMS"]], "4", ""), ([], "", "")])
+    )
+    await eventually(lambda: not faults.listing())  # UpdateContact arrived and is held
+    faults.add(
+        {"operation": "GetContact", "error": "ThrottlingException", "when": {"ContactId": ALICE}}
+    )
+    said = await eventually(
+        lambda: [t for t in replies(stack, alice["user"]) if "Saved your" in t], 60
+    )
+    assert said[0].startswith(
+        ":white_check_mark: Saved your paging plan — but I could not read it back from AWS (AWS "
+        "is throttling requests), so this is what was sent"
+    )
+    assert "• at 0 min: SMS `+15555550101`" in said[0]
+    faults.clear()
+    stages = stack.aws("ssm-contacts").get_contact(ContactId=ALICE)["Plan"]["Stages"]
+    assert stages[0]["DurationInMinutes"] == 4
+
+
 async def voice_form(stack: Stack, alice: dict) -> tuple[str, dict[str, Any]]:
     """A VOICE channel not activated yet, and the code form its **Activate** opened."""
     voice = stack.aws("ssm-contacts").create_contact_channel(

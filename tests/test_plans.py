@@ -4,6 +4,7 @@ checked inline against AWS's limits, concurrent edits detected, only admins, aud
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections import Counter
 from dataclasses import replace
@@ -310,3 +311,174 @@ async def test_a_non_admin_may_not_edit(stack: Stack, people: dict) -> None:
     assert shown[0].get("submit") is None
     assert stack.slack.modals(MODAL) == []
     assert calls[PLAN] == 0
+
+
+# -- what the form carries is a claim (issue 27) ------------------------------------------------
+
+
+def refusal_in(answer: Any) -> str:
+    """The text of the modal a refused submission was answered with."""
+    body = answer.json()
+    assert body["response_action"] == "update"
+    return texts(body["view"])
+
+
+async def test_save_takes_the_plan_the_form_was_opened_for_not_its_metadata(
+    stack: Stack, people: dict
+) -> None:
+    """An admin's form whose private_metadata is re-pointed at a person's own contact (or at
+    nothing) saves nothing: the metadata names no form the bot kept."""
+    calls = update_calls(stack.emulator)
+    ada = people["ada"]
+    view = await open_form(stack, ada, people["ops"])
+    assert (
+        len(view["private_metadata"]) <= 64 and "oncall-escalation" not in view["private_metadata"]
+    )
+    forged = json.dumps(
+        {
+            "arn": ALICE,
+            "alias": "alice",
+            "read": "x",
+            "channel": "",
+            "rev": 0,
+            "stages": [["5", [[PLAN, True]]]],
+        }
+    )
+    for metadata in (forged, "", "{}", "not json"):
+        stack.slack.views[view["id"]]["private_metadata"] = metadata
+        answer = await stack.sender.view_submission(
+            ada, view["id"], filled(view, ["5", "10"], [[0], [0]])
+        )
+        assert "That form is not one I opened, or it changed since." in refusal_in(answer)
+    assert calls == Counter()
+    assert stack.slack.messages(ONCALL) == []
+
+
+async def test_another_person_submitting_the_form_saves_nothing(stack: Stack, people: dict) -> None:
+    calls = update_calls(stack.emulator)
+    view = await open_form(stack, people["ada"], people["ops"])
+    stack.slack.usergroups[ADMINS].append(people["mallory"])  # an admin too: still not their form
+    answer = await stack.sender.view_submission(
+        people["mallory"], view["id"], filled(view, ["1", "1"], [[0], [0]])
+    )
+    assert "That form was opened by someone else." in refusal_in(answer)
+    assert calls == Counter() and stack.slack.messages(ONCALL) == []
+
+
+async def test_choices_the_form_never_offered_are_refused(stack: Stack, people: dict) -> None:
+    calls = update_calls(stack.emulator)
+    ada = people["ada"]
+    view = await open_form(stack, ada, people["ops"])
+    rev = revision(view)
+    # the plan itself as a target, and a contact AWS does not have, through the target menu
+    for target in (PLAN, "arn:aws:ssm-contacts:us-east-1:111122223333:contact/nobody"):
+        await stack.sender.block_action(
+            ada,
+            "plan_add_target",
+            view_id=view["id"],
+            block_id=f"add:{rev}:0",
+            selected_option={"value": target},
+        )
+    await eventually(lambda: len([r for r in dms_to(stack, ada) if ":warning:" in r]) == 2)
+    warned = [r for r in dms_to(stack, ada) if ":warning:" in r]
+    assert any("A plan cannot page itself: choose another target." in r for r in warned)
+    assert any("AWS has no such contact (ssm-contacts:GetContact)" in r for r in warned)
+    # a stage, a target or a move the form does not have
+    for action, how in (
+        ("plan_remove_target", {"value": "0:7"}),
+        ("plan_stage_menu", {"selected_option": {"value": "up:0"}}),
+        ("plan_stage_menu", {"selected_option": {"value": "remove:9"}}),
+        ("plan_add_stage", {"value": "add;drop"}),
+    ):
+        await stack.sender.block_action(ada, action, view_id=view["id"], **how)
+    await eventually(
+        lambda: len([r for r in dms_to(stack, ada) if "not one of the form's" in r]) == 4
+    )
+    assert stack.slack.views[view["id"]]["hash"] == view["hash"]  # never re-rendered
+    # an essential box the stage does not offer
+    values = filled(view, ["5", "10"], [[0], [0]])
+    values[f"essential:{rev}:0"]["plan_essential"]["selected_options"] = [{"value": "5"}]
+    answer = await stack.sender.view_submission(ada, view["id"], values)
+    assert "That form carries a choice the form did not offer." in refusal_in(answer)
+    assert calls == Counter() and stack.slack.messages(ONCALL) == []
+
+
+def dms_to(stack: Stack, user: str) -> list[str]:
+    return [m.get("text", "") for m in stack.slack.dms(user)]
+
+
+async def test_save_rechecks_who_may_edit_on_the_plan_as_aws_holds_it(
+    stack: Stack, people: dict
+) -> None:
+    calls = update_calls(stack.emulator)
+    ada = people["ada"]
+    view = await open_form(stack, ada, people["ops"])
+    stack.slack.usergroups[ADMINS] = []  # no longer an admin since the form opened
+    stack.services.permissions._groups.clear()  # (the policy trusts a group for 30 s)
+    await stack.sender.view_submission(ada, view["id"], filled(view, ["1", "1"], [[0], [0]]))
+    said = await eventually(lambda: [r for r in replies(stack, ada) if "Nothing was saved" in r])
+    assert "(admins) may edit the escalation plan `oncall-escalation`" in said[0]
+    assert calls == Counter() and stack.slack.messages(ONCALL) == []
+
+
+async def test_a_plan_too_large_for_private_metadata_is_edited(stack: Stack, people: dict) -> None:
+    """60 targets' ARNs are some 6,000 characters: the form carries only a key to them."""
+    contacts = stack.aws("ssm-contacts")
+    many = [
+        contacts.create_contact(
+            Alias=f"responder-{n:02d}-" + "x" * 50,
+            DisplayName=f"R{n}",
+            Type="PERSONAL",
+            Plan={"Stages": []},
+        )["ContactArn"]
+        for n in range(60)
+    ]
+    stages = [
+        {
+            "DurationInMinutes": 5,
+            "Targets": [
+                {"ContactTargetInfo": {"ContactId": arn, "IsEssential": False}} for arn in many[:30]
+            ],
+        },
+        {
+            "DurationInMinutes": 10,
+            "Targets": [
+                {"ContactTargetInfo": {"ContactId": arn, "IsEssential": False}} for arn in many[30:]
+            ],
+        },
+    ]
+    contacts.update_contact(ContactId=PLAN, Plan={"Stages": stages})
+    assert sum(len(arn) for arn in many) > 3000
+    view = await open_form(stack, people["ada"], people["ops"])
+    assert len(view["private_metadata"]) <= 3000
+    await stack.sender.view_submission(
+        people["ada"], view["id"], filled(view, ["6", "10"], [[], []])
+    )
+    await eventually(lambda: stages_in_aws(stack)[0]["DurationInMinutes"] == 6)
+    assert len(stages_in_aws(stack)[1]["Targets"]) == 30
+
+
+async def test_saved_but_not_read_back_is_said_and_still_posted(stack: Stack, people: dict) -> None:
+    """UpdateContact went through; the GetContact after it is throttled (every retry)."""
+    ada = people["ada"]
+    view = await open_form(stack, ada, people["ops"])
+    faults = stack.emulator.faults
+    faults.add({"operation": "UpdateContact", "delay_seconds": 1, "times": 1})
+    await stack.sender.view_submission(ada, view["id"], filled(view, ["7", "10"], [[0], [0]]))
+    await eventually(lambda: not faults.listing())  # UpdateContact arrived and is held
+    faults.add(
+        {
+            "operation": "GetContact",
+            "error": "ThrottlingException",
+            "when": {"ContactId": PLAN},  # every try botocore makes, until cleared
+        }
+    )
+    said = await eventually(lambda: [r for r in replies(stack, ada) if "Saved" in r], 60)
+    assert "but I could not read it back from AWS (AWS is throttling requests)" in said[0]
+    assert "1) 7 min: alice*; 2) 10 min: bob*, carol" in said[0]
+    assert "Nothing was saved" not in said[0] and "nothing was changed" not in said[0]
+    audit = await eventually(lambda: stack.slack.messages(ONCALL))
+    assert "*before:* 1) 5 min: alice*; 2) 10 min: bob*, carol" in audit[0]["text"]
+    assert "*after:* 1) 7 min: alice*; 2) 10 min: bob*, carol" in audit[0]["text"]
+    faults.clear()
+    assert stages_in_aws(stack)[0]["DurationInMinutes"] == 7

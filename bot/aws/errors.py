@@ -87,3 +87,15 @@ def _resource(operation: str) -> str:
     """What an operation acts on, in words: ``get_contact`` → ``contact``."""
     words = operation.split("_")[1:]
     return " ".join(words) or "resource"
+
+
+def briefly(error: DomainError) -> str:
+    """Why an AWS call failed, in a few words that claim nothing about what was changed (for
+    a sentence that says what exists: "saved, but I could not read it back (…)")."""
+    if isinstance(error, Throttled):
+        return "AWS is throttling requests"
+    if isinstance(error, AccessDenied):
+        return "the bot may not read it back: check its IAM policy"
+    if isinstance(error, ServiceUnavailable):
+        return "AWS did not answer"
+    return "AWS refused the read"

@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 
 from bot.aws.contacts import ContactsPort
+from bot.aws.errors import briefly
 from bot.config import Settings
 from bot.contact_plans.limits import PlanLimits, plan_limits
 from bot.contacts import Contact, PlanStage, PlanTarget, alias_of
@@ -251,7 +252,7 @@ class EscalationPlans:
             return Saved(before, await self.contacts.contact(before.arn))
         except DomainError as error:
             log.warning("plan %s saved but not read back: %s", before.arn, error.message)
-            return Saved(before, replace(before, stages=stages), error.message)
+            return Saved(before, replace(before, stages=stages), briefly(error))
 
     async def announce(self, text: str) -> None:
         """A line in ONCALL_CHANNEL, when it is set."""

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.aws.contacts import ContactsPort
+from bot.aws.errors import briefly
 from bot.contact_plans.limits import PlanLimits, plan_limits
 from bot.contacts import Contact, ContactChannel, PlanStage, PlanTarget
 from bot.errors import DomainError, InvalidInput, NotFound
@@ -107,7 +108,7 @@ class PersonalPlans:
         except DomainError as error:
             log.warning("plan of %s saved but not read back: %s", mine.contact.arn, error.message)
             return SavedPlan(
-                Mine(replace(mine.contact, stages=stages), mine.channels), error.message
+                Mine(replace(mine.contact, stages=stages), mine.channels), briefly(error)
             )
 
     async def send_code(self, user_id: str, channel: ContactChannel) -> None:

@@ -183,15 +183,17 @@ def plan_modal(form: PlanForm, members: Mapping[str, Member]) -> dict:
             ],
         )
     )
-    return View(
+    view = View(
         type="modal",
         callback_id=PlanAction.MODAL,
         title=TITLE,
         submit="Save",
         close="Cancel",
-        private_metadata=form.metadata(),
         blocks=blocks,
     ).to_dict()
+    # the draft, as long as the plan is: Forms keeps it and sends Slack only its key
+    view["private_metadata"] = form.metadata()
+    return view
 
 
 def read_form(meta: Mapping[str, Any], values: Mapping[str, Any]) -> PlanForm:
