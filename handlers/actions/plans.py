@@ -21,11 +21,11 @@ from bot.slack.plan_modal import (
     with_target,
 )
 from handlers.actions.registry import Button, Press
-from handlers.who import anyone, plan_editors
+from handlers.who import decided_by, plan_editors
 
-IN_THE_FORM = anyone(
-    "the person the form was opened for (Forms.read refuses anyone else); Save checks again "
-    "who may edit the plan"
+IN_THE_FORM = decided_by(
+    "the person the form was opened for: Forms.read refuses anyone else (and Save checks "
+    "again who may edit the plan)"
 )
 
 
