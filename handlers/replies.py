@@ -10,11 +10,6 @@ from bot.errors import DomainError
 from bot.slack.notify import tell, warn
 
 
-def pressed_by(body: dict) -> tuple[str, str | None]:
-    """Who pressed (or chose) in an interaction, and in which channel (None: a DM or a form)."""
-    return body["user"]["id"], (body.get("channel") or {}).get("id")
-
-
 async def reply(
     slack: AsyncWebClient,
     user_id: str,

@@ -341,16 +341,20 @@ async def me_button(stack: Stack, people: dict[str, str], action_id: str) -> Leg
     return Legit(people["alice"], value, people["ops"], forged=forged)
 
 
+async def me_form(stack: Stack, people: dict[str, str], action_id: str, callback: str) -> dict:
+    """The form Alice's ``action_id`` button on her ``/incident me`` opens."""
+    shown = await alice_me(stack, people)
+    value = button_value(shown, action_id)
+    return await new_modal(
+        stack.slack,
+        callback,
+        lambda: stack.sender.block_action(people["alice"], action_id, value, people["ops"]),
+    )
+
+
 @scenario(MeAction.PLAN_MODAL)
 async def me_plan_saved(stack: Stack, people: dict[str, str], _: str) -> Legit:
-    shown = await alice_me(stack, people)
-    view = await new_modal(
-        stack.slack,
-        MeAction.PLAN_MODAL,
-        lambda: stack.sender.block_action(
-            people["alice"], MeAction.EDIT, button_value(shown, MeAction.EDIT), people["ops"]
-        ),
-    )
+    view = await me_form(stack, people, MeAction.EDIT, MeAction.PLAN_MODAL)
 
     def state(channel: str) -> dict[str, Any]:
         return {
@@ -373,17 +377,7 @@ async def me_plan_saved(stack: Stack, people: dict[str, str], _: str) -> Legit:
 
 @scenario(MeAction.CODE_MODAL)
 async def code_given(stack: Stack, people: dict[str, str], _: str) -> Legit:
-    shown = await alice_me(stack, people)
-    view = await new_modal(
-        stack.slack,
-        MeAction.CODE_MODAL,
-        lambda: stack.sender.block_action(
-            people["alice"],
-            MeAction.ACTIVATE,
-            button_value(shown, MeAction.ACTIVATE),
-            people["ops"],
-        ),
-    )
+    view = await me_form(stack, people, MeAction.ACTIVATE, MeAction.CODE_MODAL)
     typed = {"me_code": {"me_code": {"type": "plain_text_input", "value": "123456"}}}
     chosen = {"me_code": {"me_code": {"type": "static_select", "selected_option": {"value": "1"}}}}
     return Legit(people["alice"], view_id=view["id"], values=typed, forged_values=(chosen,))
