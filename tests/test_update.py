@@ -212,3 +212,15 @@ async def test_outside_a_channel_a_picker_of_open_incidents_runs_the_command(
         channel_id=general,
     )
     await eventually(lambda: record(stack, declared.arn)["impact"] == 1)
+
+
+async def test_a_form_slack_will_not_open_is_said_as_such(stack: Stack) -> None:
+    """The trigger of a press lives 3 s: past it, Slack refuses ``views.open``."""
+    declared = await declare_incident(stack)
+    stack.slack.refuse("views.open", "expired_trigger_id")
+    card = stack.slack.message(declared.channel, declared.card_ts)
+    await stack.sender.press(declared.user, card, "incident_update", declared.channel)
+    said = await eventually(
+        lambda: [r for r in replies(stack, declared.user) if "would not open" in r]
+    )
+    assert said[0] == (":warning: Slack would not open the form (expired_trigger_id): try again.")

@@ -114,7 +114,12 @@ class Forms:
         ``build`` makes, kept for ``user_id``, however long AWS takes; a domain error ``build``
         raises is shown in the modal instead."""
         loading = message_modal(title, LOADING)
-        opened = (await self.slack.views_open(trigger_id=trigger_id, view=loading))["view"]
+        try:
+            opened = (await self.slack.views_open(trigger_id=trigger_id, view=loading))["view"]
+        except SlackApiError as exc:  # the trigger expired (3 s), or Slack is down
+            raise DomainError(
+                f"Slack would not open the form ({exc.response.get('error')}): try again."
+            ) from None
         try:
             view = await build()
         except DomainError as error:

@@ -23,26 +23,29 @@ async def update_form(press: Press, subject: OnIncident) -> None:
     )
 
 
-async def _set_status(press: Press, subject: OnIncident, status: str) -> None:
+async def _set_status(press: Press, subject: OnIncident, status: str) -> str | None:
+    """Resolve or reopen; said in the incident's own channel (not wherever the press claims to
+    come from), or to the presser when it has none."""
     services = press.services
     token = client_token("card", press.request, status)
     incident = await services.incidents.set_status(subject.incident_arn, status, press.user, token)
     verb = "resolved" if status == RESOLVED else "reopened"
     await audit(services, press.user, incident.arn, verb.title(), press.request)
-    await services.slack.chat_postMessage(
-        channel=press.channel or press.user,
-        text=f"<@{press.user}> {verb} *{escape(incident.title)}*.",
-    )
+    said = f"<@{press.user}> {verb} *{escape(incident.title)}*."
+    channel = await services.incidents.channel_of(incident.arn)
+    if channel:
+        await services.slack.chat_postMessage(channel=channel, text=said)
     if status == RESOLVED:
         await services.exports.offer(incident.arn)
+    return None if channel else said
 
 
-async def resolved(press: Press, subject: OnIncident) -> None:
-    await _set_status(press, subject, RESOLVED)
+async def resolved(press: Press, subject: OnIncident) -> str | None:
+    return await _set_status(press, subject, RESOLVED)
 
 
-async def reopened(press: Press, subject: OnIncident) -> None:
-    await _set_status(press, subject, OPEN)
+async def reopened(press: Press, subject: OnIncident) -> str | None:
+    return await _set_status(press, subject, OPEN)
 
 
 BUTTONS = [

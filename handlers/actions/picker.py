@@ -18,12 +18,11 @@ TABLE = {sub.name: sub for sub in subcommands()}
 
 @dataclass(frozen=True)
 class Picked:
-    """The subcommand the picker was offered for, its arguments, and the incident chosen
-    (None: deselected)."""
+    """The subcommand the picker was offered for, its arguments, and the incident chosen."""
 
     sub: Subcommand
     args: str
-    incident_arn: str | None
+    incident_arn: str
 
 
 async def picked(press: Press) -> Picked:
@@ -31,12 +30,10 @@ async def picked(press: Press) -> Picked:
     sub = TABLE.get(name)
     if sub is None:
         raise InvalidInput("That picker is not one of mine: run the command again.")
-    return Picked(sub, args, incident_arn(press.value) if press.value else None)
+    return Picked(sub, args, incident_arn(press.value))
 
 
 async def rerun(press: Press, chosen: Picked) -> None:
-    if chosen.incident_arn is None:
-        return  # deselected: nothing to do
     invocation = Invocation(
         name=chosen.sub.name,
         args=chosen.args,

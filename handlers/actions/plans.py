@@ -67,8 +67,6 @@ async def form_changed(press: Press, draft: Draft) -> None:
 
 async def target_chosen(press: Press, draft: Draft) -> None:
     """A target chosen in a stage's menu: a contact AWS has, and not the plan itself."""
-    if not press.value:
-        return
     stage = stage_of(draft.form, str(press.action.get("block_id", "")))
     contact = await press.services.plans.offerable(press.value, draft.form.arn)
     await rerender(press, draft, with_target(draft.form, stage, contact.arn))

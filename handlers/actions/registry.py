@@ -85,6 +85,8 @@ def listener(button: Button[Any], services: Services) -> Callable[..., Awaitable
 
     async def pressed(ack: Any, body: dict, action: dict, respond: Any, client: Any) -> None:
         await ack()
+        if "selected_option" in action and not action["selected_option"]:
+            return  # a menu deselected: nothing chosen, nothing to do
         press = press_of(body, action, services, respond, client)
         if button.opens:  # the trigger lives 3 s: the form opens first, and says what is wrong
             opened = services.forms.open(

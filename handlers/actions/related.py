@@ -19,8 +19,6 @@ async def channel_incident(press: Press) -> OnIncident:
 async def unlinked(press: Press, subject: OnIncident) -> None:
     """Remove the chosen item, found among the related items AWS lists now (a choice the
     picker never offered, or one unlinked since, is not there)."""
-    if not press.value:
-        return  # deselected: nothing to remove
     services = press.services
     incident = await services.incidents.get(subject.incident_arn)
     items = await services.related_items.list(incident.arn)
