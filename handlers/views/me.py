@@ -10,7 +10,6 @@ from bot.contact_plans.personal import Mine, checked_engagement
 from bot.contacts import ContactChannel, PlanStage
 from bot.errors import InvalidInput
 from bot.slack.ids import MeAction
-from bot.slack.modals import submitted
 from bot.slack.personal_blocks import (
     channel_text,
     code_modal,
@@ -52,9 +51,9 @@ class Code:
 
 
 def code(submission: Submission) -> tuple[Code | None, dict[str, str]]:
-    typed = submitted(submission.view, MeAction.CODE, MeAction.CODE) or ""  # type: ignore[arg-type]
+    typed = (submission.values.get(MeAction.CODE, {}).get(MeAction.CODE) or {}).get("value")
     try:
-        return Code(submission.services.personal_plans.check_code(typed)), {}
+        return Code(submission.services.personal_plans.check_code(typed or "")), {}
     except InvalidInput as wrong:
         return None, {MeAction.CODE: wrong.message}
 
@@ -66,7 +65,7 @@ async def own_channel(submission: Submission, _: Code) -> ContactChannel:
 
 
 async def activated(submission: Submission, code: Code, channel: ContactChannel) -> str | dict:
-    """Activated (said in the form), or the form again with why AWS took not the code."""
+    """Activated (said in the form), or the form again with why AWS did not take the code."""
     try:
         await submission.services.personal_plans.activate(submission.user, channel, code.text)
     except InvalidInput as wrong:
