@@ -103,7 +103,7 @@ async def start_services(settings: Settings) -> Services:
         Home(slack, incidents, runner.notices, permissions, on_call),
         declarations,
         permissions,
-        EscalationPlans(contacts, people, permissions, database, slack, settings),
+        EscalationPlans(contacts, people, permissions, slack, settings),
         PersonalPlans(contacts, people),
         IncidentSync(incidents, declarations, exports),
         on_call=on_call,
