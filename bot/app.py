@@ -82,7 +82,7 @@ async def start_services(settings: Settings) -> Services:
     incidents.resolved_listeners.append(runner.closing.incident_resolved)
     declarations = Declarations(incidents)
     on_call = OnCall(contacts, people)
-    covers = Covers(contacts, people, on_call, permissions, slack)
+    covers = Covers(contacts, people, on_call, permissions, slack, settings)
     status_updates, exports = StatusUpdates(incidents, slack), Exports(incidents, slack)
     incidents.resolved_listeners.append(status_updates.incident_resolved)
     incidents.reopened_listeners.append(status_updates.incident_reopened)
