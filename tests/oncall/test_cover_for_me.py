@@ -6,12 +6,15 @@ or AWS refused leaves nothing behind; a request whose shift is over expires."""
 from __future__ import annotations
 
 import asyncio
+import time
 from copy import deepcopy
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 
+from bot.store.schema import CoverRequest
 from emulator.slack import RunningFakeSlack
 from emulator.slack.workspace import BOT_USER
 from tests.oncall.conftest import daily_rotation, daily_schedule, on_call_schedule
@@ -296,3 +299,26 @@ async def test_ill_cover_on_a_shift_covered_meanwhile_changes_nothing(
     said = await told(stack, alice, "no longer on call")
     assert "nothing was changed" in said
     assert len(rotation_overrides(stack, rotation)) == 1  # carol's only
+
+
+async def test_a_request_cut_short_by_a_crash_is_finished_by_the_next_press_once(
+    stack: Stack, team: dict[str, str]
+) -> None:
+    alice, bob = team["alice"], team["bob"]
+    _, handoff, request = await bob_asks(stack, bob)
+    # as a worker leaves it that died after Slack took the post, before the row said so
+    async with stack.services.database.write() as session:
+        await session.execute(
+            update(CoverRequest).values(
+                state="posting", channel_id=None, ts=None, claimed_at=time.time() - 60
+            )
+        )
+    await stack.sender.press(bob, handoff, "oncall_cover_for_me")
+    await eventually(
+        lambda: len([r for r in replies(stack, bob) if "Asked for cover in <#" in r]) == 2
+    )
+    assert requests(stack) == [request]  # found by its metadata, not posted again
+
+    await stack.sender.press(alice, request, "oncall_will_cover", channel_id=ONCALL)
+    covered = f"<@{alice}> covers <@{bob}>"
+    await eventually(lambda: covered in stack.slack.message(ONCALL, request["ts"])["text"])
