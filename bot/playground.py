@@ -13,16 +13,27 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
+from bot.errors import DomainError
 from bot.local import LocalStack, local_stack
+from bot.numbers import BadNumber, whole_number
 from emulator.slack import Call, Delivery
 from emulator.slack.text import render_call
 
 SECRET = "playground-signing-secret"
 PEOPLE = ("dana", "alice", "bob", "carol")  # alice, bob and carol are the seed's contacts
-DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smhd]?)$")
-SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+DURATION = re.compile(r"^(\S+?)([smhd]?)$")
+UNITS = {"": (1, "seconds"), "s": (1, "seconds"), "m": (60, "minutes"), "h": (3600, "hours")}
+UNITS["d"] = (86400, "days")
+LONGEST_ADVANCE = timedelta(days=366)  # one :advance
+FURTHEST_AHEAD = timedelta(days=3660)  # the emulator's clock stays within ten years of today
+LONGEST_NAME = 80  # a Slack display name's most characters
+LONGEST_MESSAGE = (
+    40_000  # chat.postMessage truncates text beyond (api.slack.com/methods/chat.postMessage)
+)
+INPUT_MOST_CHARACTERS = 3000  # a plain_text_input's max_length at most (Block Kit reference)
 TIME_SCALE = 6.0  # real seconds per plan minute: a 5-minute stage lasts 30 s
 SETTLE_SECONDS = 0.3  # no new Slack call for this long: what an action caused is on screen
 HELP = """\
@@ -33,7 +44,7 @@ HELP = """\
   :press N [B]           press button B (default 1) of message N
   :react N EMOJI         add a reaction to message N (:react 4 pushpin)
   :home                  open the app's Home tab
-  :advance 5m            move the emulator's clock (s, m, h, d)
+  :advance 5m            move the emulator's clock (s, m, h, d; a year at most)
   Enter                  show what happened since (escalation stages run on their own)
   :help, :quit"""
 
@@ -159,6 +170,9 @@ class Playground:
 
     def say(self, text: str) -> None:
         """Post ``text`` as the current user; the message is numbered so it can be reacted to."""
+        if len(text) > LONGEST_MESSAGE:
+            self.out(f"  a message is {LONGEST_MESSAGE:,} characters at most; nothing was said")
+            return
         ts = self.fake.user_posts(self.channel, self.user, text)
         self.shown.append(Shown(self.channel, ts, []))
         self.out(f"#{len(self.shown)} #{self.here()}  @{self.name(self.user)}:\n    {text}")
@@ -168,8 +182,8 @@ class Playground:
 
     def act_as(self, name: str) -> None:
         found = next((uid for uid, u in self.fake.users.items() if u["name"] == name), None)
-        if not name:
-            self.out("  :as NAME")
+        if not name or len(name) > LONGEST_NAME or not name.isprintable() or " " in name:
+            self.out(f"  :as NAME (one word, {LONGEST_NAME} characters at most)")
             return
         self.user = found or self.fake.add_user(name, email=f"{name}@example.com")
         self.fake.channel(self.channel).members.add(self.user)
@@ -188,18 +202,26 @@ class Playground:
         return ", ".join(f"#{c.name}" for c in self.fake.channels.values() if not c.is_im)
 
     def message(self, number: str) -> Shown | None:
-        if not number.isdigit() or not 1 <= int(number) <= len(self.shown):
-            self.out(f"  no message #{number}: give the number shown before it")
+        if not self.shown:
+            self.out("  no message is shown yet")
             return None
-        return self.shown[int(number) - 1]
+        try:
+            return self.shown[whole_number(number, 1, len(self.shown)) - 1]
+        except BadNumber as wrong:
+            self.out(f"  no such message: {wrong.message} (the number shown before it)")
+            return None
 
     async def press(self, words: list[str]) -> None:
         shown = self.message(words[0] if words else "")
         if shown is None:
             return
-        choice = int(words[1]) if len(words) > 1 and words[1].isdigit() else 1
-        if not 1 <= choice <= len(shown.buttons):
-            self.out(f"  that message has {len(shown.buttons)} button(s)")
+        if not shown.buttons:
+            self.out("  that message has no button")
+            return
+        try:
+            choice = whole_number(words[1], 1, len(shown.buttons)) if len(words) > 1 else 1
+        except BadNumber as wrong:
+            self.out(f"  no such button: {wrong.message}")
             return
         button = shown.buttons[choice - 1]
         await self.answered(
@@ -215,11 +237,21 @@ class Playground:
         await self.forms()
 
     def advance(self, text: str) -> None:
+        """Move the emulator's clock by a whole number of s, m, h or d: a year at a time, and
+        never past ten years from today (beyond, AWS's dates stop making sense)."""
         match = DURATION.match(text)
         if match is None:
             self.out("  :advance 90s, 5m, 2h or 1d")
             return
-        self.stack.aws.advance(float(match[1]) * SECONDS[match[2]])
+        unit, name = UNITS[match[2]]
+        ahead = self.stack.aws.clock.offset_seconds
+        most = min(LONGEST_ADVANCE.total_seconds(), FURTHEST_AHEAD.total_seconds() - ahead)
+        try:
+            count = whole_number(match[1], 0, int(most // unit), name)
+        except BadNumber as wrong:
+            self.out(f"  the clock did not move: {wrong.message}")
+            return
+        self.stack.aws.advance(count * unit)
         self.out(f"  the emulator's clock is now {self.stack.aws.clock.now():%Y-%m-%d %H:%M:%S}")
 
     async def answered(self, request: Awaitable[Delivery]) -> Delivery:
@@ -262,6 +294,7 @@ class Playground:
                 self.out(f"  {block_id}: {error}")
 
     async def field(self, block: dict[str, Any]) -> dict[str, Any] | None:
+        """One input, asked until the answer is one Slack's client would take for it."""
         element, label = block["element"], block["label"]["text"]
         kind = element["type"]
         if kind in ("static_select", "radio_buttons", "checkboxes"):
@@ -275,22 +308,22 @@ class Playground:
             )
             current = ", ".join(o["text"]["text"] for o in chosen) or "none"
             many = " (numbers, comma-separated; - for none)" if kind == "checkboxes" else ""
-            answer = (await self.ask(f"  {label}{many} [{current}]: ")).strip()
-            if answer == "-":
-                chosen = []
-            elif answer:
-                picks = [int(p) for p in re.findall(r"\d+", answer) if 0 < int(p) <= len(options)]
-                chosen = [options[p - 1] for p in picks]
+            while (answer := await self.read(f"  {label}{many} [{current}]: ")) is not None:
+                try:
+                    chosen = _picked(answer, options, kind == "checkboxes", chosen)
+                    break
+                except DomainError as wrong:
+                    self.out(f"    {wrong.message}")
             if kind == "checkboxes":
                 return {"type": kind, "selected_options": chosen}
             return {"type": kind, "selected_option": chosen[0]} if chosen else None
         current = element.get("initial_value") or ""
-        answer = await self.ask(f"  {label} [{current}]: ")
-        return {"type": kind, "value": answer.strip() or current}
-
-    async def ask(self, prompt: str) -> str:
-        answer = await self.read(prompt)
-        return "" if answer is None else answer
+        while (answer := await self.read(f"  {label} [{current}]: ")) is not None:
+            try:
+                return {"type": kind, "value": _typed(answer.strip() or current, element)}
+            except DomainError as wrong:
+                self.out(f"    {wrong.message}")
+        return {"type": kind, "value": current}
 
     # -- the session ------------------------------------------------------------
     async def session(self, first_user: str) -> None:
@@ -312,6 +345,34 @@ class Playground:
                     return
             except Exception as exc:  # a slip at the keyboard must not end the session
                 self.out(f"  that did not work ({type(exc).__name__}: {exc}); :help lists commands")
+
+
+def _picked(
+    answer: str, options: list[dict[str, Any]], many: bool, chosen: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The options a typed answer picks (``2``, ``1, 3``; ``-``: none; empty: as they are)."""
+    answer = answer.strip()
+    if not answer:
+        return chosen
+    if answer == "-":
+        return []
+    picks = [p for p in re.split(r"[,\s]+", answer) if p]
+    if not many and len(picks) > 1:
+        raise DomainError("Pick one.")
+    return [options[whole_number(p, 1, len(options)) - 1] for p in dict.fromkeys(picks)]
+
+
+def _typed(value: str, element: dict[str, Any]) -> str:
+    """``value`` if Slack's client would send it for ``element`` (its length, a number's
+    bounds), else what to type instead."""
+    if element["type"] == "number_input" and value and not element.get("is_decimal_allowed"):
+        low, high = int(element.get("min_value", 0)), int(element.get("max_value", 10**9))
+        return str(whole_number(value, low, high))
+    most = int(element.get("max_length", INPUT_MOST_CHARACTERS))
+    least = int(element.get("min_length", 0))
+    if not least <= len(value) <= most:
+        raise DomainError(f"Type {least} to {most} characters; that is {len(value)}.")
+    return value
 
 
 def _buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -88,6 +88,17 @@ async def test_edit_my_paging_plan(stack: Stack, alice: dict) -> None:
             "retry:1": "AWS accepts 0 to 60 minutes between retries, not 61.",
         },
     }
+    superscript = await stack.sender.view_submission(  # ² and ①: isdigit() says yes, int() no
+        user, view["id"], rows([([email], "\u00b2", "2"), ([sms], "0", "\u2460"), ([], "", "")])
+    )
+    assert superscript.status == 200
+    assert superscript.json() == {
+        "response_action": "errors",
+        "errors": {
+            "minutes:0": "Give a whole number of minutes from 0 to 30.",
+            "retry:1": "Give a whole number of minutes between retries from 0 to 60.",
+        },
+    }
     assert calls[ALICE] == 0
 
     await stack.sender.view_submission(

@@ -205,6 +205,9 @@ async def test_an_admin_edits_every_part_of_a_plan(stack: Stack, people: dict) -
         ("31", "AWS accepts 0 to 30 minutes per stage, not 31."),
         ("-1", "Give a whole number of minutes from 0 to 30."),
         ("soon", "Give a whole number of minutes from 0 to 30."),
+        ("\u00b2", "Give a whole number of minutes from 0 to 30."),  # ², which isdigit() takes
+        ("\u2460", "Give a whole number of minutes from 0 to 30."),  # ①
+        ("\u0663", "Give a whole number of minutes from 0 to 30."),  # ٣, which int() takes
     ],
 )
 async def test_minutes_aws_would_refuse_are_refused_inline(

@@ -97,3 +97,44 @@ def test_the_command_reads_a_script_from_stdin(tmp_path: Path) -> None:
     assert "the emulator's clock is now" in result.stdout
     assert "unknown command :nonsense; :help lists them" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+async def test_every_typed_number_is_bounded_and_a_wrong_one_is_said() -> None:
+    """``²`` or ``①`` where a number goes, or a clock moved by millions of days, is answered
+    with what to type, and the playground (and the emulator's clock) goes on working."""
+    screen: list[str] = []
+    script = [
+        ":advance 999999999d",
+        ":advance 1.5h",
+        ":press ²",
+        "/incident plan oncall-escalation",  # message #1, with one button (Edit)
+        ":press 1 ①",
+        ":press 1 2",
+        ":react \u0661 pushpin",  # an Arabic-Indic one
+        ":advance 2d",
+        "/incident list",
+        ":quit",
+    ]
+
+    async def read(prompt: str) -> str | None:
+        screen.append(prompt)
+        return script.pop(0) if script else None
+
+    async with local_stack(SECRET, default_response_plan="critical-service") as stack:
+        await Playground(stack, read, screen.append).session("dana")
+        ahead = stack.aws.clock.offset_seconds
+
+    said = [line.strip() for line in screen if line.startswith("  ")]
+    assert said[1:8] == [
+        "the clock did not move: Give a whole number of days from 0 to 366, not 999999999.",
+        "the clock did not move: Give a whole number of hours from 0 to 8784.",
+        "no message is shown yet",
+        "no such button: Give a whole number from 1 to 1.",
+        "no such button: Give a whole number from 1 to 1, not 2.",
+        "no such message: Give a whole number from 1 to 1. (the number shown before it)",
+        said[7],
+    ]
+    assert said[7].startswith("the emulator's clock is now")
+    assert ahead == 2 * 86400  # only ``:advance 2d`` moved it, and AWS still answers after it
+    assert "No open incidents." in screen[-2]
+    assert not [line for line in screen if "that did not work" in line or "Traceback" in line]

@@ -44,10 +44,16 @@ async def test_note_and_timeline(stack: Stack) -> None:
     lines = shown[0].splitlines()
     assert "Dana: Restarted the primary" in lines[1]  # newest first
     assert any("SSM Incident Trigger" in line for line in lines)
-    await stack.sender.slash_command("/incident", "timeline lots", declared.user, declared.channel)
-    await eventually(
-        lambda: any("takes a number from 1 to 50" in r for r in replies(stack, declared.user))
+    for wrong in ("lots", "\u00b2", "\u2460"):  # ² and ① pass isdigit() and fail int()
+        await stack.sender.slash_command(
+            "/incident", f"timeline {wrong}", declared.user, declared.channel
+        )
+    refused = await eventually(
+        lambda: [r for r in replies(stack, declared.user) if "takes a number from 1 to 50" in r][2:]
     )
+    assert refused == [
+        ":warning: `/incident timeline [N]` takes a number from 1 to 50; you sent `\u2460`."
+    ]
 
 
 async def test_a_missing_iam_permission_is_named_and_nothing_is_written(stack: Stack) -> None:

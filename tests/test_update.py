@@ -99,13 +99,18 @@ async def test_the_update_modal_sends_only_what_changed(stack: Stack) -> None:
 async def test_bad_values_are_refused_and_change_nothing(stack: Stack) -> None:
     declared = await declare_incident(stack)
     send = stack.sender.slash_command
+    for wrong in ("\u0663", "+3"):  # ٣ and +3: int() takes both, a person meant neither
+        await send("/incident", f"impact {wrong}", declared.user, declared.channel)
+        await eventually(
+            lambda w=wrong: any(f"You sent `{w}`" in r for r in replies(stack, declared.user))
+        )
     await send("/incident", "impact 9", declared.user, declared.channel)
     await send("/incident", "title " + "x" * 201, declared.user, declared.channel)
     await send("/incident", "summary " + "y" * 8001, declared.user, declared.channel)
     said = await eventually(
         lambda: (
-            [r for r in replies(stack, declared.user) if r.startswith(":warning:")][2:]
-            and [r for r in replies(stack, declared.user) if r.startswith(":warning:")]
+            [r for r in replies(stack, declared.user) if r.startswith(":warning:")][4:]
+            and [r for r in replies(stack, declared.user) if r.startswith(":warning:")][2:]
         )
     )
     assert "Impact must be a number from 1 to 5" in said[0]

@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.contact_plans.limits import PlanLimits, plan_limits
 from bot.contacts import Contact, PlanStage, PlanTarget, alias_of
 from bot.errors import Conflict, InvalidInput, Refused
+from bot.numbers import BadNumber, Bounds
 from bot.people import People
 from bot.permissions import Permissions, Right
 from bot.slack.blocks import escape
@@ -78,16 +79,16 @@ def checked(
 ) -> tuple[tuple[PlanStage, ...], dict[int, str]]:
     """The stages AWS would accept, and what is wrong with each stage that it would not (by
     the stage's index), checked against botocore's model before anything is sent."""
-    low, high = limits.minutes
+    minutes = Bounds(*limits.minutes, "minutes", set_by="AWS", per=" per stage")
     stages: list[PlanStage] = []
     problems: dict[int, str] = {}
     for index, stage in enumerate(draft):
-        text = stage.minutes.strip()
-        if not text.isdigit():
-            problems[index] = f"Give a whole number of minutes from {low} to {high}."
-        elif not low <= int(text) <= high:
-            problems[index] = f"AWS accepts {low} to {high} minutes per stage, not {int(text)}."
-        elif not stage.targets:
+        try:
+            duration = minutes.read(stage.minutes)
+        except BadNumber as wrong:
+            problems[index] = wrong.message
+            continue
+        if not stage.targets:
             problems[index] = "This stage has no target: add one, or remove the stage."
         elif limits.targets is not None and len(stage.targets) > limits.targets:
             problems[index] = (
@@ -97,7 +98,7 @@ def checked(
         elif limits.stages is not None and index >= limits.stages:
             problems[index] = f"AWS allows at most {limits.stages} stages; remove this one."
         else:
-            stages.append(PlanStage(int(text), stage.targets))
+            stages.append(PlanStage(duration, stage.targets))
     return tuple(stages), problems
 
 

@@ -11,6 +11,7 @@ from bot.aws.contacts import ContactsPort
 from bot.contact_plans.limits import PlanLimits, plan_limits
 from bot.contacts import Contact, ContactChannel, PlanStage, PlanTarget
 from bot.errors import InvalidInput, NotFound
+from bot.numbers import BadNumber, Bounds
 from bot.people import People
 
 log = logging.getLogger(__name__)
@@ -32,12 +33,10 @@ class DraftEngagement:
 
 
 def _number(text: str, low: int, high: int, what: str) -> tuple[int | None, str | None]:
-    text = text.strip()
-    if not text.isdigit():
-        return None, f"Give a whole number of {what} from {low} to {high}."
-    if not low <= int(text) <= high:
-        return None, f"AWS accepts {low} to {high} {what}, not {int(text)}."
-    return int(text), None
+    try:
+        return Bounds(low, high, what, set_by="AWS").read(text), None
+    except BadNumber as wrong:
+        return None, wrong.message
 
 
 def checked_engagement(

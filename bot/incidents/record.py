@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.errors import InvalidInput, ServiceUnavailable
+from bot.numbers import BadNumber, whole_number
 from bot.slack.blocks import escape
 
 IMPACTS = {1: "Critical", 2: "High", 3: "Medium", 4: "Low", 5: "No Impact"}
@@ -24,14 +25,11 @@ def impact_label(impact: int) -> str:
 def parse_impact(text: str) -> int:
     """``"2"`` → 2; anything outside 1 to 5 is refused with what to type instead."""
     try:
-        impact = int(text.strip())
-    except ValueError:
-        impact = 0
-    if impact not in IMPACTS:
+        return whole_number(text, min(IMPACTS), max(IMPACTS))
+    except BadNumber:
         choices = ", ".join(f"{n} ({label})" for n, label in IMPACTS.items())
         sent = f" You sent `{escape(text)}`." if text.strip() else ""
-        raise InvalidInput(f"Impact must be a number from 1 to 5: {choices}.{sent}")
-    return impact
+        raise InvalidInput(f"Impact must be a number from 1 to 5: {choices}.{sent}") from None
 
 
 BLANK_LETTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")  # show as nothing, yet are letters

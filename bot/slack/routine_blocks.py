@@ -26,6 +26,7 @@ from bot.slack.modals import impact_select
 
 UPDATE_FORM_TITLE = "Post status update"
 STATUS_CHOICES = {OPEN: "Open", RESOLVED: "Resolved"}
+NEXT_UPDATE_MOST_MINUTES = 1440  # the form's "next update in": a day at most
 
 
 def status_update_modal(incident: Incident, next_minutes: float) -> dict:
@@ -64,7 +65,7 @@ def status_update_modal(incident: Incident, next_minutes: float) -> dict:
                     action_id=Action.NEXT_UPDATE,
                     is_decimal_allowed=False,
                     min_value=1,
-                    max_value=1440,
+                    max_value=NEXT_UPDATE_MOST_MINUTES,
                     initial_value=str(max(1, round(next_minutes))),
                 ),
             ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.numbers import BadNumber, whole_number
 from bot.permissions import Right
 from bot.slack.blocks import escape
 from bot.slack.messages import display_name, readable_text
@@ -33,7 +34,9 @@ async def note(invocation: Invocation) -> None:
 
 async def timeline(invocation: Invocation) -> None:
     count_text = invocation.args or str(DEFAULT_COUNT)
-    if not count_text.isdigit() or not 1 <= int(count_text) <= MAX_COUNT:
+    try:
+        count = whole_number(count_text, 1, MAX_COUNT)
+    except BadNumber:
         await invocation.respond(
             text=f":warning: `/incident timeline [N]` takes a number "
             f"from 1 to {MAX_COUNT}; you sent `{escape(count_text)}`.",
@@ -42,7 +45,7 @@ async def timeline(invocation: Invocation) -> None:
         return
     services = invocation.services
     incident = await invocation.incident()
-    entries = await services.timeline.recent(incident.arn, int(count_text))
+    entries = await services.timeline.recent(incident.arn, count)
     await invocation.respond(text=timeline_text(incident.title, entries), response_type="ephemeral")
 
 

@@ -9,10 +9,15 @@ from typing import TYPE_CHECKING, Any
 from bot.errors import DomainError
 from bot.incidents.record import OPEN, RESOLVED, check_summary, parse_impact
 from bot.incidents.status_updates import StatusUpdate
+from bot.numbers import BadNumber, whole_number
 from bot.permissions import Right
 from bot.slack.ids import Action, Block, Callback
 from bot.slack.modals import submitted
-from bot.slack.routine_blocks import UPDATE_FORM_TITLE, status_update_modal
+from bot.slack.routine_blocks import (
+    NEXT_UPDATE_MOST_MINUTES,
+    UPDATE_FORM_TITLE,
+    status_update_modal,
+)
 from bot.slack.views import open_modal
 from bot.tokens import client_token
 from handlers.audit import audit
@@ -54,14 +59,14 @@ def _status_update(view: dict) -> tuple[StatusUpdate | None, dict[str, str]]:
     if not what:
         errors[Block.WHAT] = "Say what is happening: what is known, what is being done."
     minutes_text = submitted(view, Block.NEXT_UPDATE, Action.NEXT_UPDATE)
-    minutes = None
-    if minutes_text:
+    minutes: int | None = None
+    if minutes_text and minutes_text.strip():
         try:
-            minutes = float(minutes_text)
-        except ValueError:
-            minutes = 0.0
-        if not 1 <= minutes <= 1440:
-            errors[Block.NEXT_UPDATE] = "Give minutes from 1 to 1440, or leave it empty."
+            minutes = whole_number(minutes_text, 1, NEXT_UPDATE_MOST_MINUTES)
+        except BadNumber:
+            errors[Block.NEXT_UPDATE] = (
+                f"Give whole minutes from 1 to {NEXT_UPDATE_MOST_MINUTES}, or leave it empty."
+            )
     if errors:
         return None, errors
     arn = json.loads(view["private_metadata"])["arn"]
