@@ -129,6 +129,8 @@ async def test_nobody_takes_a_shift_that_is_not_theirs_in_the_rotation_or_out_of
     # erin has a contact in no rotation at all: the same, and ten years is too long anyway
     erin = add_person(stack, "erin")
     said = await command(stack, erin, team["ops"], "cover primary-oncall now +3650d")
+    assert "Give a whole number of days from 0 to 366, not 3650." in said
+    said = await command(stack, erin, team["ops"], "cover primary-oncall now +15d")
     assert "A cover lasts at most 14 days (`COVER_MAX_DAYS`)" in said
     said = await command(stack, erin, team["ops"], "cover primary-oncall now +10d")
     assert f"Only responders and admins may put <@{erin}> on call" in said
