@@ -79,6 +79,10 @@ class CoverRequests:
         start, end = max(_at(handoff.shift_start), now), _at(handoff.shift_end)
         if end <= now:
             raise Conflict("That shift is over: there is nothing left to cover.")
+        request_id = client_token("cover-request", handoff_key(handoff))
+        asked = await self._get(request_id)
+        if asked is not None and asked.state != POSTING:
+            return await self._already(request_id, channel)
         schedule = await self.covers.contacts.contact(handoff.schedule_arn)
         if not await self.covers.holds(handoff.rotation_id, contact_arn, start, end):
             raise Conflict(
@@ -86,7 +90,7 @@ class CoverRequests:
                 f"`/incident overrides {schedule.alias}` shows its covers."
             )
         request = CoverRequest(
-            id=client_token("cover-request", handoff_key(handoff)),
+            id=request_id,
             schedule_arn=handoff.schedule_arn,
             rotation_id=handoff.rotation_id,
             contact_arn=contact_arn,

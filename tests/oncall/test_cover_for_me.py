@@ -86,6 +86,8 @@ async def test_the_first_of_two_pressing_at_once_covers_the_shift(
     await asyncio.sleep(0.5)
     assert len([m for m in fake.dms(bob) if covered in m["text"]]) == 1
     assert len(overrides()) == 1
+    await stack.sender.press(bob, handoff, "oncall_cover_for_me")  # his hand-off, pressed again
+    await eventually(lambda: f"<@{winner}> already covers that shift." in replies(stack, bob))
 
 
 async def test_nobody_can_take_their_own_request(stack: Stack, team: dict[str, str]) -> None:
