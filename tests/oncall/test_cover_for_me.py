@@ -324,3 +324,19 @@ async def test_a_request_cut_short_by_a_crash_is_finished_by_the_next_press_once
     await stack.sender.press(alice, request, "oncall_will_cover", channel_id=ONCALL)
     covered = f"<@{alice}> covers <@{bob}>"
     await eventually(lambda: covered in stack.slack.message(ONCALL, request["ts"])["text"])
+
+
+async def test_ill_cover_on_a_shift_under_way_covers_what_is_left_of_it(
+    stack: Stack, team: dict[str, str]
+) -> None:
+    alice, bob = team["alice"], team["bob"]
+    schedule, _, request = await bob_asks(stack, bob)
+    later = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=2)  # bob is on call
+    stack.services.cover_requests.clock = lambda: later
+    await stack.sender.press(alice, request, "oncall_will_cover", channel_id=ONCALL)
+    [override] = await eventually(lambda: rotation_overrides(stack, rotation_of(stack, schedule)))
+    assert override["StartTime"] == later
+    left = override["EndTime"] - later  # bob's shift began seconds ago and lasts a day
+    assert timedelta(hours=22) - timedelta(minutes=1) < left < timedelta(hours=22, minutes=1)
+    covered = f"<@{alice}> covers <@{bob}>"
+    await eventually(lambda: covered in stack.slack.message(ONCALL, request["ts"])["text"])
