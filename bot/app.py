@@ -84,7 +84,7 @@ async def start_services(settings: Settings) -> Services:
     incidents.resolved_listeners.append(runner.closing.incident_resolved)
     declarations = Declarations(incidents)
     on_call = OnCall(contacts, people)
-    covers = Covers(contacts, people, on_call, permissions, slack)
+    covers = Covers(contacts, people, on_call, permissions, slack, settings)
     status_updates, exports = StatusUpdates(incidents, slack), Exports(incidents, slack)
     incidents.resolved_listeners.append(status_updates.incident_resolved)
     incidents.reopened_listeners.append(status_updates.incident_reopened)
@@ -105,7 +105,7 @@ async def start_services(settings: Settings) -> Services:
         Home(slack, incidents, runner.notices, permissions, on_call),
         declarations,
         permissions,
-        EscalationPlans(contacts, people, permissions, database, slack, settings),
+        EscalationPlans(contacts, people, permissions, slack, settings),
         PersonalPlans(contacts, people, ActivationTries(database)),
         IncidentSync(incidents, declarations, exports),
         on_call=on_call,

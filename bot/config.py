@@ -28,6 +28,8 @@ HOW_TO_FIX = {
     "RESPONDER_GROUP": "give a Slack user group id (S…), from the group's page or usergroups.list",
     "ADMIN_GROUP": "give a Slack user group id (S…) of the bot's admins",
     "ONCALL_CHANNEL": "give a Slack channel id (C…) where on-call changes are posted",
+    "COVER_MAX_DAYS": "give the longest cover /incident cover may make, in days (e.g. 14 or "
+    "0.5), at most 365",
     "PLAN_EDITORS": "give admins (only ADMIN_GROUP edits escalation plans) or members (a "
     "plan's own people may too)",
     "AUTO_CHANNEL_PLANS": "give all, none, or comma-separated response plan names or ARNs",
@@ -84,6 +86,7 @@ class Settings(BaseSettings):
     auto_channel_plans: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["all"])
     handoff_notice_minutes: float = Field(default=15.0, gt=0)
     handoff_check_seconds: float = Field(default=60.0, gt=0)
+    cover_max_days: float = Field(default=14.0, gt=0, le=365)
     roles: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["commander", "communications"]
     )

@@ -74,6 +74,7 @@ class Shift:
     start: datetime
     end: datetime
     overridden: bool  # an override put these people on call
+    replaced: tuple[str, ...] = ()  # whom the override put them on call instead of
 
 
 @dataclass(frozen=True)

@@ -135,9 +135,10 @@ async def play(
     )
     bob = await page_the_on_call(script, channel.id, dana)
     await script.step(
-        "Bob covers tomorrow's day on call: `/incident cover primary-oncall tomorrow 09:00 17:00`",
+        "Dana (an admin) puts Bob on call for Alice tomorrow: "
+        "`/incident cover primary-oncall @bob tomorrow 09:00 17:00`",
         lambda: sender.slash_command(
-            "/incident", "cover primary-oncall tomorrow 09:00 17:00", bob, channel.id
+            "/incident", f"cover primary-oncall <@{bob}> tomorrow 09:00 17:00", dana, channel.id
         ),
         lambda: any("covers" in c.args.get("text", "") for c in fake.calls_to("response_url")),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,7 +17,8 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.aws.contacts import ContactsPort
 from bot.config import ConfigError
-from bot.contacts import Contact
+from bot.contacts import Contact, alias_of
+from bot.email_directory import EmailDirectory
 from bot.errors import Conflict, InvalidInput, NotFound
 from bot.link_codes import CODE_MINUTES, LinkCodes
 from bot.slack.blocks import escape
@@ -29,6 +31,11 @@ log = logging.getLogger(__name__)
 PAGES_APPEAR_SECONDS = 0.5  # between looks for the pages of a fresh engagement
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+# Where a link comes from, in the order the sources count: proven (a code, an admin), the
+# contact map file, the contact's EMAIL channel.
+SELF, ADMIN, MAPPING, EMAIL = "self", "admin", "mapping", "email"
+SOURCES = (SELF, ADMIN, MAPPING, EMAIL)
+PROVEN = (SELF, ADMIN)
 
 
 def retry_minutes(contact: Contact) -> int | None:
@@ -71,6 +78,8 @@ class People:
         self.slack = slack
         self.mapping = read_mapping(mapping_file)
         self.codes = LinkCodes(aws, database)
+        self.directory = EmailDirectory(aws)
+        self._mapped: dict[str, str] = {}  # a map file email → its Slack user, once found
 
     async def contact(self, reference: str) -> Contact:
         """A contact by alias, ARN, or the Slack user (a mention) linked to one."""
@@ -94,29 +103,78 @@ class People:
         return await self.aws.contact(reference)
 
     async def contact_for(self, slack_user_id: str) -> str | None:
+        """The contact this Slack user answers for, from the sources ``slack_user_for`` reads
+        and in its order (a proven link, ``CONTACT_MAP_FILE``, the contact's EMAIL channel), so
+        the two agree whatever was looked up before: each candidate is the contact whose own
+        link (``slack_user_for``) is this user."""
+        rows = await self._links_of(slack_user_id)
+        for row in rows:
+            if row.source in PROVEN:
+                return row.contact_arn
+        email: str | None = None
+        for alias, value in self.mapping.items():
+            if value != slack_user_id:
+                if USER_ID.match(value):
+                    continue
+                email = email or await self._email_of(slack_user_id)
+                if email is None or value.lower() != email:
+                    continue
+            arn = next((r.contact_arn for r in rows if alias_of(r.contact_arn) == alias), None)
+            arn = arn or await self.aws.contact_arn(alias)
+            if arn and await self.slack_user_for(arn, alias) == slack_user_id:
+                return arn
+        stored = [row.contact_arn for row in rows if row.source == EMAIL]
+        for arn in stored:  # matched before: no need to read the directory
+            if await self.slack_user_for(arn, alias_of(arn)) == slack_user_id:
+                return arn
+        email = email or await self._email_of(slack_user_id)
+        for arn in await self.directory.contacts_with(email) if email else []:
+            if arn not in stored and await self.slack_user_for(arn, alias_of(arn)) == slack_user_id:
+                return arn
+        return None
+
+    async def answers_for(self, slack_user_id: str, contact_arns: Iterable[str]) -> bool:
+        """Whether the Slack user answers for one of these contacts: their own contact, or
+        another stored link that still holds."""
+        wanted = set(contact_arns)
+        if await self.contact_for(slack_user_id) in wanted:
+            return True
+        for row in await self._links_of(slack_user_id):
+            arn = row.contact_arn
+            if arn in wanted and await self.slack_user_for(arn, alias_of(arn)) == slack_user_id:
+                return True
+        return False
+
+    async def _links_of(self, slack_user_id: str) -> list[ContactLink]:
+        """The stored links to a Slack user, proven ones first (self, then admin)."""
         async with self.database.session() as session:
-            return await session.scalar(
-                select(ContactLink.contact_arn)
+            rows = await session.scalars(
+                select(ContactLink)
                 .where(ContactLink.slack_user_id == slack_user_id)
-                .order_by(ContactLink.source.desc())
+                .order_by(ContactLink.contact_arn)
             )
+            return sorted(rows, key=lambda row: SOURCES.index(row.source))
 
     async def link_of(self, contact_arn: str) -> ContactLink | None:
         async with self.database.session() as session:
             return await session.get(ContactLink, contact_arn)
 
     async def slack_user_for(self, contact_arn: str, alias: str) -> str | None:
-        """The linked Slack user: stored, then the mapping file, then the EMAIL channel."""
+        """The Slack user who answers for a contact: its proven link (``link-me``, an admin),
+        else its ``CONTACT_MAP_FILE`` entry, else its EMAIL channel matched to a Slack user.
+        What these give is stored as a link too (``whois`` says where it came from); an email
+        match is read back from it while the map file lacks the alias."""
         link = await self.link_of(contact_arn)
-        if link is not None:
+        if link is not None and link.source in PROVEN:
             return link.slack_user_id
-        user, source = None, None
-        if alias in self.mapping:
-            user, source = await self._user(self.mapping[alias]), "mapping"
-        if user is None:
-            user, source = await self._by_email_channel(contact_arn), "email"
-        if user is not None and source is not None:
-            await self._store(contact_arn, user, source, by="incident-bot")
+        if alias in self.mapping and (user := await self._user(self.mapping[alias])):
+            if link is None or (link.slack_user_id, link.source) != (user, MAPPING):
+                await self._store(contact_arn, user, MAPPING, by="incident-bot")
+            return user
+        if link is not None and link.source == EMAIL and alias not in self.mapping:
+            return link.slack_user_id
+        if user := await self._by_email_channel(contact_arn):
+            await self._store(contact_arn, user, EMAIL, by="incident-bot")
         return user
 
     async def on_call_now(self, schedule: Contact) -> list[str]:
@@ -139,15 +197,28 @@ class People:
         return []
 
     async def _user(self, value: str) -> str | None:
+        """A map file value's Slack user: the id itself, or the user with that email."""
         if USER_ID.match(value):
             return value
-        return await self._lookup_email(value)
+        if value not in self._mapped and (user := await self._lookup_email(value)):
+            self._mapped[value] = user
+        return self._mapped.get(value)
 
     async def _lookup_email(self, email: str) -> str | None:
         try:
             return (await self.slack.users_lookupByEmail(email=email))["user"]["id"]
         except SlackApiError:
             return None
+
+    async def _email_of(self, slack_user_id: str) -> str | None:
+        """The Slack user's email (``users.info``, scope ``users:read.email``), lower-cased."""
+        try:
+            user = (await self.slack.users_info(user=slack_user_id))["user"]
+        except SlackApiError as exc:
+            log.warning("cannot read the email of %s: %s", slack_user_id, exc.response.get("error"))
+            return None
+        email = (user.get("profile") or {}).get("email")
+        return email.strip().lower() if isinstance(email, str) and email.strip() else None
 
     async def _by_email_channel(self, contact_arn: str) -> str | None:
         for address in await self.aws.email_addresses(contact_arn):
@@ -183,7 +254,7 @@ class People:
         if linked == slack_user_id:
             return False
         link = await self.link_of(contact.arn)
-        if link is not None and link.source == "self":
+        if link is not None and link.source == SELF:
             fix = "Ask them to `/incident unlink-me` first."
         else:
             fix = "It comes from the contact map file or the contact's email; ask your bot admins."
@@ -207,13 +278,13 @@ class People:
         contact = await self._person(alias)
         if await self._free_for(contact, slack_user_id):
             await self.codes.redeem(contact, slack_user_id, code)
-            await self._store(contact.arn, slack_user_id, "self", by=slack_user_id)
+            await self._store(contact.arn, slack_user_id, SELF, by=slack_user_id)
         return contact
 
     async def link(self, slack_user_id: str, alias: str, admin: str) -> Contact:
         """An admin links someone directly, replacing any link the contact had."""
         contact = await self._person(alias)
-        await self._store(contact.arn, slack_user_id, "admin", by=admin)
+        await self._store(contact.arn, slack_user_id, ADMIN, by=admin)
         return contact
 
     async def unlink_me(self, slack_user_id: str) -> int:

@@ -86,6 +86,11 @@ class Services:
             periodic=(
                 ("handoff-look-ahead", handoffs.look_ahead, self.settings.handoff_check_seconds),
                 ("handoff-plan", handoffs.plan, 1.0),
+                (
+                    "cover-request-expiry",
+                    self.cover_requests.expire_due,
+                    self.settings.handoff_check_seconds,
+                ),
             ),
         )
         mirror = self.settings.mirror_interval_seconds

@@ -7,6 +7,7 @@ here and nowhere else); callers get the domain's types.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
@@ -203,6 +204,7 @@ class ContactsPort:
                 s["StartTime"],
                 s["EndTime"],
                 s.get("Type") == "OVERRIDDEN",
+                tuple((s.get("ShiftDetails") or {}).get("OverriddenContactIds") or []),
             )
             for s in found
         ]
@@ -228,13 +230,20 @@ class ContactsPort:
         ]
 
     async def create_override(
-        self, rotation_id: str, contact_arn: str, start: datetime, end: datetime, token: str
+        self,
+        rotation_id: str,
+        contact_arns: Sequence[str],
+        start: datetime,
+        end: datetime,
+        token: str,
     ) -> str:
+        """Put ``contact_arns`` on call instead of the rotation's people from ``start`` to
+        ``end`` (whoever should stay on call must be among them)."""
         answer = await self.gateway.call(
             CONTACTS,
             "create_rotation_override",
             RotationId=rotation_id,
-            NewContactIds=[contact_arn],
+            NewContactIds=list(contact_arns),
             StartTime=start,
             EndTime=end,
             IdempotencyToken=token,

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import select
 
 from bot.aws.contacts import ContactsPort
 from bot.aws.errors import briefly
@@ -24,8 +23,6 @@ from bot.people import People
 from bot.permissions import Permissions, Right
 from bot.slack.blocks import escape
 from bot.slack.notify import say
-from bot.store.database import Database
-from bot.store.schema import ContactLink
 from bot.vocabulary import ContactType
 
 log = logging.getLogger(__name__)
@@ -134,14 +131,12 @@ class EscalationPlans:
         contacts: ContactsPort,
         people: People,
         permissions: Permissions,
-        database: Database,
         slack: AsyncWebClient,
         settings: Settings,
     ) -> None:
         self.contacts = contacts
         self.people = people
         self.permissions = permissions
-        self.database = database
         self.slack = slack
         self.settings = settings
         self.limits = plan_limits()
@@ -216,8 +211,8 @@ class EscalationPlans:
         if decision.allowed:
             return
         if self.settings.plan_editors == "members":
-            targets = {t.contact_arn for s in plan.stages for t in s.targets}
-            if targets & await self._linked_to(user_id):
+            targets = {t.contact_arn for s in plan.stages for t in s.targets if t.contact_arn}
+            if await self.people.answers_for(user_id, targets):
                 return
             raise Refused(f"{decision.refusal} So may the people in the plan (linked to Slack).")
         raise Refused(decision.refusal)
@@ -257,10 +252,3 @@ class EscalationPlans:
     async def announce(self, text: str) -> None:
         """A line in ONCALL_CHANNEL, when it is set."""
         await say(self.slack, self.settings.oncall_channel, text)
-
-    async def _linked_to(self, user_id: str) -> set[str]:
-        async with self.database.session() as session:
-            rows = await session.scalars(
-                select(ContactLink.contact_arn).where(ContactLink.slack_user_id == user_id)
-            )
-            return set(rows)

@@ -1,117 +1,281 @@
-"""**Cover for me**: a request posted in ``ONCALL_CHANNEL`` with **I'll cover**, taken by the
-first person who presses (a compare-and-set on its row), which makes the override."""
+"""**Cover for me**: a request in ``ONCALL_CHANNEL`` for the hand-off's own shift, asked only by
+the hand-off's own person, with **I'll cover**; the first to press takes it (a compare-and-set
+on its row) and covers the requester on their rotation.
+
+The row is claimed while the request is posted (posting → open): a post Slack refuses, or any
+failure before it, removes the row again, so nothing is left behind; one cut short by a crash
+is finished by the next press (its message looked for first). A request expires when its shift
+is over: its message says so, and so does its button."""
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
-from bot.errors import Conflict, InvalidInput, NotFound
+from bot.contacts import Contact, alias_of
+from bot.errors import Conflict, DomainError, InvalidInput, NotFound, Refused
 from bot.oncall.cover import Cover, Covers
-from bot.slack.oncall_blocks import cover_request_blocks, cover_text, text_blocks
+from bot.oncall.handoffs import handoff_key
+from bot.slack.messages import posted
+from bot.slack.oncall_blocks import (
+    cover_expired_text,
+    cover_request_blocks,
+    cover_request_metadata,
+    cover_text,
+    text_blocks,
+)
 from bot.store.database import Database, changed
 from bot.store.schema import CoverRequest, Handoff
 from bot.tokens import client_token
 
 log = logging.getLogger(__name__)
 
+POSTING, OPEN, TAKEN, EXPIRED = "posting", "open", "taken", "expired"
+STALE_CLAIM_SECONDS = 30.0  # a request still posting after this was cut short by a crash
+KEPT_SECONDS = 86400.0  # how long after its shift a request is remembered (its button answered)
+
+
+def _at(epoch: float) -> datetime:
+    return datetime.fromtimestamp(epoch, UTC)
+
 
 class CoverRequests:
     def __init__(
-        self, database: Database, slack: AsyncWebClient, settings: Settings, covers: Covers
+        self,
+        database: Database,
+        slack: AsyncWebClient,
+        settings: Settings,
+        covers: Covers,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.database = database
         self.slack = slack
         self.settings = settings
         self.covers = covers
+        self.clock = clock  # what time it is (tests move it past a shift)
 
-    async def ask(self, handoff_key: str, requester: str) -> str:
-        """Post the request for the hand-off's shift in the on-call channel; what to tell."""
+    async def ask(self, key: str, presser: str) -> str:
+        """Post the request for the hand-off's shift in the on-call channel; what to tell. The
+        shift, its rotation and its person come from the hand-off row, never from the button."""
         channel = self.settings.oncall_channel
         if not channel:
             raise InvalidInput(
                 "No on-call channel is set (`ONCALL_CHANNEL`) to ask in. Ask someone directly, "
                 "and they can run `/incident cover <schedule> <from> <to>`."
             )
-        rotation_id, start, contact_arn = handoff_key.rsplit("|", 2)
-        async with self.database.session() as session:
-            handoff = await session.get(Handoff, (rotation_id, float(start), contact_arn))
-        if handoff is None:
-            raise NotFound("That shift is no longer known: use `/incident cover` instead.")
+        handoff = await self._handoff(key)
+        contact_arn = handoff.contact_arn
+        if await self.covers.people.slack_user_for(contact_arn, alias_of(contact_arn)) != presser:
+            raise Refused("Only the person on call for that shift can ask for cover on it.")
+        now = self.clock()
+        start, end = max(_at(handoff.shift_start), now), _at(handoff.shift_end)
+        if end <= now:
+            raise Conflict("That shift is over: there is nothing left to cover.")
+        request_id = client_token("cover-request", handoff_key(handoff))
+        asked = await self._get(request_id)
+        if asked is not None and asked.state != POSTING:
+            return await self._already(request_id, channel)
+        schedule = await self.covers.contacts.contact(handoff.schedule_arn)
+        if not await self.covers.holds(handoff.rotation_id, contact_arn, start, end):
+            raise Conflict(
+                "You are no longer on call for all of that shift (someone covers it already). "
+                f"`/incident overrides {schedule.alias}` shows its covers."
+            )
         request = CoverRequest(
-            id=client_token("cover-request", handoff_key),
+            id=request_id,
             schedule_arn=handoff.schedule_arn,
-            requester=requester,
+            rotation_id=handoff.rotation_id,
+            contact_arn=contact_arn,
+            requester=presser,
             shift_start=handoff.shift_start,
             shift_end=handoff.shift_end,
+            state=POSTING,
+            claimed_at=time.time(),
         )
+        if not await self._claim(request):
+            return await self._already(request.id, channel)
+        try:
+            await self._post(request, schedule, channel)
+        except SlackApiError as exc:
+            await self._drop(request.id)
+            raise DomainError(
+                f"Slack refused the request in <#{channel}> (`{exc.response.get('error')}`). "
+                f"Check that the bot is in <#{channel}>, then press **Cover for me** again."
+            ) from None
+        except BaseException:
+            await self._drop(request.id)
+            raise
+        return f"Asked for cover in <#{channel}>: you will be told when someone takes it."
+
+    async def _handoff(self, key: str) -> Handoff:
+        try:
+            rotation_id, start, contact_arn = key.rsplit("|", 2)
+            primary_key = (rotation_id, float(start), contact_arn)
+        except ValueError:
+            raise InvalidInput("That button was not made by incident-bot.") from None
+        async with self.database.session() as session:
+            handoff = await session.get(Handoff, primary_key)
+        if handoff is None:
+            raise NotFound("That shift is no longer known: use `/incident cover` instead.")
+        return handoff
+
+    async def _claim(self, request: CoverRequest) -> bool:
+        """Write the request as being posted; or take over one whose poster died. False when
+        it is there already, posted or being posted."""
         try:
             async with self.database.write() as session:
                 session.add(request)
+            return True
         except IntegrityError:
-            return f"You already asked for cover in <#{channel}>."
-        schedule = await self.covers.on_call.contacts.contact(handoff.schedule_arn)
-        start_at, end_at = self._window(request)
-        answer = await self.slack.chat_postMessage(
-            channel=channel,
-            text=f"<@{requester}> asks for cover on {schedule.alias}",
-            blocks=cover_request_blocks(schedule, requester, start_at, end_at, request.id),
-        )
-        await self._set(request.id, channel_id=answer["channel"], ts=answer["ts"])
-        return f"Asked for cover in <#{channel}>: you will be told when someone takes it."
+            pass
+        now = time.time()
+        async with self.database.write() as session:
+            taken = await changed(
+                session,
+                update(CoverRequest)
+                .where(
+                    CoverRequest.id == request.id,
+                    CoverRequest.state == POSTING,
+                    CoverRequest.claimed_at < now - STALE_CLAIM_SECONDS,
+                )
+                .values(claimed_at=now),
+            )
+        return taken == 1
 
-    @staticmethod
-    def _window(request: CoverRequest) -> tuple[datetime, datetime]:
-        return (
-            datetime.fromtimestamp(request.shift_start, UTC),
-            datetime.fromtimestamp(request.shift_end, UTC),
-        )
+    async def _already(self, request_id: str, channel: str) -> str:
+        request = await self._get(request_id)
+        if request is None or request.state == POSTING:
+            return f"Your request for cover is being posted in <#{channel}>."
+        if request.state == TAKEN:
+            return f"<@{request.taken_by}> already covers that shift."
+        if request.state == EXPIRED:
+            return "That shift is over: there is nothing left to cover."
+        return f"You already asked for cover in <#{channel}>: you will be told when someone does."
 
-    async def _set(self, request_id: str, **values: object) -> None:
+    async def _post(self, request: CoverRequest, schedule: Contact, channel: str) -> None:
+        """The request's message (unless a poster cut short already sent it), then the row
+        open."""
+        metadata = cover_request_metadata(request.id)
+        ts = await posted(self.slack, channel, metadata)
+        if ts is None:
+            answer = await self.slack.chat_postMessage(
+                channel=channel,
+                text=f"<@{request.requester}> asks for cover on {schedule.alias}",
+                blocks=cover_request_blocks(
+                    schedule,
+                    request.requester,
+                    max(_at(request.shift_start), self.clock()),
+                    _at(request.shift_end),
+                    request.id,
+                ),
+                metadata=metadata,
+            )
+            channel, ts = answer["channel"], answer["ts"]
+        await self._set(request.id, POSTING, state=OPEN, channel_id=channel, ts=ts)
+
+    async def _drop(self, request_id: str) -> None:
         async with self.database.write() as session:
             await session.execute(
-                update(CoverRequest).where(CoverRequest.id == request_id).values(**values)
+                delete(CoverRequest).where(
+                    CoverRequest.id == request_id, CoverRequest.state == POSTING
+                )
+            )
+
+    async def _get(self, request_id: str) -> CoverRequest | None:
+        async with self.database.session() as session:
+            return await session.get(CoverRequest, request_id)
+
+    async def _set(self, request_id: str, was: str, **values: object) -> bool:
+        """Compare-and-set: the request's ``values``, if it is in state ``was``."""
+        async with self.database.write() as session:
+            return (
+                await changed(
+                    session,
+                    update(CoverRequest)
+                    .where(CoverRequest.id == request_id, CoverRequest.state == was)
+                    .values(**values),
+                )
+                == 1
             )
 
     async def take(self, request_id: str, user: str) -> Cover:
-        """The first presser takes the request and covers the shift; others are told who did."""
-        async with self.database.session() as session:
-            request = await session.get(CoverRequest, request_id)
-        if request is None:
-            raise NotFound("That cover request is gone.")
+        """The first presser takes the request and covers the requester's shift (what is left
+        of it) on their rotation; later pressers are told who did, or that it expired."""
+        request = await self._get(request_id)
+        if request is None or request.state == POSTING:
+            raise NotFound("That cover request is gone: nothing was changed.")
         if request.requester == user:
             raise InvalidInput("That is your own request: someone else has to cover it.")
-        async with self.database.write() as session:
-            won = await changed(
-                session,
-                update(CoverRequest)
-                .where(CoverRequest.id == request_id, CoverRequest.taken_by.is_(None))
-                .values(taken_by=user),
-            )
-        if not won:
-            async with self.database.session() as session:
-                taken_by = await session.scalar(
-                    select(CoverRequest.taken_by).where(CoverRequest.id == request_id)
+        now = self.clock()
+        if request.state == OPEN and _at(request.shift_end) <= now:
+            await self._expire(request)
+        if not await self._set(request_id, OPEN, state=TAKEN, taken_by=user):
+            request = await self._get(request_id) or request
+            if request.state == TAKEN:
+                raise Conflict(
+                    f"<@{request.taken_by}> already took this cover: nothing was changed."
                 )
-            raise Conflict(f"<@{taken_by}> already took this cover: nothing was changed.")
-        start, end = self._window(request)
+            raise Conflict("This request expired: the shift is over. Nothing was changed.")
         try:
-            done = await self.covers.cover(
-                request.schedule_arn, user, start, end, user, client_token("cover", request_id)
+            done = await self.covers.take_shift(
+                request.schedule_arn,
+                request.rotation_id,
+                request.contact_arn,
+                user,
+                max(_at(request.shift_start), now),
+                _at(request.shift_end),
+                client_token("cover", request_id, user),
             )
-        except Exception:
-            await self._set(request_id, taken_by=None)  # free for the next presser
+        except BaseException:
+            await self._set(request_id, TAKEN, state=OPEN, taken_by=None)  # free for the next
             raise
         said = cover_text(done)
-        if request.channel_id and request.ts:
-            await self.slack.chat_update(
-                channel=request.channel_id, ts=request.ts, text=said, blocks=text_blocks(said)
-            )
+        await self._show(request, said)
         await self.covers.confirm(done, said)
         log.info("cover request %s taken by %s", request_id, user)
         return done
+
+    async def expire_due(self) -> None:
+        """The requests whose shift is over, expired (their message says so); those over for
+        a day, forgotten. Run by the leader every ``HANDOFF_CHECK_SECONDS``."""
+        now = self.clock().timestamp()
+        async with self.database.session() as session:
+            due = (
+                await session.scalars(
+                    select(CoverRequest).where(
+                        CoverRequest.state == OPEN, CoverRequest.shift_end <= now
+                    )
+                )
+            ).all()
+        for request in due:
+            await self._expire(request)
+        async with self.database.write() as session:
+            await session.execute(
+                delete(CoverRequest).where(CoverRequest.shift_end < now - KEPT_SECONDS)
+            )
+
+    async def _expire(self, request: CoverRequest) -> None:
+        if await self._set(request.id, OPEN, state=EXPIRED):
+            start, end = _at(request.shift_start), _at(request.shift_end)
+            text = cover_expired_text(alias_of(request.schedule_arn), request.requester, start, end)
+            await self._show(request, text)
+            log.info("cover request %s expired", request.id)
+
+    async def _show(self, request: CoverRequest, text: str) -> None:
+        """The request's message answered (its button gone); a refusal is logged."""
+        if not request.channel_id or not request.ts:
+            return
+        try:
+            await self.slack.chat_update(
+                channel=request.channel_id, ts=request.ts, text=text, blocks=text_blocks(text)
+            )
+        except SlackApiError as exc:
+            log.error("could not update cover request %s: %s", request.id, exc)

@@ -12,14 +12,22 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import InvalidInput
+from bot.numbers import Bounds
 
 log = logging.getLogger(__name__)
 
 FORMS = "`2026-12-01 09:00`, `09:00`, `tomorrow 09:00`, `now` or `+2h` (also `+30m`, `+1d`)"
-CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-RELATIVE = re.compile(r"^\+(\d{1,4})([mhd])$")
-UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+# The shapes of what a person types; the numbers in them are read by ``bot.numbers``, so
+# ``+²h`` or ``25:00`` is told what to give rather than taken for something else.
+CLOCK = re.compile(r"^(\w{1,2}):(\w{2})$")
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+RELATIVE = re.compile(r"^\+(\w+?)([mhd])$")
+YEAR = timedelta(days=366)  # the furthest a relative time reaches
+UNITS = {
+    unit: Bounds(0, int(YEAR / timedelta(**{name: 1})), name)
+    for unit, name in (("m", "minutes"), ("h", "hours"), ("d", "days"))
+}
+HOURS, MINUTES = Bounds(0, 23, "hours"), Bounds(0, 59, "minutes")
 
 
 async def user_zone(slack: AsyncWebClient, user_id: str) -> tzinfo:
@@ -43,7 +51,8 @@ def moment(words: list[str], zone: tzinfo, now: datetime, base: datetime) -> dat
     if text == "now":
         return base
     if relative := RELATIVE.match(text):
-        return base + timedelta(**{UNITS[relative.group(2)]: int(relative.group(1))})
+        bounds = UNITS[relative.group(2)]
+        return base + timedelta(**{bounds.what: bounds.read(relative.group(1))})
     day: date | None = None
     if len(words) == 2:
         first = words[0].lower()
@@ -62,7 +71,7 @@ def moment(words: list[str], zone: tzinfo, now: datetime, base: datetime) -> dat
     clock = CLOCK.match(words[0])
     if clock is None:
         return None
-    at = time(int(clock.group(1)), int(clock.group(2)))
+    at = time(HOURS.read(clock.group(1)), MINUTES.read(clock.group(2)))
     if day is not None:
         return datetime.combine(day, at, zone).astimezone(UTC)
     found = datetime.combine(local_base.date(), at, zone)

@@ -197,6 +197,21 @@ def cover_request_blocks(
     )
 
 
+COVER_REQUEST_EVENT = "oncall_cover_request"
+
+
+def cover_request_metadata(request_id: str) -> dict:
+    return {"event_type": COVER_REQUEST_EVENT, "event_payload": {"request": request_id}}
+
+
+def cover_expired_text(alias: str, requester: str, start: datetime, end: datetime) -> str:
+    """A request's message once its shift is over and nobody took it."""
+    return (
+        f":hourglass: <@{requester}>'s request for cover on `{alias}` from {slack_date(start)} "
+        f"to {slack_date(end)} expired: the shift is over and nobody took it."
+    )
+
+
 def text_blocks(text: str) -> list[dict]:
     """One section: a request's message once it is answered (its button gone)."""
     return as_dicts([SectionBlock(text=MarkdownTextObject(text=text))])

@@ -173,15 +173,21 @@ class Handoff(Base):
 
 
 class CoverRequest(Base):
-    """A **Cover for me** posted in the on-call channel: taken by the first who presses."""
+    """A **Cover for me** posted in the on-call channel for one person's shift on one rotation:
+    claimed while it is posted (posting → open), taken by the first who presses (taken), or
+    expired once the shift is over."""
 
     __tablename__ = "cover_requests"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # from its hand-off
     schedule_arn: Mapped[str] = mapped_column(String(300))
+    rotation_id: Mapped[str] = mapped_column(String(300))
+    contact_arn: Mapped[str] = mapped_column(String(300))  # the requester's, on call then
     requester: Mapped[str] = mapped_column(String(32))  # Slack user
     shift_start: Mapped[float] = mapped_column(Float)
     shift_end: Mapped[float] = mapped_column(Float)
+    state: Mapped[str] = mapped_column(String(16), default="posting", index=True)
+    claimed_at: Mapped[float | None] = mapped_column(Float)  # while posting
     channel_id: Mapped[str | None] = mapped_column(String(32))
     ts: Mapped[str | None] = mapped_column(String(32))
     taken_by: Mapped[str | None] = mapped_column(String(32))

@@ -103,7 +103,7 @@ SUBCOMMANDS = [
     Subcommand(
         "cover",
         COVER_USAGE,
-        "put yourself (or @user) on call instead, times in your time zone",
+        "hand your own shift to @user (responders and admins: anyone's), in your time zone",
         cover,
         Right.MEMBER,
     ),

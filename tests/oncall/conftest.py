@@ -23,12 +23,11 @@ def team(stack: Stack) -> dict[str, str]:
     return users
 
 
-def daily_schedule(stack: Stack, alias: str, people: list[str], hand_off_in: float) -> str:
-    """An on-call schedule over a daily rotation of ``people`` whose first hands off to the
-    second ``hand_off_in`` seconds from now; its ARN."""
-    contacts = stack.aws("ssm-contacts")
-    rotation = contacts.create_rotation(
-        Name=f"{alias}-daily",
+def daily_rotation(stack: Stack, name: str, people: list[str], hand_off_in: float) -> str:
+    """A daily rotation of ``people`` whose first hands off to the second ``hand_off_in``
+    seconds from now; its ARN."""
+    return stack.aws("ssm-contacts").create_rotation(
+        Name=name,
         ContactIds=[stack.emulator.contacts.contact_arn(p) for p in people],
         StartTime=datetime.now(UTC) - timedelta(days=1) + timedelta(seconds=hand_off_in),
         TimeZoneId="UTC",
@@ -38,9 +37,21 @@ def daily_schedule(stack: Stack, alias: str, people: list[str], hand_off_in: flo
             "DailySettings": [{"HourOfDay": 9, "MinuteOfHour": 0}],
         },
     )["RotationArn"]
-    return contacts.create_contact(
+
+
+def on_call_schedule(stack: Stack, alias: str, rotations: list[str]) -> str:
+    """An on-call schedule over ``rotations``; its ARN."""
+    return stack.aws("ssm-contacts").create_contact(
         Alias=alias,
         DisplayName=alias.title(),
         Type="ONCALL_SCHEDULE",
-        Plan={"RotationIds": [rotation]},
+        Plan={"RotationIds": rotations},
     )["ContactArn"]
+
+
+def daily_schedule(stack: Stack, alias: str, people: list[str], hand_off_in: float) -> str:
+    """An on-call schedule over a daily rotation of ``people`` whose first hands off to the
+    second ``hand_off_in`` seconds from now; its ARN."""
+    return on_call_schedule(
+        stack, alias, [daily_rotation(stack, f"{alias}-daily", people, hand_off_in)]
+    )

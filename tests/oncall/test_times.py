@@ -39,7 +39,13 @@ def test_times_are_read_in_the_persons_zone(typed: str, start: datetime, end: da
     [
         ("soon later", "Give a start and an end"),
         ("09:00", "Give a start and an end"),
-        ("25:00 26:00", "Give a start and an end"),
+        ("25:00 26:00", "Give a whole number of hours from 0 to 23, not 25."),
+        ("09:60 +1h", "Give a whole number of minutes from 0 to 59, not 60."),
+        ("\u0669:00 +1h", "Give a whole number of hours from 0 to 23."),  # an Arabic-Indic 9
+        ("now +\u00b2h", "Give a whole number of hours from 0 to 8784."),  # a superscript 2
+        ("now +\u2460d", "Give a whole number of days from 0 to 366."),  # a circled 1
+        ("now +1_0m", "Give a whole number of minutes from 0 to 527040."),
+        ("now +3650d", "Give a whole number of days from 0 to 366, not 3650."),
         ("2026-02-30 09:00 +1h", "Give a start and an end"),
         ("2026-11-01 09:00 2026-11-01 10:00", "already past"),
         ("tomorrow 10:00 tomorrow 09:00", "must end after it starts"),
