@@ -49,6 +49,8 @@ PUBLIC = {  # Slack methods whose effect others see
     "files.completeUploadExternal",
     "views.publish",
 }
+
+
 # a hole another branch closes: asserted open here, so the merge that closes it must drop it
 @pytest.fixture
 def bot_settings(request: pytest.FixtureRequest) -> dict[str, Any]:
