@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import DomainError
@@ -12,7 +12,7 @@ from bot.incidents.record import check_summary, check_title, parse_impact
 from bot.permissions import Right
 from bot.slack.declared import declared_text
 from bot.slack.ids import Action, Block, Callback
-from bot.slack.modals import submitted
+from bot.slack.modals import chosen_plan, submitted, submitted_summary
 from bot.tokens import client_token
 from handlers.audit import audit
 from handlers.replies import reply
@@ -36,14 +36,15 @@ class Fields:
 def _fields(view: dict) -> Fields:
     errors: dict[str, str] = {}
     checked: dict[str, Any] = {}
+    summary, summary_block = submitted_summary(view)
     inputs = [
-        ("title", Block.TITLE, Action.TITLE, check_title),
-        ("impact", Block.IMPACT, Action.IMPACT, parse_impact),
-        ("summary", Block.SUMMARY, Action.SUMMARY, check_summary),
+        ("title", Block.TITLE, submitted(view, Block.TITLE, Action.TITLE), check_title),
+        ("impact", Block.IMPACT, submitted(view, Block.IMPACT, Action.IMPACT), parse_impact),
+        ("summary", summary_block, summary, check_summary),
     ]
-    for name, block, action, check in inputs:
+    for name, block, value, check in inputs:
         try:
-            checked[name] = check(submitted(view, block, action) or "")
+            checked[name] = check(value or "")
         except DomainError as error:
             errors[block] = error.message
     return Fields(
@@ -77,7 +78,10 @@ def register(app: AsyncApp, services: Services) -> None:
 
         async def declared() -> str | None:
             await services.permissions.require(user, Right.MEMBER, None, "declare incidents")
-            outcome = await services.declarations.declare(declaration, origin)
+            plan_arn = await chosen_plan(services.incidents, declaration.plan_arn)
+            outcome = await services.declarations.declare(
+                replace(declaration, plan_arn=plan_arn), origin
+            )
             return declared_text(outcome) if outcome else None  # None: another worker has it
 
         await reply(

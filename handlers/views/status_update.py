@@ -7,12 +7,12 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import DomainError
-from bot.incidents.record import OPEN, RESOLVED, check_summary, parse_impact
+from bot.incidents.record import OPEN, RESOLVED, parse_impact
 from bot.incidents.status_updates import StatusUpdate
 from bot.permissions import Right
 from bot.slack.ids import Action, Block, Callback
 from bot.slack.modals import submitted
-from bot.slack.routine_blocks import UPDATE_FORM_TITLE, status_update_modal
+from bot.slack.routine_blocks import UPDATE_FORM_TITLE, check_what, status_update_modal
 from bot.slack.views import open_modal
 from bot.tokens import client_token
 from handlers.audit import audit
@@ -46,13 +46,11 @@ def _status_update(view: dict) -> tuple[StatusUpdate | None, dict[str, str]]:
         impact = parse_impact(submitted(view, Block.IMPACT, Action.IMPACT) or "")
     except DomainError as error:
         errors[Block.IMPACT] = error.message
-    what = (submitted(view, Block.WHAT, Action.WHAT) or "").strip()
+    what = ""
     try:
-        check_summary(what)
+        what = check_what(submitted(view, Block.WHAT, Action.WHAT) or "")
     except DomainError as error:
         errors[Block.WHAT] = error.message
-    if not what:
-        errors[Block.WHAT] = "Say what is happening: what is known, what is being done."
     minutes_text = submitted(view, Block.NEXT_UPDATE, Action.NEXT_UPDATE)
     minutes = None
     if minutes_text:
