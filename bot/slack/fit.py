@@ -49,21 +49,21 @@ def clip(mrkdwn: str, limit: int) -> str:
     return cut + ELLIPSIS
 
 
-def fit_lines(lines: Sequence[str], budget: int, where: str) -> list[str]:
-    """The whole ``lines`` that fit in ``budget`` characters once joined by newlines, then
-    the count of the rest (``more_line``) when some do not; a line longer than the budget
-    alone is clipped."""
-    if len("\n".join(lines)) <= budget:
+def fit_lines(lines: Sequence[str], budget: int, where: str, sep: str = "\n") -> list[str]:
+    """The whole ``lines`` that fit in ``budget`` characters once joined by ``sep``, then the
+    count of the rest (``more_line``) when some do not; a line longer than the budget alone is
+    clipped."""
+    if len(sep.join(lines)) <= budget:
         return list(lines)
-    room = budget - len(more_line(len(lines), where)) - 1
+    room = budget - len(more_line(len(lines), where)) - len(sep)
     kept: list[str] = []
-    used = -1  # the newline before the first line is not there
+    used = -len(sep)  # no separator before the first line
     for line in lines:
         line = clip(line, max(room, 1))
-        if used + 1 + len(line) > room:
+        if used + len(sep) + len(line) > room:
             break
         kept.append(line)
-        used += 1 + len(line)
+        used += len(sep) + len(line)
     return [*kept, more_line(len(lines) - len(kept), where)]
 
 

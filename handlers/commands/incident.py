@@ -13,6 +13,7 @@ from bot.incidents.record import (
 from bot.permissions import Right
 from bot.slack.blocks import escape
 from bot.slack.card import incident_line
+from bot.slack.fit import fit_text
 from bot.slack.messages import readable_text
 from bot.slack.views import open_declare_form, open_update_form
 from bot.tokens import client_token
@@ -127,13 +128,11 @@ async def list_incidents(invocation: Invocation) -> None:
         await invocation.respond(text=f"No {which} incidents.", response_type="ephemeral")
         return
     lines = [incident_line(i, await service.channel_of(i.arn)) for i in incidents[:LIST_SHOWN]]
-    more = (
-        f"\n…and more than {LIST_SHOWN}: the AWS console lists them all."
-        if len(incidents) > LIST_SHOWN
-        else ""
-    )
+    if len(incidents) > LIST_SHOWN:
+        lines.append(f"…and more than {LIST_SHOWN}: the AWS console lists them all.")
     await invocation.respond(
-        text=f"*{which.title()} incidents*\n" + "\n".join(lines) + more, response_type="ephemeral"
+        text=fit_text(f"*{which.title()} incidents*", lines, "the AWS console lists them all"),
+        response_type="ephemeral",
     )
 
 

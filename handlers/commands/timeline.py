@@ -42,8 +42,17 @@ async def timeline(invocation: Invocation) -> None:
         return
     services = invocation.services
     incident = await invocation.incident()
-    entries = await services.timeline.recent(incident.arn, int(count_text))
-    await invocation.respond(text=timeline_text(incident.title, entries), response_type="ephemeral")
+    count = int(count_text)
+    entries = await services.timeline.recent(incident.arn, count)
+    older = (
+        f"`/incident timeline {MAX_COUNT}` shows more"
+        if len(entries) == count < MAX_COUNT
+        else "`/incident export` shows them all"
+    )
+    await invocation.respond(
+        text=timeline_text(incident.title, entries, older if len(entries) == count else ""),
+        response_type="ephemeral",
+    )
 
 
 SUBCOMMANDS = [
