@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
@@ -18,6 +20,8 @@ from bot.errors import (
     ServiceUnavailable,
     Throttled,
 )
+
+log = logging.getLogger(__name__)
 
 IAM_PREFIX = {"ssm-incidents": "ssm-incidents", "ssm-contacts": "ssm-contacts"}
 
@@ -39,8 +43,12 @@ def domain_error(service: str, operation: str, exc: ClientError | BotoCoreError)
             "No AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
             "AWS_PROFILE, or run the bot with an instance or task role."
         )
-    if not isinstance(exc, ClientError):
-        return ServiceUnavailable(f"AWS Incident Manager call {action} failed: {exc}. Try again.")
+    if not isinstance(exc, ClientError):  # botocore's own words are for the log
+        log.warning("AWS call %s failed: %s", action, exc)
+        return ServiceUnavailable(
+            f"AWS Incident Manager did not answer {action} as it should (the bot's log says "
+            "why). Try again in a minute."
+        )
     error = exc.response.get("Error", {})
     code = error.get("Code", "")
     message = error.get("Message") or str(exc)

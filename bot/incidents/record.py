@@ -3,6 +3,7 @@ response plan, related items and timeline events."""
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,6 +11,8 @@ from typing import Any
 
 from bot.errors import InvalidInput, ServiceUnavailable
 from bot.slack.blocks import escape
+
+log = logging.getLogger(__name__)
 
 IMPACTS = {1: "Critical", 2: "High", 3: "Medium", 4: "Low", 5: "No Impact"}
 TITLE_LIMIT = 200
@@ -135,8 +138,9 @@ class Incident:
                 chat_channel=chat_channel_of(record),
             )
         except (KeyError, TypeError, ValueError) as exc:
+            log.warning("unreadable incident record from AWS: %r", exc)
             raise ServiceUnavailable(
-                f"AWS returned an incident record without a valid {exc}; try again."
+                "AWS returned an incident record the bot cannot read; try again."
             ) from None
 
 

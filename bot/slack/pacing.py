@@ -16,8 +16,9 @@ from collections.abc import Callable
 from typing import Any
 
 from prometheus_client import Histogram
-from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from bot.slack.outage import OutageNamingClient
 
 SLACK_LATENCY = Histogram(
     "incident_bot_slack_call_seconds", "Slack Web API call latency, pacing included", ["method"]
@@ -105,8 +106,9 @@ class Pacer:
                 self._posts_clear.set()
 
 
-class PacedWebClient(AsyncWebClient):
-    """slack_sdk's client, paced by a ``Pacer`` and timed per method for /metrics."""
+class PacedWebClient(OutageNamingClient):
+    """slack_sdk's client, paced by a ``Pacer`` and timed per method for /metrics; an answer
+    that is not Slack's, or none, is a SlackUnavailable (``bot.slack.outage``)."""
 
     def __init__(self, *args: Any, pacer: Pacer | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -20,6 +20,11 @@ from emulator.slack.workspace import BOT_ID, BOT_USER, TEAM, Workspace
 from emulator.testing import free_port
 
 JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
+OUTAGES = {  # what an outage on Slack's side answers, by kind
+    "html-500": "<html><head><title>Slack</title></head><body>Server Error</body></html>",
+    "text-500": "Internal Server Error",
+    "no-answer": "",
+}
 
 
 @dataclass
@@ -45,6 +50,7 @@ class FakeSlack(Workspace):
         self.rate_limited: Counter[str] = Counter()  # method → calls still to answer 429
         self.refusals: dict[str, list[str]] = {}  # method → errors its next calls answer
         self.delays: dict[str, list[float]] = {}  # method → seconds its next calls wait first
+        self.outages: dict[str, list[str]] = {}  # method → outage kinds its next calls meet
         self.homes: dict[str, str] = {}  # user → their Home tab's view id
         self.canvases: dict[str, dict[str, Any]] = {}  # canvas id → title, markdown, channels
         self.files: dict[str, dict[str, Any]] = {}  # file id → name, title, content (bytes)
@@ -70,6 +76,29 @@ class FakeSlack(Workspace):
         """Answer the next ``times`` calls of ``method`` ``seconds`` late (what they do is done
         after the wait, as when Slack is slow)."""
         self.delays.setdefault(method, []).extend([seconds] * times)
+
+    def outage(self, method: str, kind: str = "html-500", times: int = 1) -> None:
+        """Meet the next ``times`` calls of ``method`` (``response_url`` for response URLs)
+        with an outage on Slack's side: ``html-500`` (HTTP 500 with an HTML page),
+        ``text-500`` (HTTP 500 with a text/plain body) or ``no-answer`` (no answer at all
+        until the caller gives up)."""
+        if kind not in OUTAGES:
+            raise ValueError(f"outage kind {kind!r}: one of {', '.join(OUTAGES)}")
+        self.outages.setdefault(method, []).extend([kind] * times)
+
+    async def _outage(
+        self, method: str, args: dict[str, Any], request: web.Request
+    ) -> web.Response | None:
+        """The outage the call meets, if one is due (recorded like any call)."""
+        if not self.outages.get(method):
+            return None
+        kind = self.outages[method].pop(0)
+        self.calls.append(Call(method, args, {"ok": False, "outage": kind}))
+        if kind == "no-answer":
+            while request.transport is not None and not request.transport.is_closing():
+                await asyncio.sleep(0.05)  # hold the request until the caller gives up
+        content_type = "text/html" if kind == "html-500" else "text/plain"
+        return web.Response(status=500, text=OUTAGES[kind], content_type=content_type)
 
     def clear(self) -> None:
         self.calls.clear()
@@ -121,6 +150,8 @@ class FakeSlack(Workspace):
             handler = self._methods.get(method)
             if handler is None:
                 raise SlackError("unknown_method")
+            if (outage := await self._outage(method, args, request)) is not None:
+                return outage
             if self.rate_limited[method] > 0:
                 self.rate_limited[method] -= 1
                 self.calls.append(Call(method, args, {"ok": False, "error": "ratelimited"}))
@@ -142,6 +173,8 @@ class FakeSlack(Workspace):
     async def _response_url(self, request: web.Request) -> web.Response:
         args = await request.json()
         channel, user = request.match_info["channel"], request.match_info["user"]
+        if (outage := await self._outage("response_url", args, request)) is not None:
+            return outage
         try:
             checks.message_content(args)
         except SlackError as error:
