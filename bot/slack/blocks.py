@@ -7,6 +7,9 @@ from collections.abc import Iterable, Sequence
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
 SECTION_TEXT_LIMIT = 3000
+# a plain_text_input holds at most 3000 characters (its max_length: 1 to 3000, Slack's
+# https://docs.slack.dev/reference/block-kit/block-elements/plain-text-input-element)
+INPUT_LIMIT = 3000
 
 
 def as_dicts(blocks: Iterable[Block]) -> list[dict]:

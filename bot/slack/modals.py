@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.incidents.record import IMPACTS, SUMMARY_LIMIT, TITLE_LIMIT, Incident, impact_label
+from bot.slack.blocks import INPUT_LIMIT
 from bot.slack.ids import Action, Block, Callback
 
 DECLARE_TITLE = "Declare incident"
@@ -45,6 +46,7 @@ def impact_select(initial: int) -> StaticSelectElement:
 
 
 def _text(action_id: str, initial: str, limit: int, multiline: bool = False) -> Any:
+    limit = min(limit, INPUT_LIMIT)  # AWS's limit, within what one Slack input holds
     return PlainTextInputElement(
         action_id=action_id,
         initial_value=initial[:limit] or None,

@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.incidents.record import OPEN, RESOLVED, SUMMARY_LIMIT, Incident, impact_label
-from bot.slack.blocks import as_dicts, escape, truncate
+from bot.slack.blocks import INPUT_LIMIT, as_dicts, escape, truncate
 from bot.slack.card import STATUS_ICON, post_update_button
 from bot.slack.ids import Action, Block, Callback
 from bot.slack.modals import impact_select
@@ -53,7 +53,9 @@ def status_update_modal(incident: Incident, next_minutes: float) -> dict:
                 block_id=Block.WHAT,
                 label="What is happening",
                 element=PlainTextInputElement(
-                    action_id=Action.WHAT, multiline=True, max_length=SUMMARY_LIMIT
+                    action_id=Action.WHAT,
+                    multiline=True,
+                    max_length=min(SUMMARY_LIMIT, INPUT_LIMIT),
                 ),
             ),
             InputBlock(
