@@ -1,9 +1,10 @@
 """Keeping inside Slack's rate limits before Slack has to say so (a 429 and its Retry-After,
 which the client's retry handler still honours).
 
-Slack allows about one message per second per channel (short bursts pass) and limits each Web
-API method to its tier's calls per minute across the workspace. The pacer spaces calls to fit:
-posts per channel, every method per its tier. Messages to different channels (DMs to different
+Slack allows about one message per second per channel (short bursts pass), several hundred a
+minute across the workspace, and limits each Web API method to its tier's calls per minute
+across the workspace. The pacer spaces calls to fit: posts per channel and in all, every method
+per its tier. Messages to different channels (DMs to different
 people) do not wait for each other, and message edits give way while messages are waiting.
 """
 
@@ -24,30 +25,51 @@ SLACK_LATENCY = Histogram(
     "incident_bot_slack_call_seconds", "Slack Web API call latency, pacing included", ["method"]
 )
 
-# calls per minute of the tiers of the methods the bot calls (api.slack.com/apis/rate-limits)
-TIER_2, TIER_3, TIER_4 = 20, 50, 100
-TIERS: dict[str, int] = {
-    "conversations.create": TIER_2,
-    "pins.add": TIER_2,
-    "chat.update": TIER_3,
-    "conversations.open": TIER_3,
-    "conversations.invite": TIER_3,
-    "conversations.info": TIER_3,
-    "conversations.history": TIER_3,
-    "conversations.replies": TIER_3,
-    "users.lookupByEmail": TIER_3,
+# (calls per minute, calls at once) of each method the bot calls, at the tier its reference page
+# gives (https://docs.slack.dev/reference/methods/<method>; the tiers:
+# https://docs.slack.dev/apis/web-api/rate-limits). Slack shares no burst sizes: a minute's worth
+# is taken at once, and Tier 1's "small amount of burst" as three.
+Tier = tuple[float, int]
+TIER_1: Tier = (1, 3)
+TIER_2: Tier = (20, 20)
+TIER_3: Tier = (50, 50)
+TIER_4: Tier = (100, 100)
+TIERS: dict[str, Tier] = {
+    "apps.connections.open": TIER_1,
+    "auth.test": TIER_4,  # special: "hundreds of requests per minute"
     "bots.info": TIER_3,
+    "canvases.access.set": TIER_3,
+    "canvases.create": TIER_2,
+    "chat.getPermalink": TIER_4,  # special: "hundreds of requests per minute"
     "chat.postEphemeral": TIER_4,
-    "chat.getPermalink": TIER_4,
+    "chat.update": TIER_3,
+    "conversations.archive": TIER_2,
+    "conversations.create": TIER_2,
+    "conversations.history": TIER_3,
+    "conversations.info": TIER_3,
+    "conversations.invite": TIER_3,
+    "conversations.list": TIER_2,
+    "conversations.members": TIER_4,
+    "conversations.open": TIER_3,
+    "conversations.replies": TIER_3,
+    "files.completeUploadExternal": TIER_4,
+    "files.getUploadURLExternal": TIER_4,
+    "pins.add": TIER_2,
+    "usergroups.users.list": TIER_2,
     "users.info": TIER_4,
+    "users.lookupByEmail": TIER_3,
     "views.open": TIER_4,
-    "views.update": TIER_4,
     "views.publish": TIER_4,
+    "views.update": TIER_4,
 }
-POSTS = frozenset({"chat.postMessage"})  # paced per channel, about one a second
+POSTS = frozenset({"chat.postMessage"})  # special: about one a second per channel, and
+POSTS_PER_MINUTE: Tier = (300, 300)  # "several hundred messages per minute" across the workspace
 EDITS = frozenset({"chat.update"})  # give way to posts
-CHANNEL_BURST = 4  # posts a channel takes at once before the one-a-second pace applies
+CHANNEL_BURST = 3  # posts a channel takes at once before the one-a-second pace applies
 EDIT_PATIENCE_SECONDS = 2.0  # an edit waits no longer than this for posts to clear
+# A call that waits for its turn waits this much longer: Slack counts calls as they arrive, and
+# the first of a burst may arrive later than the one sent after the wait (a new connection).
+MARGIN_SECONDS = 0.25
 
 
 class Rate:
@@ -73,6 +95,8 @@ class Pacer:
         self.clock = clock
         self._channels: dict[str, Rate] = {}
         self._methods: dict[str, Rate] = {}
+        per_minute, burst = POSTS_PER_MINUTE
+        self._posts = Rate(per_minute / 60, burst)
         self._posts_waiting = 0
         self._posts_clear = asyncio.Event()
         self._posts_clear.set()
@@ -84,15 +108,18 @@ class Pacer:
                 await asyncio.wait_for(self._posts_clear.wait(), EDIT_PATIENCE_SECONDS)
         now, delays = self.clock(), [0.0]
         if method in TIERS:
-            per_minute = TIERS[method]
-            rate = self._methods.setdefault(method, Rate(per_minute / 60, per_minute))
+            per_minute, burst = TIERS[method]
+            rate = self._methods.setdefault(method, Rate(per_minute / 60, burst))
             delays.append(rate.reserve(now))
-        if method in POSTS and channel:
-            rate = self._channels.setdefault(channel, Rate(1.0, CHANNEL_BURST))
-            delays.append(rate.reserve(now))
+        if method in POSTS:
+            delays.append(self._posts.reserve(now))
+            if channel:
+                rate = self._channels.setdefault(channel, Rate(1.0, CHANNEL_BURST))
+                delays.append(rate.reserve(now))
         delay = max(delays)
         if delay <= 0:
             return
+        delay += MARGIN_SECONDS
         if method not in POSTS:
             await asyncio.sleep(delay)
             return

@@ -13,8 +13,9 @@ from typing import Any
 
 from aiohttp import web
 
-from emulator.slack import checks
+from emulator.slack import checks, limits
 from emulator.slack.checks import SlackError, require
+from emulator.slack.pace import SlackPace
 from emulator.slack.socket_mode import SocketModeHub
 from emulator.slack.workspace import BOT_ID, BOT_USER, TEAM, Workspace
 from emulator.testing import free_port
@@ -33,6 +34,7 @@ class Call:
     args: dict[str, Any]
     response: dict[str, Any] = field(default_factory=dict)
     at: float = field(default_factory=time.perf_counter)  # when it arrived, for benchmarks
+    retry_after: int | None = None  # answered 429 with this Retry-After
 
 
 class FakeSlack(Workspace):
@@ -47,6 +49,7 @@ class FakeSlack(Workspace):
         self.base_url = ""
         self.socket_mode = SocketModeHub()
         self.revoked_tokens: set[str] = set()
+        self.pacing = SlackPace()  # Slack's rate limits, on unless ``pace(False, because=…)``
         self.rate_limited: Counter[str] = Counter()  # method → calls still to answer 429
         self.refusals: dict[str, list[str]] = {}  # method → errors its next calls answer
         self.delays: dict[str, list[float]] = {}  # method → seconds its next calls wait first
@@ -67,6 +70,15 @@ class FakeSlack(Workspace):
     def rate_limit(self, method: str, times: int = 1) -> None:
         """Answer the next ``times`` calls of ``method`` as Slack does when rate limited."""
         self.rate_limited[method] += times
+
+    def pace(self, on: bool, *, because: str) -> None:
+        """Pace like Slack (the default), or not, for the reason given: a test or benchmark
+        that legitimately goes past Slack's rate limits says why it turns them off."""
+        self.pacing.pace(on, because=because)
+
+    def rate_limited_calls(self, method: str | None = None) -> list[Call]:
+        """Calls answered 429 (by the pace or by ``rate_limit``)."""
+        return [c for c in self.calls if c.retry_after is not None and method in (None, c.method)]
 
     def refuse(self, method: str, error: str, times: int = 1) -> None:
         """Answer the next ``times`` calls of ``method`` with Slack's ``error`` (missing_scope…)."""
@@ -154,10 +166,10 @@ class FakeSlack(Workspace):
                 return outage
             if self.rate_limited[method] > 0:
                 self.rate_limited[method] -= 1
-                self.calls.append(Call(method, args, {"ok": False, "error": "ratelimited"}))
-                return web.json_response(
-                    {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "0"}
-                )
+                return self._ratelimited(method, args, 0)
+            retry_after = self.pacing.call(method, self._posting_to(method, args))
+            if retry_after is not None:
+                return self._ratelimited(method, args, retry_after)
             if self.delays.get(method):
                 await asyncio.sleep(self.delays[method].pop(0))
             if self.refusals.get(method):
@@ -170,13 +182,30 @@ class FakeSlack(Workspace):
         self.calls.append(Call(method, args, answer))
         return web.json_response(answer)
 
+    def _ratelimited(self, method: str, args: dict[str, Any], retry_after: int) -> web.Response:
+        """Slack's answer past a rate limit: HTTP 429, ``ratelimited``, Retry-After in seconds."""
+        answer = {"ok": False, "error": "ratelimited"}
+        self.calls.append(Call(method, args, answer, retry_after=retry_after))
+        return web.json_response(answer, status=429, headers={"Retry-After": str(retry_after)})
+
+    def _posting_to(self, method: str, args: dict[str, Any]) -> str | None:
+        """The channel a post goes to (a user id means their DM), for its per-channel pace."""
+        if method != "chat.postMessage" or not isinstance(args.get("channel"), str):
+            return None
+        try:
+            return self.channel(args["channel"]).id
+        except SlackError:
+            return args["channel"]
+
     async def _response_url(self, request: web.Request) -> web.Response:
+        """A response URL: a message posted as a reply (truncated past 40,000 characters, with
+        Slack's warning, as chat.postMessage is)."""
         args = await request.json()
         channel, user = request.match_info["channel"], request.match_info["user"]
         if (outage := await self._outage("response_url", args, request)) is not None:
             return outage
         try:
-            checks.message_content(args)
+            warnings = checks.message_content(args, "response_url")
         except SlackError as error:
             self.calls.append(Call("response_url", args, {"ok": False, "error": error.error}))
             return web.Response(status=400, text=error.error)
@@ -184,8 +213,9 @@ class FakeSlack(Workspace):
             self.post(channel, BOT_USER, _message_fields(args))
         else:
             self.ephemerals.append({"channel": channel, "user": user, **_message_fields(args)})
-        self.calls.append(Call("response_url", args, {"ok": True}))
-        return web.Response(text="ok")
+        answer = {"ok": True, **checks.warned(warnings)}
+        self.calls.append(Call("response_url", args, answer))
+        return web.json_response(answer) if warnings else web.Response(text="ok")
 
     async def _upload(self, request: web.Request) -> web.Response:
         """Step 2 of files.uploadV2: the file's bytes POSTed to the URL Slack gave."""
@@ -215,7 +245,7 @@ class FakeSlack(Workspace):
 
     def api_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "channel")
-        checks.message_content(args)
+        warnings = checks.message_content(args, "chat.postMessage")
         channel = self.channel(args["channel"])
         if args.get("thread_ts"):
             self.message(channel.id, args["thread_ts"])
@@ -223,22 +253,23 @@ class FakeSlack(Workspace):
         if "metadata" in args:
             fields["metadata"] = args["metadata"]
         message = self.post(channel.id, BOT_USER, fields)
-        return {"channel": channel.id, "ts": message["ts"], "message": message}
+        answer = {"channel": channel.id, "ts": message["ts"], "message": message}
+        return {**answer, **checks.warned(warnings)}
 
     def api_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "channel", "user")
-        checks.message_content(args)
+        warnings = checks.message_content(args, "chat.postEphemeral")
         channel = self.channel(args["channel"])
         self.user(args["user"])
         ts = self.new_ts()
         self.ephemerals.append(
             {"channel": channel.id, "user": args["user"], "ts": ts, **_message_fields(args)}
         )
-        return {"message_ts": ts}
+        return {"message_ts": ts, **checks.warned(warnings)}
 
     def api_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "channel", "ts")
-        checks.message_content(args)
+        checks.message_content(args, "chat.update")
         channel = self.channel(args["channel"])
         message = self.message(channel.id, args["ts"])
         if message.get("user") != BOT_USER:
@@ -277,11 +308,16 @@ class FakeSlack(Workspace):
         channel = self.channel(args["channel"])
         if BOT_USER not in channel.members:
             raise SlackError("not_in_channel")
-        for user in str(args["users"]).split(","):
-            self.user(user.strip())
-            if user.strip() in channel.members:
+        users = checks.listed(args["users"])
+        if len(users) > limits.INVITE_USERS:
+            raise SlackError("too_many_users")
+        for user in users:
+            self.user(user)
+            if user == BOT_USER:
+                raise SlackError("cant_invite_self")
+            if user in channel.members:
                 raise SlackError("already_in_channel")
-            channel.members.add(user.strip())
+            channel.members.add(user)
         return {"channel": channel.info()}
 
     def api_conversations_join(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -356,12 +392,13 @@ class FakeSlack(Workspace):
         require(args, "canvas_id", "access_level")
         if args["canvas_id"] not in self.canvases:
             raise SlackError("canvas_not_found")
-        if args["access_level"] not in ("read", "write", "owner"):
-            raise SlackError("invalid_argument")
-        for channel in str(args.get("channel_ids") or "").split(","):
-            if channel:
-                self.channel(channel)
-                self.canvases[args["canvas_id"]]["channels"].append(channel)
+        checks.canvas_access(args)
+        channels = [self.channel(channel) for channel in checks.listed(args.get("channel_ids"))]
+        if any(channel.is_im for channel in channels):
+            raise SlackError("invalid_arguments")  # "DMs ... will not be accepted"
+        for user in checks.listed(args.get("user_ids")):
+            self.user(user)
+        self.canvases[args["canvas_id"]]["channels"].extend(channel.id for channel in channels)
         return {}
 
     def api_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -513,7 +550,8 @@ def _within(ts: str, args: dict[str, Any]) -> bool:
 
 
 def _message_fields(args: dict[str, Any]) -> dict[str, Any]:
-    return {key: args[key] for key in ("text", "blocks", "thread_ts", "attachments") if key in args}
+    kept = ("text", "markdown_text", "blocks", "thread_ts", "attachments")
+    return {key: args[key] for key in kept if key in args}
 
 
 async def _arguments(request: web.Request) -> dict[str, Any]:
