@@ -20,8 +20,11 @@ from bot.errors import (
     ServiceUnavailable,
     Throttled,
 )
+from bot.slack.blocks import escape, truncate
 
 log = logging.getLogger(__name__)
+
+AWS_MESSAGE_SHOWN = 500  # characters of AWS's message shown (a validation error quotes values)
 
 IAM_PREFIX = {"ssm-incidents": "ssm-incidents", "ssm-contacts": "ssm-contacts"}
 
@@ -51,7 +54,8 @@ def domain_error(service: str, operation: str, exc: ClientError | BotoCoreError)
         )
     error = exc.response.get("Error", {})
     code = error.get("Code", "")
-    message = error.get("Message") or str(exc)
+    # AWS's words, shown in Slack: a validation error quotes the value a person wrote
+    message = escape(truncate(error.get("Message") or str(exc), AWS_MESSAGE_SHOWN))
     if code in ("ResourceNotFoundException",):
         return NotFound(f"{message}. Check the id or name and try again.")
     if code in ("ValidationException", "InvalidParameterException"):

@@ -17,7 +17,14 @@ from slack_sdk.models.blocks import (
 
 from bot.incidents.record import Incident, Trigger, impact_label
 from bot.slack.blocks import as_dicts, escape, truncate
-from bot.slack.fit import HEADER_TEXT, OPTION_TEXT, SECTION_TEXT, SELECT_OPTIONS, clip
+from bot.slack.fit import (
+    FIELD_TEXT,
+    HEADER_TEXT,
+    OPTION_TEXT,
+    SECTION_TEXT,
+    SELECT_OPTIONS,
+    clip,
+)
 from bot.slack.ids import Action, Block
 
 STATUS_ICON = {"OPEN": ":red_circle: Open", "RESOLVED": ":large_green_circle: Resolved"}
@@ -62,10 +69,13 @@ def card_blocks(
     incident: Incident, related_items: int, console: str, roles: dict[str, str] | None = None
 ) -> list[dict]:
     fields = [
-        MarkdownTextObject(text=f"*Status*\n{STATUS_ICON.get(incident.status, incident.status)}"),
-        MarkdownTextObject(text=f"*Impact*\n{impact_label(incident.impact)}"),
-        MarkdownTextObject(text=f"*Response plan*\n{escape(incident.response_plan)}"),
-        MarkdownTextObject(text=f"*Related items*\n{related_items}"),
+        MarkdownTextObject(text=clip(text, FIELD_TEXT))
+        for text in (
+            f"*Status*\n{STATUS_ICON.get(incident.status, incident.status)}",
+            f"*Impact*\n{impact_label(incident.impact)}",
+            f"*Response plan*\n{escape(incident.response_plan)}",
+            f"*Related items*\n{related_items}",
+        )
     ]
     toggle = (
         ButtonElement(text="Resolve", action_id=Action.RESOLVE, value=incident.arn, style="primary")

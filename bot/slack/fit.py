@@ -10,7 +10,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    Block,
+    CheckboxesElement,
+    ContextBlock,
+    InputInteractiveElement,
+    MarkdownTextObject,
+    Option,
+    SectionBlock,
+    StaticMultiSelectElement,
+)
 
 # Each limit with the page of docs.slack.dev/reference that sets it.
 MESSAGE_TEXT = 40_000  # methods/chat.postMessage: text past it is truncated (response URLs too)
@@ -23,7 +32,6 @@ OPTION_TEXT = 75  # block-kit/composition-objects/option-object: text
 OPTION_VALUE = 150  # block-kit/composition-objects/option-object: value
 SELECT_OPTIONS = 100  # block-kit/block-elements/select-menu-element: options
 CHECKBOX_OPTIONS = 10  # block-kit/block-elements/checkboxes-element: options
-BUTTON_VALUE = 2_000  # block-kit/block-elements/button-element: value
 INPUT_LENGTH = 3_000  # block-kit/block-elements/plain-text-input-element: max_length
 PRIVATE_METADATA = 3_000  # views/view-object (modals): private_metadata
 
@@ -131,6 +139,23 @@ def fit_blocks(items: Sequence[Sequence[Block]], room: int, where: str) -> list[
         shown += 1
     note = MarkdownTextObject(text=more_line(len(items) - shown, where))
     return [*kept, ContextBlock(elements=[note])]
+
+
+def choices(
+    action_id: str, options: Sequence[Option], ticked: Sequence[Option], placeholder: str
+) -> InputInteractiveElement:
+    """Options to tick: checkboxes while they hold them, else a multi-select menu (the same
+    ``selected_options`` on submission)."""
+    if len(options) <= CHECKBOX_OPTIONS:
+        return CheckboxesElement(
+            action_id=action_id, options=options, initial_options=list(ticked) or None
+        )
+    return StaticMultiSelectElement(
+        action_id=action_id,
+        placeholder=placeholder,
+        options=options[:SELECT_OPTIONS],
+        initial_options=list(ticked) or None,
+    )
 
 
 CLEAR = 100  # characters of a long option value kept in the clear, before its digest

@@ -25,21 +25,26 @@ log = logging.getLogger(__name__)
 ERROR = "service_unavailable"  # Slack's own code for it: a failure for now, worth retrying
 
 
+def _answer(api_url: str, error: str, status: int) -> AsyncSlackResponse:
+    """An answer in Slack's shape for one that had none, with ``error`` as its code."""
+    return AsyncSlackResponse(
+        client=None,
+        http_verb="POST",
+        api_url=api_url,
+        req_args={},
+        data={"ok": False, "error": error},
+        headers={},
+        status_code=status,
+    )
+
+
 class SlackUnavailable(SlackApiError, DomainError):
     """Slack did not answer as Slack. To code that handles Slack's refusals it is one, with
     Slack's code ``service_unavailable`` (retried later where that is done); to code that tells
     people, a domain error whose message says Slack is down."""
 
     def __init__(self, api_url: str, what: str) -> None:
-        answer = AsyncSlackResponse(
-            client=None,
-            http_verb="POST",
-            api_url=api_url,
-            req_args={},
-            data={"ok": False, "error": ERROR},
-            headers={},
-            status_code=503,
-        )
+        answer = _answer(api_url, ERROR, 503)
         SlackApiError.__init__(self, f"Slack did not answer {api_url}: {what}", answer)
         self.what = what
         self.message = (
@@ -48,18 +53,11 @@ class SlackUnavailable(SlackApiError, DomainError):
         )
 
 
-def _not_slack(answer: dict[str, Any]) -> str | None:
-    """What is wrong with an HTTP answer that is not Slack's (None: it is Slack's)."""
-    status, data = answer.get("status_code"), answer.get("data")
-    if isinstance(data, dict) and "ok" in data:
-        return None  # Slack's JSON, an error code included: slack_sdk says what it means
-    if status == 200:
-        return None  # an upload URL's "OK", a file's bytes
-    return f"it answered HTTP {status} without Slack's JSON"
-
-
 async def answered(api_url: str, request: Awaitable[dict[str, Any]]) -> dict[str, Any]:
-    """The HTTP answer of ``request`` when it is Slack's; else SlackUnavailable, logged."""
+    """The HTTP answer of ``request`` when it is Slack's; else SlackUnavailable (no answer, or
+    a server error without Slack's JSON), or a SlackApiError whose code is ``http_<status>``
+    (a refusal without Slack's JSON, such as a body too large); logged."""
+    method = api_url.rsplit("/", 1)[-1]
     try:
         answer = await request
     except SlackApiError as exc:
@@ -73,10 +71,14 @@ async def answered(api_url: str, request: Awaitable[dict[str, Any]]) -> dict[str
     except aiohttp.ClientError:
         what = "the connection failed"
     else:
-        if (wrong := _not_slack(answer)) is None:
-            return answer
-        what = wrong
-    log.warning("Slack outage: %s: %s", api_url.rsplit("/", 1)[-1], what)
+        status, data = answer.get("status_code") or 0, answer.get("data")
+        if (isinstance(data, dict) and "ok" in data) or status == 200:
+            return answer  # Slack's JSON (its error codes too), or an upload URL's "OK"
+        what = f"it answered HTTP {status} without Slack's JSON"
+        if status < 500:
+            log.error("Slack refused %s: %s", method, what)
+            raise SlackApiError(what, _answer(api_url, f"http_{status}", status)) from None
+    log.warning("Slack outage: %s: %s", method, what)
     raise SlackUnavailable(api_url, what) from None
 
 

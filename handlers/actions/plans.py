@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from bot.slack.ids import PlanAction
 from bot.slack.plan_modal import (
     changed,
+    chosen_target,
     open_plan_form,
     plan_modal,
     read_form,
@@ -62,8 +63,10 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.action(PlanAction.ADD_TARGET)
     async def target_chosen(ack: Any, body: dict, action: dict, client: Any) -> None:
         await ack()
-        chosen = (action.get("selected_option") or {}).get("value")
+        chosen = await chosen_target(
+            services.plans, (action.get("selected_option") or {}).get("value") or ""
+        )
         if not chosen:
-            return
+            return  # deselected, or no longer in AWS
         form = with_target(read_form(body["view"]), stage_of(action["block_id"]), chosen)
         await rerender(body, form, client)

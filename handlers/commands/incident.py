@@ -16,6 +16,7 @@ from bot.slack.card import incident_line
 from bot.slack.fit import fit_text
 from bot.slack.messages import readable_text
 from bot.slack.views import open_declare_form, open_update_form
+from bot.timeline import check_note
 from bot.tokens import client_token
 from handlers.audit import audit
 from handlers.commands.registry import Invocation, Subcommand
@@ -93,13 +94,15 @@ async def _set_status(invocation: Invocation, status: str, done: str) -> Inciden
 
 
 async def resolve(invocation: Invocation) -> None:
+    note = ""
+    if invocation.args:  # checked before anything changes
+        note = check_note(
+            f"Resolved: {await readable_text(invocation.services.slack, invocation.args)}"
+        )
     incident = await _set_status(invocation, RESOLVED, "resolved")
-    if invocation.args:
-        note = await readable_text(invocation.services.slack, invocation.args)
+    if note:
         await invocation.services.timeline.note(
-            incident.arn,
-            f"Resolved: {note}",
-            client_token(invocation.trigger_id, "resolve-note"),
+            incident.arn, note, client_token(invocation.trigger_id, "resolve-note")
         )
     await invocation.services.exports.offer(incident.arn)
 

@@ -6,6 +6,7 @@ from bot.permissions import Right
 from bot.slack.blocks import escape
 from bot.slack.messages import display_name, readable_text
 from bot.slack.related_blocks import timeline_text
+from bot.timeline import check_note
 from bot.tokens import client_token
 from handlers.commands.registry import Invocation, Subcommand
 
@@ -24,7 +25,7 @@ async def note(invocation: Invocation) -> None:
     author = await display_name(services.slack, invocation.user_id)
     text = await readable_text(services.slack, invocation.args)
     await services.timeline.note(
-        incident.arn, f"{author}: {text}", client_token("note", invocation.trigger_id)
+        incident.arn, check_note(f"{author}: {text}"), client_token("note", invocation.trigger_id)
     )
     await invocation.respond(
         text=f":memo: Added to the timeline: {escape(text)}", response_type="in_channel"

@@ -10,7 +10,13 @@ from bot.contact_plans.personal import checked_engagement
 from bot.errors import DomainError
 from bot.slack.ids import MeAction
 from bot.slack.notify import tell
-from bot.slack.personal_blocks import channel_text, engagement_lines, plan_errors, read_plan
+from bot.slack.personal_blocks import (
+    channel_text,
+    channels_chosen,
+    engagement_lines,
+    plan_errors,
+    read_plan,
+)
 from handlers.replies import reply
 
 if TYPE_CHECKING:
@@ -32,7 +38,9 @@ def register(app: AsyncApp, services: Services) -> None:
         user = body["user"]["id"]
 
         async def saved() -> str:
-            mine = await services.personal_plans.save(user, stages)
+            mine = await services.personal_plans.mine(user)
+            chosen = channels_chosen(stages, mine.channels)
+            mine = await services.personal_plans.save(user, chosen)
             return "\n".join(
                 [":white_check_mark: Saved your paging plan:", *engagement_lines(mine)]
             )
