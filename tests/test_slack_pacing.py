@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack.pacing import CHANNEL_BURST, POSTS, TIERS, PacedWebClient, Pacer, Rate
 from emulator.slack import RunningFakeSlack, limits
 from emulator.slack.workspace import BOT_USER
+from tests.support import Stack
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -146,3 +148,17 @@ async def test_posts_to_a_person_and_to_their_dm_share_one_pace(
     await asyncio.gather(*posts)
     assert len(fake.dms(user)) == CHANNEL_BURST + 3
     assert fake.rate_limited_calls() == []
+
+
+async def test_slack_holding_back_events_is_answered_and_logged(
+    stack: Stack, caplog: pytest.LogCaptureFixture
+) -> None:
+    user = stack.slack.add_user("dana")
+    stack.slack.pacing.spend_events(limits.EVENTS_PER_HOUR)
+    with caplog.at_level(logging.ERROR, logger="handlers.events.rate_limited"):
+        held = await stack.sender.home_opened(user)
+    assert not held.delivered
+    [notice] = stack.sender.rate_limit_notices
+    assert notice.status == 200
+    assert "Slack is holding back this app's events for workspace T0INCIDENT" in caplog.text
+    assert stack.slack.home(user) is None  # the Home tab was never asked for
