@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.pacing import CHANNEL_BURST, PacedWebClient, Pacer, Rate
-from emulator.slack import RunningFakeSlack
+from bot.slack.pacing import CHANNEL_BURST, POSTS, TIERS, PacedWebClient, Pacer, Rate
+from emulator.slack import RunningFakeSlack, limits
 from emulator.slack.workspace import BOT_USER
+from tests.support import Stack
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -91,3 +98,67 @@ async def test_the_pacer_spaces_a_tier_method() -> None:
     started = asyncio.get_running_loop().time()
     await pacer.wait("conversations.create", None)
     assert asyncio.get_running_loop().time() - started >= 2.9  # 20 a minute: one per 3 s
+
+
+def methods_the_bot_calls() -> set[str]:
+    """Every Web API method called in bot/ and handlers/, as slack_sdk's client names it
+    (``chat_postMessage`` → ``chat.postMessage``); files_upload_v2 is its two methods."""
+    source = "\n".join(
+        path.read_text() for folder in ("bot", "handlers") for path in (ROOT / folder).rglob("*.py")
+    )
+    web_api = {name for name in dir(AsyncWebClient) if "_" in name and not name.startswith("_")}
+    called = set(re.findall(r"\.(\w+_\w+)\(", source)) & web_api
+    uploads = {"files.getUploadURLExternal", "files.completeUploadExternal"}
+    return {m.replace("_", ".") for m in called - {"files_upload_v2", "api_call"}} | (
+        uploads if "files_upload_v2" in called else set()
+    )
+
+
+def test_the_pacer_knows_the_pace_of_every_method_the_bot_calls() -> None:
+    called = methods_the_bot_calls()
+    assert {"conversations.create", "canvases.create", "conversations.archive"} <= called
+    unknown = called - set(TIERS) - POSTS
+    assert unknown == set(), f"bot/slack/pacing.py has no tier for {sorted(unknown)}"
+    assert called <= set(limits.TIERS) | {limits.POSTING}  # and the local Slack models each
+
+
+async def test_a_burst_past_a_tier_is_spaced_so_slack_never_answers_429(
+    running: RunningFakeSlack, client: PacedWebClient
+) -> None:
+    fake = running.fake
+    user = fake.add_user("dana")
+    per_minute, burst = TIERS["views.publish"]
+    view = {"type": "home", "blocks": [{"type": "divider"}]}
+    await asyncio.gather(*(client.views_publish(user_id=user, view=view) for _ in range(burst + 2)))
+    seen = fake.calls_to("views.publish")
+    assert len(seen) == burst + 2 and fake.rate_limited_calls() == []
+    assert seen[-1].at - seen[0].at >= 2 * 60 / per_minute * 0.95
+
+
+async def test_posts_to_a_person_and_to_their_dm_share_one_pace(
+    running: RunningFakeSlack, client: PacedWebClient
+) -> None:
+    fake = running.fake
+    user = fake.add_user("alice")
+    first = await client.chat_postMessage(channel=user, text="You are paged")  # Slack says: D…
+    posts = [
+        client.chat_postMessage(channel=user if n % 2 else first["channel"], text=f"reminder {n}")
+        for n in range(CHANNEL_BURST + 2)
+    ]
+    await asyncio.gather(*posts)
+    assert len(fake.dms(user)) == CHANNEL_BURST + 3
+    assert fake.rate_limited_calls() == []
+
+
+async def test_slack_holding_back_events_is_answered_and_logged(
+    stack: Stack, caplog: pytest.LogCaptureFixture
+) -> None:
+    user = stack.slack.add_user("dana")
+    stack.slack.pacing.spend_events(limits.EVENTS_PER_HOUR)
+    with caplog.at_level(logging.ERROR, logger="handlers.events.rate_limited"):
+        held = await stack.sender.home_opened(user)
+    assert not held.delivered
+    [notice] = stack.sender.rate_limit_notices
+    assert notice.status == 200
+    assert "Slack is holding back this app's events for workspace T0INCIDENT" in caplog.text
+    assert stack.slack.home(user) is None  # the Home tab was never asked for

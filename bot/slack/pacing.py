@@ -94,6 +94,7 @@ class Pacer:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
         self._channels: dict[str, Rate] = {}
+        self._dms: dict[str, str] = {}  # user id → their DM's channel id: one channel to Slack
         self._methods: dict[str, Rate] = {}
         per_minute, burst = POSTS_PER_MINUTE
         self._posts = Rate(per_minute / 60, burst)
@@ -103,6 +104,7 @@ class Pacer:
 
     async def wait(self, method: str, channel: str | None) -> None:
         """Wait for ``method``'s turn (posts in ``channel`` share one pace)."""
+        channel = self._dms.get(channel or "", channel)
         if method in EDITS and not self._posts_clear.is_set():
             with contextlib.suppress(TimeoutError):  # a long storm of posts: edits go on
                 await asyncio.wait_for(self._posts_clear.wait(), EDIT_PATIENCE_SECONDS)
@@ -132,6 +134,19 @@ class Pacer:
             if not self._posts_waiting:
                 self._posts_clear.set()
 
+    def dm(self, user: str, channel: str) -> None:
+        """Posts to ``user`` go to ``channel``, their DM, as posts to ``channel`` do: one pace,
+        holding what either had reserved."""
+        if self._dms.get(user) == channel or user == channel:
+            return
+        self._dms[user] = channel
+        rates = [r for r in (self._channels.pop(user, None), self._channels.get(channel)) if r]
+        if len(rates) == 2:
+            now = self.clock()
+            rates[1].next_slot = now + sum(max(0.0, rate.next_slot - now) for rate in rates)
+        elif rates:
+            self._channels[channel] = rates[0]
+
 
 class PacedWebClient(OutageNamingClient):
     """slack_sdk's client, paced by a ``Pacer`` and timed per method for /metrics; an answer
@@ -145,14 +160,28 @@ class PacedWebClient(OutageNamingClient):
         started = time.perf_counter()
         try:
             await self.pacer.wait(api_method, _channel_of(kwargs))
-            return await super().api_call(api_method, **kwargs)
+            answer = await super().api_call(api_method, **kwargs)
+            _learn_dm(self.pacer, api_method, kwargs, answer)
+            return answer
         finally:
             SLACK_LATENCY.labels(api_method).observe(time.perf_counter() - started)
 
 
-def _channel_of(call: dict[str, Any]) -> str | None:
+def _channel_of(call: dict[str, Any], name: str = "channel") -> str | None:
     for part in ("json", "params", "data"):
         arguments = call.get(part)
-        if isinstance(arguments, dict) and isinstance(arguments.get("channel"), str):
-            return arguments["channel"]
+        if isinstance(arguments, dict) and isinstance(arguments.get(name), str):
+            return arguments[name]
     return None
+
+
+def _learn_dm(pacer: Pacer, method: str, call: dict[str, Any], answer: AsyncSlackResponse) -> None:
+    """A post to a user id, or conversations.open, says which DM channel that user's is."""
+    if method == "chat.postMessage":
+        user, channel = _channel_of(call), answer.get("channel")
+    elif method == "conversations.open":
+        user, channel = _channel_of(call, "users"), (answer.get("channel") or {}).get("id")
+    else:
+        return
+    if user and isinstance(channel, str) and "," not in user:
+        pacer.dm(user, channel)

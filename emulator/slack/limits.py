@@ -509,7 +509,9 @@ MARKDOWN_TEXT_TOO_LONG = (
 ATTACHMENTS = 100  # too_many_attachments: "A maximum of 100 attachments" (chat.postMessage)
 METADATA_EVENT_TYPE = r"[a-zA-Z0-9_]{1,255}"  # METHODS/chat.postMessage, metadata
 CHANNEL_NAME = r"[a-z0-9_-]{1,80}"  # METHODS/conversations.create: lowercase, 80 characters
-INVITE_USERS = 1000  # METHODS/conversations.invite: "Up to 1000 users may be listed"
+# METHODS/conversations.invite says both "Up to 100 users may be listed" (the argument) and
+# "invites 1-1000 users" (usage), and names no error for too many: 100, invalid_arguments.
+INVITE_USERS = 100
 
 
 # -- pace (RATE_LIMITS; each method's tier is on its reference page, METHODS/<method>) --------

@@ -304,20 +304,22 @@ class FakeSlack(Workspace):
         return {"channel": self.channels[channel_id].info()}
 
     def api_conversations_invite(self, args: dict[str, Any]) -> dict[str, Any]:
-        require(args, "channel", "users")
+        require(args, "channel")
         channel = self.channel(args["channel"])
         if BOT_USER not in channel.members:
             raise SlackError("not_in_channel")
-        users = checks.listed(args["users"])
+        users = checks.listed(args.get("users"))
+        if not users:
+            raise SlackError("no_user")
         if len(users) > limits.INVITE_USERS:
-            raise SlackError("too_many_users")
-        for user in users:
+            raise SlackError("invalid_arguments")
+        for user in users:  # one refused invitation: nobody is invited (the method's page)
             self.user(user)
             if user == BOT_USER:
                 raise SlackError("cant_invite_self")
             if user in channel.members:
                 raise SlackError("already_in_channel")
-            channel.members.add(user)
+        channel.members.update(users)
         return {"channel": channel.info()}
 
     def api_conversations_join(self, args: dict[str, Any]) -> dict[str, Any]:
