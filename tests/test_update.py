@@ -265,7 +265,7 @@ async def test_a_short_summary_gets_a_box_with_room_and_a_hint_for_more(stack: S
     view = (await eventually(lambda: stack.slack.modals("update_incident_modal")))[0]
     boxes = [b for b in view["blocks"] if b["block_id"].startswith("summary_block")]
     assert [b["element"].get("initial_value") for b in boxes] == ["s" * 2_600, None]
-    assert "open the form again for another box" in boxes[-1]["hint"]["text"]
+    assert "/incident update shows another box" in boxes[-1]["hint"]["text"]
 
     too_long = summary_values(view, ["a" * 3_000, "b" * 3_000])
     too_long["summary_block_3"] = {"summary": {"type": "plain_text_input", "value": "c" * 2_001}}

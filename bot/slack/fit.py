@@ -21,7 +21,6 @@ from slack_sdk.models.blocks import (
     StaticMultiSelectElement,
 )
 
-# Each limit with the page of docs.slack.dev/reference that sets it.
 MESSAGE_TEXT = 40_000  # methods/chat.postMessage: text past it is truncated (response URLs too)
 MESSAGE_BLOCKS = 50  # block-kit/blocks: a message's blocks
 VIEW_BLOCKS = 100  # surfaces/modals, surfaces/app-home: a modal's or a Home tab's blocks
@@ -43,18 +42,22 @@ def more_line(left: int, where: str) -> str:
     return f"{ELLIPSIS}and {left} more — {where}"
 
 
-def clip(mrkdwn: str, limit: int) -> str:
-    """``mrkdwn`` cut to ``limit`` characters, ending in ``…``, never inside an entity
-    (``&amp;``) or Slack's markup (``<@U…>``, ``<url|label>``, ``<!date…>``): text the bot
-    escaped has ``<`` and ``&`` only there."""
-    if len(mrkdwn) <= limit:
-        return mrkdwn
-    cut = mrkdwn[: limit - len(ELLIPSIS)]
+def _closed(cut: str) -> str:
+    """``cut`` without an entity (``&amp;``) or Slack markup (``<@U…>``, ``<url|label>``,
+    ``<!date…>``) its end leaves open: text the bot escaped has ``<`` and ``&`` only there."""
     if cut.rfind("<") > cut.rfind(">"):
         cut = cut[: cut.rfind("<")]
     if cut.rfind("&") > cut.rfind(";"):
         cut = cut[: cut.rfind("&")]
-    return cut + ELLIPSIS
+    return cut
+
+
+def clip(mrkdwn: str, limit: int) -> str:
+    """``mrkdwn`` cut to ``limit`` characters, ending in ``…``, never inside an entity or
+    Slack's markup."""
+    if len(mrkdwn) <= limit:
+        return mrkdwn
+    return _closed(mrkdwn[: limit - len(ELLIPSIS)]) + ELLIPSIS
 
 
 def fit_lines(lines: Sequence[str], budget: int, where: str, sep: str = "\n") -> list[str]:
@@ -82,14 +85,10 @@ def fit_text(head: str, lines: Sequence[str], where: str, budget: int = MESSAGE_
 
 def wrapped(line: str, size: int) -> list[str]:
     """``line`` in pieces of at most ``size`` characters, broken after a space where there is
-    one, never inside an entity or Slack's markup (see ``clip``)."""
+    one, never inside an entity or Slack's markup."""
     pieces = []
     while len(line) > size:
-        cut = line[:size]
-        if cut.rfind("<") > cut.rfind(">"):
-            cut = cut[: cut.rfind("<")]
-        if cut.rfind("&") > cut.rfind(";"):
-            cut = cut[: cut.rfind("&")]
+        cut = _closed(line[:size])
         if " " in cut[len(cut) // 2 :]:
             cut = cut[: cut.rindex(" ") + 1]
         cut = cut or line[:size]  # one piece of markup longer than size: cut it anyway

@@ -21,7 +21,14 @@ from slack_sdk.models.views import View
 
 from bot.errors import InvalidInput
 from bot.incidents.record import IMPACTS, SUMMARY_LIMIT, TITLE_LIMIT, Incident, impact_label
-from bot.slack.fit import INPUT_LENGTH, SELECT_OPTIONS, chosen, in_clear, option_value
+from bot.slack.fit import (
+    INPUT_LENGTH,
+    OPTION_TEXT,
+    SELECT_OPTIONS,
+    chosen,
+    in_clear,
+    option_value,
+)
 from bot.slack.ids import Action, Block, Callback
 
 if TYPE_CHECKING:
@@ -95,7 +102,7 @@ def summary_inputs(summary: str) -> list[InputBlock]:
         None
         if count == SUMMARY_PARTS
         else f"A box holds {INPUT_LENGTH:,} characters and Incident Manager keeps "
-        f"{SUMMARY_LIMIT:,}: for more, save, then open the form again for another box."
+        f"{SUMMARY_LIMIT:,}: for more, save, and /incident update shows another box."
     )
     return [
         InputBlock(
@@ -118,7 +125,8 @@ def declare_modal(
 ) -> dict:
     """``context`` (e.g. the channel the command came from) rides in private_metadata."""
     plan_options = [
-        Option(value=option_value(p.arn), label=p.label[:75]) for p in plans[:SELECT_OPTIONS]
+        Option(value=option_value(p.arn), label=p.label[:OPTION_TEXT])
+        for p in plans[:SELECT_OPTIONS]
     ]
     initial_plan = next(
         (o for o, p in zip(plan_options, plans, strict=True) if default_plan in (p.arn, p.name)),
