@@ -5,9 +5,12 @@ text reaches anyone."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
+from slack_sdk.errors import SlackApiError
 
+from bot.slack.outage import SlackUnavailable, answered
 from tests.support import (
     DECLARE_MODAL,
     PLAN_ARN,
@@ -84,3 +87,21 @@ async def test_a_response_url_that_meets_an_outage_is_answered_privately_instead
     await stack.sender.slash_command("/incident", "list", user, origin)
     told = await eventually(lambda: stack.slack.ephemerals_for(user))
     assert told[0]["text"] == "No open incidents."
+
+
+async def test_a_page_instead_of_slack_is_unavailable_and_a_refusal_is_a_refusal() -> None:
+    """What Slack's client reads back: a 200 page (a proxy) is no answer from Slack; a 413
+    without JSON is a refusal, by its status, not an outage."""
+    url = "https://slack.com/api/chat.postMessage"
+
+    async def answer(status: int, data: Any) -> dict[str, Any]:
+        return {"status_code": status, "data": data, "headers": {}}
+
+    with pytest.raises(SlackUnavailable, match="HTTP 200 without Slack's JSON"):
+        await answered(url, answer(200, "<html>Sign in to the proxy</html>"))
+    with pytest.raises(SlackApiError) as refused:
+        await answered(url, answer(413, "Request Entity Too Large"))
+    assert not isinstance(refused.value, SlackUnavailable)
+    assert refused.value.response["error"] == "http_413"
+    ok = await answered(url, answer(200, {"ok": False, "error": "channel_not_found"}))
+    assert ok["data"]["error"] == "channel_not_found"  # Slack's own refusal: slack_sdk's to raise

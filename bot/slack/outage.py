@@ -55,8 +55,8 @@ class SlackUnavailable(SlackApiError, DomainError):
 
 async def answered(api_url: str, request: Awaitable[dict[str, Any]]) -> dict[str, Any]:
     """The HTTP answer of ``request`` when it is Slack's; else SlackUnavailable (no answer, or
-    a server error without Slack's JSON), or a SlackApiError whose code is ``http_<status>``
-    (a refusal without Slack's JSON, such as a body too large); logged."""
+    one without Slack's JSON: a server error, a page), or a SlackApiError whose code is
+    ``http_<status>`` (a refusal without Slack's JSON, such as a body too large); logged."""
     method = api_url.rsplit("/", 1)[-1]
     try:
         answer = await request
@@ -72,10 +72,10 @@ async def answered(api_url: str, request: Awaitable[dict[str, Any]]) -> dict[str
         what = "the connection failed"
     else:
         status, data = answer.get("status_code") or 0, answer.get("data")
-        if (isinstance(data, dict) and "ok" in data) or status == 200:
-            return answer  # Slack's JSON (its error codes too), or an upload URL's "OK"
+        if (isinstance(data, dict) and "ok" in data) or isinstance(data, bytes):
+            return answer  # Slack's JSON (its error codes too), or a file's bytes
         what = f"it answered HTTP {status} without Slack's JSON"
-        if status < 500:
+        if 400 <= status < 500:
             log.error("Slack refused %s: %s", method, what)
             raise SlackApiError(what, _answer(api_url, f"http_{status}", status)) from None
     log.warning("Slack outage: %s: %s", method, what)
