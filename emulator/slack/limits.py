@@ -432,14 +432,13 @@ ELEMENT_GROUPS: dict[str, frozenset[str]] = {
 }
 
 # Which blocks each surface takes ("Available in surfaces" on each block's page; the overview
-# at BLOCKS). Rich text arrives in what people write: the bot never sends it, but may echo it.
+# at BLOCKS): markdown blocks only in messages. Block types the table does not know (video,
+# file, table…) are refused: the bot sends none, and a new one gets its line here first.
+_EVERYWHERE = {"actions", "context", "divider", "header", "image", "input", "rich_text", "section"}
 SURFACE_BLOCKS: dict[str, frozenset[str]] = {
-    "message": frozenset(
-        {"actions", "context", "divider", "header", "image", "input", "markdown", "rich_text"}
-        | {"section"}
-    ),
-    "modal": frozenset({"actions", "context", "divider", "header", "image", "input", "section"}),
-    "home": frozenset({"actions", "context", "divider", "header", "image", "input", "section"}),
+    "message": frozenset(_EVERYWHERE | {"markdown"}),
+    "modal": frozenset(_EVERYWHERE),
+    "home": frozenset(_EVERYWHERE),
 }
 
 
