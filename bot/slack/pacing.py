@@ -12,28 +12,32 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
 
 from prometheus_client import Histogram
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.slack.outage import OutageNamingClient
 
+log = logging.getLogger(__name__)
 SLACK_LATENCY = Histogram(
     "incident_bot_slack_call_seconds", "Slack Web API call latency, pacing included", ["method"]
 )
 
 # (calls per minute, calls at once) of each method the bot calls, at the tier its reference page
 # gives (https://docs.slack.dev/reference/methods/<method>; the tiers:
-# https://docs.slack.dev/apis/web-api/rate-limits). Slack shares no burst sizes: a minute's worth
-# is taken at once, and Tier 1's "small amount of burst" as three.
+# https://docs.slack.dev/apis/web-api/rate-limits). Slack shares no burst sizes: the pacer takes
+# a little less than a minute's worth at once (Tier 1's "small amount of burst" as two), so calls
+# that reach Slack later than planned (the bot's loop busy) still fit what Slack counts.
 Tier = tuple[float, int]
-TIER_1: Tier = (1, 3)
-TIER_2: Tier = (20, 20)
-TIER_3: Tier = (50, 50)
-TIER_4: Tier = (100, 100)
+TIER_1: Tier = (1, 2)
+TIER_2: Tier = (20, 18)
+TIER_3: Tier = (50, 45)
+TIER_4: Tier = (100, 90)
 TIERS: dict[str, Tier] = {
     "apps.connections.open": TIER_1,
     "auth.test": TIER_4,  # special: "hundreds of requests per minute"
@@ -63,13 +67,15 @@ TIERS: dict[str, Tier] = {
     "views.update": TIER_4,
 }
 POSTS = frozenset({"chat.postMessage"})  # special: about one a second per channel, and
-POSTS_PER_MINUTE: Tier = (300, 300)  # "several hundred messages per minute" across the workspace
+POSTS_PER_MINUTE: Tier = (300, 250)  # "several hundred messages per minute" across the workspace
 EDITS = frozenset({"chat.update"})  # give way to posts
-CHANNEL_BURST = 3  # posts a channel takes at once before the one-a-second pace applies
+CHANNEL_BURST = 2  # posts a channel takes at once (fewer than Slack may allow: a burst that
+# reaches Slack late, the bot's loop busy, still fits) before the one-a-second pace applies
 EDIT_PATIENCE_SECONDS = 2.0  # an edit waits no longer than this for posts to clear
 # A call that waits for its turn waits this much longer: Slack counts calls as they arrive, and
 # the first of a burst may arrive later than the one sent after the wait (a new connection).
 MARGIN_SECONDS = 0.25
+RETRIES_AFTER_429 = 3
 
 
 class Rate:
@@ -108,17 +114,8 @@ class Pacer:
         if method in EDITS and not self._posts_clear.is_set():
             with contextlib.suppress(TimeoutError):  # a long storm of posts: edits go on
                 await asyncio.wait_for(self._posts_clear.wait(), EDIT_PATIENCE_SECONDS)
-        now, delays = self.clock(), [0.0]
-        if method in TIERS:
-            per_minute, burst = TIERS[method]
-            rate = self._methods.setdefault(method, Rate(per_minute / 60, burst))
-            delays.append(rate.reserve(now))
-        if method in POSTS:
-            delays.append(self._posts.reserve(now))
-            if channel:
-                rate = self._channels.setdefault(channel, Rate(1.0, CHANNEL_BURST))
-                delays.append(rate.reserve(now))
-        delay = max(delays)
+        now = self.clock()
+        delay = max([0.0, *(rate.reserve(now) for rate in self._rates(method, channel))])
         if delay <= 0:
             return
         delay += MARGIN_SECONDS
@@ -133,6 +130,25 @@ class Pacer:
             self._posts_waiting -= 1
             if not self._posts_waiting:
                 self._posts_clear.set()
+
+    def hold(self, method: str, channel: str | None, seconds: float) -> None:
+        """Slack answered ``method`` 429: its next calls (posts: in ``channel`` and in all) wait
+        ``seconds`` first, one after another as their pace allows."""
+        until = self.clock() + seconds
+        for rate in self._rates(method, self._dms.get(channel or "", channel)):
+            rate.next_slot = max(rate.next_slot, until + rate.tolerance)
+
+    def _rates(self, method: str, channel: str | None) -> list[Rate]:
+        """The paces a call of ``method`` (a post: in ``channel``) keeps to."""
+        rates = []
+        if method in TIERS:
+            per_minute, burst = TIERS[method]
+            rates.append(self._methods.setdefault(method, Rate(per_minute / 60, burst)))
+        if method in POSTS:
+            rates.append(self._posts)
+            if channel:
+                rates.append(self._channels.setdefault(channel, Rate(1.0, CHANNEL_BURST)))
+        return rates
 
     def dm(self, user: str, channel: str) -> None:
         """Posts to ``user`` go to ``channel``, their DM, as posts to ``channel`` do: one pace,
@@ -150,21 +166,44 @@ class Pacer:
 
 class PacedWebClient(OutageNamingClient):
     """slack_sdk's client, paced by a ``Pacer`` and timed per method for /metrics; an answer
-    that is not Slack's, or none, is a SlackUnavailable (``bot.slack.outage``)."""
+    that is not Slack's, or none, is a SlackUnavailable (``bot.slack.outage``). A 429 that
+    still comes (another replica, Slack counting differently) is waited out here, up to
+    ``RETRIES_AFTER_429`` times, through the pacer: the calls behind it wait their turn after
+    it rather than all retrying at once (give it no rate-limit retry handler of its own)."""
 
     def __init__(self, *args: Any, pacer: Pacer | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.pacer = pacer or Pacer()
 
     async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:
-        started = time.perf_counter()
+        started, channel = time.perf_counter(), _channel_of(kwargs)
         try:
-            await self.pacer.wait(api_method, _channel_of(kwargs))
-            answer = await super().api_call(api_method, **kwargs)
-            _learn_dm(self.pacer, api_method, kwargs, answer)
-            return answer
+            attempt = 0
+            while True:
+                await self.pacer.wait(api_method, channel)
+                try:
+                    answer = await super().api_call(api_method, **kwargs)
+                except SlackApiError as exc:
+                    if exc.response.status_code != 429 or attempt == RETRIES_AFTER_429:
+                        raise
+                    wait = _retry_after(exc.response)
+                    log.info("Slack rate-limited %s: waiting %s s", api_method, wait)
+                    self.pacer.hold(api_method, channel, wait)
+                    attempt += 1
+                    continue
+                _learn_dm(self.pacer, api_method, kwargs, answer)
+                return answer
         finally:
             SLACK_LATENCY.labels(api_method).observe(time.perf_counter() - started)
+
+
+def _retry_after(response: AsyncSlackResponse) -> float:
+    """Slack's Retry-After, in seconds (one when it gives none)."""
+    for name, value in response.headers.items():
+        if name.lower() == "retry-after":
+            with contextlib.suppress(ValueError):
+                return max(0.0, float(value))
+    return 1.0
 
 
 def _channel_of(call: dict[str, Any], name: str = "channel") -> str | None:

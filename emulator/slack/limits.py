@@ -101,6 +101,33 @@ def _static_select(multi: bool) -> Kind:
     return Kind(kind.source, kind.fields, one_of=("options", "option_groups"))
 
 
+def _choices(page: str, initial: str) -> Kind:
+    """Checkboxes or radio buttons: 1 to 10 options, whose text may be mrkdwn."""
+    source = f"{ELEMENTS}/{page}"
+    shape = "objects" if initial.endswith("s") else "object"
+    return _element(
+        page,
+        options=Rule("objects", source, least=1, most=10, of="rich_option", required=True),
+        **{initial: Rule(shape, source, of="rich_option")},
+        confirm=_confirm(page),
+        focus_on_load=Rule("boolean", source),
+    )
+
+
+def _option(text: str, note: str = "", **extra: Rule) -> Kind:
+    """An option: its ``text`` (a ``plain_text`` or any text object) ≤ 75, value ≤ 150."""
+    source = f"{OBJECTS}/option-object"
+    return Kind(
+        source,
+        {
+            "text": Rule(text, source, most=75, required=True, note=note),
+            "value": Rule("string", source, most=150, required=True),
+            "description": Rule(text, source, most=75),
+            **extra,
+        },
+    )
+
+
 # Block Kit objects by ``type`` (blocks and elements) or by role (composition objects).
 KINDS: dict[str, Kind] = {
     # -- blocks ------------------------------------------------------------
@@ -178,34 +205,8 @@ KINDS: dict[str, Kind] = {
         confirm=_confirm("button-element"),
         accessibility_label=Rule("string", f"{ELEMENTS}/button-element", most=75),
     ),
-    "checkboxes": _element(
-        "checkboxes-element",
-        options=Rule(
-            "objects",
-            f"{ELEMENTS}/checkboxes-element",
-            least=1,
-            most=10,
-            of="rich_option",
-            required=True,
-        ),
-        initial_options=Rule("objects", f"{ELEMENTS}/checkboxes-element", of="rich_option"),
-        confirm=_confirm("checkboxes-element"),
-        focus_on_load=Rule("boolean", f"{ELEMENTS}/checkboxes-element"),
-    ),
-    "radio_buttons": _element(
-        "radio-button-group-element",
-        options=Rule(
-            "objects",
-            f"{ELEMENTS}/radio-button-group-element",
-            least=1,
-            most=10,
-            of="rich_option",
-            required=True,
-        ),
-        initial_option=Rule("object", f"{ELEMENTS}/radio-button-group-element", of="rich_option"),
-        confirm=_confirm("radio-button-group-element"),
-        focus_on_load=Rule("boolean", f"{ELEMENTS}/radio-button-group-element"),
-    ),
+    "checkboxes": _choices("checkboxes-element", "initial_options"),
+    "radio_buttons": _choices("radio-button-group-element", "initial_option"),
     "overflow": _element(
         "overflow-menu-element",
         options=Rule(
@@ -313,42 +314,10 @@ KINDS: dict[str, Kind] = {
             ),
         },
     ),
-    "option": Kind(
-        f"{OBJECTS}/option-object",
-        {
-            "text": Rule(
-                "plain_text",
-                f"{OBJECTS}/option-object",
-                most=75,
-                required=True,
-                note="plain_text only in select menus and overflow menus",
-            ),
-            "value": Rule("string", f"{OBJECTS}/option-object", most=150, required=True),
-            "description": Rule("plain_text", f"{OBJECTS}/option-object", most=75),
-        },
-    ),
-    "rich_option": Kind(
-        f"{OBJECTS}/option-object",
-        {
-            "text": Rule(
-                "text",
-                f"{OBJECTS}/option-object",
-                most=75,
-                required=True,
-                note="checkboxes and radio buttons take mrkdwn too",
-            ),
-            "value": Rule("string", f"{OBJECTS}/option-object", most=150, required=True),
-            "description": Rule("text", f"{OBJECTS}/option-object", most=75),
-        },
-    ),
-    "overflow_option": Kind(
-        f"{OBJECTS}/option-object",
-        {
-            "text": Rule("plain_text", f"{OBJECTS}/option-object", most=75, required=True),
-            "value": Rule("string", f"{OBJECTS}/option-object", most=150, required=True),
-            "description": Rule("plain_text", f"{OBJECTS}/option-object", most=75),
-            "url": Rule("string", f"{OBJECTS}/option-object", most=3000),
-        },
+    "option": _option("plain_text", note="plain_text only in select menus and overflow menus"),
+    "rich_option": _option("text", note="checkboxes and radio buttons take mrkdwn too"),
+    "overflow_option": _option(
+        "plain_text", url=Rule("string", f"{OBJECTS}/option-object", most=3000)
     ),
     "option_group": Kind(
         f"{OBJECTS}/option-group-object",
@@ -362,84 +331,30 @@ KINDS: dict[str, Kind] = {
 }
 
 # Which element types each place takes (each block's page lists them).
+_SELECTS = {
+    f"{multi}{what}_select"
+    for multi in ("", "multi_")
+    for what in ("static", "external", "users", "conversations", "channels")
+}
+_CHOICES = {"checkboxes", "datepicker", "radio_buttons", "timepicker", *_SELECTS}
 ELEMENT_GROUPS: dict[str, frozenset[str]] = {
-    "action": frozenset(
-        {
-            "button",
-            "checkboxes",
-            "datepicker",
-            "datetimepicker",
-            "overflow",
-            "radio_buttons",
-            "timepicker",
-            "static_select",
-            "external_select",
-            "users_select",
-            "conversations_select",
-            "channels_select",
-            "multi_static_select",
-            "multi_external_select",
-            "multi_users_select",
-            "multi_conversations_select",
-            "multi_channels_select",
-        }
-    ),
-    "accessory": frozenset(
-        {
-            "button",
-            "checkboxes",
-            "datepicker",
-            "image",
-            "overflow",
-            "radio_buttons",
-            "timepicker",
-            "static_select",
-            "external_select",
-            "users_select",
-            "conversations_select",
-            "channels_select",
-            "multi_static_select",
-            "multi_external_select",
-            "multi_users_select",
-            "multi_conversations_select",
-            "multi_channels_select",
-        }
-    ),
+    "action": frozenset({"button", "datetimepicker", "overflow", *_CHOICES}),
+    "accessory": frozenset({"button", "image", "overflow", *_CHOICES}),
     "input": frozenset(
-        {
-            "checkboxes",
-            "datepicker",
-            "datetimepicker",
-            "email_text_input",
-            "number_input",
-            "plain_text_input",
-            "radio_buttons",
-            "timepicker",
-            "url_text_input",
-            "static_select",
-            "external_select",
-            "users_select",
-            "conversations_select",
-            "channels_select",
-            "multi_static_select",
-            "multi_external_select",
-            "multi_users_select",
-            "multi_conversations_select",
-            "multi_channels_select",
-        }
+        {"datetimepicker", "email_text_input", "number_input", "plain_text_input", *_CHOICES}
+        | {"url_text_input"}
     ),
     "context": frozenset({"image", "plain_text", "mrkdwn"}),
 }
 
 # Which blocks each surface takes ("Available in surfaces" on each block's page; the overview
-# at BLOCKS). Rich text arrives in what people write: the bot never sends it, but may echo it.
+# at BLOCKS): markdown blocks only in messages. Block types the table does not know (video,
+# file, table…) are refused: the bot sends none, and a new one gets its line here first.
+_EVERYWHERE = {"actions", "context", "divider", "header", "image", "input", "rich_text", "section"}
 SURFACE_BLOCKS: dict[str, frozenset[str]] = {
-    "message": frozenset(
-        {"actions", "context", "divider", "header", "image", "input", "markdown", "rich_text"}
-        | {"section"}
-    ),
-    "modal": frozenset({"actions", "context", "divider", "header", "image", "input", "section"}),
-    "home": frozenset({"actions", "context", "divider", "header", "image", "input", "section"}),
+    "message": frozenset(_EVERYWHERE | {"markdown"}),
+    "modal": frozenset(_EVERYWHERE),
+    "home": frozenset(_EVERYWHERE),
 }
 
 

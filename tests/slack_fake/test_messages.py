@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import aiohttp
 import pytest
 from slack_sdk.errors import SlackApiError
@@ -12,17 +10,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from emulator.slack import RunningFakeSlack
 from emulator.slack.limits import MARKDOWN_TEXT, MESSAGE_TEXT, TRUNCATED_WARNING
 from emulator.slack.workspace import BOT_USER
-
-
-@pytest.fixture
-async def running() -> AsyncIterator[RunningFakeSlack]:
-    async with RunningFakeSlack() as running:
-        yield running
-
-
-@pytest.fixture
-def client(running: RunningFakeSlack) -> AsyncWebClient:
-    return AsyncWebClient(token="xoxb-test", base_url=running.api_url)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
@@ -17,17 +16,6 @@ from emulator.slack import RunningFakeSlack, SlackSender, limits
 from emulator.slack.pace import SlackPace
 from emulator.slack.workspace import BOT_USER
 from emulator.testing import free_port
-
-
-@pytest.fixture
-async def running() -> AsyncIterator[RunningFakeSlack]:
-    async with RunningFakeSlack() as running:
-        yield running
-
-
-@pytest.fixture
-def client(running: RunningFakeSlack) -> AsyncWebClient:
-    return AsyncWebClient(token="xoxb-test", base_url=running.api_url)  # no retry on 429
 
 
 class Clock:

@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from emulator.slack import RunningFakeSlack
-
-
-@pytest.fixture
-async def running() -> AsyncIterator[RunningFakeSlack]:
-    async with RunningFakeSlack() as running:
-        yield running
-
-
-@pytest.fixture
-def client(running: RunningFakeSlack) -> AsyncWebClient:
-    return AsyncWebClient(token="xoxb-test", base_url=running.api_url)
 
 
 async def slack_error(call: object) -> str:
