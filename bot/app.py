@@ -11,7 +11,6 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
 )
 
 from bot.aws.contacts import ContactsPort
@@ -69,10 +68,8 @@ async def start_services(settings: Settings) -> Services:
     slack = PacedWebClient(  # inside Slack's rate limits: per channel, per method tier
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
-        retry_handlers=[  # Slack's 429s wait out Retry-After; a dropped connection is retried
-            AsyncConnectionErrorRetryHandler(),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
-        ],
+        # a dropped connection is retried; a 429 is waited out by the client's pacer
+        retry_handlers=[AsyncConnectionErrorRetryHandler()],
     )
     aws_incidents, contacts = IncidentsPort(gateway), ContactsPort(gateway)
     timeline = Timeline(aws_incidents, database)

@@ -22,6 +22,8 @@ from bot.errors import DomainError
 from bot.logs import silenced
 from bot.slack.connection import check_app_token
 from bot.slack.messages import group_members
+from bot.slack.outage import OutageNamingClient, SlackUnavailable
+from bot.slack.outage import log as outage_log
 from bot.store.database import MIGRATIONS, Database
 from bot.store.urls import async_url
 
@@ -38,7 +40,7 @@ class Outcome:
 
 def _bot_client(settings: Settings) -> AsyncWebClient:
     """A client that reports a dropped connection at once (no retry, no log line of its own)."""
-    return AsyncWebClient(
+    return OutageNamingClient(
         token=settings.slack_bot_token, base_url=settings.slack_api_url, retry_handlers=[]
     )
 
@@ -51,16 +53,17 @@ async def _required(settings: Settings) -> str:
 
 async def _slack(settings: Settings) -> str:
     try:
-        answer = await _bot_client(settings).auth_test()
+        with silenced(outage_log.name):  # said below
+            answer = await _bot_client(settings).auth_test()
+    except SlackUnavailable as exc:
+        raise DomainError(
+            f"cannot reach {settings.slack_api_url} ({exc.what}; an outage of Slack's shows at "
+            "https://slack-status.com): check the network, a proxy (HTTPS_PROXY) or SLACK_API_URL"
+        ) from None
     except SlackApiError as exc:
         raise DomainError(
             f"auth.test answered {exc.response.get('error')}: SLACK_BOT_TOKEN was refused; "
             f"{HOW_TO_FIX['SLACK_BOT_TOKEN']}"
-        ) from None
-    except OSError as exc:
-        raise DomainError(
-            f"cannot reach {settings.slack_api_url} ({exc}): check the network, a proxy "
-            "(HTTPS_PROXY) or SLACK_API_URL"
         ) from None
     return f"bot {answer['user']} in team {answer['team']}"
 

@@ -7,12 +7,14 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
+import botocore.session
 from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.aws.incidents import IncidentsPort
-from bot.errors import NotFound
+from bot.errors import InvalidInput, NotFound
 from bot.incidents.record import TimelineEntry
 from bot.store.database import Database, changed
 from bot.store.schema import KnownTimelineEvent, TimelineMessage
@@ -34,19 +36,48 @@ class SlackMessage:
     permalink: str
 
 
-def message_data(message: SlackMessage) -> str:
-    """The event's data: author, text and permalink, cut to fit AWS's 6,000 characters."""
+def event_data(text: str, tail: str = "") -> str:
+    """``text`` then ``tail`` as an event's data (a JSON string, its characters as they are),
+    ``text`` cut with ``CUT`` where both would not fit AWS's 6,000 characters."""
 
-    def encode(text: str) -> str:
-        return json.dumps(f"{message.author}: {text}\n{message.permalink}")
+    def encode(head: str) -> str:
+        return note_data(head + tail)
 
-    data = encode(message.text)
+    data = encode(text)
     if len(data) <= EVENT_DATA_LIMIT:
         return data
-    keep = len(message.text) - (len(data) - EVENT_DATA_LIMIT) - len(CUT)
-    while len(data := encode(message.text[:keep] + CUT)) > EVENT_DATA_LIMIT:
+    keep = len(text) - (len(data) - EVENT_DATA_LIMIT) - len(CUT)
+    while len(data := encode(text[:keep] + CUT)) > EVENT_DATA_LIMIT:
         keep -= len(data) - EVENT_DATA_LIMIT
     return data
+
+
+def message_data(message: SlackMessage) -> str:
+    """The event's data: author, text and permalink, the text cut to fit AWS's limit."""
+    return event_data(f"{message.author}: {message.text}", f"\n{message.permalink}")
+
+
+@cache
+def note_limit() -> int:
+    """AWS's most characters of an event's data, as botocore's model says (its reference says
+    6,000: messages recorded from Slack keep to that)."""
+    model = botocore.session.get_session().get_service_model("ssm-incidents")
+    return int(model.shape_for("EventData").metadata["max"])
+
+
+def check_note(text: str) -> str:
+    """A note a person wrote, refused when the timeline cannot hold it whole."""
+    if len(note_data(text)) > note_limit():
+        raise InvalidInput(
+            f"The note is {len(text):,} characters; an Incident Manager timeline event holds "
+            f"{note_limit():,}. Shorten it, or split it over several notes."
+        )
+    return text
+
+
+def note_data(text: str) -> str:
+    """A note as an event's data: a JSON string, its characters as they are."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _key(channel_id: str, ts: str) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
@@ -64,7 +95,7 @@ class Timeline:
         self, arn: str, text: str, client_token: str, when: datetime | None = None
     ) -> str:
         """A custom event saying ``text``, written once per ``client_token``; its id."""
-        event_id = await self.aws.create_timeline_event(arn, json.dumps(text), client_token, when)
+        event_id = await self.aws.create_timeline_event(arn, note_data(text), client_token, when)
         await self.known(event_id)
         return event_id
 

@@ -94,7 +94,7 @@ def filled(view: dict[str, Any], minutes: list[str], essential: list[list[int]])
     """The state Slack sends when the minutes and essential boxes are filled in (a stage with
     no target has no essential boxes, so Slack sends none for it)."""
     rev = revision(view)
-    inputs = {b["block_id"] for b in view["blocks"] if b["type"] == "input"}
+    inputs = {b["block_id"]: b["element"]["type"] for b in view["blocks"] if b["type"] == "input"}
     values: dict[str, Any] = {}
     for index, typed in enumerate(minutes):
         values[f"minutes:{rev}:{index}"] = {
@@ -104,7 +104,7 @@ def filled(view: dict[str, Any], minutes: list[str], essential: list[list[int]])
             continue
         values[f"essential:{rev}:{index}"] = {
             "plan_essential": {
-                "type": "checkboxes",
+                "type": inputs[f"essential:{rev}:{index}"],  # more than 10 targets: a menu
                 "selected_options": [{"value": str(p)} for p in essential[index]],
             }
         }

@@ -402,9 +402,9 @@ async def test_the_error_handler_survives_a_dead_response_url(
     dana = stack.slack.add_user("dana", email="dana@example.com")
     ops = stack.slack.add_channel("ops", members=[dana])
     healthy = stack.services.database
-    stack.services.database = stack.services.people.database = Database(
-        read_only_url(tmp_path / "bot.db")
-    )
+    read_only = Database(read_only_url(tmp_path / "bot.db"))
+    people = stack.services.people
+    stack.services.database = people.database = people.codes.database = read_only
     dead_url = "https://hooks.slack.com/commands/T1/1/dead"
     form = {
         "team_id": "T0FAKE",
@@ -428,7 +428,7 @@ async def test_the_error_handler_survives_a_dead_response_url(
         )
     finally:
         await stack.services.database.close()
-        stack.services.database = stack.services.people.database = healthy
+        stack.services.database = people.database = people.codes.database = healthy
     assert "(ref " in told[0]["text"]
     assert "could not answer through response_url" in caplog.text
     said_at_info = [

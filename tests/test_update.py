@@ -201,7 +201,7 @@ async def test_outside_a_channel_a_picker_of_open_incidents_runs_the_command(
     picker = offer[0].args["blocks"][-1]
     assert picker["block_id"] == "pick|impact 1"
     [option] = picker["elements"][0]["options"]
-    assert option["value"] == declared.arn
+    assert option["value"] == declared.arn.rsplit("/", 1)[-1]  # the id: an ARN may pass 150
     assert record(stack, declared.arn)["impact"] == 2  # nothing changed before the choice
 
     await stack.sender.block_action(
@@ -224,3 +224,71 @@ async def test_a_form_slack_will_not_open_is_said_as_such(stack: Stack) -> None:
         lambda: [r for r in replies(stack, declared.user) if "would not open" in r]
     )
     assert said[0] == (":warning: Slack would not open the form (expired_trigger_id): try again.")
+
+
+def summary_values(view: dict[str, Any], parts: list[str]) -> dict[str, Any]:
+    """The update form submitted with its title and impact as shown and ``parts`` typed into
+    its summary inputs, in order."""
+    blocks = {b["block_id"]: b["element"] for b in view["blocks"]}
+    boxes = [b for b in blocks if b.startswith("summary_block")]
+    assert len(boxes) == len(parts)
+    return {
+        "title_block": {
+            "title": {"type": "plain_text_input", "value": blocks["title_block"]["initial_value"]}
+        },
+        "impact_block": {
+            "impact": {
+                "type": "static_select",
+                "selected_option": blocks["impact_block"]["initial_option"],
+            }
+        },
+        **{
+            box: {"summary": {"type": "plain_text_input", "value": part or None}}
+            for box, part in zip(boxes, parts, strict=True)
+        },
+    }
+
+
+async def test_a_summary_longer_than_an_input_is_shown_whole_and_saved_whole(
+    stack: Stack,
+) -> None:
+    declared = await declare_incident(stack)
+    long_summary = "\n".join(f"{n:04d} " + "checkout latency " * 6 for n in range(80))[:7_900]
+    stack.aws().update_incident_record(arn=declared.arn, summary=long_summary)
+    await stack.sender.slash_command("/incident", "update", declared.user, declared.channel)
+    view = (await eventually(lambda: stack.slack.modals("update_incident_modal")))[0]
+
+    boxes = [b for b in view["blocks"] if b["block_id"].startswith("summary_block")]
+    assert [b["element"]["max_length"] for b in boxes] == [3000, 3000, 3000]
+    shown = [b["element"].get("initial_value") or "" for b in boxes]
+    assert "".join(shown) == long_summary  # nothing the form cannot show is lost
+    assert all(part.endswith("\n") for part in shown[:-1])  # cut between lines
+    assert [b["label"]["text"] for b in boxes] == ["Summary", *["Summary (continued)"] * 2]
+
+    unchanged = await stack.sender.view_submission(
+        declared.user, view["id"], summary_values(view, shown)
+    )
+    assert unchanged.status == 200
+    edited = [shown[0], shown[1], shown[2].replace("0072", "LAST")]
+    await stack.sender.view_submission(declared.user, view["id"], summary_values(view, edited))
+    await eventually(lambda: record(stack, declared.arn)["summary"] == "".join(edited))
+    assert len(record(stack, declared.arn)["summary"]) == 7_900
+
+
+async def test_a_short_summary_gets_a_box_with_room_and_a_hint_for_more(stack: Stack) -> None:
+    declared = await declare_incident(stack)
+    stack.aws().update_incident_record(arn=declared.arn, summary="s" * 2_600)
+    await stack.sender.slash_command("/incident", "update", declared.user, declared.channel)
+    view = (await eventually(lambda: stack.slack.modals("update_incident_modal")))[0]
+    boxes = [b for b in view["blocks"] if b["block_id"].startswith("summary_block")]
+    assert [b["element"].get("initial_value") for b in boxes] == ["s" * 2_600, None]
+    assert "/incident update shows another box" in boxes[-1]["hint"]["text"]
+
+    # a summary of 5,000 gets a third box: filled past AWS's 8,000, the form says so
+    stack.aws().update_incident_record(arn=declared.arn, summary="t" * 5_000)
+    await stack.sender.slash_command("/incident", "update", declared.user, declared.channel)
+    view = (await eventually(lambda: stack.slack.modals("update_incident_modal")[1:]))[0]
+    too_long = summary_values(view, ["a" * 3_000, "b" * 3_000, "c" * 2_001])
+    answer = (await stack.sender.view_submission(declared.user, view["id"], too_long)).json()
+    assert "8,001 characters" in answer["errors"]["summary_block_3"]
+    assert record(stack, declared.arn)["summary"] == "t" * 5_000

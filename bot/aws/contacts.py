@@ -6,6 +6,7 @@ here and nowhere else); callers get the domain's types.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -27,6 +28,8 @@ from bot.contacts import (
 )
 from bot.errors import ServiceUnavailable
 from bot.vocabulary import ContactType
+
+log = logging.getLogger(__name__)
 
 SENDER = "incident-bot"
 
@@ -95,7 +98,8 @@ def _contact(answer: dict[str, Any]) -> Contact:
             tuple(plan.get("RotationIds") or []),
         )
     except (KeyError, ValueError) as exc:
-        raise ServiceUnavailable(f"AWS returned a contact without {exc}; try again.") from None
+        log.warning("unreadable contact from AWS: %r", exc)
+        raise ServiceUnavailable("AWS returned a contact the bot cannot read; try again.") from None
 
 
 class ContactsPort:

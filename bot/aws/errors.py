@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
@@ -19,6 +21,8 @@ from bot.errors import (
     ServiceUnavailable,
     Throttled,
 )
+
+log = logging.getLogger(__name__)
 
 IAM_PREFIX = {"ssm-incidents": "ssm-incidents", "ssm-contacts": "ssm-contacts"}
 
@@ -48,9 +52,11 @@ def domain_error(service: str, operation: str, exc: ClientError | BotoCoreError)
             f"AWS would not take that ({action}): a value is not one it accepts. Check what "
             "you typed (a name, an id, a number) and try again."
         )
-    if not isinstance(exc, ClientError):
+    if not isinstance(exc, ClientError):  # botocore's own words are for the log
+        log.warning("AWS call %s failed: %s", action, exc)
         return ServiceUnavailable(
-            f"AWS Incident Manager call {action} failed ({type(exc).__name__}). Try again."
+            f"AWS Incident Manager did not answer {action} as it should (the bot's log says "
+            "why). Try again in a minute."
         )
     code = exc.response.get("Error", {}).get("Code", "")
     if code in ("ResourceNotFoundException",):

@@ -23,6 +23,7 @@ from bot.slack.channels import channel_name, create_channel, made_before
 from bot.slack.declared import declared_text
 from bot.slack.messages import display_name, posted
 from bot.slack.notify import tell, warn
+from bot.slack.outage import SlackUnavailable
 from bot.store.schema import DeclarationRow, DeclarationStep, IncidentChannel
 from bot.tokens import client_token as token
 from bot.vocabulary import StepState
@@ -48,6 +49,7 @@ SLACK_TRANSIENT = frozenset(
     {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 )
 SLACK_FINE = {INVITE: "already_in_channel", PIN: "already_pinned"}
+UNEXPECTED = "an unexpected error, in the bot's log"  # its text is for the log, not people
 CARD_EVENT, ANNOUNCEMENT_EVENT = "incident_bot_card", "incident_bot_announcement"
 
 
@@ -85,6 +87,8 @@ class Outcome:
 def refusal(exc: Exception) -> tuple[bool, str]:
     """Whether a step's failure is for good (a missing permission or scope, a bad request),
     and why, in words the declarer can act on."""
+    if isinstance(exc, SlackUnavailable):
+        return False, f"Slack is not answering: {exc.what}, an outage on Slack's side"
     if isinstance(exc, SlackApiError):
         error = str(exc.response.get("error"))
         return error not in SLACK_TRANSIENT, f"Slack said {error}"
@@ -92,7 +96,7 @@ def refusal(exc: Exception) -> tuple[bool, str]:
         return False, exc.message
     if isinstance(exc, DomainError):
         return True, exc.message
-    return False, f"{type(exc).__name__}: {exc}"
+    return False, UNEXPECTED
 
 
 def metadata(event: str, arn: str) -> dict:
@@ -310,7 +314,14 @@ class Declarations:
                         await session.execute(delete(table).where(table.token == form.client_token))
                 raise
             state = StepState.FAILED if permanent or attempts >= MAX_ATTEMPTS else StepState.PENDING
-            log.warning("declaring %s: step %s %s: %s", form.title, step.step, state, reason)
+            log.warning(
+                "declaring %s: step %s %s: %s",
+                form.title,
+                step.step,
+                state,
+                reason,
+                exc_info=exc if reason == UNEXPECTED else None,
+            )
             await self._set(form.client_token, step.step, state=state, error=reason)
             return False
         await self._set(form.client_token, step.step, state=StepState.DONE, error=None)

@@ -8,7 +8,8 @@ import json
 from dataclasses import dataclass
 
 from bot.incidents.record import Incident, RelatedItem
-from bot.slack.blocks import escape, truncate
+from bot.slack.blocks import escape
+from bot.slack.fit import clip
 from bot.store.schema import SeenIncident
 
 SHOWN_LIMIT = 300  # characters of a summary or an item shown in the line
@@ -24,7 +25,7 @@ def label(item: RelatedItem) -> str:
 
 def shown(text: str) -> str:
     """Person-written text on one short line, escaped."""
-    return truncate(escape(" ".join(text.split())), SHOWN_LIMIT)
+    return clip(escape(" ".join(text.split())), SHOWN_LIMIT)
 
 
 @dataclass(frozen=True)

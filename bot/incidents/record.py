@@ -3,6 +3,7 @@ response plan, related items and timeline events."""
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -13,8 +14,11 @@ from bot.errors import InvalidInput, ServiceUnavailable
 from bot.numbers import BadNumber, whole_number
 from bot.slack.blocks import escape
 
+log = logging.getLogger(__name__)
+
 IMPACTS = {1: "Critical", 2: "High", 3: "Medium", 4: "Low", 5: "No Impact"}
 # an incident record's ARN, as botocore's ``Arn`` pattern has it for ssm-incidents (1,000 at most)
+INCIDENT_ID = re.compile(r"[A-Za-z0-9-]{1,128}")  # an incident record ARN's last part
 INCIDENT_ARN = re.compile(r"arn:aws(-cn|-us-gov)?:ssm-incidents::[0-9]{12}:incident-record/\S+")
 TITLE_LIMIT = 200
 SUMMARY_LIMIT = 8000
@@ -40,6 +44,14 @@ def incident_arn(claim: str) -> str:
     if len(claim) > 1000 or not INCIDENT_ARN.fullmatch(claim):
         raise InvalidInput("That is not an incident I know of: nothing was changed.")
     return claim
+
+
+def incident_reference(claim: str) -> str:
+    """``claim`` when it has the shape of an incident's ARN or of its id (the ARN's last part),
+    else InvalidInput."""
+    if INCIDENT_ID.fullmatch(claim):
+        return claim
+    return incident_arn(claim)
 
 
 BLANK_LETTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")  # show as nothing, yet are letters
@@ -143,8 +155,9 @@ class Incident:
                 chat_channel=chat_channel_of(record),
             )
         except (KeyError, TypeError, ValueError) as exc:
+            log.warning("unreadable incident record from AWS: %r", exc)
             raise ServiceUnavailable(
-                f"AWS returned an incident record without a valid {exc}; try again."
+                "AWS returned an incident record the bot cannot read; try again."
             ) from None
 
 

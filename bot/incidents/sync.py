@@ -28,7 +28,8 @@ from bot.incidents.export import Exports
 from bot.incidents.full_reads import FullRead, full_changes, identity, label, related_seen
 from bot.incidents.record import OPEN, RESOLVED, Incident, RelatedItem, impact_label
 from bot.incidents.service import IncidentService
-from bot.slack.blocks import escape, truncate
+from bot.slack.blocks import escape
+from bot.slack.fit import MESSAGE_TEXT, clip
 from bot.store.database import changed
 from bot.store.schema import DeclarationStep, IncidentChannel, SeenIncident, SyncMark
 from bot.vocabulary import StepState
@@ -267,7 +268,7 @@ class IncidentSync:
             entry = await self.incidents.aws.timeline_event(arn, event_id)
             if channel_id and await self.incidents.timeline.known(event_id):
                 text = f":memo: Added to the timeline in AWS: {escape(entry.text)}"
-                await self.slack.chat_postMessage(channel=channel_id, text=truncate(text, 3000))
+                await self.slack.chat_postMessage(channel=channel_id, text=clip(text, MESSAGE_TEXT))
 
     async def _declaring(self) -> bool:
         """A Slack declaration's StartIncident is under way: its incident may be listed before

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-SECTION_TEXT_LIMIT = 3000
+from bot.slack.fit import MESSAGE_BLOCKS, fit_sections
 
 
 def as_dicts(blocks: Iterable[Block]) -> list[dict]:
@@ -20,22 +20,14 @@ def escape(text: str) -> str:
 
 
 def truncate(text: str, limit: int, marker: str = "…") -> str:
-    """``text`` cut to ``limit`` characters, the cut shown with ``marker``."""
+    """Plain ``text`` cut to ``limit`` characters, the cut shown with ``marker`` (mrkdwn is cut
+    with ``bot.slack.fit.clip``, which keeps its markup whole)."""
     return text if len(text) <= limit else text[: limit - len(marker)] + marker
 
 
 def help_blocks(entries: Sequence[tuple[str, str]]) -> list[dict]:
     """The ``/incident help`` answer: one line per ``(usage, what it does)``."""
     lines = [f"`/incident {usage}` — {summary}" for usage, summary in entries]
-    sections: list[Block] = []
-    chunk: list[str] = []
-    for line in lines:
-        if sum(len(item) + 1 for item in chunk) + len(line) > SECTION_TEXT_LIMIT:
-            sections.append(SectionBlock(text=MarkdownTextObject(text="\n".join(chunk))))
-            chunk = []
-        chunk.append(line)
-    if chunk:
-        sections.append(SectionBlock(text=MarkdownTextObject(text="\n".join(chunk))))
     header = SectionBlock(text=MarkdownTextObject(text="*incident-bot commands*"))
     footer = ContextBlock(
         elements=[
@@ -44,6 +36,7 @@ def help_blocks(entries: Sequence[tuple[str, str]]) -> list[dict]:
             )
         ]
     )
+    sections = fit_sections(lines, "the README lists every command", MESSAGE_BLOCKS - 2)
     return as_dicts([header, *sections, footer])
 
 

@@ -17,6 +17,14 @@ from slack_sdk.models.blocks import (
 
 from bot.incidents.record import Incident, Trigger, impact_label
 from bot.slack.blocks import as_dicts, escape, truncate
+from bot.slack.fit import (
+    FIELD_TEXT,
+    HEADER_TEXT,
+    OPTION_TEXT,
+    SECTION_TEXT,
+    SELECT_OPTIONS,
+    clip,
+)
 from bot.slack.ids import Action, Block
 
 STATUS_ICON = {"OPEN": ":red_circle: Open", "RESOLVED": ":large_green_circle: Resolved"}
@@ -46,14 +54,28 @@ def roles_line(roles: dict[str, str]) -> str:
     return "*Roles*  " + " · ".join(f"{role} <@{user}>" for role, user in roles.items())
 
 
+SUMMARY_CUT = "\n_The whole summary: `/incident update`, or the incident in AWS._"
+
+
+def summary_text(summary: str) -> str:
+    """The card's summary, whole when a section holds it, else cut with where to read it."""
+    text = f"*Summary*\n{escape(summary) or '_No summary yet._'}"
+    if len(text) <= SECTION_TEXT:
+        return text
+    return clip(text, SECTION_TEXT - len(SUMMARY_CUT)) + SUMMARY_CUT
+
+
 def card_blocks(
     incident: Incident, related_items: int, console: str, roles: dict[str, str] | None = None
 ) -> list[dict]:
     fields = [
-        MarkdownTextObject(text=f"*Status*\n{STATUS_ICON.get(incident.status, incident.status)}"),
-        MarkdownTextObject(text=f"*Impact*\n{impact_label(incident.impact)}"),
-        MarkdownTextObject(text=f"*Response plan*\n{escape(incident.response_plan)}"),
-        MarkdownTextObject(text=f"*Related items*\n{related_items}"),
+        MarkdownTextObject(text=clip(text, FIELD_TEXT))
+        for text in (
+            f"*Status*\n{STATUS_ICON.get(incident.status, incident.status)}",
+            f"*Impact*\n{impact_label(incident.impact)}",
+            f"*Response plan*\n{escape(incident.response_plan)}",
+            f"*Related items*\n{related_items}",
+        )
     ]
     toggle = (
         ButtonElement(text="Resolve", action_id=Action.RESOLVE, value=incident.arn, style="primary")
@@ -61,13 +83,9 @@ def card_blocks(
         else ButtonElement(text="Reopen", action_id=Action.REOPEN, value=incident.arn)
     )
     blocks = [
-        HeaderBlock(text=truncate(incident.title, 150)),
+        HeaderBlock(text=truncate(incident.title, HEADER_TEXT)),
         SectionBlock(fields=fields),
-        SectionBlock(
-            text=MarkdownTextObject(
-                text=truncate(f"*Summary*\n{escape(incident.summary) or '_No summary yet._'}", 3000)
-            )
-        ),
+        SectionBlock(text=MarkdownTextObject(text=summary_text(incident.summary))),
         ContextBlock(
             elements=[
                 MarkdownTextObject(
@@ -98,12 +116,14 @@ PICK_PREFIX = "pick|"
 
 
 def incident_picker(message: str, incidents: list[Incident], command: str) -> list[dict] | None:
-    """``message`` plus a menu of open incidents that re-runs ``command`` on the one chosen."""
+    """``message`` plus a menu of open incidents (each by its id) that re-runs ``command`` on
+    the one chosen."""
     block_id = f"{PICK_PREFIX}{command}"
     if not incidents or len(block_id) > 255:
         return None
     options = [
-        Option(value=i.arn, label=truncate(f"{i.title} ({i.id[:8]})", 75)) for i in incidents[:100]
+        Option(value=i.id, label=truncate(f"{i.title} ({i.id[:8]})", OPTION_TEXT))
+        for i in incidents[:SELECT_OPTIONS]
     ]
     return as_dicts(
         [

@@ -49,10 +49,10 @@ def declared_text(outcome: Outcome, later: bool = False) -> str:
     for step, state, reason in missing:
         name = _step_name(outcome, step)
         if state == StepState.PENDING:
-            why = f" ({escape(reason)})" if reason else ""
+            why = f" ({reason})" if reason else ""  # a domain error's words: mrkdwn already
             lines.append(f"• {name} is not done yet{why}; the bot will retry.")
         else:
-            lines.append(f"• {name} failed: {escape(reason or '')}")
+            lines.append(f"• {name} failed: {reason or ''}")
     if not missing:
         return f":rotating_light: {head}" + (f"\n{lines[0]}" if lines else "")
     return "\n".join([f":warning: {head} Not everything was done:", *lines])

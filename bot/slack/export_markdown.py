@@ -3,6 +3,7 @@ whole timeline with each Slack message's permalink."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -45,7 +46,35 @@ def export_title(incident: Incident) -> str:
     return f"Incident {incident.id[:8]}: {incident.title}"[:255]
 
 
+# A canvas (or file) goes to Slack in one request: kept well under a megabyte as sent (JSON, with
+# non-ASCII characters escaped), which the local Slack refuses past and aiohttp warns about.
+# Slack documents no limit of a canvas's own.
+EXPORT_LIMIT = 900_000
+EVENT_CUT = "…"
+
+
+def _sent_size(markdown: str) -> int:
+    return len(json.dumps(markdown))
+
+
 def export_markdown(export: IncidentExport) -> str:
+    """The export, every event whole when it fits EXPORT_LIMIT; else every event still, each
+    event's text cut at the most characters that fit, and said so."""
+    whole = _markdown(export, None)
+    if _sent_size(whole) <= EXPORT_LIMIT:
+        return whole
+    shortest, longest = 0, max(len(entry.text) for entry in export.timeline)
+    while shortest < longest:
+        middle = (shortest + longest + 1) // 2
+        if _sent_size(_markdown(export, middle)) <= EXPORT_LIMIT:
+            shortest = middle
+        else:
+            longest = middle - 1
+    return _markdown(export, shortest)
+
+
+def _markdown(export: IncidentExport, event_cut: int | None) -> str:
+    """The export, each event's text cut at ``event_cut`` characters (None: whole)."""
     incident = export.incident
     lines = [
         f"# {_line(incident.title)}",
@@ -72,8 +101,16 @@ def export_markdown(export: IncidentExport) -> str:
         "_None assigned._"
     ]
     lines += ["", "## Timeline"]
+    if event_cut is not None:
+        lines.append(
+            f"_Each event's text is cut at {event_cut:,} characters here, to fit one message to "
+            f"Slack: the whole timeline is in [Incident Manager]({export.console})._"
+        )
     for entry in export.timeline:
-        item = f"- {_when(entry.time)} · {entry.type} · {_line(entry.text)}"
+        text = entry.text
+        if event_cut is not None and len(text) > event_cut:
+            text = text[:event_cut] + EVENT_CUT
+        item = f"- {_when(entry.time)} · {entry.type} · {_line(text)}"
         permalink = export.permalinks.get(entry.event_id)
         if permalink and permalink not in entry.text:
             item += f" ([Slack message]({permalink}))"

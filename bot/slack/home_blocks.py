@@ -20,8 +20,9 @@ from bot.contacts import Contact
 from bot.incidents.record import Incident, impact_label
 from bot.oncall.shifts import LOOK_AHEAD, Duty
 from bot.oncall.times import slack_date
-from bot.slack.blocks import escape, truncate
+from bot.slack.blocks import escape
 from bot.slack.card import incident_line
+from bot.slack.fit import SECTION_TEXT, VIEW_BLOCKS, clip, fit_blocks, fit_lines
 from bot.slack.ids import PagingAction
 from bot.slack.paging_blocks import clock
 
@@ -43,44 +44,55 @@ def home_view(
     at: datetime,
     shifts: Sequence[tuple[Contact, Duty]] | None = (),
 ) -> dict:
-    blocks: list = [HeaderBlock(text=":pager: Pages waiting for you")]
-    if not waiting:
-        blocks.append(_text("Nothing is waiting for you."))
-    for page in waiting[:PAGES_SHOWN]:
-        blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=truncate(
-                        f":rotating_light: *{escape(page.incident.title)}*\n"
-                        f"Impact {impact_label(page.incident.impact)}",
-                        3000,
-                    )
-                ),
-                accessory=ButtonElement(
-                    text="Acknowledge",
-                    action_id=PagingAction.ACKNOWLEDGE,
-                    value=page.notice_id,
-                    style="primary",
-                ),
-            )
-        )
-    blocks += [DividerBlock(), HeaderBlock(text=":rotating_light: Open incidents")]
     lines = [incident_line(i, channel) for i, channel in open_incidents[:INCIDENTS_SHOWN]]
     if len(open_incidents) > INCIDENTS_SHOWN:
         lines.append("…and more: `/incident list` shows up to 40.")
-    blocks.append(_text("\n".join(lines) or "No open incidents."))
-    blocks += [DividerBlock(), HeaderBlock(text=":calendar: Your next shifts")]
-    blocks.append(_text(shifts_text(shifts)))
-    blocks.append(
+    rest: list = [
+        DividerBlock(),
+        HeaderBlock(text=":rotating_light: Open incidents"),
+        _text(
+            "\n".join(fit_lines(lines, SECTION_TEXT, "`/incident list`")) or "No open incidents."
+        ),
+        DividerBlock(),
+        HeaderBlock(text=":calendar: Your next shifts"),
+        _text(shifts_text(shifts)),
         ContextBlock(
             elements=[
                 MarkdownTextObject(
                     text=f"As of {clock(at)}. `/incident help` lists everything you can do."
                 )
             ]
-        )
-    )
+        ),
+    ]
+    pages = [[_page(page)] for page in waiting[:PAGES_SHOWN]] or [
+        [_text("Nothing is waiting for you.")]
+    ]
+    room = VIEW_BLOCKS - 1 - len(rest)
+    blocks = [
+        HeaderBlock(text=":pager: Pages waiting for you"),
+        *fit_blocks(pages, room, "the direct messages that paged you"),
+        *rest,
+    ]
     return View(type="home", blocks=blocks).to_dict()
+
+
+def _page(page: WaitingPage) -> SectionBlock:
+    """A waiting page with its **Acknowledge**."""
+    return SectionBlock(
+        text=MarkdownTextObject(
+            text=clip(
+                f":rotating_light: *{escape(page.incident.title)}*\n"
+                f"Impact {impact_label(page.incident.impact)}",
+                SECTION_TEXT,
+            )
+        ),
+        accessory=ButtonElement(
+            text="Acknowledge",
+            action_id=PagingAction.ACKNOWLEDGE,
+            value=page.notice_id,
+            style="primary",
+        ),
+    )
 
 
 def shifts_text(shifts: Sequence[tuple[Contact, Duty]] | None) -> str:
@@ -92,11 +104,11 @@ def shifts_text(shifts: Sequence[tuple[Contact, Duty]] | None) -> str:
         for schedule, duty in shifts
     ]
     return (
-        "\n".join(lines)
+        "\n".join(fit_lines(lines, SECTION_TEXT, "`/incident oncall`"))
         or f"No shift of yours in the next {LOOK_AHEAD.days} days. `/incident oncall` shows "
         "who is on call."
     )
 
 
 def _text(text: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=truncate(text, 3000)))
+    return SectionBlock(text=MarkdownTextObject(text=text))

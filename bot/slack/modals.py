@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from math import ceil
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk.models.blocks import (
     CheckboxesElement,
@@ -18,8 +19,20 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.errors import InvalidInput
 from bot.incidents.record import IMPACTS, SUMMARY_LIMIT, TITLE_LIMIT, Incident, impact_label
+from bot.slack.fit import (
+    INPUT_LENGTH,
+    OPTION_TEXT,
+    SELECT_OPTIONS,
+    chosen,
+    in_clear,
+    option_value,
+)
 from bot.slack.ids import Action, Block, Callback
+
+if TYPE_CHECKING:
+    from bot.incidents.service import IncidentService
 
 DECLARE_TITLE = "Declare incident"
 UPDATE_TITLE = "Update incident"
@@ -47,10 +60,60 @@ def impact_select(initial: int) -> StaticSelectElement:
 def _text(action_id: str, initial: str, limit: int, multiline: bool = False) -> Any:
     return PlainTextInputElement(
         action_id=action_id,
-        initial_value=initial[:limit] or None,
+        initial_value=initial or None,
         max_length=limit,
         multiline=multiline,
     )
+
+
+# A summary may be longer than one input holds: it is shown over consecutive inputs and joined
+# back, as typed, on submission. A form gets one input per SUMMARY_ROOM characters it holds (at
+# least one), so a form always has room left to type in, up to Incident Manager's limit.
+SUMMARY_PARTS = ceil(SUMMARY_LIMIT / INPUT_LENGTH)
+SUMMARY_ROOM = 2_500
+SEAM_SEARCH = 300  # how far back from an input's end a part ends after a newline or a space
+
+
+def summary_block(part: int) -> str:
+    """The block id of the summary's ``part`` (0: the first)."""
+    return Block.SUMMARY if part == 0 else f"{Block.SUMMARY}_{part + 1}"
+
+
+def summary_parts(summary: str) -> list[str]:
+    """``summary`` in consecutive parts that each fit an input, cut after a newline (else a
+    space) near the end where there is one; joined they are ``summary`` again."""
+    parts: list[str] = []
+    rest = summary
+    while len(rest) > INPUT_LENGTH:
+        window = rest[INPUT_LENGTH - SEAM_SEARCH : INPUT_LENGTH]
+        seam = window.rfind("\n") if "\n" in window else window.rfind(" ")
+        cut = INPUT_LENGTH - SEAM_SEARCH + seam + 1 if seam >= 0 else INPUT_LENGTH
+        parts.append(rest[:cut])
+        rest = rest[cut:]
+    return [*parts, rest]
+
+
+def summary_inputs(summary: str) -> list[InputBlock]:
+    """The summary's inputs: its parts, then empty ones, one per SUMMARY_ROOM it holds."""
+    parts = summary_parts(summary)
+    count = max(len(parts), min(SUMMARY_PARTS, len(summary) // SUMMARY_ROOM + 1))
+    parts += [""] * (count - len(parts))
+    hint = (
+        None
+        if count == SUMMARY_PARTS
+        else f"A box holds {INPUT_LENGTH:,} characters and Incident Manager keeps "
+        f"{SUMMARY_LIMIT:,}: for more, save, and /incident update shows another box."
+    )
+    return [
+        InputBlock(
+            block_id=summary_block(index),
+            label="Summary" if index == 0 else "Summary (continued)",
+            optional=True,
+            hint=hint if index == count - 1 else None,
+            element=_text(Action.SUMMARY, part, INPUT_LENGTH, multiline=True),
+        )
+        for index, part in enumerate(parts)
+    ]
 
 
 def declare_modal(
@@ -61,7 +124,10 @@ def declare_modal(
     context: dict[str, str],
 ) -> dict:
     """``context`` (e.g. the channel the command came from) rides in private_metadata."""
-    plan_options = [Option(value=p.arn, label=p.label[:75]) for p in plans[:100]]
+    plan_options = [
+        Option(value=option_value(p.arn), label=p.label[:OPTION_TEXT])
+        for p in plans[:SELECT_OPTIONS]
+    ]
     initial_plan = next(
         (o for o, p in zip(plan_options, plans, strict=True) if default_plan in (p.arn, p.name)),
         None,
@@ -86,12 +152,7 @@ def declare_modal(
                     action_id=Action.PLAN, options=plan_options, initial_option=initial_plan
                 ),
             ),
-            InputBlock(
-                block_id=Block.SUMMARY,
-                label="Summary",
-                optional=True,
-                element=_text(Action.SUMMARY, summary, SUMMARY_LIMIT, multiline=True),
-            ),
+            *summary_inputs(summary),
             InputBlock(
                 block_id=Block.CHANNEL,
                 label="Channel",
@@ -124,12 +185,7 @@ def update_modal(incident: Incident) -> dict:
             InputBlock(
                 block_id=Block.IMPACT, label="Impact", element=impact_select(incident.impact)
             ),
-            InputBlock(
-                block_id=Block.SUMMARY,
-                label="Summary",
-                optional=True,
-                element=_text(Action.SUMMARY, incident.summary, SUMMARY_LIMIT, True),
-            ),
+            *summary_inputs(incident.summary),
         ],
     )
     return view.to_dict()
@@ -146,7 +202,7 @@ def message_modal(title: str, text: str) -> dict:
     ).to_dict()
 
 
-def submitted(view: dict, block: Block, action: Action) -> Any:
+def submitted(view: dict, block: str, action: Action) -> Any:
     """The value a user left in one input of a submitted modal (None when empty)."""
     state = view.get("state", {}).get("values", {}).get(block, {}).get(action, {})
     if "selected_option" in state:
@@ -154,3 +210,27 @@ def submitted(view: dict, block: Block, action: Action) -> Any:
     if "selected_options" in state:
         return [o["value"] for o in state["selected_options"] or []]
     return state.get("value")
+
+
+def submitted_summary(view: dict) -> tuple[str, str]:
+    """The summary as typed over its inputs, joined, and the block id of its last input (where
+    an error about it is shown)."""
+    values = view.get("state", {}).get("values", {})
+    blocks = [summary_block(part) for part in range(SUMMARY_PARTS)]
+    present = [block for block in blocks if block in values] or [Block.SUMMARY]
+    joined = "".join(submitted(view, block, Action.SUMMARY) or "" for block in present)
+    return joined, present[-1]
+
+
+async def chosen_plan(incidents: IncidentService, value: str) -> str:
+    """The response plan's ARN a declare form's choice stands for: the value itself, or (an
+    ARN too long for an option's value) the listed plan it is the digest of."""
+    if in_clear(value) == value:
+        return value
+    arn = chosen(value, [plan.arn for plan in await incidents.response_plans()])
+    if arn is None:
+        raise InvalidInput(
+            "The response plan you chose is no longer in Incident Manager: declare again and "
+            "choose another."
+        )
+    return arn

@@ -12,15 +12,23 @@ from bot.slack.blocks import error_text
 log = logging.getLogger(__name__)
 
 
-async def tell(slack: AsyncWebClient, user_id: str, channel_id: str | None, text: str) -> None:
+async def tell(
+    slack: AsyncWebClient,
+    user_id: str,
+    channel_id: str | None,
+    text: str,
+    blocks: list[dict] | None = None,
+) -> None:
     """An ephemeral in ``channel_id`` when the bot can post there, else a direct message."""
     if channel_id:
         try:
-            await slack.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
+            await slack.chat_postEphemeral(
+                channel=channel_id, user=user_id, text=text, blocks=blocks
+            )
             return
         except SlackApiError:
             pass
-    await slack.chat_postMessage(channel=user_id, text=text)
+    await slack.chat_postMessage(channel=user_id, text=text, blocks=blocks)
 
 
 async def warn(slack: AsyncWebClient, user_id: str, channel_id: str | None, message: str) -> None:

@@ -20,6 +20,15 @@ from bot.oncall.cover import Cover
 from bot.oncall.shifts import Duty, ScheduleOnCall, StageOnCall
 from bot.oncall.times import slack_date
 from bot.slack.blocks import as_dicts, escape
+from bot.slack.fit import (
+    MESSAGE_BLOCKS,
+    MESSAGE_TEXT,
+    SECTION_TEXT,
+    clip,
+    fit_blocks,
+    fit_lines,
+    fit_text,
+)
 from bot.slack.ids import OncallAction
 
 Users = Mapping[str, str | None]  # contact ARN → linked Slack user
@@ -55,14 +64,16 @@ def schedule_text(on_call: ScheduleOnCall, users: Users) -> str:
         return f"{head}: no rotation."
     lines = [f"{_now(rota.now, users)}; {_next(rota.next, users)}" for rota in on_call.rotas]
     if len(lines) == 1:
-        return f"{head}: {lines[0]}."
-    return head + "".join(f"\n• {line}" for line in lines)
+        return clip(f"{head}: {lines[0]}.", MESSAGE_TEXT)
+    rest = "the schedule's rotations in the AWS console"
+    return fit_text(head, [f"• {line}" for line in lines], rest)
 
 
 def schedules_text(on_calls: Sequence[ScheduleOnCall], users: Users) -> str:
     if not on_calls:
         return "There is no on-call schedule in Incident Manager."
-    return "\n".join(schedule_text(on_call, users) for on_call in on_calls)
+    shown = [schedule_text(on_call, users) for on_call in on_calls]
+    return "\n".join(fit_lines(shown, MESSAGE_TEXT, "`/incident oncall <schedule>` shows one"))
 
 
 def plan_now_text(plan: Contact, stages: Sequence[StageOnCall], users: Users) -> str:
@@ -77,7 +88,8 @@ def plan_now_text(plan: Contact, stages: Sequence[StageOnCall], users: Users) ->
                 who = f"`{alias}` → {people(arns, users) if arns else 'nobody on call'}"
             targets.append(who + ("" if essential else " (non-essential)"))
         lines.append(f"stage {index} ({stage.minutes} min): {', '.join(targets)}")
-    return f"*{escape(plan.display_name)}* (`{plan.alias}`) would page now:\n" + "\n".join(lines)
+    head = f"*{escape(plan.display_name)}* (`{plan.alias}`) would page now:"
+    return fit_text(head, lines, f"`/incident plan {plan.alias}`")
 
 
 def cover_text(cover: Cover) -> str:
@@ -92,34 +104,38 @@ def cover_text(cover: Cover) -> str:
 def overrides_blocks(
     schedule: Contact, overrides: Sequence[tuple[Override, Sequence[str]]]
 ) -> list[dict]:
-    """A schedule's overrides, each with **Remove** (value: rotation id and override id)."""
+    """A schedule's overrides, each with **Remove** (value: rotation id and override id), as
+    many as a message holds."""
     head = f"*{escape(schedule.display_name)}* (`{schedule.alias}`)"
     if not overrides:
         text = f"{head} has no override from now on. Add one with `/incident cover`."
         return as_dicts([SectionBlock(text=MarkdownTextObject(text=text))])
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=f"{head} overrides:"))]
+    items: list[list[Block]] = []
     for override, users in overrides:
         who = ", ".join(f"<@{u}>" for u in users) or people(override.contact_arns, {})
-        blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=f"{who} from {slack_date(override.start)} to {slack_date(override.end)}"
-                ),
-                accessory=ButtonElement(
-                    text="Remove",
-                    action_id=OncallAction.REMOVE_OVERRIDE,
-                    value=f"{override.rotation_id}|{override.override_id}",
-                    style="danger",
-                    confirm=ConfirmObject(
-                        title="Remove this override?",
-                        text="The rotation's own people are on call again for its time.",
-                        confirm="Remove",
-                        deny="Keep",
+        text = f"{who} from {slack_date(override.start)} to {slack_date(override.end)}"
+        items.append(
+            [
+                SectionBlock(
+                    text=MarkdownTextObject(text=clip(text, SECTION_TEXT)),
+                    accessory=ButtonElement(
+                        text="Remove",
+                        action_id=OncallAction.REMOVE_OVERRIDE,
+                        value=f"{override.rotation_id}|{override.override_id}",
+                        style="danger",
+                        confirm=ConfirmObject(
+                            title="Remove this override?",
+                            text="The rotation's own people are on call again for its time.",
+                            confirm="Remove",
+                            deny="Keep",
+                        ),
                     ),
-                ),
-            )
+                )
+            ]
         )
-    return as_dicts(blocks[:50])
+    rest = "the rotations' overrides in the AWS console"
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=f"{head} overrides:"))]
+    return as_dicts([*blocks, *fit_blocks(items, MESSAGE_BLOCKS - 1, rest)])
 
 
 HANDOFF_EVENT = "oncall_handoff"

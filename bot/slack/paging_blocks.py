@@ -16,7 +16,15 @@ from slack_sdk.models.blocks import (
 
 from bot.escalation.plan import Stage
 from bot.incidents.record import Incident, impact_label
-from bot.slack.blocks import as_dicts, escape, truncate
+from bot.slack.blocks import as_dicts, escape
+from bot.slack.fit import (
+    MESSAGE_BLOCKS,
+    MESSAGE_TEXT,
+    SECTION_TEXT,
+    clip,
+    fit_lines,
+    fit_sections,
+)
 from bot.slack.ids import PagingAction
 from bot.vocabulary import EscalationState as State
 
@@ -49,10 +57,10 @@ def page_blocks(
             HeaderBlock(text=":rotating_light: You are paged"),
             SectionBlock(
                 text=MarkdownTextObject(
-                    text=truncate(
+                    text=clip(
                         f"*{escape(incident.title)}*\nImpact {impact_label(incident.impact)}"
                         f" · paged by {escape(paged_by)} · stage {stage} of {stages}",
-                        3000,
+                        SECTION_TEXT,
                     )
                 )
             ),
@@ -78,10 +86,10 @@ def acknowledged_blocks(incident: Incident, by: str, at: datetime) -> list[dict]
         [
             SectionBlock(
                 text=MarkdownTextObject(
-                    text=truncate(
+                    text=clip(
                         f":white_check_mark: *{escape(incident.title)}*\n"
                         f"Acknowledged by <@{by}> at {clock(at)}",
-                        3000,
+                        SECTION_TEXT,
                     )
                 )
             ),
@@ -90,7 +98,7 @@ def acknowledged_blocks(incident: Incident, by: str, at: datetime) -> list[dict]
 
 
 def closed_blocks(incident: Incident, why: str) -> list[dict]:
-    text = truncate(f"*{escape(incident.title)}*\n{why}", 3000)
+    text = clip(f"*{escape(incident.title)}*\n{why}", SECTION_TEXT)
     return as_dicts([SectionBlock(text=MarkdownTextObject(text=text))])
 
 
@@ -131,14 +139,10 @@ def status_blocks(
         State.EXHAUSTED: ":warning: Every stage ran and no essential contact acknowledged.",
         State.STOPPED: "Paging stopped.",
     }[State(state)]
-    blocks = [
-        SectionBlock(
-            text=MarkdownTextObject(
-                text=truncate(f":pager: *Paging {alias}*\n" + "\n".join(lines), 3000)
-            )
-        ),
-        ContextBlock(elements=[MarkdownTextObject(text=state_line)]),
-    ]
+    stages_shown = fit_sections(
+        [f":pager: *Paging {alias}*", *lines], f"`/incident plan {alias}`", MESSAGE_BLOCKS - 2
+    )
+    blocks = [*stages_shown, ContextBlock(elements=[MarkdownTextObject(text=state_line)])]
     if state == State.EXHAUSTED:
         blocks.append(
             ActionsBlock(
@@ -163,18 +167,20 @@ def plan_text(alias: str, name: str, stages: Sequence[Stage]) -> str:
             f"`{t.alias}`" + ("" if t.essential else " (non-essential)") for t in stage.targets
         )
         parts.append(f"stage {index} ({stage.minutes} min): {people}")
-    return (
-        f"`{alias}` ({escape(name)}) is an escalation plan: {'; '.join(parts)}. "
-        f"Page it with `/incident page {alias}`."
-    )
+    head = f"`{alias}` ({escape(name)}) is an escalation plan: "
+    tail = f". Page it with `/incident page {alias}`."
+    budget = MESSAGE_TEXT - len(head) - len(tail)
+    return head + "; ".join(fit_lines(parts, budget, f"`/incident plan {alias}`", "; ")) + tail
 
 
 def on_call_text(alias: str, name: str, on_call: Sequence[tuple[str, str | None]]) -> str:
     """An on-call schedule and who is on call now: (contact alias, linked Slack user)."""
     if not on_call:
         return f"`{alias}` ({escape(name)}) is an on-call schedule with nobody on call right now."
-    people = ", ".join(
+    people = [
         f"`{person}` (<@{user}>)" if user else f"`{person}` (not linked to Slack)"
         for person, user in on_call
-    )
-    return f"`{alias}` ({escape(name)}) is an on-call schedule; on call now: {people}."
+    ]
+    head = f"`{alias}` ({escape(name)}) is an on-call schedule; on call now: "
+    budget = MESSAGE_TEXT - len(head) - 1
+    return head + ", ".join(fit_lines(people, budget, f"`/incident oncall {alias}`", ", ")) + "."

@@ -4,13 +4,13 @@ forms that change the plan and take an activation code."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
-    CheckboxesElement,
     InputBlock,
     MarkdownTextObject,
     Option,
@@ -20,8 +20,10 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.contact_plans.personal import DraftEngagement, Mine
-from bot.contacts import ContactChannel
+from bot.contacts import ContactChannel, PlanStage
+from bot.errors import InvalidInput
 from bot.slack.blocks import as_dicts, error_text, escape
+from bot.slack.fit import OPTION_TEXT, SELECT_OPTIONS, choices, chosen, option_value
 from bot.slack.ids import MeAction
 
 PLAN_TITLE = "Your paging plan"
@@ -81,8 +83,12 @@ def row_block(kind: str, index: int) -> str:
 
 
 def plan_modal(mine: Mine, channel: str) -> dict:
-    """One row per stage, and an empty one to add a stage; a row with no channel is dropped."""
-    options = [Option(value=c.arn, label=f"{c.type} {c.address}"[:75]) for c in mine.channels]
+    """One row per stage, and an empty one to add a stage; a row with no channel is dropped.
+    A channel's option stands for its ARN (``channels_chosen`` reads it back)."""
+    options = [
+        Option(value=option_value(c.arn), label=f"{c.type} {c.address}"[:OPTION_TEXT])
+        for c in mine.channels[:SELECT_OPTIONS]
+    ]
     rows = [
         (
             str(stage.minutes),
@@ -100,16 +106,14 @@ def plan_modal(mine: Mine, channel: str) -> dict:
             )
         )
     ]
-    for index, (minutes, chosen, retry) in enumerate(rows):
-        ticked = [o for o in options if o.value in chosen]
+    for index, (minutes, in_stage, retry) in enumerate(rows):
+        ticked = [o for o in options if o.value in {option_value(a or "") for a in in_stage}]
         blocks += [
             InputBlock(
                 block_id=row_block("channels", index),
                 label=f"Stage {index + 1}: channels",
                 optional=True,
-                element=CheckboxesElement(
-                    action_id=MeAction.CHANNELS, options=options, initial_options=ticked or None
-                ),
+                element=choices(MeAction.CHANNELS, options, ticked, "Choose channels"),
             ),
             InputBlock(
                 block_id=row_block("minutes", index),
@@ -158,6 +162,27 @@ def read_plan(meta: Mapping[str, Any], values: Mapping[str, Any]) -> list[DraftE
         for index in range(meta["rows"])
     ]
     return rows
+
+
+def channels_chosen(
+    stages: Sequence[PlanStage], channels: Sequence[ContactChannel]
+) -> tuple[PlanStage, ...]:
+    """The stages with each target's option value read back as its channel's ARN; one that is
+    none of the person's channels (gone since the form opened) is refused."""
+    arns = [c.arn for c in channels]
+    read = []
+    for stage in stages:
+        targets = []
+        for target in stage.targets:
+            arn = chosen(target.channel_arn or "", arns)
+            if arn is None:
+                raise InvalidInput(
+                    "A channel you chose is no longer your contact's: `/incident me` shows "
+                    "them as they are now; edit your plan again."
+                )
+            targets.append(replace(target, channel_arn=arn))
+        read.append(replace(stage, targets=tuple(targets)))
+    return tuple(read)
 
 
 def plan_errors(problems: dict[tuple[int, str], str]) -> dict[str, str]:

@@ -9,6 +9,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObj
 from bot.contact_plans.escalation import Member, stages_summary
 from bot.contacts import Contact, PlanStage, PlanTarget
 from bot.slack.blocks import as_dicts, escape
+from bot.slack.fit import MESSAGE_BLOCKS, MESSAGE_TEXT, clip, fit_blocks, fit_sections
 from bot.slack.ids import PlanAction
 from bot.vocabulary import ContactType
 
@@ -34,32 +35,34 @@ def target_text(target: PlanTarget, members: Mapping[str, Member]) -> str:
 
 
 def plan_blocks(plan: Contact, members: Mapping[str, Member]) -> list[dict]:
-    """The plan, stage by stage, with an **Edit** button."""
-    blocks: list = [
-        SectionBlock(
-            text=MarkdownTextObject(
-                text=f"*Escalation plan `{escape(plan.alias)}`* ({escape(plan.display_name)})"
-            )
-        )
-    ]
-    for index, stage in enumerate(plan.stages, 1):
-        lines = [f"*Stage {index}* · {stage.minutes} min"]
-        lines += [f"• {target_text(t, members)}" for t in stage.targets] or ["• no target"]
-        blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(lines))))
-    if not plan.stages:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text="It has no stages yet.")))
-    blocks.append(
-        ActionsBlock(
-            elements=[ButtonElement(text="Edit", action_id=PlanAction.EDIT, value=plan.alias)]
+    """The plan, stage by stage, with an **Edit** button; as many stages as a message holds."""
+    head = SectionBlock(
+        text=MarkdownTextObject(
+            text=f"*Escalation plan `{escape(plan.alias)}`* ({escape(plan.display_name)})"
         )
     )
-    return as_dicts(blocks)
+    rest = "the plan in the AWS console"
+    stages = [
+        fit_sections(
+            [
+                f"*Stage {index}* · {stage.minutes} min",
+                *([f"• {target_text(t, members)}" for t in stage.targets] or ["• no target"]),
+            ],
+            rest,
+        )
+        for index, stage in enumerate(plan.stages, 1)
+    ] or [[SectionBlock(text=MarkdownTextObject(text="It has no stages yet."))]]
+    edit = ActionsBlock(
+        elements=[ButtonElement(text="Edit", action_id=PlanAction.EDIT, value=plan.alias)]
+    )
+    return as_dicts([head, *fit_blocks(stages, MESSAGE_BLOCKS - 2, rest), edit])
 
 
 def change_text(user_id: str, plan: Contact, before: Sequence[PlanStage]) -> str:
     """The ONCALL_CHANNEL line: who changed which plan, before → after (* essential)."""
-    return (
+    return clip(
         f":pencil2: <@{user_id}> changed the escalation plan `{escape(plan.alias)}` "
         f"({escape(plan.display_name)}):\n*before:* {stages_summary(before)}\n"
-        f"*after:* {stages_summary(plan.stages)}\n_* essential_"
+        f"*after:* {stages_summary(plan.stages)}\n_* essential_",
+        MESSAGE_TEXT,
     )

@@ -12,7 +12,6 @@ from typing import Any
 from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
-    CheckboxesElement,
     ExternalDataSelectElement,
     InputBlock,
     MarkdownTextObject,
@@ -28,6 +27,15 @@ from bot.contacts import Contact, PlanTarget, alias_of
 from bot.errors import InvalidInput
 from bot.numbers import BadNumber, whole_number
 from bot.slack.blocks import escape
+from bot.slack.fit import (
+    OPTION_TEXT,
+    SELECT_OPTIONS,
+    VIEW_BLOCKS,
+    choices,
+    chosen,
+    in_clear,
+    option_value,
+)
 from bot.slack.forms import Forms
 from bot.slack.ids import PlanAction
 from bot.slack.plan_blocks import member_text
@@ -50,20 +58,37 @@ class PlanForm:
     stages: tuple[DraftStage, ...]
 
     def metadata(self) -> str:
+        """The draft as private_metadata: a target in the plan's own account by its alias."""
         return json.dumps(
             {
-                "arn": self.arn,
-                "alias": self.alias,
+                "arn": self.arn,  # it ends in the alias
                 "read": self.read,
                 "channel": self.channel,
                 "rev": self.revision,
                 "stages": [
-                    [s.minutes, [[t.contact_arn, t.essential] for t in s.targets]]
+                    [s.minutes, [[_short(self, t.contact_arn), t.essential] for t in s.targets]]
                     for s in self.stages
                 ],
             },
             separators=(",", ":"),
+            ensure_ascii=False,
         )
+
+
+def _contacts_of(plan_arn: str) -> str:
+    """``arn:…:contact/``: what every contact ARN of the plan's account starts with."""
+    return plan_arn.rsplit("/", 1)[0] + "/"
+
+
+def _short(form: PlanForm, contact_arn: str | None) -> str | None:
+    prefix = _contacts_of(form.arn)
+    return contact_arn.removeprefix(prefix) if contact_arn else contact_arn
+
+
+def _whole(plan_arn: str, target: str | None) -> str | None:
+    if target is None or target.startswith("arn:"):
+        return target
+    return _contacts_of(plan_arn) + target
 
 
 def form_for(plan: Contact, read: str, channel: str) -> PlanForm:
@@ -146,7 +171,7 @@ def plan_modal(form: PlanForm, members: Mapping[str, Member]) -> dict:
             options = [
                 Option(
                     value=str(position),
-                    label=alias_of(t.contact_arn or "?")[:75],
+                    label=alias_of(t.contact_arn or "?")[:OPTION_TEXT],
                 )
                 for position, t in enumerate(stage.targets)
             ]
@@ -156,10 +181,8 @@ def plan_modal(form: PlanForm, members: Mapping[str, Member]) -> dict:
                     block_id=block_id("essential", form, index),
                     label="Essential: their acknowledgement stops the plan",
                     optional=True,
-                    element=CheckboxesElement(
-                        action_id=PlanAction.ESSENTIAL,
-                        options=options,
-                        initial_options=chosen or None,
+                    element=choices(
+                        PlanAction.ESSENTIAL, options, chosen, "Choose the essential targets"
                     ),
                 )
             )
@@ -183,6 +206,14 @@ def plan_modal(form: PlanForm, members: Mapping[str, Member]) -> dict:
             ],
         )
     )
+    too_large = _too_large(form, blocks)
+    if too_large:
+        targets = sum(len(stage.targets) for stage in form.stages)
+        raise InvalidInput(
+            f"`{form.alias}` would have {len(form.stages)} stages and {targets} targets: more "
+            f"than one Slack form holds ({too_large}). Edit it in the AWS console; "
+            f"`/incident plan {form.alias}` shows it."
+        )
     view = View(
         type="modal",
         callback_id=PlanAction.MODAL,
@@ -194,6 +225,16 @@ def plan_modal(form: PlanForm, members: Mapping[str, Member]) -> dict:
     # the draft, as long as the plan is: Forms keeps it and sends Slack only its key
     view["private_metadata"] = form.metadata()
     return view
+
+
+def _too_large(form: PlanForm, blocks: list) -> str | None:
+    """What of the form would pass Slack's limits for a modal, if anything (its draft is kept
+    by the bot, so its size is no limit)."""
+    if len(blocks) > VIEW_BLOCKS:
+        return f"{len(blocks)} blocks; a form takes {VIEW_BLOCKS}"
+    if any(len(stage.targets) > SELECT_OPTIONS for stage in form.stages):
+        return f"a stage of more than {SELECT_OPTIONS} targets"
+    return None
 
 
 def read_form(meta: Mapping[str, Any], values: Mapping[str, Any]) -> PlanForm:
@@ -215,13 +256,18 @@ def read_form(meta: Mapping[str, Any], values: Mapping[str, Any]) -> PlanForm:
             DraftStage(
                 minutes,
                 tuple(
-                    PlanTarget(arn, position in essential, None)
+                    PlanTarget(_whole(meta["arn"], arn), position in essential, None)
                     for position, (arn, _) in enumerate(targets)
                 ),
             )
         )
     return PlanForm(
-        meta["arn"], meta["alias"], meta["read"], meta["channel"], meta["rev"], tuple(stages)
+        meta["arn"],
+        alias_of(meta["arn"]),
+        meta["read"],
+        meta["channel"],
+        meta["rev"],
+        tuple(stages),
     )
 
 
@@ -273,7 +319,16 @@ def option_for(contact: Contact) -> dict[str, Any]:
         contact.type, "escalation plan"
     )
     label = f"{contact.alias} — {contact.display_name} ({kind})"
-    return Option(value=contact.arn, label=label[:75]).to_dict()
+    return Option(value=option_value(contact.arn), label=label[:OPTION_TEXT]).to_dict()
+
+
+async def chosen_target(plans: EscalationPlans, value: str) -> str | None:
+    """The contact's ARN an "add a target" option stands for (``option_for``): the value
+    itself, or the contact found by the alias its value starts with."""
+    if in_clear(value) == value:
+        return value
+    alias = in_clear(value).rsplit("/", 1)[-1]
+    return chosen(value, [contact.arn for contact in await plans.search(alias, SELECT_OPTIONS)])
 
 
 def edit_form(plan: Contact, members: Mapping[str, Member], channel: str) -> dict:

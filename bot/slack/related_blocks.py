@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
 
 from bot.related_items import RelatedItem
 from bot.slack.blocks import as_dicts, escape, truncate
+from bot.slack.fit import OPTION_TEXT, SELECT_OPTIONS, clip, fit_text, more_line
 from bot.slack.ids import Action
 from bot.timeline import TimelineEntry
 from bot.tokens import client_token
@@ -33,20 +34,27 @@ def item_line(item: RelatedItem) -> str:
     return f"• {kind}: {escape(item.value)}" + (f" — {escape(item.title)}" if item.title else "")
 
 
-def links_text(items: Sequence[RelatedItem]) -> str:
+def links_text(items: Sequence[RelatedItem], console: str) -> str:
+    """The related items, as many as a message holds; the rest are counted and left to the
+    incident in the AWS console (``console``: its address)."""
     if not items:
         return "No related items yet. Add one with `/incident link <url|arn> [title]`."
-    return "*Related items*\n" + "\n".join(item_line(item) for item in items[:50])
+    rest = f"<{console}|the incident in AWS Incident Manager> lists them all"
+    return fit_text("*Related items*", [item_line(item) for item in items], rest)
 
 
 def unlink_picker(arn: str, items: Sequence[RelatedItem]) -> list[dict]:
     options = [
-        Option(value=item_key(item), label=truncate(item.title or item.value, 75))
-        for item in items[:100]
+        Option(value=item_key(item), label=truncate(item.title or item.value, OPTION_TEXT))
+        for item in items[:SELECT_OPTIONS]
     ]
+    text = "Which related item should I remove?"
+    if len(items) > SELECT_OPTIONS:
+        left = more_line(len(items) - SELECT_OPTIONS, "`/incident unlink <url|arn>` removes any")
+        text += f"\n_{left}_"
     return as_dicts(
         [
-            SectionBlock(text=MarkdownTextObject(text="Which related item should I remove?")),
+            SectionBlock(text=MarkdownTextObject(text=text)),
             ActionsBlock(
                 block_id=f"unlink:{client_token(arn)[:40]}",
                 elements=[
@@ -59,12 +67,20 @@ def unlink_picker(arn: str, items: Sequence[RelatedItem]) -> list[dict]:
     )
 
 
-def timeline_text(title: str, entries: Sequence[TimelineEntry]) -> str:
+EVENT_SHOWN = 600  # characters of one event's text in the list (escaped)
+
+
+def timeline_text(title: str, entries: Sequence[TimelineEntry], older: str = "") -> str:
+    """The events, newest first, each on a line; as many as a message holds (``older``: how to
+    see older ones, when there may be some)."""
     if not entries:
         return f"*{escape(title)}* has no timeline events yet."
     lines = [
         f"• <!date^{int(e.time.timestamp())}^{{date_short}} {{time}}|"
-        f"{e.time:%Y-%m-%d %H:%M} UTC> _{e.type}_ — {escape(truncate(e.text, 300))}"
+        f"{e.time:%Y-%m-%d %H:%M} UTC> _{e.type}_ — "
+        + clip(escape(" ".join(e.text.split())), EVENT_SHOWN)
         for e in entries
     ]
-    return truncate(f"*Timeline of {escape(title)}* (newest first)\n" + "\n".join(lines), 39_000)
+    rest = "`/incident export` puts the whole timeline in a canvas"
+    head = f"*Timeline of {escape(title)}* (newest first{'; ' + older if older else ''})"
+    return fit_text(head, lines, rest)

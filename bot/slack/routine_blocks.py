@@ -18,15 +18,31 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.incidents.record import OPEN, RESOLVED, SUMMARY_LIMIT, Incident, impact_label
-from bot.slack.blocks import as_dicts, escape, truncate
+from bot.errors import InvalidInput
+from bot.incidents.record import OPEN, RESOLVED, Incident, impact_label
+from bot.slack.blocks import as_dicts, escape
 from bot.slack.card import STATUS_ICON, post_update_button
+from bot.slack.fit import INPUT_LENGTH, fit_sections
 from bot.slack.ids import Action, Block, Callback
 from bot.slack.modals import impact_select
 
 UPDATE_FORM_TITLE = "Post status update"
 STATUS_CHOICES = {OPEN: "Open", RESOLVED: "Resolved"}
 NEXT_UPDATE_MOST_MINUTES = 1440  # the form's "next update in": a day at most
+WHAT_LIMIT = INPUT_LENGTH  # a status update is what one input holds
+
+
+def check_what(what: str) -> str:
+    """What is happening, as a status update says it: said, and within one input."""
+    what = what.strip()
+    if not what:
+        raise InvalidInput("Say what is happening: what is known, what is being done.")
+    if len(what) > WHAT_LIMIT:
+        raise InvalidInput(
+            f"The update is {len(what):,} characters; a status update takes at most "
+            f"{WHAT_LIMIT:,}. Put the detail in the summary (`/incident update`)."
+        )
+    return what
 
 
 def status_update_modal(incident: Incident, next_minutes: float) -> dict:
@@ -54,7 +70,7 @@ def status_update_modal(incident: Incident, next_minutes: float) -> dict:
                 block_id=Block.WHAT,
                 label="What is happening",
                 element=PlainTextInputElement(
-                    action_id=Action.WHAT, multiline=True, max_length=SUMMARY_LIMIT
+                    action_id=Action.WHAT, multiline=True, max_length=WHAT_LIMIT
                 ),
             ),
             InputBlock(
@@ -80,16 +96,17 @@ def status_update_text(incident: Incident, user_id: str, what: str) -> str:
 def status_update_blocks(
     incident: Incident, user_id: str, what: str, next_minutes: float | None
 ) -> list[dict]:
-    """The update as the channel (and the announcement channel) shows it."""
+    """The update as the channel (and the announcement channel) shows it: whole, over as many
+    sections as its escaped text needs."""
     state = STATUS_ICON.get(incident.status, incident.status)
     lines = [
         f":mega: *Status update* on *{escape(incident.title)}* by <@{user_id}>",
         f"*Status* {state} · *Impact* {impact_label(incident.impact)}",
-        escape(what),
+        *escape(what).splitlines(),
     ]
     if next_minutes is not None and incident.is_open:
         lines.append(f"_Next update in {next_minutes:g} minutes._")
-    return as_dicts([SectionBlock(text=MarkdownTextObject(text=truncate("\n".join(lines), 3000)))])
+    return as_dicts(fit_sections(lines, "the incident's timeline has it whole"))
 
 
 def reminder_blocks(incident: Incident, minutes: float) -> list[dict]:

@@ -23,10 +23,12 @@ FORM = "application/x-www-form-urlencoded"
 
 @dataclass(frozen=True)
 class Delivery:
-    """The bot's HTTP answer to one request."""
+    """The bot's HTTP answer to one request (``delivered`` False: Slack kept the request back,
+    an event past the Events API's hourly limit, and ``status`` is 0)."""
 
     status: int
     body: str
+    delivered: bool = True
 
     def json(self) -> Any:
         return json.loads(self.body) if self.body else None
@@ -45,6 +47,7 @@ class SlackSender:
         self.signing_secret = signing_secret
         self.fake = fake
         self._event_ids = itertools.count(1)
+        self.rate_limit_notices: list[Delivery] = []  # app_rate_limited, as the bot answered
 
     async def deliver(
         self,
@@ -232,6 +235,11 @@ class SlackSender:
         retry_num: int | None = None,
         retry_reason: str | None = None,
     ) -> Delivery:
+        """One Events API delivery; past the hourly limit it is kept back and the bot is sent
+        ``app_rate_limited`` instead, once a minute (limits.EVENTS_PER_HOUR)."""
+        if not self.fake.pacing.event():
+            await self._rate_limited()
+            return Delivery(0, "not delivered: the Events API limit is reached", delivered=False)
         envelope = {
             "token": "deprecated-verification-token",
             "team_id": TEAM,
@@ -245,6 +253,21 @@ class SlackSender:
         return await self.deliver(
             "events_api", envelope, retry_num=retry_num, retry_reason=retry_reason
         )
+
+    async def _rate_limited(self) -> None:
+        """Slack's ``app_rate_limited`` event, sent once for each minute events are held back."""
+        minute = int(time.time()) // 60 * 60
+        if minute in self.fake.pacing.rate_limited_minutes:
+            return
+        self.fake.pacing.rate_limited_minutes.add(minute)
+        notice = {
+            "token": "deprecated-verification-token",
+            "type": "app_rate_limited",
+            "team_id": TEAM,
+            "minute_rate_limited": minute,
+            "api_app_id": APP_ID,
+        }
+        self.rate_limit_notices.append(await self.deliver("events_api", notice))
 
     async def message_changed(self, channel_id: str, ts: str, text: str, **knobs: Any) -> Delivery:
         """Its author edits message ``ts`` to ``text``: the ``message_changed`` event Slack sends

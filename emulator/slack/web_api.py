@@ -13,13 +13,19 @@ from typing import Any
 
 from aiohttp import web
 
-from emulator.slack import checks
+from emulator.slack import checks, limits
 from emulator.slack.checks import SlackError, require
+from emulator.slack.pace import SlackPace
 from emulator.slack.socket_mode import SocketModeHub
 from emulator.slack.workspace import BOT_ID, BOT_USER, TEAM, Workspace
 from emulator.testing import free_port
 
 JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
+OUTAGES = {  # what an outage on Slack's side answers, by kind
+    "html-500": "<html><head><title>Slack</title></head><body>Server Error</body></html>",
+    "text-500": "Internal Server Error",
+    "no-answer": "",
+}
 
 
 @dataclass
@@ -28,6 +34,7 @@ class Call:
     args: dict[str, Any]
     response: dict[str, Any] = field(default_factory=dict)
     at: float = field(default_factory=time.perf_counter)  # when it arrived, for benchmarks
+    retry_after: int | None = None  # answered 429 with this Retry-After
 
 
 class FakeSlack(Workspace):
@@ -42,9 +49,11 @@ class FakeSlack(Workspace):
         self.base_url = ""
         self.socket_mode = SocketModeHub()
         self.revoked_tokens: set[str] = set()
+        self.pacing = SlackPace()  # Slack's rate limits, on unless ``pace(False, because=…)``
         self.rate_limited: Counter[str] = Counter()  # method → calls still to answer 429
         self.refusals: dict[str, list[str]] = {}  # method → errors its next calls answer
         self.delays: dict[str, list[float]] = {}  # method → seconds its next calls wait first
+        self.outages: dict[str, list[str]] = {}  # method → outage kinds its next calls meet
         self.homes: dict[str, str] = {}  # user → their Home tab's view id
         self.canvases: dict[str, dict[str, Any]] = {}  # canvas id → title, markdown, channels
         self.files: dict[str, dict[str, Any]] = {}  # file id → name, title, content (bytes)
@@ -62,6 +71,15 @@ class FakeSlack(Workspace):
         """Answer the next ``times`` calls of ``method`` as Slack does when rate limited."""
         self.rate_limited[method] += times
 
+    def pace(self, on: bool, *, because: str) -> None:
+        """Pace like Slack (the default), or not, for the reason given: a test or benchmark
+        that legitimately goes past Slack's rate limits says why it turns them off."""
+        self.pacing.pace(on, because=because)
+
+    def rate_limited_calls(self, method: str | None = None) -> list[Call]:
+        """Calls answered 429 (by the pace or by ``rate_limit``)."""
+        return [c for c in self.calls if c.retry_after is not None and method in (None, c.method)]
+
     def refuse(self, method: str, error: str, times: int = 1) -> None:
         """Answer the next ``times`` calls of ``method`` with Slack's ``error`` (missing_scope…)."""
         self.refusals.setdefault(method, []).extend([error] * times)
@@ -70,6 +88,29 @@ class FakeSlack(Workspace):
         """Answer the next ``times`` calls of ``method`` ``seconds`` late (what they do is done
         after the wait, as when Slack is slow)."""
         self.delays.setdefault(method, []).extend([seconds] * times)
+
+    def outage(self, method: str, kind: str = "html-500", times: int = 1) -> None:
+        """Meet the next ``times`` calls of ``method`` (``response_url`` for response URLs)
+        with an outage on Slack's side: ``html-500`` (HTTP 500 with an HTML page),
+        ``text-500`` (HTTP 500 with a text/plain body) or ``no-answer`` (no answer at all
+        until the caller gives up)."""
+        if kind not in OUTAGES:
+            raise ValueError(f"outage kind {kind!r}: one of {', '.join(OUTAGES)}")
+        self.outages.setdefault(method, []).extend([kind] * times)
+
+    async def _outage(
+        self, method: str, args: dict[str, Any], request: web.Request
+    ) -> web.Response | None:
+        """The outage the call meets, if one is due (recorded like any call)."""
+        if not self.outages.get(method):
+            return None
+        kind = self.outages[method].pop(0)
+        self.calls.append(Call(method, args, {"ok": False, "outage": kind}))
+        if kind == "no-answer":
+            while request.transport is not None and not request.transport.is_closing():
+                await asyncio.sleep(0.05)  # hold the request until the caller gives up
+        content_type = "text/html" if kind == "html-500" else "text/plain"
+        return web.Response(status=500, text=OUTAGES[kind], content_type=content_type)
 
     def clear(self) -> None:
         self.calls.clear()
@@ -121,12 +162,14 @@ class FakeSlack(Workspace):
             handler = self._methods.get(method)
             if handler is None:
                 raise SlackError("unknown_method")
+            if (outage := await self._outage(method, args, request)) is not None:
+                return outage
             if self.rate_limited[method] > 0:
                 self.rate_limited[method] -= 1
-                self.calls.append(Call(method, args, {"ok": False, "error": "ratelimited"}))
-                return web.json_response(
-                    {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "0"}
-                )
+                return self._ratelimited(method, args, 0)
+            retry_after = self.pacing.call(method, self._posting_to(method, args))
+            if retry_after is not None:
+                return self._ratelimited(method, args, retry_after)
             if self.delays.get(method):
                 await asyncio.sleep(self.delays[method].pop(0))
             if self.refusals.get(method):
@@ -139,11 +182,30 @@ class FakeSlack(Workspace):
         self.calls.append(Call(method, args, answer))
         return web.json_response(answer)
 
+    def _ratelimited(self, method: str, args: dict[str, Any], retry_after: int) -> web.Response:
+        """Slack's answer past a rate limit: HTTP 429, ``ratelimited``, Retry-After in seconds."""
+        answer = {"ok": False, "error": "ratelimited"}
+        self.calls.append(Call(method, args, answer, retry_after=retry_after))
+        return web.json_response(answer, status=429, headers={"Retry-After": str(retry_after)})
+
+    def _posting_to(self, method: str, args: dict[str, Any]) -> str | None:
+        """The channel a post goes to (a user id means their DM), for its per-channel pace."""
+        if method != "chat.postMessage" or not isinstance(args.get("channel"), str):
+            return None
+        try:
+            return self.channel(args["channel"]).id
+        except SlackError:
+            return args["channel"]
+
     async def _response_url(self, request: web.Request) -> web.Response:
+        """A response URL: a message posted as a reply (truncated past 40,000 characters, with
+        Slack's warning, as chat.postMessage is)."""
         args = await request.json()
         channel, user = request.match_info["channel"], request.match_info["user"]
+        if (outage := await self._outage("response_url", args, request)) is not None:
+            return outage
         try:
-            checks.message_content(args)
+            warnings = checks.message_content(args, "response_url")
         except SlackError as error:
             self.calls.append(Call("response_url", args, {"ok": False, "error": error.error}))
             return web.Response(status=400, text=error.error)
@@ -151,8 +213,9 @@ class FakeSlack(Workspace):
             self.post(channel, BOT_USER, _message_fields(args))
         else:
             self.ephemerals.append({"channel": channel, "user": user, **_message_fields(args)})
-        self.calls.append(Call("response_url", args, {"ok": True}))
-        return web.Response(text="ok")
+        answer = {"ok": True, **checks.warned(warnings)}
+        self.calls.append(Call("response_url", args, answer))
+        return web.json_response(answer) if warnings else web.Response(text="ok")
 
     async def _upload(self, request: web.Request) -> web.Response:
         """Step 2 of files.uploadV2: the file's bytes POSTed to the URL Slack gave."""
@@ -182,7 +245,7 @@ class FakeSlack(Workspace):
 
     def api_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "channel")
-        checks.message_content(args)
+        warnings = checks.message_content(args, "chat.postMessage")
         channel = self.channel(args["channel"])
         if args.get("thread_ts"):
             self.message(channel.id, args["thread_ts"])
@@ -190,22 +253,23 @@ class FakeSlack(Workspace):
         if "metadata" in args:
             fields["metadata"] = args["metadata"]
         message = self.post(channel.id, BOT_USER, fields)
-        return {"channel": channel.id, "ts": message["ts"], "message": message}
+        answer = {"channel": channel.id, "ts": message["ts"], "message": message}
+        return {**answer, **checks.warned(warnings)}
 
     def api_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "channel", "user")
-        checks.message_content(args)
+        warnings = checks.message_content(args, "chat.postEphemeral")
         channel = self.channel(args["channel"])
         self.user(args["user"])
         ts = self.new_ts()
         self.ephemerals.append(
             {"channel": channel.id, "user": args["user"], "ts": ts, **_message_fields(args)}
         )
-        return {"message_ts": ts}
+        return {"message_ts": ts, **checks.warned(warnings)}
 
     def api_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "channel", "ts")
-        checks.message_content(args)
+        checks.message_content(args, "chat.update")
         channel = self.channel(args["channel"])
         message = self.message(channel.id, args["ts"])
         if message.get("user") != BOT_USER:
@@ -240,15 +304,22 @@ class FakeSlack(Workspace):
         return {"channel": self.channels[channel_id].info()}
 
     def api_conversations_invite(self, args: dict[str, Any]) -> dict[str, Any]:
-        require(args, "channel", "users")
+        require(args, "channel")
         channel = self.channel(args["channel"])
         if BOT_USER not in channel.members:
             raise SlackError("not_in_channel")
-        for user in str(args["users"]).split(","):
-            self.user(user.strip())
-            if user.strip() in channel.members:
+        users = checks.listed(args.get("users"))
+        if not users:
+            raise SlackError("no_user")
+        if len(users) > limits.INVITE_USERS:
+            raise SlackError("invalid_arguments")
+        for user in users:  # one refused invitation: nobody is invited (the method's page)
+            self.user(user)
+            if user == BOT_USER:
+                raise SlackError("cant_invite_self")
+            if user in channel.members:
                 raise SlackError("already_in_channel")
-            channel.members.add(user.strip())
+        channel.members.update(users)
         return {"channel": channel.info()}
 
     def api_conversations_join(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -323,12 +394,13 @@ class FakeSlack(Workspace):
         require(args, "canvas_id", "access_level")
         if args["canvas_id"] not in self.canvases:
             raise SlackError("canvas_not_found")
-        if args["access_level"] not in ("read", "write", "owner"):
-            raise SlackError("invalid_argument")
-        for channel in str(args.get("channel_ids") or "").split(","):
-            if channel:
-                self.channel(channel)
-                self.canvases[args["canvas_id"]]["channels"].append(channel)
+        checks.canvas_access(args)
+        channels = [self.channel(channel) for channel in checks.listed(args.get("channel_ids"))]
+        if any(channel.is_im for channel in channels):
+            raise SlackError("invalid_arguments")  # "DMs ... will not be accepted"
+        for user in checks.listed(args.get("user_ids")):
+            self.user(user)
+        self.canvases[args["canvas_id"]]["channels"].extend(channel.id for channel in channels)
         return {}
 
     def api_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -480,7 +552,8 @@ def _within(ts: str, args: dict[str, Any]) -> bool:
 
 
 def _message_fields(args: dict[str, Any]) -> dict[str, Any]:
-    return {key: args[key] for key in ("text", "blocks", "thread_ts", "attachments") if key in args}
+    kept = ("text", "markdown_text", "blocks", "thread_ts", "attachments")
+    return {key: args[key] for key in kept if key in args}
 
 
 async def _arguments(request: web.Request) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.errors import InvalidInput
-from bot.incidents.record import incident_arn
+from bot.incidents.record import incident_reference
 from bot.slack.card import PICK_PREFIX
 from bot.slack.ids import Action
 from handlers.actions.registry import Button, Press
@@ -18,7 +18,8 @@ TABLE = {sub.name: sub for sub in subcommands()}
 
 @dataclass(frozen=True)
 class Picked:
-    """The subcommand the picker was offered for, its arguments, and the incident chosen."""
+    """The subcommand the picker was offered for, its arguments, and the incident chosen (the
+    menu offers incidents by id: an ARN may not fit an option's value)."""
 
     sub: Subcommand
     args: str
@@ -30,7 +31,8 @@ async def picked(press: Press) -> Picked:
     sub = TABLE.get(name)
     if sub is None:
         raise InvalidInput("That picker is not one of mine: run the command again.")
-    return Picked(sub, args, incident_arn(press.value))
+    arn = await press.services.incidents.target_arn("", incident_reference(press.value))
+    return Picked(sub, args, arn)
 
 
 async def rerun(press: Press, chosen: Picked) -> None:

@@ -8,12 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.contacts import Contact
+from bot.errors import NotFound
 from bot.slack.forms import Kept
 from bot.slack.ids import PlanAction
 from bot.slack.plan_modal import (
     TITLE,
     PlanForm,
     changed,
+    chosen_target,
     edit_form,
     plan_modal,
     read_form,
@@ -68,7 +70,10 @@ async def form_changed(press: Press, draft: Draft) -> None:
 async def target_chosen(press: Press, draft: Draft) -> None:
     """A target chosen in a stage's menu: a contact AWS has, and not the plan itself."""
     stage = stage_of(draft.form, str(press.action.get("block_id", "")))
-    contact = await press.services.plans.offerable(press.value, draft.form.arn)
+    arn = await chosen_target(press.services.plans, press.value)  # an option's value: its ARN
+    if arn is None:
+        raise NotFound("That target is not a contact AWS knows: choose one the menu offers.")
+    contact = await press.services.plans.offerable(arn, draft.form.arn)
     await rerender(press, draft, with_target(draft.form, stage, contact.arn))
 
 

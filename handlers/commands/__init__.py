@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
+
+import aiohttp
 
 from bot.errors import DomainError
 from bot.incidents.service import NotAnIncidentChannel
 from bot.permissions import Right
 from bot.slack.blocks import error_text, escape
 from bot.slack.card import incident_picker
+from bot.slack.notify import tell
 from handlers.commands import incident, oncall, paging, people, plans, related, routine, timeline
 from handlers.commands.help import help_subcommand
 from handlers.commands.registry import Invocation, Subcommand
@@ -66,8 +70,34 @@ def register(app: AsyncApp, services: Services) -> None:
         await run(sub, invocation)
 
 
+def answering(invocation: Invocation) -> Callable[..., Awaitable[None]]:
+    """The invocation's ``respond``; when the response URL does not take the answer (Slack
+    answers HTTP 500, or nothing), the same answer through the Web API instead."""
+    respond, slack = invocation.respond, invocation.services.slack
+
+    async def answer(**message: Any) -> None:
+        try:
+            response = await respond(**message)
+            if response.status_code < 500:
+                if response.status_code != 200:
+                    log.error("the response URL refused an answer: %s", response.body)
+                return
+            what = f"HTTP {response.status_code}"
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            what = type(exc).__name__
+        log.warning("Slack outage: the response URL answered %s; answering otherwise", what)
+        text, blocks = message.get("text", ""), message.get("blocks")
+        if message.get("response_type") == "in_channel":
+            await slack.chat_postMessage(channel=invocation.channel_id, text=text, blocks=blocks)
+        else:
+            await tell(slack, invocation.user_id, invocation.channel_id, text, blocks)
+
+    return answer
+
+
 async def run(sub: Subcommand, invocation: Invocation) -> None:
     """Run one subcommand; a domain error becomes an ephemeral (with a picker when it helps)."""
+    invocation = replace(invocation, respond=answering(invocation))
     try:
         if checked := await allowed(sub, invocation):
             await sub.handler(checked)

@@ -13,8 +13,10 @@ from bot.incidents.record import (
 from bot.permissions import Right
 from bot.slack.blocks import escape
 from bot.slack.card import incident_line
+from bot.slack.fit import fit_text
 from bot.slack.messages import readable_text
 from bot.slack.views import open_declare_form, open_update_form
+from bot.timeline import check_note
 from bot.tokens import client_token
 from handlers.audit import audit
 from handlers.commands.registry import Invocation, Subcommand
@@ -95,13 +97,15 @@ async def _set_status(invocation: Invocation, status: str, done: str) -> Inciden
 
 
 async def resolve(invocation: Invocation) -> None:
+    note = ""
+    if invocation.args:  # checked before anything changes
+        note = check_note(
+            f"Resolved: {await readable_text(invocation.services.slack, invocation.args)}"
+        )
     incident = await _set_status(invocation, RESOLVED, "resolved")
-    if invocation.args:
-        note = await readable_text(invocation.services.slack, invocation.args)
+    if note:
         await invocation.services.timeline.note(
-            incident.arn,
-            f"Resolved: {note}",
-            client_token(invocation.trigger_id, "resolve-note"),
+            incident.arn, note, client_token(invocation.trigger_id, "resolve-note")
         )
     await invocation.services.exports.offer(incident.arn)
 
@@ -130,13 +134,11 @@ async def list_incidents(invocation: Invocation) -> None:
         await invocation.respond(text=f"No {which} incidents.", response_type="ephemeral")
         return
     lines = [incident_line(i, await service.channel_of(i.arn)) for i in incidents[:LIST_SHOWN]]
-    more = (
-        f"\n…and more than {LIST_SHOWN}: the AWS console lists them all."
-        if len(incidents) > LIST_SHOWN
-        else ""
-    )
+    if len(incidents) > LIST_SHOWN:
+        lines.append(f"…and more than {LIST_SHOWN}: the AWS console lists them all.")
     await invocation.respond(
-        text=f"*{which.title()} incidents*\n" + "\n".join(lines) + more, response_type="ephemeral"
+        text=fit_text(f"*{which.title()} incidents*", lines, "the AWS console lists them all"),
+        response_type="ephemeral",
     )
 
 

@@ -6,8 +6,11 @@ from bot.errors import InvalidInput
 from bot.escalation.runner import StageStart
 from bot.permissions import Right
 from bot.slack.blocks import escape
+from bot.slack.fit import MESSAGE_TEXT, clip, fit_text
 from handlers.audit import audit
 from handlers.commands.registry import Invocation, Subcommand
+
+SAID_BEFORE = 1_000  # room for the confirmation before what a stage did (an alias, a title)
 
 
 def _names(aliases: list[str]) -> str:
@@ -15,12 +18,14 @@ def _names(aliases: list[str]) -> str:
 
 
 def stage_said(started: StageStart) -> str:
-    """What the first stage did, when a target failed: who was paged, who was not and why."""
+    """What the first stage did, when a target failed: who was paged, who was not and why (as
+    much as a message holds with the confirmation before it)."""
     if not started.failed:
         return ""
     failed = "; ".join(f"could not page `{a}`: {why}" for a, why in started.failed.items())
     paged = f"paged {_names(started.paged)}" if started.paged else "paged nobody"
-    return f"\n:warning: Stage 1 {paged}; {failed}"
+    said = f"\n:warning: Stage 1 {paged}; {failed}"
+    return clip(said, MESSAGE_TEXT - SAID_BEFORE)
 
 
 async def page(invocation: Invocation) -> None:
@@ -71,7 +76,8 @@ async def pages(invocation: Invocation) -> None:
         for e in running
     ]
     await invocation.respond(
-        text="*Open escalations*\n" + "\n".join(lines), response_type="ephemeral"
+        text=fit_text("*Open escalations*", lines, "`/incident pages` in an incident's channel"),
+        response_type="ephemeral",
     )
 
 
@@ -83,15 +89,16 @@ async def stop_paging(invocation: Invocation) -> None:
         await audit(
             services, invocation.user_id, incident.arn, "Paging stopped", invocation.trigger_id
         )
-    lines = [f"Stopped {len(stopped)} escalation(s) for *{escape(incident.title)}*."]
-    lines += [
+    head = f"Stopped {len(stopped)} escalation(s) for *{escape(incident.title)}*."
+    lines = [
         f":warning: AWS refused to stop the engagement of `{alias}` (escalation "
         f"`{closed.alias}`), so AWS may still page them: {why} Stop it in the AWS console."
         for closed in stopped
         for alias, why in closed.refused.items()
     ]
     await invocation.respond(
-        text="\n".join(lines), response_type="in_channel" if stopped else "ephemeral"
+        text=fit_text(head, lines, "the engagements in the AWS console"),
+        response_type="in_channel" if stopped else "ephemeral",
     )
 
 

@@ -74,7 +74,10 @@ async def unlink(invocation: Invocation) -> None:
         return
     items = await services.related_items.list(incident.arn)
     if not items:
-        await invocation.respond(text=links_text(items), response_type="ephemeral")
+        await invocation.respond(
+            text=links_text(items, services.incidents.console(incident.arn)),
+            response_type="ephemeral",
+        )
         return
     await invocation.respond(
         text="Choose an item to remove",
@@ -86,8 +89,9 @@ async def unlink(invocation: Invocation) -> None:
 async def links(invocation: Invocation) -> None:
     services = invocation.services
     incident = await invocation.incident(invocation.args)
+    items = await services.related_items.list(incident.arn)
     await invocation.respond(
-        text=links_text(await services.related_items.list(incident.arn)), response_type="ephemeral"
+        text=links_text(items, services.incidents.console(incident.arn)), response_type="ephemeral"
     )
 
 

@@ -7,6 +7,7 @@ from bot.permissions import Right
 from bot.slack.blocks import escape
 from bot.slack.messages import display_name, readable_text
 from bot.slack.related_blocks import timeline_text
+from bot.timeline import check_note
 from bot.tokens import client_token
 from handlers.commands.registry import Invocation, Subcommand
 
@@ -25,7 +26,7 @@ async def note(invocation: Invocation) -> None:
     author = await display_name(services.slack, invocation.user_id)
     text = await readable_text(services.slack, invocation.args)
     await services.timeline.note(
-        incident.arn, f"{author}: {text}", client_token("note", invocation.trigger_id)
+        incident.arn, check_note(f"{author}: {text}"), client_token("note", invocation.trigger_id)
     )
     await invocation.respond(
         text=f":memo: Added to the timeline: {escape(text)}", response_type="in_channel"
@@ -46,7 +47,15 @@ async def timeline(invocation: Invocation) -> None:
     services = invocation.services
     incident = await invocation.incident()
     entries = await services.timeline.recent(incident.arn, count)
-    await invocation.respond(text=timeline_text(incident.title, entries), response_type="ephemeral")
+    older = (
+        f"`/incident timeline {MAX_COUNT}` shows more"
+        if len(entries) == count < MAX_COUNT
+        else "`/incident export` shows them all"
+    )
+    await invocation.respond(
+        text=timeline_text(incident.title, entries, older if len(entries) == count else ""),
+        response_type="ephemeral",
+    )
 
 
 SUBCOMMANDS = [

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from handlers.events import home, timeline
+from handlers.events import home, rate_limited, timeline
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
     from bot.services import Services
 
-FEATURES = (timeline, home)
+FEATURES = (timeline, home, rate_limited)
 
 
 def register(app: AsyncApp, services: Services) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from bot.incidents.record import SUMMARY_LIMIT, TITLE_LIMIT
 from bot.permissions import Right
 from bot.slack.blocks import truncate
 from bot.slack.ids import Callback
@@ -30,14 +31,15 @@ def register(app: AsyncApp, services: Services) -> None:
             return
         link = await client.chat_getPermalink(channel=channel, message_ts=message["ts"])
         content = await message_content(services.slack, message)
-        summary = truncate(f"{content.text}\n\nFrom Slack: {link['permalink']}", 8000)
+        source = f"\n\nFrom Slack: {link['permalink']}"  # kept whole, however long the message
+        summary = truncate(content.text, SUMMARY_LIMIT - len(source)) + source
         await open_declare_form(
             services.forms,
             shortcut["trigger_id"],
             user,
             services.incidents,
             services.settings.default_response_plan,
-            truncate(content.headline, 200),
+            truncate(content.headline, TITLE_LIMIT),
             summary,
             channel,
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.errors import DomainError
@@ -10,7 +10,7 @@ from bot.incidents.declaration import Declaration
 from bot.incidents.record import check_summary, check_title, parse_impact
 from bot.slack.declared import declared_text
 from bot.slack.ids import Action, Block, Callback
-from bot.slack.modals import submitted
+from bot.slack.modals import chosen_plan, submitted, submitted_summary
 from bot.tokens import client_token
 from handlers.audit import audit
 from handlers.views.registry import Form, Submission
@@ -29,14 +29,15 @@ class Fields:
 def _fields(view: dict) -> tuple[Fields, dict[str, str]]:
     errors: dict[str, str] = {}
     checked: dict[str, Any] = {}
+    summary, summary_block = submitted_summary(view)
     inputs = [
-        ("title", Block.TITLE, Action.TITLE, check_title),
-        ("impact", Block.IMPACT, Action.IMPACT, parse_impact),
-        ("summary", Block.SUMMARY, Action.SUMMARY, check_summary),
+        ("title", Block.TITLE, submitted(view, Block.TITLE, Action.TITLE), check_title),
+        ("impact", Block.IMPACT, submitted(view, Block.IMPACT, Action.IMPACT), parse_impact),
+        ("summary", summary_block, summary, check_summary),
     ]
-    for name, block, action, check in inputs:
+    for name, block, value, check in inputs:
         try:
-            checked[name] = check(submitted(view, block, action) or "")
+            checked[name] = check(value or "")
         except DomainError as error:
             errors[block] = error.message
     fields = Fields(checked.get("title", ""), checked.get("impact", 0), checked.get("summary", ""))
@@ -67,7 +68,11 @@ async def nothing_yet(_submission: Submission, _declaration: Declaration) -> Non
 
 
 async def declared(submission: Submission, declaration: Declaration, _: None) -> str | None:
-    outcome = await submission.services.declarations.declare(declaration, submission.origin)
+    services = submission.services
+    plan_arn = await chosen_plan(services.incidents, declaration.plan_arn)  # from its option
+    outcome = await services.declarations.declare(
+        replace(declaration, plan_arn=plan_arn), submission.origin
+    )
     return declared_text(outcome) if outcome else None  # None: another worker has it
 
 

@@ -12,6 +12,7 @@ from bot.errors import InvalidInput
 from bot.slack.ids import MeAction
 from bot.slack.personal_blocks import (
     channel_text,
+    channels_chosen,
     code_modal,
     engagement_lines,
     plan_errors,
@@ -33,8 +34,9 @@ async def mine(submission: Submission, _: object) -> Mine:
     return await submission.services.personal_plans.mine(submission.user)
 
 
-async def plan_saved(submission: Submission, stages: tuple[PlanStage, ...], _: Mine) -> str:
-    saved = await submission.services.personal_plans.save(submission.user, stages)
+async def plan_saved(submission: Submission, stages: tuple[PlanStage, ...], mine: Mine) -> str:
+    chosen = channels_chosen(stages, mine.channels)
+    saved = await submission.services.personal_plans.save(submission.user, chosen)
     lines = engagement_lines(saved.mine)
     if saved.unread:
         head = (

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.errors import DomainError
-from bot.incidents.record import OPEN, RESOLVED, check_summary, parse_impact
+from bot.incidents.record import OPEN, RESOLVED, parse_impact
 from bot.incidents.status_updates import StatusUpdate
 from bot.numbers import BadNumber, whole_number
 from bot.slack.ids import Action, Block, Callback
@@ -14,6 +14,7 @@ from bot.slack.modals import submitted
 from bot.slack.routine_blocks import (
     NEXT_UPDATE_MOST_MINUTES,
     UPDATE_FORM_TITLE,
+    check_what,
     status_update_modal,
 )
 from bot.tokens import client_token
@@ -51,13 +52,11 @@ def status_update(submission: Submission) -> tuple[StatusUpdate | None, dict[str
         impact = parse_impact(submitted(view, Block.IMPACT, Action.IMPACT) or "")
     except DomainError as error:
         errors[Block.IMPACT] = error.message
-    what = (submitted(view, Block.WHAT, Action.WHAT) or "").strip()
+    what = ""
     try:
-        check_summary(what)
+        what = check_what(submitted(view, Block.WHAT, Action.WHAT) or "")
     except DomainError as error:
         errors[Block.WHAT] = error.message
-    if not what:
-        errors[Block.WHAT] = "Say what is happening: what is known, what is being done."
     minutes_text = submitted(view, Block.NEXT_UPDATE, Action.NEXT_UPDATE)
     minutes: int | None = None
     if minutes_text and minutes_text.strip():

@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from emulator.slack import RunningFakeSlack
-
-
-@pytest.fixture
-async def running() -> AsyncIterator[RunningFakeSlack]:
-    async with RunningFakeSlack() as running:
-        yield running
-
-
-@pytest.fixture
-def client(running: RunningFakeSlack) -> AsyncWebClient:
-    return AsyncWebClient(token="xoxb-test", base_url=running.api_url)
 
 
 async def slack_error(call: object) -> str:
@@ -216,3 +203,25 @@ async def test_a_canvas_is_made_from_markdown_and_shared(
     )
     missing = client.canvases_access_set(canvas_id="F404", access_level="read")
     assert await slack_error(missing) == "canvas_not_found"
+
+
+async def test_an_outage_answers_a_page_not_json_or_nothing(running: RunningFakeSlack) -> None:
+    """What slack_sdk makes of an outage, bare (the bot's client turns each into
+    SlackUnavailable): an error with no code, one whose ``.get("error")`` fails (the
+    declarer was once told ``AttributeError: 'str' object has no attribute 'get'``), a
+    timeout."""
+    bare = AsyncWebClient(token="xoxb-test", base_url=running.api_url, timeout=1)
+    running.fake.outage("auth.test", "html-500")
+    assert (await slack_error(bare.auth_test())) is None  # an HTML page: no error code at all
+    running.fake.outage("auth.test", "text-500")
+    with pytest.raises(SlackApiError) as caught:
+        await bare.auth_test()
+    with pytest.raises(AttributeError, match="'str' object has no attribute 'get'"):
+        caught.value.response.get("error")
+    running.fake.outage("auth.test", "no-answer")
+    with pytest.raises(TimeoutError):
+        await bare.auth_test()
+    assert [c.response for c in running.fake.calls_to("auth.test")] == [
+        {"ok": False, "outage": kind} for kind in ("html-500", "text-500", "no-answer")
+    ]
+    assert (await bare.auth_test())["ok"]  # over
