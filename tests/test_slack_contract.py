@@ -336,7 +336,12 @@ def message_with(world: World, channel: str, action_id: str) -> dict[str, Any] |
     return found[-1] if found else None
 
 
-async def called(world: World, since: int, method: str, timeout: float = 10) -> None:
+# The local Slack paces like Slack: a surface may wait its turn behind the sync's channels and
+# the other surfaces' calls at their tiers, more so on a loaded machine.
+PACED = 30.0
+
+
+async def called(world: World, since: int, method: str, timeout: float = PACED) -> None:
     """Until the bot has called ``method`` since ``since``."""
     await eventually(lambda: any(c.method == method for c in world.slack.calls[since:]), timeout)
 
@@ -345,7 +350,7 @@ async def answered(world: World, since: int, what: str = "") -> dict[str, Any]:
     """The first answer since ``since`` (containing ``what``)."""
     try:
         found = await eventually(
-            lambda: [a for a in answers(world, since) if what in (a.get("text") or "")]
+            lambda: [a for a in answers(world, since) if what in (a.get("text") or "")], PACED
         )
     except AssertionError:
         calls = [(c.method, c.response, str(c.args)[:300]) for c in world.slack.calls[since:]]

@@ -25,6 +25,7 @@ from sqlalchemy import delete
 from bot.errors import DomainError, Refused
 from bot.slack.blocks import error_text
 from bot.slack.modals import LOADING, message_modal
+from bot.slack.outage import SlackUnavailable
 from bot.store.database import Database, changed
 from bot.store.schema import FormClaim
 
@@ -116,7 +117,9 @@ class Forms:
         loading = message_modal(title, LOADING)
         try:
             opened = (await self.slack.views_open(trigger_id=trigger_id, view=loading))["view"]
-        except SlackApiError as exc:  # the trigger expired (3 s), or Slack is down
+        except SlackUnavailable:
+            raise  # said as the outage it is
+        except SlackApiError as exc:  # the trigger expired (3 s), or Slack refused the view
             raise DomainError(
                 f"Slack would not open the form ({exc.response.get('error')}): try again."
             ) from None
