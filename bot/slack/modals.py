@@ -46,11 +46,10 @@ def impact_select(initial: int) -> StaticSelectElement:
 
 
 def _text(action_id: str, initial: str, limit: int, multiline: bool = False) -> Any:
-    limit = min(limit, INPUT_LIMIT)  # AWS's limit, within what one Slack input holds
     return PlainTextInputElement(
         action_id=action_id,
-        initial_value=initial[:limit] or None,
-        max_length=limit,
+        initial_value=initial[:limit] or None,  # never cut shorter than AWS's: saving would
+        max_length=min(limit, INPUT_LIMIT),  # write the cut; an input holds Slack's 3000
         multiline=multiline,
     )
 
