@@ -1026,9 +1026,6 @@ def bot_settings() -> dict[str, Any]:
     }
 
 
-# The export of a timeline at AWS's maximums is a canvas of more than a megabyte: aiohttp warns
-# that sending it may hold the event loop a moment (slack_sdk hands it the bytes). Said, not wrong.
-@pytest.mark.filterwarnings("ignore:Sending a large body directly with raw bytes:ResourceWarning")
 async def test_every_surface_fits_slack_at_aws_maximums(stack: Stack) -> None:
     world = await build(stack)
     found: dict[str, list[str]] = {}
