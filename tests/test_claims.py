@@ -51,7 +51,6 @@ PUBLIC = {  # Slack methods whose effect others see
 }
 
 
-# a hole another branch closes: asserted open here, so the merge that closes it must drop it
 @pytest.fixture
 def bot_settings(request: pytest.FixtureRequest) -> dict[str, Any]:
     quiet = {"sync_interval_seconds": 3600, "mirror_interval_seconds": 3600}
