@@ -16,6 +16,8 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from bot.aws.contacts import ContactsPort
 from bot.aws.gateway import AwsGateway
 from bot.aws.incidents import IncidentsPort
+from bot.background.schedule import Schedule
+from bot.blocks.common import error_text
 from bot.config import Settings
 from bot.contact_plans.escalation import EscalationPlans
 from bot.contact_plans.personal import PersonalPlans
@@ -23,7 +25,6 @@ from bot.errors import DomainError
 from bot.escalation.acknowledging import Acknowledging
 from bot.escalation.auditor import Auditor
 from bot.escalation.runner import EscalationRunner
-from bot.escalation.schedule import Schedule
 from bot.home import Home
 from bot.incidents.declaration import Declarations
 from bot.incidents.export import Exports
@@ -39,7 +40,6 @@ from bot.people import People
 from bot.permissions import Permissions
 from bot.related_items import RelatedItems
 from bot.services import Services
-from bot.slack.blocks import error_text
 from bot.slack.forms import Forms
 from bot.slack.notify import warn
 from bot.slack.pacing import PacedWebClient

@@ -17,9 +17,9 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.blocks.ids import Callback, PlanAction
 from bot.local import local_stack
 from bot.services import Services
-from bot.slack.ids import Callback, PlanAction
 from emulator.slack import FakeSlack, SlackSender
 from emulator.slack.text import render_call
 from emulator.testing import RunningEmulator

@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.blocks.home import INCIDENTS_SHOWN, PAGES_SHOWN, WaitingPage, home_view
 from bot.contacts import Contact
 from bot.errors import DomainError
 from bot.escalation.notices import PageNotices
 from bot.incidents.service import IncidentService
 from bot.oncall.shifts import Duty, OnCall
 from bot.permissions import Permissions
-from bot.slack.home_blocks import INCIDENTS_SHOWN, PAGES_SHOWN, WaitingPage, home_view
 
 SHIFTS_SHOWN = 5
 

@@ -21,7 +21,7 @@ from bot.contacts import Contact, alias_of
 from bot.email_directory import EmailDirectory
 from bot.errors import Conflict, InvalidInput, NotFound
 from bot.link_codes import CODE_MINUTES, LinkCodes
-from bot.slack.blocks import escape
+from bot.mrkdwn import escape
 from bot.store.database import Database, changed
 from bot.store.schema import ContactLink
 from bot.vocabulary import ContactType

@@ -8,8 +8,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import InvalidInput
 from bot.incidents.service import IncidentService
+from bot.mrkdwn import escape
 from bot.permissions import Permissions, Right
-from bot.slack.blocks import escape
 from bot.slack.messages import slack_message
 from bot.timeline import Timeline
 

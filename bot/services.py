@@ -8,15 +8,15 @@ from dataclasses import dataclass, field
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.aws.gateway import AwsGateway
+from bot.background.leadership import Leadership
+from bot.background.schedule import Intervals, Jobs, Schedule
 from bot.config import Settings
 from bot.contact_plans.escalation import EscalationPlans
 from bot.contact_plans.personal import PersonalPlans
 from bot.escalation.acknowledging import Acknowledging
 from bot.escalation.auditor import Auditor
 from bot.escalation.closing import Closing
-from bot.escalation.leadership import Leadership
 from bot.escalation.runner import EscalationRunner
-from bot.escalation.schedule import Intervals, Jobs, Schedule
 from bot.escalation.wave import DueWaves
 from bot.home import Home
 from bot.incidents.declaration import Declarations

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from bot.blocks.ids import PlanAction
+from bot.blocks.plan_form import option_for
 from bot.errors import DomainError
-from bot.slack.ids import PlanAction
-from bot.slack.plan_modal import option_for
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp

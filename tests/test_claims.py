@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from bot.slack.ids import Action, Callback, MeAction, OncallAction, PagingAction, PlanAction
+from bot.blocks.ids import Action, Callback, MeAction, OncallAction, PagingAction, PlanAction
 from emulator.slack.sender import Delivery
 from emulator.slack.workspace import BOT_USER
 from handlers.actions import buttons

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+from bot.blocks.export_markdown import EXPORT_LIMIT, IncidentExport, export_markdown
 from bot.incidents.record import Incident, TimelineEntry
-from bot.slack.export_markdown import EXPORT_LIMIT, IncidentExport, export_markdown
 
 HOSTILE = "[Click to acknowledge](https://evil.example) # not a heading | *bold* <b>"
 

@@ -8,8 +8,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.slack.blocks import escape
-from bot.slack.fit import (
+from bot.blocks.fit import (
     MESSAGE_BLOCKS,
     OPTION_VALUE,
     SECTION_TEXT,
@@ -22,7 +21,8 @@ from bot.slack.fit import (
     option_value,
     wrapped,
 )
-from bot.slack.modals import SUMMARY_PARTS, summary_inputs, summary_parts
+from bot.blocks.modals import SUMMARY_PARTS, summary_inputs, summary_parts
+from bot.mrkdwn import escape
 
 WHERE = "`/incident list all`"
 MORE = re.compile(r"^…and (\d+) more — `/incident list all`$")

@@ -18,10 +18,10 @@ from bot.config import Settings
 from bot.contact_plans.limits import PlanLimits, plan_limits
 from bot.contacts import Contact, PlanStage, PlanTarget, alias_of
 from bot.errors import Conflict, DomainError, InvalidInput, NotFound, Refused
+from bot.mrkdwn import escape
 from bot.numbers import BadNumber, Bounds
 from bot.people import People
 from bot.permissions import Permissions, Right
-from bot.slack.blocks import escape
 from bot.slack.notify import say
 from bot.vocabulary import ContactType
 

@@ -9,13 +9,13 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import update
 
 from bot.aws.contacts import ContactsPort
+from bot.blocks.paging import acknowledged_blocks
 from bot.config import Settings
 from bot.contacts import alias_of
 from bot.errors import DomainError, InvalidInput, NotFound
 from bot.escalation.closing import Closing
 from bot.escalation.notices import now
 from bot.slack.messages import display_name, group_members
-from bot.slack.paging_blocks import acknowledged_blocks
 from bot.store.database import changed
 from bot.store.schema import PageNotice
 from bot.tokens import client_token

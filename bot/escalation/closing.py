@@ -9,15 +9,15 @@ from dataclasses import dataclass, field
 from sqlalchemy import update
 
 from bot.aws.contacts import ContactsPort
+from bot.background.schedule import Schedule
+from bot.blocks.paging import closed_blocks
 from bot.contacts import alias_of
 from bot.errors import DomainError
 from bot.escalation import rows
 from bot.escalation.notices import PageNotices
-from bot.escalation.schedule import Schedule
 from bot.escalation.status import EscalationStatus
 from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
-from bot.slack.paging_blocks import closed_blocks
 from bot.store.database import changed
 from bot.store.schema import Escalation, PageNotice
 from bot.vocabulary import EscalationState

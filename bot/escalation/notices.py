@@ -16,16 +16,16 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from bot.background.schedule import Schedule
+from bot.blocks.paging import page_blocks, page_metadata, page_text
 from bot.config import Settings
 from bot.contacts import alias_of
-from bot.escalation.schedule import Schedule
 from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
+from bot.mrkdwn import escape
 from bot.people import People, retry_minutes
-from bot.slack.blocks import escape
 from bot.slack.messages import sent_page
 from bot.slack.notify import say
-from bot.slack.paging_blocks import page_blocks, page_metadata, page_text
 from bot.store.database import Database, changed
 from bot.store.schema import Escalation, PageNotice
 from bot.vocabulary import Claim, ContactType, Delivery, EscalationState, PageKind

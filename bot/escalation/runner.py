@@ -21,6 +21,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.aws.contacts import ContactsPort
+from bot.background.schedule import Schedule
+from bot.blocks.paging import status_blocks
 from bot.config import Settings
 from bot.contacts import Contact
 from bot.errors import Conflict, DomainError, InvalidInput
@@ -30,16 +32,14 @@ from bot.escalation.closing import RESOLVED_STOP, Closing
 from bot.escalation.mirror import Mirror
 from bot.escalation.notices import PageNotices, now, sending
 from bot.escalation.plan import Stage, Target, dump_stages, load_stages, stages_of
-from bot.escalation.schedule import Schedule
 from bot.escalation.status import EscalationStatus, next_stage_due
 from bot.escalation.wave import Due, WaveGate
 from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
+from bot.mrkdwn import escape
 from bot.people import People
-from bot.slack.blocks import escape
 from bot.slack.messages import display_name
 from bot.slack.notify import say
-from bot.slack.paging_blocks import status_blocks
 from bot.store.database import Database, changed
 from bot.store.schema import Escalation, PageNotice
 from bot.tokens import client_token

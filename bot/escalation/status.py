@@ -11,9 +11,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 
+from bot.blocks.paging import status_blocks
 from bot.config import Settings
 from bot.escalation.plan import Stage, load_stages
-from bot.slack.paging_blocks import status_blocks
 from bot.store.database import Database
 from bot.store.schema import Escalation, PageNotice
 from bot.vocabulary import EscalationState, PageKind

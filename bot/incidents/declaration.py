@@ -7,20 +7,21 @@ from __future__ import annotations
 import json
 import logging
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import UTC
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from bot.blocks.card import card_blocks, card_text, trigger_text
+from bot.blocks.declared import declared_text
 from bot.errors import DomainError, ServiceUnavailable, Throttled
+from bot.incidents.outcome import Outcome
 from bot.incidents.record import Incident, RelatedItem
 from bot.incidents.service import IncidentService
-from bot.slack.blocks import escape
-from bot.slack.card import card_blocks, card_text, trigger_text
+from bot.mrkdwn import escape
 from bot.slack.channels import channel_name, create_channel, made_before
-from bot.slack.declared import declared_text
 from bot.slack.messages import display_name, posted
 from bot.slack.notify import tell, warn
 from bot.slack.outage import SlackUnavailable
@@ -64,24 +65,6 @@ class Declaration:
     create_channel: bool
     declarer: str
     client_token: str
-
-
-@dataclass
-class Outcome:
-    """What a run of a declaration leaves: the incident, its channel, each step's state and
-    reason, which steps this run did, and whether anything is still to be tried."""
-
-    title: str
-    incident_id: str
-    console: str
-    channel_id: str | None
-    announce_channel: str | None
-    steps: dict[str, tuple[str, str | None]]
-    done_now: list[str] = field(default_factory=list)
-
-    @property
-    def settled(self) -> bool:
-        return all(state != StepState.PENDING for state, _ in self.steps.values())
 
 
 def refusal(exc: Exception) -> tuple[bool, str]:

@@ -13,12 +13,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from bot.blocks.export_markdown import IncidentExport, export_markdown, export_title
+from bot.blocks.routine import resolved_offer_blocks
 from bot.errors import Conflict, InvalidInput
 from bot.incidents.service import IncidentService
-from bot.slack.blocks import escape
-from bot.slack.export_markdown import IncidentExport, export_markdown, export_title
+from bot.mrkdwn import escape
 from bot.slack.messages import display_name
-from bot.slack.routine_blocks import resolved_offer_blocks
 from bot.store.database import changed
 from bot.store.schema import ExportClaim, TimelineMessage
 

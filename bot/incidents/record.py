@@ -11,8 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.errors import InvalidInput, ServiceUnavailable
+from bot.mrkdwn import escape
 from bot.numbers import BadNumber, whole_number
-from bot.slack.blocks import escape
 
 log = logging.getLogger(__name__)
 

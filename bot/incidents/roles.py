@@ -7,7 +7,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 
 from bot.errors import InvalidInput, NotFound
-from bot.slack.blocks import escape
+from bot.mrkdwn import escape
 from bot.store.database import Database
 from bot.store.schema import IncidentRole
 

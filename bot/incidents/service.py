@@ -12,13 +12,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select, update
 
 from bot.aws.incidents import IncidentsPort
+from bot.blocks.card import card_blocks, card_text, console_url
 from bot.config import Settings
 from bot.errors import Conflict, InvalidInput, NotFound
 from bot.incidents.record import OPEN, RESOLVED, Incident, RelatedItem, ResponsePlan
 from bot.incidents.roles import Roles
 from bot.incidents.status_changes import changing_status
-from bot.slack.blocks import escape
-from bot.slack.card import card_blocks, card_text, console_url
+from bot.mrkdwn import escape
 from bot.store.database import Database
 from bot.store.schema import IncidentChannel
 from bot.timeline import Timeline

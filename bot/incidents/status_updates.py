@@ -17,11 +17,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from bot.blocks.routine import reminder_blocks, status_update_blocks, status_update_text
 from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
-from bot.slack.blocks import escape
+from bot.mrkdwn import escape
 from bot.slack.messages import display_name
-from bot.slack.routine_blocks import reminder_blocks, status_update_blocks, status_update_text
 from bot.store.database import changed
 from bot.store.schema import IncidentChannel, UpdateReminder
 from bot.tokens import client_token

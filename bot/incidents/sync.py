@@ -22,14 +22,14 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from bot.blocks.fit import MESSAGE_TEXT, clip
 from bot.errors import NotFound
 from bot.incidents.declaration import START, Declarations
 from bot.incidents.export import Exports
 from bot.incidents.full_reads import FullRead, full_changes, identity, label, related_seen
 from bot.incidents.record import OPEN, RESOLVED, Incident, RelatedItem, impact_label
 from bot.incidents.service import IncidentService
-from bot.slack.blocks import escape
-from bot.slack.fit import MESSAGE_TEXT, clip
+from bot.mrkdwn import escape
 from bot.store.database import changed
 from bot.store.schema import DeclarationStep, IncidentChannel, SeenIncident, SyncMark
 from bot.vocabulary import StepState

@@ -19,19 +19,19 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.config import Settings
-from bot.contacts import Contact, alias_of
-from bot.errors import Conflict, DomainError, InvalidInput, NotFound, Refused
-from bot.oncall.cover import Cover, Covers
-from bot.oncall.handoffs import handoff_key
-from bot.slack.messages import posted
-from bot.slack.oncall_blocks import (
+from bot.blocks.oncall import (
     cover_expired_text,
     cover_request_blocks,
     cover_request_metadata,
     cover_text,
     text_blocks,
 )
+from bot.config import Settings
+from bot.contacts import Contact, alias_of
+from bot.errors import Conflict, DomainError, InvalidInput, NotFound, Refused
+from bot.oncall.cover import Cover, Covers
+from bot.oncall.handoffs import handoff_key
+from bot.slack.messages import posted
 from bot.store.database import Database, changed
 from bot.store.schema import CoverRequest, Handoff
 from bot.tokens import client_token

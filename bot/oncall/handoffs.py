@@ -18,13 +18,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from bot.background.schedule import Schedule
+from bot.blocks.oncall import handoff_blocks, handoff_line, handoff_metadata, handoff_text
 from bot.config import Settings
 from bot.contacts import alias_of
 from bot.errors import DomainError
-from bot.escalation.schedule import Schedule
 from bot.oncall.shifts import OnCall
 from bot.slack.messages import posted
-from bot.slack.oncall_blocks import handoff_blocks, handoff_line, handoff_metadata, handoff_text
 from bot.store.database import Database, changed
 from bot.store.schema import Handoff
 

@@ -10,8 +10,8 @@ from bot.aws.contacts import ContactsPort
 from bot.contacts import Contact, Shift, alias_of
 from bot.errors import InvalidInput
 from bot.escalation.plan import stages_of
+from bot.mrkdwn import escape
 from bot.people import People
-from bot.slack.blocks import escape
 from bot.vocabulary import ContactType
 
 LOOK_AHEAD = timedelta(days=30)  # how far ahead the next shift is looked for

@@ -1,1 +1,2 @@
-"""The outbound Slack side: Block Kit rendering (pure functions) and posting."""
+"""The Slack Web API side: the paced client, its outages, posting, channels, forms kept server
+side, and reading what a message says. The domain never imports it."""

@@ -22,9 +22,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import delete
 
+from bot.blocks.common import error_text
+from bot.blocks.modals import LOADING, message_modal
 from bot.errors import DomainError, Refused
-from bot.slack.blocks import error_text
-from bot.slack.modals import LOADING, message_modal
 from bot.slack.outage import SlackUnavailable
 from bot.store.database import Database, changed
 from bot.store.schema import FormClaim

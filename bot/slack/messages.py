@@ -10,8 +10,8 @@ from weakref import WeakKeyDictionary
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.blocks.paging import page_metadata
 from bot.slack.message_content import MessageContent, Names, read_content
-from bot.slack.paging_blocks import page_metadata
 from bot.timeline import SlackMessage
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ import logging
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.blocks import error_text
+from bot.blocks.common import error_text
 
 log = logging.getLogger(__name__)
 

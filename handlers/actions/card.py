@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from bot.blocks.ids import Action
 from bot.incidents.record import OPEN, RESOLVED
-from bot.slack.blocks import escape
-from bot.slack.ids import Action
-from bot.slack.views import open_update_form
+from bot.mrkdwn import escape
 from bot.tokens import client_token
 from handlers.actions.registry import Button, Press, incident_pressed
 from handlers.audit import audit
+from handlers.forms import open_update_form
 from handlers.who import OnIncident, changers
 
 

@@ -4,10 +4,10 @@ own contact, found from who pressed, never from the button."""
 
 from __future__ import annotations
 
+from bot.blocks.ids import MeAction
+from bot.blocks.personal import CODE_TITLE, PLAN_TITLE, code_modal, plan_modal
 from bot.contact_plans.personal import Mine
 from bot.contacts import ContactChannel
-from bot.slack.ids import MeAction
-from bot.slack.personal_blocks import CODE_TITLE, PLAN_TITLE, code_modal, plan_modal
 from handlers.actions.registry import Button, Press
 from handlers.who import anyone
 

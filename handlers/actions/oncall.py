@@ -4,8 +4,8 @@ override from AWS, the hand-off and the request from the store) and decide who m
 
 from __future__ import annotations
 
+from bot.blocks.ids import OncallAction
 from bot.oncall.times import slack_date
-from bot.slack.ids import OncallAction
 from handlers.actions.registry import Button, Press
 from handlers.who import anyone, decided_by
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.blocks.ids import PagingAction
 from bot.escalation import rows
-from bot.slack.ids import PagingAction
 from bot.store.schema import Escalation
 from bot.vocabulary import Acknowledgement
 from handlers.actions.registry import Button, Press

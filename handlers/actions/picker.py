@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.blocks.card import PICK_PREFIX
+from bot.blocks.ids import Action
 from bot.errors import InvalidInput
 from bot.incidents.record import incident_reference
-from bot.slack.card import PICK_PREFIX
-from bot.slack.ids import Action
 from handlers.actions.registry import Button, Press
 from handlers.commands import run, subcommands
 from handlers.commands.registry import Invocation, Subcommand

@@ -7,22 +7,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.contacts import Contact
-from bot.errors import NotFound
-from bot.slack.forms import Kept
-from bot.slack.ids import PlanAction
-from bot.slack.plan_modal import (
+from bot.blocks.ids import PlanAction
+from bot.blocks.plan_form import (
     TITLE,
     PlanForm,
     changed,
-    chosen_target,
     edit_form,
     plan_modal,
     read_form,
     stage_of,
     with_target,
 )
+from bot.contacts import Contact
+from bot.errors import NotFound
+from bot.slack.forms import Kept
 from handlers.actions.registry import Button, Press
+from handlers.forms import chosen_target
 from handlers.who import decided_by, plan_editors
 
 IN_THE_FORM = decided_by(

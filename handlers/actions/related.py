@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from bot.blocks.ids import Action
+from bot.blocks.related import item_key
 from bot.errors import DomainError
-from bot.slack.blocks import escape
-from bot.slack.ids import Action
-from bot.slack.related_blocks import item_key
+from bot.mrkdwn import escape
 from handlers.actions.registry import Button, Press
 from handlers.audit import audit
 from handlers.who import OnIncident, changers

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from bot.slack.ids import Action
+from bot.blocks.ids import Action
 from handlers.actions.registry import Button, Press, incident_pressed
 from handlers.audit import audit
 from handlers.views.status_update import open_status_update_form

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
+from bot.blocks.card import incident_picker
+from bot.blocks.common import error_text
 from bot.errors import DomainError
 from bot.incidents.service import NotAnIncidentChannel
+from bot.mrkdwn import escape
 from bot.permissions import Right
-from bot.slack.blocks import error_text, escape
-from bot.slack.card import incident_picker
 from bot.slack.notify import tell
 from handlers.commands import incident, oncall, paging, people, plans, related, routine, timeline
 from handlers.commands.help import help_subcommand

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.slack.blocks import help_blocks
+from bot.blocks.common import help_blocks
 from handlers.commands.registry import Invocation, Subcommand
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.blocks.card import incident_line
+from bot.blocks.fit import fit_text
 from bot.incidents.record import (
     OPEN,
     RESOLVED,
@@ -10,16 +12,14 @@ from bot.incidents.record import (
     check_title,
     parse_impact,
 )
+from bot.mrkdwn import escape
 from bot.permissions import Right
-from bot.slack.blocks import escape
-from bot.slack.card import incident_line
-from bot.slack.fit import fit_text
 from bot.slack.messages import readable_text
-from bot.slack.views import open_declare_form, open_update_form
 from bot.timeline import check_note
 from bot.tokens import client_token
 from handlers.audit import audit
 from handlers.commands.registry import Invocation, Subcommand
+from handlers.forms import open_declare_form, open_update_form
 
 LIST_CHOICES = ("open", "resolved", "all")
 LIST_SHOWN = 40  # lines in one /incident list answer

@@ -5,17 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from bot.contacts import alias_of
-from bot.oncall.times import FORMS, user_zone, window
-from bot.people import MENTION
-from bot.permissions import Right
-from bot.slack.oncall_blocks import (
+from bot.blocks.oncall import (
     cover_text,
     overrides_blocks,
     plan_now_text,
     schedule_text,
     schedules_text,
 )
+from bot.contacts import alias_of
+from bot.oncall.times import FORMS, user_zone, window
+from bot.people import MENTION
+from bot.permissions import Right
 from bot.tokens import client_token
 from bot.vocabulary import ContactType
 from handlers.commands.registry import Invocation, Subcommand

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from bot.blocks.fit import MESSAGE_TEXT, clip, fit_text
 from bot.errors import InvalidInput
 from bot.escalation.runner import StageStart
+from bot.mrkdwn import escape
 from bot.permissions import Right
-from bot.slack.blocks import escape
-from bot.slack.fit import MESSAGE_TEXT, clip, fit_text
 from handlers.audit import audit
 from handlers.commands.registry import Invocation, Subcommand
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from bot.blocks.paging import on_call_text, plan_text
 from bot.contacts import alias_of
 from bot.escalation.plan import stages_of
+from bot.mrkdwn import escape
 from bot.people import MENTION
-from bot.slack.blocks import escape
 from bot.slack.messages import display_name
-from bot.slack.paging_blocks import on_call_text, plan_text
 from bot.vocabulary import ContactType
 from handlers.commands.registry import Invocation, Subcommand
 

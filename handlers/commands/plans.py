@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from bot.slack.personal_blocks import me_blocks
-from bot.slack.plan_blocks import plan_blocks
-from bot.slack.plan_modal import open_plan_form
+from bot.blocks.personal import me_blocks
+from bot.blocks.plans import plan_blocks
 from handlers.commands.registry import Invocation, Subcommand
+from handlers.forms import open_plan_form
 
 
 async def plan(invocation: Invocation) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from bot.blocks.related import links_text, unlink_picker
 from bot.errors import InvalidInput
+from bot.mrkdwn import escape
 from bot.people import MENTION
 from bot.permissions import Right
 from bot.related_items import parse_reference
-from bot.slack.blocks import escape
-from bot.slack.related_blocks import links_text, unlink_picker
 from handlers.audit import audit
 from handlers.commands.registry import Invocation, Subcommand
 

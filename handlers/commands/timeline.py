@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from bot.blocks.related import timeline_text
+from bot.mrkdwn import escape
 from bot.numbers import BadNumber, whole_number
 from bot.permissions import Right
-from bot.slack.blocks import escape
 from bot.slack.messages import display_name, readable_text
-from bot.slack.related_blocks import timeline_text
 from bot.timeline import check_note
 from bot.tokens import client_token
 from handlers.commands.registry import Invocation, Subcommand

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from bot.blocks.ids import Callback
 from bot.incidents.record import SUMMARY_LIMIT, TITLE_LIMIT
+from bot.mrkdwn import truncate
 from bot.permissions import Right
-from bot.slack.blocks import truncate
-from bot.slack.ids import Callback
 from bot.slack.messages import message_content
 from bot.slack.notify import warn
-from bot.slack.views import open_declare_form
+from handlers.forms import open_declare_form
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from bot.blocks.ids import Callback
 from bot.errors import Conflict, DomainError
+from bot.mrkdwn import escape
 from bot.permissions import Right
 from bot.related_items import parse_reference
-from bot.slack.blocks import escape
-from bot.slack.ids import Callback
 from bot.slack.messages import message_content
 from handlers.audit import audit
 from handlers.replies import reply

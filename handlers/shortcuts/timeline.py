@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from bot.blocks.ids import Callback
 from bot.recording import record_message
-from bot.slack.ids import Callback
 from handlers.replies import reply
 
 if TYPE_CHECKING:

@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from bot.blocks.declared import declared_text
+from bot.blocks.ids import Action, Block, Callback
+from bot.blocks.modals import submitted, submitted_summary
 from bot.errors import DomainError
 from bot.incidents.declaration import Declaration
 from bot.incidents.record import check_summary, check_title, parse_impact
-from bot.slack.declared import declared_text
-from bot.slack.ids import Action, Block, Callback
-from bot.slack.modals import chosen_plan, submitted, submitted_summary
 from bot.tokens import client_token
 from handlers.audit import audit
+from handlers.forms import chosen_plan
 from handlers.views.registry import Form, Submission
 from handlers.who import OnIncident, changers, members
 

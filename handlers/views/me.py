@@ -6,11 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.contact_plans.personal import Mine, checked_engagement
-from bot.contacts import ContactChannel, PlanStage
-from bot.errors import InvalidInput
-from bot.slack.ids import MeAction
-from bot.slack.personal_blocks import (
+from bot.blocks.ids import MeAction
+from bot.blocks.personal import (
     channel_text,
     channels_chosen,
     code_modal,
@@ -18,6 +15,9 @@ from bot.slack.personal_blocks import (
     plan_errors,
     read_plan,
 )
+from bot.contact_plans.personal import Mine, checked_engagement
+from bot.contacts import ContactChannel, PlanStage
+from bot.errors import InvalidInput
 from handlers.views.registry import Form, Submission
 from handlers.who import anyone
 

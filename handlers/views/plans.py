@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.blocks.common import error_text
+from bot.blocks.ids import PlanAction
+from bot.blocks.plan_form import PlanForm, errors_for, read_form
+from bot.blocks.plans import change_text
 from bot.contact_plans.escalation import PlanChanged, checked, stages_summary
 from bot.contacts import Contact, PlanStage
-from bot.slack.blocks import error_text, escape
-from bot.slack.ids import PlanAction
-from bot.slack.plan_blocks import change_text
-from bot.slack.plan_modal import PlanForm, errors_for, read_form
+from bot.mrkdwn import escape
 from handlers.views.registry import Form, Submission
 from handlers.who import plan_editors
 

@@ -11,10 +11,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from bot.blocks.common import error_text
+from bot.blocks.modals import message_modal
 from bot.errors import DomainError
-from bot.slack.blocks import error_text
 from bot.slack.forms import FormRefused, Kept
-from bot.slack.modals import message_modal
 from handlers.replies import reply
 from handlers.who import Who
 

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.errors import DomainError
-from bot.incidents.record import OPEN, RESOLVED, parse_impact
-from bot.incidents.status_updates import StatusUpdate
-from bot.numbers import BadNumber, whole_number
-from bot.slack.ids import Action, Block, Callback
-from bot.slack.modals import submitted
-from bot.slack.routine_blocks import (
+from bot.blocks.ids import Action, Block, Callback
+from bot.blocks.modals import submitted
+from bot.blocks.routine import (
     NEXT_UPDATE_MOST_MINUTES,
     UPDATE_FORM_TITLE,
     check_what,
     status_update_modal,
 )
+from bot.errors import DomainError
+from bot.incidents.record import OPEN, RESOLVED, parse_impact
+from bot.incidents.status_updates import StatusUpdate
+from bot.numbers import BadNumber, whole_number
 from bot.tokens import client_token
 from handlers.audit import audit
 from handlers.views.incident import incident_channel

@@ -147,7 +147,7 @@ async def test_pages_lists_escalations_and_stop_paging_stops_them(
 async def test_a_shutdown_during_a_stage_ends_it_quietly_for_the_next_leader(
     stack: Stack, team: dict[str, str], caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.escalation.schedule")
+    caplog.set_level(logging.INFO, logger="bot.background.schedule")
     await page_alice(stack, team)
     stack.emulator.faults.add({"operation": "StartEngagement", "delay_seconds": 3, "times": 1})
     await eventually(lambda: not stack.emulator.faults.listing(), timeout=5)  # stage 2 is held

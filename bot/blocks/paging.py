@@ -14,10 +14,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.escalation.plan import Stage
-from bot.incidents.record import Incident, impact_label
-from bot.slack.blocks import as_dicts, escape
-from bot.slack.fit import (
+from bot.blocks.common import as_dicts
+from bot.blocks.fit import (
     MESSAGE_BLOCKS,
     MESSAGE_TEXT,
     SECTION_TEXT,
@@ -25,7 +23,10 @@ from bot.slack.fit import (
     fit_lines,
     fit_sections,
 )
-from bot.slack.ids import PagingAction
+from bot.blocks.ids import PagingAction
+from bot.escalation.plan import Stage
+from bot.incidents.record import Incident, impact_label
+from bot.mrkdwn import escape
 from bot.vocabulary import EscalationState as State
 
 

@@ -18,13 +18,14 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.card import STATUS_ICON, post_update_button
+from bot.blocks.common import as_dicts
+from bot.blocks.fit import INPUT_LENGTH, fit_sections
+from bot.blocks.ids import Action, Block, Callback
+from bot.blocks.modals import impact_select
 from bot.errors import InvalidInput
 from bot.incidents.record import OPEN, RESOLVED, Incident, impact_label
-from bot.slack.blocks import as_dicts, escape
-from bot.slack.card import STATUS_ICON, post_update_button
-from bot.slack.fit import INPUT_LENGTH, fit_sections
-from bot.slack.ids import Action, Block, Callback
-from bot.slack.modals import impact_select
+from bot.mrkdwn import escape
 
 UPDATE_FORM_TITLE = "Post status update"
 STATUS_CHOICES = {OPEN: "Open", RESOLVED: "Resolved"}

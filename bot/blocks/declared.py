@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.slack.blocks import escape
+from bot.mrkdwn import escape
 from bot.vocabulary import StepState
 
 if TYPE_CHECKING:
-    from bot.incidents.declaration import Outcome
+    from bot.incidents.outcome import Outcome
 
 STEP_NAMES = {
     "start": "the incident",

@@ -22,23 +22,20 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.contact_plans.escalation import DraftStage, EscalationPlans, Member, fingerprint
-from bot.contacts import Contact, PlanTarget, alias_of
-from bot.errors import InvalidInput
-from bot.numbers import BadNumber, whole_number
-from bot.slack.blocks import escape
-from bot.slack.fit import (
+from bot.blocks.fit import (
     OPTION_TEXT,
     SELECT_OPTIONS,
     VIEW_BLOCKS,
     choices,
-    chosen,
-    in_clear,
     option_value,
 )
-from bot.slack.forms import Forms
-from bot.slack.ids import PlanAction
-from bot.slack.plan_blocks import member_text
+from bot.blocks.ids import PlanAction
+from bot.blocks.plans import member_text
+from bot.contact_plans.escalation import DraftStage, Member, fingerprint
+from bot.contacts import Contact, PlanTarget, alias_of
+from bot.errors import InvalidInput
+from bot.mrkdwn import escape
+from bot.numbers import BadNumber, whole_number
 
 TITLE = "Edit escalation plan"
 NOT_OFFERED = "That is not one of the form's choices: nothing was changed."
@@ -322,32 +319,6 @@ def option_for(contact: Contact) -> dict[str, Any]:
     return Option(value=option_value(contact.arn), label=label[:OPTION_TEXT]).to_dict()
 
 
-async def chosen_target(plans: EscalationPlans, value: str) -> str | None:
-    """The contact's ARN an "add a target" option stands for (``option_for``): the value
-    itself, or the contact found by the alias its value starts with."""
-    if in_clear(value) == value:
-        return value
-    alias = in_clear(value).rsplit("/", 1)[-1]
-    return chosen(value, [contact.arn for contact in await plans.search(alias, SELECT_OPTIONS)])
-
-
 def edit_form(plan: Contact, members: Mapping[str, Member], channel: str) -> dict:
     """The edit form for a plan as AWS holds it now (who may edit it is checked before)."""
     return plan_modal(form_for(plan, fingerprint(plan.stages), channel), members)
-
-
-async def plan_form_view(plans: EscalationPlans, user_id: str, alias: str, channel: str) -> dict:
-    """The edit form of the plan ``alias`` names, once ``user_id`` may edit it."""
-    plan = await plans.plan(alias)
-    await plans.require_editor(user_id, plan)
-    targets = [t.contact_arn for s in plan.stages for t in s.targets if t.contact_arn]
-    return edit_form(plan, await plans.members(targets), channel)
-
-
-async def open_plan_form(
-    forms: Forms, plans: EscalationPlans, trigger_id: str, user_id: str, alias: str, channel: str
-) -> None:
-    """The edit form for a plan the person may edit (else why not, in the modal)."""
-    await forms.open(
-        trigger_id, user_id, TITLE, lambda: plan_form_view(plans, user_id, alias, channel)
-    )

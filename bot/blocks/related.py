@@ -12,10 +12,11 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
+from bot.blocks.common import as_dicts
+from bot.blocks.fit import OPTION_TEXT, SELECT_OPTIONS, clip, fit_text, more_line
+from bot.blocks.ids import Action
+from bot.mrkdwn import escape, truncate
 from bot.related_items import RelatedItem
-from bot.slack.blocks import as_dicts, escape, truncate
-from bot.slack.fit import OPTION_TEXT, SELECT_OPTIONS, clip, fit_text, more_line
-from bot.slack.ids import Action
 from bot.timeline import TimelineEntry
 from bot.tokens import client_token
 

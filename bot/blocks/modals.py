@@ -19,20 +19,17 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.errors import InvalidInput
-from bot.incidents.record import IMPACTS, SUMMARY_LIMIT, TITLE_LIMIT, Incident, impact_label
-from bot.slack.fit import (
+from bot.blocks.fit import (
     INPUT_LENGTH,
     OPTION_TEXT,
     SELECT_OPTIONS,
-    chosen,
-    in_clear,
     option_value,
 )
-from bot.slack.ids import Action, Block, Callback
+from bot.blocks.ids import Action, Block, Callback
+from bot.incidents.record import IMPACTS, SUMMARY_LIMIT, TITLE_LIMIT, Incident, impact_label
 
 if TYPE_CHECKING:
-    from bot.incidents.service import IncidentService
+    pass
 
 DECLARE_TITLE = "Declare incident"
 UPDATE_TITLE = "Update incident"
@@ -220,17 +217,3 @@ def submitted_summary(view: dict) -> tuple[str, str]:
     present = [block for block in blocks if block in values] or [Block.SUMMARY]
     joined = "".join(submitted(view, block, Action.SUMMARY) or "" for block in present)
     return joined, present[-1]
-
-
-async def chosen_plan(incidents: IncidentService, value: str) -> str:
-    """The response plan's ARN a declare form's choice stands for: the value itself, or (an
-    ARN too long for an option's value) the listed plan it is the digest of."""
-    if in_clear(value) == value:
-        return value
-    arn = chosen(value, [plan.arn for plan in await incidents.response_plans()])
-    if arn is None:
-        raise InvalidInput(
-            "The response plan you chose is no longer in Incident Manager: declare again and "
-            "choose another."
-        )
-    return arn

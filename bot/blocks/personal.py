@@ -19,12 +19,13 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.common import as_dicts, error_text
+from bot.blocks.fit import OPTION_TEXT, SELECT_OPTIONS, choices, chosen, option_value
+from bot.blocks.ids import MeAction
 from bot.contact_plans.personal import DraftEngagement, Mine
 from bot.contacts import ContactChannel, PlanStage
 from bot.errors import InvalidInput
-from bot.slack.blocks import as_dicts, error_text, escape
-from bot.slack.fit import OPTION_TEXT, SELECT_OPTIONS, choices, chosen, option_value
-from bot.slack.ids import MeAction
+from bot.mrkdwn import escape
 
 PLAN_TITLE = "Your paging plan"
 CODE_TITLE = "Activate a channel"

@@ -6,11 +6,12 @@ from collections.abc import Mapping, Sequence
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObject, SectionBlock
 
+from bot.blocks.common import as_dicts
+from bot.blocks.fit import MESSAGE_BLOCKS, MESSAGE_TEXT, clip, fit_blocks, fit_sections
+from bot.blocks.ids import PlanAction
 from bot.contact_plans.escalation import Member, stages_summary
 from bot.contacts import Contact, PlanStage, PlanTarget
-from bot.slack.blocks import as_dicts, escape
-from bot.slack.fit import MESSAGE_BLOCKS, MESSAGE_TEXT, clip, fit_blocks, fit_sections
-from bot.slack.ids import PlanAction
+from bot.mrkdwn import escape
 from bot.vocabulary import ContactType
 
 KINDS = {

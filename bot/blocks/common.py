@@ -6,23 +6,11 @@ from collections.abc import Iterable, Sequence
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.slack.fit import MESSAGE_BLOCKS, fit_sections
+from bot.blocks.fit import MESSAGE_BLOCKS, fit_sections
 
 
 def as_dicts(blocks: Iterable[Block]) -> list[dict]:
     return [block.to_dict() for block in blocks]
-
-
-def escape(text: str) -> str:
-    """What a person wrote, made to show as itself in mrkdwn: the ``<!channel>``, ``<@U…>`` or
-    ``<url|label>`` it spells stays text, never a mention or a link (Slack's own escaping)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def truncate(text: str, limit: int, marker: str = "…") -> str:
-    """Plain ``text`` cut to ``limit`` characters, the cut shown with ``marker`` (mrkdwn is cut
-    with ``bot.slack.fit.clip``, which keeps its markup whole)."""
-    return text if len(text) <= limit else text[: limit - len(marker)] + marker
 
 
 def help_blocks(entries: Sequence[tuple[str, str]]) -> list[dict]:

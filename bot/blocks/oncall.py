@@ -15,12 +15,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.contacts import Contact, Override, alias_of
-from bot.oncall.cover import Cover
-from bot.oncall.shifts import Duty, ScheduleOnCall, StageOnCall
-from bot.oncall.times import slack_date
-from bot.slack.blocks import as_dicts, escape
-from bot.slack.fit import (
+from bot.blocks.common import as_dicts
+from bot.blocks.fit import (
     MESSAGE_BLOCKS,
     MESSAGE_TEXT,
     SECTION_TEXT,
@@ -29,7 +25,12 @@ from bot.slack.fit import (
     fit_lines,
     fit_text,
 )
-from bot.slack.ids import OncallAction
+from bot.blocks.ids import OncallAction
+from bot.contacts import Contact, Override, alias_of
+from bot.mrkdwn import escape
+from bot.oncall.cover import Cover
+from bot.oncall.shifts import Duty, ScheduleOnCall, StageOnCall
+from bot.oncall.times import slack_date
 
 Users = Mapping[str, str | None]  # contact ARN → linked Slack user
 

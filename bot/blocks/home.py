@@ -16,15 +16,15 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.card import incident_line
+from bot.blocks.fit import SECTION_TEXT, VIEW_BLOCKS, clip, fit_blocks, fit_lines
+from bot.blocks.ids import PagingAction
+from bot.blocks.paging import clock
 from bot.contacts import Contact
 from bot.incidents.record import Incident, impact_label
+from bot.mrkdwn import escape
 from bot.oncall.shifts import LOOK_AHEAD, Duty
 from bot.oncall.times import slack_date
-from bot.slack.blocks import escape
-from bot.slack.card import incident_line
-from bot.slack.fit import SECTION_TEXT, VIEW_BLOCKS, clip, fit_blocks, fit_lines
-from bot.slack.ids import PagingAction
-from bot.slack.paging_blocks import clock
 
 PAGES_SHOWN = 20  # a page is one block; a Home tab holds 100
 INCIDENTS_SHOWN = 20

@@ -15,9 +15,8 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
-from bot.incidents.record import Incident, Trigger, impact_label
-from bot.slack.blocks import as_dicts, escape, truncate
-from bot.slack.fit import (
+from bot.blocks.common import as_dicts
+from bot.blocks.fit import (
     FIELD_TEXT,
     HEADER_TEXT,
     OPTION_TEXT,
@@ -25,7 +24,9 @@ from bot.slack.fit import (
     SELECT_OPTIONS,
     clip,
 )
-from bot.slack.ids import Action, Block
+from bot.blocks.ids import Action, Block
+from bot.incidents.record import Incident, Trigger, impact_label
+from bot.mrkdwn import escape, truncate
 
 STATUS_ICON = {"OPEN": ":red_circle: Open", "RESOLVED": ":large_green_circle: Resolved"}
 TRIGGER_KINDS = {"aws.cloudwatch": "CloudWatch alarm", "aws.events": "EventBridge rule"}
