@@ -32,7 +32,7 @@ def aws_step(operation: str) -> Callable[[RunningEmulator, RunningFakeSlack], Ca
 def slack_step(method: str) -> Callable[[RunningEmulator, RunningFakeSlack], Callable[[], bool]]:
     def hold(_: RunningEmulator, slack: RunningFakeSlack) -> Callable[[], bool]:
         slack.fake.delay(method, HOLD)
-        return lambda: not slack.fake.delays[method]
+        return lambda: not slack.fake.faults.delays[method]
 
     return hold
 

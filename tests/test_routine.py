@@ -246,9 +246,7 @@ async def test_export_as_a_canvas_with_record_roles_and_timeline_permalinks(
     assert "**Impact:** 2 High" in markdown and declared.arn.rsplit("/", 1)[-1] in markdown
     assert "**communications:** Dana" in markdown
     assert "Declared in Slack" in markdown
-    permalink = stack.slack.api_chat_getPermalink({"channel": declared.channel, "message_ts": ts})[
-        "permalink"
-    ]
+    permalink = stack.slack.permalink(declared.channel, ts)
     assert any("Deploy 1234" in line and permalink in line for line in markdown.splitlines())
     assert declared.channel in canvas["channels"]
     await eventually(lambda: any("as a canvas" in r for r in replies(stack, declared.user)))
@@ -419,7 +417,7 @@ async def test_export_while_slack_refuses_canvases_is_said_as_such(
 ) -> None:
     declared = await declare_incident(stack)
     if refusal == "ratelimited":  # HTTP 429, through slack-sdk's retries
-        stack.slack.rate_limited["canvases.create"] = 10
+        stack.slack.rate_limit("canvases.create", times=10)
     else:
         stack.slack.refuse("canvases.create", refusal)
     await command(stack, declared, "export")

@@ -13,11 +13,10 @@ from urllib.parse import urlencode
 
 import aiohttp
 
+from emulator.slack import payloads
 from emulator.slack.socket_mode import NotAcknowledged
 from emulator.slack.web_api import FakeSlack
-from emulator.slack.workspace import TEAM
 
-APP_ID = "AINCIDENT"
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -80,10 +79,6 @@ class SlackSender:
         ):
             return Delivery(response.status, await response.text())
 
-    def _user(self, user_id: str) -> dict[str, Any]:
-        user = self.fake.user(user_id)
-        return {"id": user_id, "username": user["name"], "name": user["name"], "team_id": TEAM}
-
     async def slash_command(
         self,
         command: str,
@@ -100,36 +95,13 @@ class SlackSender:
         self, command: str, text: str, user_id: str, channel_id: str
     ) -> dict[str, str]:
         """One invocation's form, to deliver (or redeliver, as a replay or a proxy does)."""
-        channel = self.fake.channel(channel_id)
-        return {
-            "token": "deprecated-verification-token",
-            "team_id": TEAM,
-            "team_domain": "fake",
-            "channel_id": channel.id,
-            "channel_name": channel.name,
-            "user_id": user_id,
-            "user_name": self.fake.user(user_id)["name"],
-            "command": command,
-            "text": text,
-            "api_app_id": APP_ID,
-            "is_enterprise_install": "false",
-            "response_url": self.fake.response_url(channel.id, user_id),
-            "trigger_id": self.fake.issue_trigger(),
-        }
+        return payloads.slash_command_form(self.fake, command, text, user_id, channel_id)
 
     async def interaction(self, payload: dict[str, Any], **knobs: Any) -> Delivery:
         return await self.deliver("interactive", payload, **knobs)
 
     def _base(self, kind: str, user_id: str) -> dict[str, Any]:
-        return {
-            "type": kind,
-            "user": self._user(user_id),
-            "team": {"id": TEAM, "domain": "fake"},
-            "api_app_id": APP_ID,
-            "token": "deprecated-verification-token",
-            "trigger_id": self.fake.issue_trigger(),
-            "is_enterprise_install": False,
-        }
+        return payloads.interaction(self.fake, kind, user_id)
 
     async def block_action(
         self,
@@ -145,42 +117,9 @@ class SlackSender:
     ) -> Delivery:
         """A button press, or a ``static_select`` choice (``cleared``: the person deselected,
         and Slack sends ``selected_option: null``)."""
-        action: dict[str, Any] = {
-            "action_id": action_id,
-            "block_id": block_id,
-            "type": "static_select" if selected_option or cleared else "button",
-            "action_ts": str(time.time()),
-        }
-        if value is not None:
-            action["value"] = value
-        if selected_option is not None or cleared:
-            action["selected_option"] = selected_option
-        payload = {**self._base("block_actions", user_id), "actions": [action]}
-        if channel_id and not message_ts:  # an ephemeral message: no ts Slack shares
-            channel = self.fake.channel(channel_id)
-            payload |= {
-                "container": {"type": "message", "channel_id": channel.id, "is_ephemeral": True},
-                "channel": {"id": channel.id, "name": channel.name},
-                "response_url": self.fake.response_url(channel.id, user_id),
-            }
-        if channel_id and message_ts:
-            message = self.fake.message(channel_id, message_ts)
-            channel = self.fake.channel(channel_id)
-            payload |= {
-                "container": {
-                    "type": "message",
-                    "message_ts": message_ts,
-                    "channel_id": channel.id,
-                },
-                "channel": {"id": channel.id, "name": channel.name},
-                "message": message,
-                "response_url": self.fake.response_url(channel.id, user_id),
-            }
-        if view_id:
-            payload |= {
-                "container": {"type": "view", "view_id": view_id},
-                "view": self.fake.views[view_id],
-            }
+        pressed = payloads.action(action_id, block_id, value, selected_option, cleared)
+        payload = {**self._base("block_actions", user_id), "actions": [pressed]}
+        payload |= payloads.container(self.fake, user_id, channel_id, message_ts, view_id)
         return await self.interaction(payload)
 
     async def press(
@@ -188,18 +127,7 @@ class SlackSender:
     ) -> Delivery:
         """``user_id`` presses a message's ``action_id`` button; the message is in their DM
         with the bot unless ``channel_id`` says where."""
-        value = next(
-            (
-                element.get("value")
-                for block in message.get("blocks", [])
-                if block.get("type") == "actions"
-                for element in block.get("elements", [])
-                if element.get("action_id") == action_id
-            ),
-            None,
-        )
-        if value is None:
-            raise LookupError(f"the message has no {action_id} button")
+        value = payloads.button_value(message, action_id)
         channel = channel_id or self.fake.im(user_id).id
         return await self.block_action(
             user_id, action_id, value, channel_id=channel, message_ts=message["ts"]
@@ -216,16 +144,7 @@ class SlackSender:
     async def message_shortcut(
         self, callback_id: str, user_id: str, channel_id: str, message_ts: str
     ) -> Delivery:
-        channel = self.fake.channel(channel_id)
-        payload = {
-            **self._base("message_action", user_id),
-            "callback_id": callback_id,
-            "action_ts": str(time.time()),
-            "message_ts": message_ts,
-            "message": self.fake.message(channel.id, message_ts),
-            "channel": {"id": channel.id, "name": channel.name},
-            "response_url": self.fake.response_url(channel.id, user_id),
-        }
+        payload = payloads.message_action(self.fake, callback_id, user_id, channel_id, message_ts)
         return await self.interaction(payload)
 
     async def event(
@@ -240,16 +159,7 @@ class SlackSender:
         if not self.fake.pacing.event():
             await self._rate_limited()
             return Delivery(0, "not delivered: the Events API limit is reached", delivered=False)
-        envelope = {
-            "token": "deprecated-verification-token",
-            "team_id": TEAM,
-            "api_app_id": APP_ID,
-            "event": event,
-            "type": "event_callback",
-            "event_id": event_id or f"Ev{next(self._event_ids):010d}",
-            "event_time": int(time.time()),
-            "authorizations": [{"team_id": TEAM, "user_id": "UBOT0INCIDENT", "is_bot": True}],
-        }
+        envelope = payloads.event_callback(event, event_id or f"Ev{next(self._event_ids):010d}")
         return await self.deliver(
             "events_api", envelope, retry_num=retry_num, retry_reason=retry_reason
         )
@@ -260,57 +170,23 @@ class SlackSender:
         if minute in self.fake.pacing.rate_limited_minutes:
             return
         self.fake.pacing.rate_limited_minutes.add(minute)
-        notice = {
-            "token": "deprecated-verification-token",
-            "type": "app_rate_limited",
-            "team_id": TEAM,
-            "minute_rate_limited": minute,
-            "api_app_id": APP_ID,
-        }
+        notice = payloads.app_rate_limited(minute)
         self.rate_limit_notices.append(await self.deliver("events_api", notice))
 
     async def message_changed(self, channel_id: str, ts: str, text: str, **knobs: Any) -> Delivery:
         """Its author edits message ``ts`` to ``text``: the ``message_changed`` event Slack sends
         (hidden, with the message as it is now and as it was)."""
-        previous = self.fake.message(channel_id, ts)
-        now = f"{time.time():.6f}"
-        edited = {**previous, "text": text, "edited": {"user": previous.get("user"), "ts": now}}
-        event = {
-            "type": "message",
-            "subtype": "message_changed",
-            "hidden": True,
-            "channel": channel_id,
-            "message": edited,
-            "previous_message": previous,
-            "ts": now,
-            "event_ts": now,
-        }
-        return await self.event(event, **knobs)
+        return await self.event(payloads.message_changed(self.fake, channel_id, ts, text), **knobs)
 
     async def reaction_added(
         self, user_id: str, channel_id: str, ts: str, name: str, **knobs: Any
     ) -> Delivery:
-        message = self.fake.message(channel_id, ts)
-        event = {
-            "type": "reaction_added",
-            "user": user_id,
-            "reaction": name,
-            "item": {"type": "message", "channel": channel_id, "ts": ts},
-            "item_user": message.get("user"),
-            "event_ts": str(time.time()),
-        }
+        event = payloads.reaction_added(self.fake, user_id, channel_id, ts, name)
         return await self.event(event, **knobs)
 
     async def home_opened(self, user_id: str) -> Delivery:
         """``user_id`` opens the app's Home tab."""
-        event = {
-            "type": "app_home_opened",
-            "user": user_id,
-            "channel": self.fake.im(user_id).id,
-            "tab": "home",
-            "event_ts": str(time.time()),
-        }
-        return await self.event(event)
+        return await self.event(payloads.app_home_opened(self.fake, user_id))
 
 
 class SocketModeSender(SlackSender):

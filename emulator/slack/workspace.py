@@ -1,4 +1,6 @@
-"""The state of the fake workspace: users, channels, messages, pins, views, triggers."""
+"""The state of the fake workspace and what it does: users, channels, messages, pins, views,
+triggers, canvases and files (the model the Web API's methods in ``emulator.slack.methods``
+act on)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from emulator.slack import checks
 from emulator.slack.checks import SlackError
 
 BOT_USER = "UBOT0INCIDENT"
@@ -55,6 +58,10 @@ class Workspace:
         self.usergroups: dict[str, list[str]] = {}
         self.bots: dict[str, dict[str, Any]] = {}
         self.replies_answer = "thread"  # or "message": what conversations.replies gives for a reply
+        self.homes: dict[str, str] = {}  # user → their Home tab's view id
+        self.canvases: dict[str, dict[str, Any]] = {}  # canvas id → title, markdown, channels
+        self.files: dict[str, dict[str, Any]] = {}  # file id → name, title, content (bytes)
+        self.base_url = ""  # where it is served (its response and upload URLs start so)
         self.add_user("incident-bot", user_id=BOT_USER, is_bot=True)
 
     def new_id(self, prefix: str) -> str:
@@ -169,6 +176,25 @@ class Workspace:
         message.update({"hidden": True, **kept})
         return copy.deepcopy(message)
 
+    def user_posts(
+        self, channel_id: str, user_id: str, text: str, thread_ts: str | None = None
+    ) -> str:
+        """A person writes in a channel (the bot is not the author)."""
+        fields: dict[str, Any] = {"text": text}
+        if thread_ts:
+            fields["thread_ts"] = thread_ts
+        self.channel(channel_id).members.add(user_id)
+        return self.post(channel_id, user_id, fields)["ts"]
+
+    def permalink(self, channel_id: str, ts: str) -> str:
+        """The message's permalink, as ``chat.getPermalink`` gives it."""
+        channel = self.channel(channel_id)
+        self.message(channel.id, ts)
+        return f"https://fake.slack.local/archives/{channel.id}/p{ts.replace('.', '')}"
+
+    def response_url(self, channel_id: str, user_id: str) -> str:
+        return f"{self.base_url}/response/{channel_id}/{user_id}"
+
     def message(self, channel_id: str, ts: str) -> dict[str, Any]:
         for message in self.channel(channel_id).messages:
             if message["ts"] == ts:
@@ -184,3 +210,23 @@ class Workspace:
         issued = self.triggers.pop(trigger_id, None)
         if issued is None or time.monotonic() - issued > TRIGGER_LIFETIME:
             raise SlackError("expired_trigger_id")
+
+    # -- views ---------------------------------------------------------------
+    def store_view(self, raw: dict[str, Any], view_id: str | None = None) -> dict[str, Any]:
+        """A view as Slack keeps it once opened, pushed, updated or published."""
+        view = {
+            **checks.view(raw),
+            "id": view_id or self.new_id("V"),
+            "hash": self.new_ts(),
+            "team_id": TEAM,
+            "app_id": "AINCIDENT",
+            "bot_id": BOT_ID,
+            "state": {"values": {}},
+        }
+        self.views[view["id"]] = view
+        return view
+
+    def home(self, user_id: str) -> dict[str, Any] | None:
+        """The Home tab ``user_id`` sees now, if the app published one."""
+        view_id = self.homes.get(user_id)
+        return self.views[view_id] if view_id else None
