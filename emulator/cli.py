@@ -11,8 +11,9 @@ from pathlib import Path
 
 from aiohttp import web
 
+from emulator.account import Emulator
 from emulator.seed import load_seed
-from emulator.server import Emulator, build_app
+from emulator.urls import build_app
 
 log = logging.getLogger("emulator")
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import yaml
 
+from emulator.account import Emulator
 from emulator.model import CONTACTS, INCIDENTS
-from emulator.server import Emulator
 
 EXAMPLE = Path(__file__).with_name("example-seed.yml")
 

@@ -12,9 +12,10 @@ from typing import Any
 import boto3
 from aiohttp import web
 
+from emulator.account import Emulator
 from emulator.faults import Faults
 from emulator.seed import load_seed
-from emulator.server import Emulator, build_app
+from emulator.urls import build_app
 
 
 class RunningEmulator:

@@ -9,7 +9,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from emulator.incidents import IncidentsBackend
+from emulator.incidents.records import IncidentRecords
 from emulator.testing import RunningEmulator
 
 
@@ -192,7 +192,7 @@ def test_tags_on_a_response_plan(incidents: Any) -> None:
 def test_an_operation_a_newer_botocore_adds_is_named_not_faked(
     incidents: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delattr(IncidentsBackend, "ListIncidentFindings")  # as if the model grew
+    monkeypatch.delattr(IncidentRecords, "ListIncidentFindings")  # as if the model grew
     with pytest.raises(incidents.exceptions.ClientError, match="does not implement"):
         incidents.list_incident_findings(incidentRecordArn=start(incidents))
 
