@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import socket
 import threading
 from functools import partial
@@ -28,8 +29,8 @@ class RunningEmulator:
         self.emulator = Emulator(state_file=state_file, seeder=seeder)
         if seeder is not None:
             seeder(self.emulator)
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.port = port or 0  # 0: the kernel gives a free one as it binds (read back once served)
+        self.url = ""
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._serve, name="emulator", daemon=True)
@@ -57,6 +58,8 @@ class RunningEmulator:
         self._loop.run_until_complete(self._runner.setup())
         site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         self._loop.run_until_complete(site.start())
+        self.port = self._runner.addresses[0][1]
+        self.url = f"http://127.0.0.1:{self.port}"
         self._ready.set()
         self._loop.run_forever()
         self._loop.run_until_complete(self._runner.cleanup())
@@ -92,6 +95,27 @@ class RunningEmulator:
 
 
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A loopback port nothing listens on, for a server that binds it later (another process,
+    a restart on the same port). Drawn at random below the kernel's ephemeral ports, so no
+    outgoing connection on this machine takes it meanwhile, and parallel test workers (and
+    other test runs) seldom draw the same one; a server of our own binds port 0 instead."""
+    lowest_ephemeral = _ephemeral_ports()[0]
+    draw = random.SystemRandom()
+    for _ in range(200):
+        port = draw.randrange(10_000, lowest_ephemeral)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # listened on, or still in TIME_WAIT
+            return port
+    raise RuntimeError(f"no free port found between 10000 and {lowest_ephemeral}")
+
+
+def _ephemeral_ports() -> tuple[int, int]:
+    """The kernel's range for outgoing connections' ports (Linux's default where unreadable)."""
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+    except (OSError, ValueError):
+        return 32768, 60999
+    return int(low), int(high)

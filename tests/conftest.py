@@ -17,6 +17,36 @@ from tests.support import BOT_TOKEN, SIGNING_SECRET, Stack
 
 EXAMPLE_SEED = Path(__file__).resolve().parent.parent / "emulator" / "example-seed.yml"
 
+# The fixtures that stand up the local AWS or Slack: a test using one is end-to-end.
+STANDS_UP = {"stack", "emulator", "counted_emulator", "slack", "running"}
+# The end-to-end tests that take longest (serially on 2 cores: the contract test about 130 s,
+# the leader test 36 s, each restart 20 s, the replicas 10–15 s), started first in a parallel
+# run so that no worker is left with one of them at the end.
+SLOWEST = (
+    "tests/test_slack_contract.py",
+    "tests/test_paging_leader.py",
+    "tests/test_declare_restart.py",
+    "tests/test_paging_restart.py",
+    "tests/test_paging_replicas.py",
+    "tests/test_sync_replicas.py",
+    "tests/oncall/test_handoff.py",
+    "tests/test_packaging.py",
+    "tests/test_benchmarks.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Fast unit tests first (a mistake there shows in seconds), then the end-to-end tests,
+    the slowest first (``scripts/test`` runs them on parallel workers, in this order)."""
+
+    def order(item: pytest.Item) -> tuple[int, int]:
+        path = item.nodeid.split("::")[0]
+        if path in SLOWEST:
+            return 1, SLOWEST.index(path)
+        return (2 if STANDS_UP & set(getattr(item, "fixturenames", ())) else 0), 0
+
+    items.sort(key=order)
+
 
 @pytest.fixture
 def aws_env(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:

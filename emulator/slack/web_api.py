@@ -17,7 +17,6 @@ from emulator.slack.pace import SlackPace
 from emulator.slack.responses import Call, WebApi
 from emulator.slack.socket_mode import SocketModeHub
 from emulator.slack.workspace import Workspace
-from emulator.testing import free_port
 
 
 class FakeSlack(Workspace):
@@ -106,10 +105,10 @@ class RunningFakeSlack:
         self._runner: web.AppRunner | None = None
 
     async def __aenter__(self) -> RunningFakeSlack:
-        port = free_port()
         self._runner = web.AppRunner(self.fake.app(), access_log=None)
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", port).start()
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()  # the kernel picks a free port
+        port = self._runner.addresses[0][1]
         self.url = f"http://127.0.0.1:{port}"
         self.api_url = f"{self.url}/api/"
         self.fake.base_url = self.fake.socket_mode.base_url = self.url
