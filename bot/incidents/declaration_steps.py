@@ -19,24 +19,16 @@ from bot.incidents.service import IncidentService
 from bot.tokens import client_token as token
 
 
+@dataclass(frozen=True)
 class DeclarationSteps:
     """The steps' work, on AWS (through the incident service) and on Slack (through its ports)."""
 
-    def __init__(
-        self,
-        incidents: IncidentService,
-        records: DeclarationRecords,
-        rooms: Rooms,
-        posts: Posts,
-        names: Names,
-        bus: Bus,
-    ) -> None:
-        self.incidents = incidents
-        self.records = records
-        self.rooms = rooms
-        self.posts = posts
-        self.names = names
-        self.bus = bus
+    incidents: IncidentService
+    records: DeclarationRecords
+    rooms: Rooms
+    posts: Posts
+    names: Names
+    bus: Bus
 
     async def _channel_of(self, form: Declaration) -> tuple[str, str, str | None]:
         """The incident's ARN, channel id and card ts (the channel step came first)."""

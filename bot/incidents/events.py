@@ -17,33 +17,33 @@ class IncidentUpdated:
 
 
 @dataclass(frozen=True)
-class IncidentResolved:
+class IncidentEvent:
+    """Something that happened to the incident ``arn``."""
+
+    arn: str
+
+
+class IncidentResolved(IncidentEvent):
     """The incident was resolved, from Slack or (as the sync saw it) in AWS."""
 
-    arn: str
 
-
-@dataclass(frozen=True)
-class IncidentReopened:
+class IncidentReopened(IncidentEvent):
     """The incident was reopened, from Slack or (as the sync saw it) in AWS."""
 
-    arn: str
-
 
 @dataclass(frozen=True)
-class RelatedItemLinked:
+class RelatedItemWritten(IncidentEvent):
+    """The bot changed the incident's related items: ``item``."""
+
+    item: RelatedItem
+
+
+class RelatedItemLinked(RelatedItemWritten):
     """The bot added ``item`` to the incident's related items."""
 
-    arn: str
-    item: RelatedItem
 
-
-@dataclass(frozen=True)
-class RelatedItemUnlinked:
+class RelatedItemUnlinked(RelatedItemWritten):
     """The bot removed ``item`` from the incident's related items."""
-
-    arn: str
-    item: RelatedItem
 
 
 @dataclass(frozen=True)
@@ -84,21 +84,20 @@ class ExportOffered:
 
 
 @dataclass(frozen=True)
-class ChangedInAws:
-    """Someone changed the incident in AWS; ``what`` says what, in one line for its channel."""
+class DoneInAws(IncidentEvent):
+    """Someone did something to the incident in AWS (the console, another tool), to be told in
+    its channel."""
 
-    arn: str
-    channel_id: str
-    what: str
-
-
-@dataclass(frozen=True)
-class NoteAddedInAws:
-    """Someone added a note to the incident's timeline in AWS (the console, another tool)."""
-
-    arn: str
     channel_id: str
     text: str
+
+
+class ChangedInAws(DoneInAws):
+    """Someone changed the incident in AWS; ``text`` says what, in one line of mrkdwn."""
+
+
+class NoteAddedInAws(DoneInAws):
+    """Someone added a note to the incident's timeline in AWS; ``text`` is the note."""
 
 
 @dataclass(frozen=True)

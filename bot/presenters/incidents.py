@@ -99,7 +99,7 @@ class IncidentsPresenter:
         )
 
     async def changed_in_aws(self, event: ChangedInAws) -> None:
-        await say(self.slack, event.channel_id, changed_in_aws_text(event.what))
+        await say(self.slack, event.channel_id, changed_in_aws_text(event.text))
 
     async def note_added_in_aws(self, event: NoteAddedInAws) -> None:
         await say(self.slack, event.channel_id, note_in_aws_text(event.text))
