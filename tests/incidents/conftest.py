@@ -30,6 +30,7 @@ class World:
     incidents: IncidentService
     records: DeclarationRecords
     declarations: Declarations
+    bus: Bus
     heard: list[Any]  # every event said on the bus, in order
 
     def said(self, kind: type) -> list[Any]:
@@ -52,5 +53,6 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     incidents = IncidentService(aws, Timeline(aws, database), database, settings, bus)
     records = DeclarationRecords(database)
     steps = DeclarationSteps(incidents, records, slack, slack, slack, bus)
-    yield World(aws, slack, incidents, records, Declarations(incidents, records, steps, bus), heard)
+    declarations = Declarations(incidents, records, steps, bus)
+    yield World(aws, slack, incidents, records, declarations, bus, heard)
     await database.close()

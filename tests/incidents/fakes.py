@@ -5,6 +5,7 @@ do the work and then let the process die before the bot hears the answer."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -59,6 +60,7 @@ class FakeIncidentsAws:
         self.tokens: dict[str, str] = {}  # client token → the answer it was given
         self.calls: Counter[str] = Counter()
         self.faults = Faults()
+        self.gate: asyncio.Barrier | None = None  # readers held until as many have come
 
     async def _call(self, method: str, token: str, work: Callable[[], str]) -> str:
         self.calls[method] += 1
@@ -88,6 +90,8 @@ class FakeIncidentsAws:
 
     async def incident(self, arn: str) -> Incident:
         self.calls["GetIncidentRecord"] += 1
+        if self.gate is not None:
+            await self.gate.wait()
         return self.records[arn]
 
     async def related_items(self, arn: str) -> list[RelatedItem]:
