@@ -25,9 +25,20 @@ from bot.errors import DomainError
 from bot.escalation.acknowledging import Acknowledging
 from bot.escalation.auditor import Auditor
 from bot.escalation.runner import EscalationRunner
+from bot.events import Bus
 from bot.home import Home
 from bot.incidents.declaration import Declarations
+from bot.incidents.declaration_record import DeclarationRecords
+from bot.incidents.declaration_steps import DeclarationSteps
+from bot.incidents.events import (
+    IncidentReopened,
+    IncidentResolved,
+    IncidentUpdated,
+    RelatedItemLinked,
+    RelatedItemUnlinked,
+)
 from bot.incidents.export import Exports
+from bot.incidents.seen import SeenIncidents
 from bot.incidents.service import IncidentService
 from bot.incidents.status_updates import StatusUpdates
 from bot.incidents.sync import IncidentSync
@@ -38,6 +49,9 @@ from bot.oncall.handoffs import Handoffs
 from bot.oncall.shifts import OnCall
 from bot.people import People
 from bot.permissions import Permissions
+from bot.presenters.declaration import SlackPosts, SlackRooms
+from bot.presenters.export import SlackDocuments
+from bot.presenters.incidents import IncidentsPresenter, SlackNames
 from bot.related_items import RelatedItems
 from bot.services import Services
 from bot.slack.forms import Forms
@@ -72,26 +86,35 @@ async def start_services(settings: Settings) -> Services:
         retry_handlers=[AsyncConnectionErrorRetryHandler()],
     )
     aws_incidents, contacts = IncidentsPort(gateway), ContactsPort(gateway)
+    bus = Bus()
     timeline = Timeline(aws_incidents, database)
-    incidents = IncidentService(aws_incidents, timeline, database, slack, settings)
+    incidents = IncidentService(aws_incidents, timeline, database, settings, bus)
     people = People(contacts, database, slack, settings.contact_map_file)
     schedule = Schedule()
     permissions = Permissions(settings, slack, database)
     runner = EscalationRunner(contacts, database, slack, incidents, people, settings, schedule)
-    incidents.resolved_listeners.append(runner.closing.incident_resolved)
-    declarations = Declarations(incidents)
+    bus.subscribe(IncidentResolved, lambda resolved: runner.closing.incident_resolved(resolved.arn))
+    names, rooms, records = SlackNames(slack), SlackRooms(slack), DeclarationRecords(database)
+    steps = DeclarationSteps(incidents, records, rooms, SlackPosts(slack), names, bus)
+    declarations = Declarations(incidents, records, steps, bus)
     on_call = OnCall(contacts, people)
     covers = Covers(contacts, people, on_call, permissions, slack, settings)
-    status_updates, exports = StatusUpdates(incidents, slack), Exports(incidents, slack)
-    incidents.resolved_listeners.append(status_updates.incident_resolved)
-    incidents.reopened_listeners.append(status_updates.incident_reopened)
+    status_updates = StatusUpdates(incidents, names, bus)
+    exports = Exports(incidents, names, SlackDocuments(slack), rooms, bus)
+    bus.subscribe(IncidentResolved, status_updates.incident_resolved)
+    bus.subscribe(IncidentReopened, status_updates.incident_reopened)
+    seen = SeenIncidents(database)  # the bot's own writes, never echoed by the sync
+    bus.subscribe(IncidentUpdated, seen.updated)
+    bus.subscribe(RelatedItemLinked, seen.linked)
+    bus.subscribe(RelatedItemUnlinked, seen.unlinked)
+    IncidentsPresenter(slack).subscribe(bus)
     return Services(
         settings,
         gateway,
         database,
         slack,
         incidents,
-        RelatedItems(aws_incidents, incidents.related_written),
+        RelatedItems(aws_incidents, bus),
         timeline,
         people,
         schedule,
@@ -104,7 +127,7 @@ async def start_services(settings: Settings) -> Services:
         permissions,
         EscalationPlans(contacts, people, permissions, slack, settings),
         PersonalPlans(contacts, people, ActivationTries(database)),
-        IncidentSync(incidents, declarations, exports),
+        IncidentSync(incidents, declarations, exports, seen, bus),
         on_call=on_call,
         covers=covers,
         handoffs=Handoffs(

@@ -37,3 +37,14 @@ class ServiceUnavailable(DomainError):
 
 class Refused(DomainError):
     """The permission policy refused the person; the message says who may."""
+
+
+class SlackRefused(DomainError):
+    """Slack refused a call the domain needed (through a port): its error ``code``, whether
+    the refusal is ``for_good`` (a missing scope, a bad request) or for now (rate limited, an
+    outage), and ``message``, the reason in words."""
+
+    def __init__(self, code: str, for_good: bool, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.for_good = for_good

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_sdk.web.async_client import AsyncWebClient
+from collections.abc import Awaitable, Callable
 
 from bot.errors import InvalidInput
 from bot.incidents.service import IncidentService
 from bot.mrkdwn import escape
 from bot.permissions import Permissions, Right
-from bot.slack.messages import slack_message
-from bot.timeline import Timeline
+from bot.timeline import SlackMessage, Timeline
 
 NOT_AN_INCIDENT = (
     "This message is not in an incident channel, so there is no incident "
@@ -22,21 +19,18 @@ NOT_AN_INCIDENT = (
 async def record_message(
     incidents: IncidentService,
     timeline: Timeline,
-    slack: AsyncWebClient,
     channel_id: str,
-    message: dict[str, Any],
+    read: Callable[[], Awaitable[SlackMessage]],
     permissions: Permissions,
     user_id: str,
 ) -> str:
-    """Put ``message`` on its channel's incident timeline, if ``user_id`` may; says what
-    happened."""
+    """Put the message ``read`` reads (once the incident and the right are known) on its
+    channel's incident timeline, if ``user_id`` may; says what happened."""
     incident = await incidents.for_channel(channel_id)
     if incident is None:
         raise InvalidInput(NOT_AN_INCIDENT)
     await permissions.require(user_id, Right.CHANGE, incident.arn, "add to the timeline")
-    recorded = await timeline.add_message(
-        incident.arn, await slack_message(slack, channel_id, message)
-    )
+    recorded = await timeline.add_message(incident.arn, await read())
     if not recorded:
         return f"That message is already on the timeline of *{escape(incident.title)}*."
     return f":pushpin: Added to the timeline of *{escape(incident.title)}*."

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from urllib.parse import urlparse
 
 from bot.aws.incidents import IncidentsPort
 from bot.errors import InvalidInput, NotFound
+from bot.events import Bus
+from bot.incidents.events import RelatedItemLinked, RelatedItemUnlinked
 from bot.incidents.record import RelatedItem
 from bot.tokens import client_token
 
@@ -44,18 +45,16 @@ def parse_reference(text: str, title: str | None = None) -> RelatedItem:
 
 
 class RelatedItems:
-    def __init__(
-        self, aws: IncidentsPort, written: Callable[[str, RelatedItem, bool], Awaitable[None]]
-    ) -> None:
+    def __init__(self, aws: IncidentsPort, bus: Bus) -> None:
         self.aws = aws
-        self.written = written  # told each item added (True) or removed (False)
+        self.bus = bus
 
     async def list(self, arn: str) -> list[RelatedItem]:
         return await self.aws.related_items(arn)
 
     async def add(self, arn: str, item: RelatedItem, *token_parts: str) -> None:
         await self.aws.add_related_item(arn, item, client_token("link", *token_parts, item.value))
-        await self.written(arn, item, True)
+        await self.bus.publish(RelatedItemLinked(arn, item))
 
     async def remove(self, arn: str, value: str, *token_parts: str) -> RelatedItem:
         item = next((i for i in await self.list(arn) if i.value == value), None)
@@ -64,5 +63,5 @@ class RelatedItems:
                 f"`{value}` is not linked to this incident; `/incident links` lists what is."
             )
         await self.aws.remove_related_item(arn, item, client_token("unlink", *token_parts, value))
-        await self.written(arn, item, False)
+        await self.bus.publish(RelatedItemUnlinked(arn, item))
         return item

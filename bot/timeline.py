@@ -7,13 +7,11 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
 
-import botocore.session
 from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.aws.incidents import IncidentsPort
+from bot.aws.incidents import IncidentsPort, note_limit
 from bot.errors import InvalidInput, NotFound
 from bot.incidents.record import TimelineEntry
 from bot.store.database import Database, changed
@@ -55,14 +53,6 @@ def event_data(text: str, tail: str = "") -> str:
 def message_data(message: SlackMessage) -> str:
     """The event's data: author, text and permalink, the text cut to fit AWS's limit."""
     return event_data(f"{message.author}: {message.text}", f"\n{message.permalink}")
-
-
-@cache
-def note_limit() -> int:
-    """AWS's most characters of an event's data, as botocore's model says (its reference says
-    6,000: messages recorded from Slack keep to that)."""
-    model = botocore.session.get_session().get_service_model("ssm-incidents")
-    return int(model.shape_for("EventData").metadata["max"])
 
 
 def check_note(text: str) -> str:

@@ -52,7 +52,7 @@ class Acknowledgement(enum.Enum):
 
 
 class StepState(enum.StrEnum):
-    """Where one step of a declaration stands (``DeclarationStep.state``)."""
+    """Where one step of a declaration stands (``DeclarationStepRow.state``)."""
 
     PENDING = "pending"  # not done yet: whoever runs the declaration next tries it
     DONE = "done"

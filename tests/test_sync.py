@@ -12,6 +12,7 @@ import pytest
 
 from bot.config import ConfigError, load_settings
 from bot.incidents.sync import IncidentSync
+from bot.services import Services
 from bot.store.schema import IncidentChannel
 from tests.paging.common import ESCALATION, PAGED_PLAN, dms_saying, status_text
 from tests.support import (
@@ -66,6 +67,12 @@ async def adopted(stack: Stack, arn: str) -> Declared:
     row = await stack.services.incidents.channel_row(arn)
     assert row is not None and row.channel_id and row.card_ts, "no channel after one round"
     return Declared("", row.channel_id, arn, row.card_ts)
+
+
+def another_sync(services: Services) -> IncidentSync:
+    """A second sync on the same store and bus, as another replica's leader runs it."""
+    sync = services.sync
+    return IncidentSync(sync.incidents, sync.declarations, sync.exports, sync.seen, sync.bus)
 
 
 def texts(stack: Stack, channel: str) -> list[str]:
@@ -216,7 +223,7 @@ async def test_the_mirror_lists_engagements_once_a_round(stack: Stack) -> None:
 async def test_two_rounds_at_once_make_one_channel(stack: Stack) -> None:
     """Two leaders for a moment (one losing its lock as the other takes it): one claim wins."""
     services = stack.services
-    other = IncidentSync(services.incidents, services.declarations, services.exports)
+    other = another_sync(services)
     alarm_fires(stack)
     await asyncio.gather(services.sync.run(), other.run())
     assert len(incident_channels(stack)) == 1
@@ -374,7 +381,7 @@ async def test_the_bots_own_summary_and_links_are_not_echoed(stack: Stack) -> No
 
 async def test_a_resolution_in_aws_offers_the_export_and_archiving_once(stack: Stack) -> None:
     services = stack.services
-    other = IncidentSync(services.incidents, services.declarations, services.exports)
+    other = another_sync(services)
     arn = alarm_fires(stack)
     incident = await adopted(stack, arn)
 

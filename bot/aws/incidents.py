@@ -8,7 +8,10 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
+
+import botocore.session
 
 from bot.aws.gateway import INCIDENTS, AwsGateway
 from bot.incidents.record import Incident, RelatedItem, ResponsePlan, TimelineEntry
@@ -36,6 +39,14 @@ def readable(event_data: str) -> str:
     except ValueError:
         return event_data
     return value if isinstance(value, str) else json.dumps(value)
+
+
+@cache
+def note_limit() -> int:
+    """AWS's most characters of an event's data, as botocore's model says (its reference says
+    6,000: messages recorded from Slack keep to that)."""
+    model = botocore.session.get_session().get_service_model("ssm-incidents")
+    return int(model.shape_for("EventData").metadata["max"])
 
 
 class IncidentsPort:

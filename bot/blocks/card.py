@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from collections.abc import Mapping
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -25,7 +25,7 @@ from bot.blocks.fit import (
     clip,
 )
 from bot.blocks.ids import Action, Block
-from bot.incidents.record import Incident, Trigger, impact_label
+from bot.incidents.record import Incident, IncidentCard, Trigger, impact_label
 from bot.mrkdwn import escape, truncate
 
 STATUS_ICON = {"OPEN": ":red_circle: Open", "RESOLVED": ":large_green_circle: Resolved"}
@@ -41,16 +41,12 @@ def trigger_text(trigger: Trigger) -> str:
     return f"started by {kind} `{escape(name)}`"
 
 
-def console_url(base: str, region: str, arn: str) -> str:
-    return f"{base}/home?region={region}#/incident/{quote(arn, safe='')}"
-
-
 def post_update_button(arn: str) -> ButtonElement:
     """Opens the status update form (on the card and in each reminder)."""
     return ButtonElement(text="Post status update", action_id=Action.POST_UPDATE, value=arn)
 
 
-def roles_line(roles: dict[str, str]) -> str:
+def roles_line(roles: Mapping[str, str]) -> str:
     """``*Roles* commander <@U…> · communications <@U…>``."""
     return "*Roles*  " + " · ".join(f"{role} <@{user}>" for role, user in roles.items())
 
@@ -67,7 +63,7 @@ def summary_text(summary: str) -> str:
 
 
 def card_blocks(
-    incident: Incident, related_items: int, console: str, roles: dict[str, str] | None = None
+    incident: Incident, related_items: int, console: str, roles: Mapping[str, str] | None = None
 ) -> list[dict]:
     fields = [
         MarkdownTextObject(text=clip(text, FIELD_TEXT))
@@ -141,6 +137,12 @@ def incident_picker(message: str, incidents: list[Incident], command: str) -> li
             ),
         ]
     )
+
+
+def card_message(card: IncidentCard) -> tuple[str, list[dict]]:
+    """The card as a message: its text and its blocks."""
+    blocks = card_blocks(card.incident, card.related_items, card.console, card.roles)
+    return card_text(card.incident), blocks
 
 
 def card_text(incident: Incident) -> str:

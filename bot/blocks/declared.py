@@ -1,15 +1,17 @@
 """What the declarer is told: what exists (the incident, its console link, its channel) and
-which steps are missing and why."""
+which steps are missing and why; and the announcement of a new incident."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.blocks.card import trigger_text
 from bot.mrkdwn import escape
 from bot.vocabulary import StepState
 
 if TYPE_CHECKING:
     from bot.incidents.outcome import Outcome
+    from bot.incidents.record import Announcement
 
 STEP_NAMES = {
     "start": "the incident",
@@ -56,3 +58,16 @@ def declared_text(outcome: Outcome, later: bool = False) -> str:
     if not missing:
         return f":rotating_light: {head}" + (f"\n{lines[0]}" if lines else "")
     return "\n".join([f":warning: {head} Not everything was done:", *lines])
+
+
+def announcement_text(announcement: Announcement) -> str:
+    """``:rotating_light: <@U…> declared *title* (impact 2) — join #channel``; for an incident
+    started outside Slack, what started it instead of who."""
+    join = f" — join <#{announcement.channel_id}>" if announcement.channel_id else ""
+    who, started = f"<@{announcement.declarer}> declared", ""
+    if (incident := announcement.started_outside) is not None:
+        who = "New incident" if incident.is_open else "Incident (resolved already)"
+        trigger = incident.trigger
+        started = f", {trigger_text(trigger) if trigger else 'started in AWS'}"
+    title, impact = escape(announcement.title), announcement.impact
+    return f":rotating_light: {who} *{title}* (impact {impact}{started}){join}"

@@ -5,23 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
-from bot.incidents.record import Incident, RelatedItem, TimelineEntry, impact_label
-
-
-@dataclass(frozen=True)
-class IncidentExport:
-    """What a post-incident analysis starts from."""
-
-    incident: Incident
-    console: str
-    related_items: Sequence[RelatedItem]
-    roles: Mapping[str, str]  # role → the holder's name
-    timeline: Sequence[TimelineEntry]  # oldest first
-    permalinks: Mapping[str, str]  # timeline event id → the Slack message's permalink
+from bot.incidents.record import (
+    Incident,
+    IncidentExport,
+    impact_label,
+)
 
 
 def _when(moment: datetime | None) -> str:

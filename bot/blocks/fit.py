@@ -21,6 +21,9 @@ from slack_sdk.models.blocks import (
     StaticMultiSelectElement,
 )
 
+from bot.mrkdwn import ELLIPSIS, closed
+from bot.mrkdwn import clip as clip  # cut mrkdwn where its markup is whole: one place, the leaf
+
 MESSAGE_TEXT = 40_000  # methods/chat.postMessage: text past it is truncated (response URLs too)
 MESSAGE_BLOCKS = 50  # block-kit/blocks: a message's blocks
 VIEW_BLOCKS = 100  # surfaces/modals, surfaces/app-home: a modal's or a Home tab's blocks
@@ -34,30 +37,10 @@ CHECKBOX_OPTIONS = 10  # block-kit/block-elements/checkboxes-element: options
 INPUT_LENGTH = 3_000  # block-kit/block-elements/plain-text-input-element: max_length
 PRIVATE_METADATA = 3_000  # views/view-object (modals): private_metadata
 
-ELLIPSIS = "…"
-
 
 def more_line(left: int, where: str) -> str:
     """``…and 12 more — where`` (``where``: the command or place that shows them)."""
     return f"{ELLIPSIS}and {left} more — {where}"
-
-
-def _closed(cut: str) -> str:
-    """``cut`` without an entity (``&amp;``) or Slack markup (``<@U…>``, ``<url|label>``,
-    ``<!date…>``) its end leaves open: text the bot escaped has ``<`` and ``&`` only there."""
-    if cut.rfind("<") > cut.rfind(">"):
-        cut = cut[: cut.rfind("<")]
-    if cut.rfind("&") > cut.rfind(";"):
-        cut = cut[: cut.rfind("&")]
-    return cut
-
-
-def clip(mrkdwn: str, limit: int) -> str:
-    """``mrkdwn`` cut to ``limit`` characters, ending in ``…``, never inside an entity or
-    Slack's markup."""
-    if len(mrkdwn) <= limit:
-        return mrkdwn
-    return _closed(mrkdwn[: limit - len(ELLIPSIS)]) + ELLIPSIS
 
 
 def fit_lines(lines: Sequence[str], budget: int, where: str, sep: str = "\n") -> list[str]:
@@ -88,7 +71,7 @@ def wrapped(line: str, size: int) -> list[str]:
     one, never inside an entity or Slack's markup."""
     pieces = []
     while len(line) > size:
-        cut = _closed(line[:size])
+        cut = closed(line[:size])
         if " " in cut[len(cut) // 2 :]:
             cut = cut[: cut.rindex(" ") + 1]
         cut = cut or line[:size]  # one piece of markup longer than size: cut it anyway

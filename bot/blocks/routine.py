@@ -110,6 +110,10 @@ def status_update_blocks(
     return as_dicts(fit_sections(lines, "the incident's timeline has it whole"))
 
 
+def reminder_text(incident: Incident, minutes: float) -> str:
+    return f"No status update on {escape(incident.title)} for {minutes:g} minutes."
+
+
 def reminder_blocks(incident: Incident, minutes: float) -> list[dict]:
     """The channel is reminded that no update was posted for ``minutes``."""
     text = (
@@ -122,6 +126,10 @@ def reminder_blocks(incident: Incident, minutes: float) -> list[dict]:
             ActionsBlock(elements=[post_update_button(incident.arn)]),
         ]
     )
+
+
+def resolved_offer_text(incident: Incident) -> str:
+    return f"{escape(incident.title)} is resolved: export it, then archive the channel."
 
 
 def resolved_offer_blocks(incident: Incident) -> list[dict]:

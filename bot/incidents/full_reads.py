@@ -7,9 +7,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from bot.blocks.fit import clip
 from bot.incidents.record import Incident, RelatedItem
-from bot.mrkdwn import escape
+from bot.mrkdwn import clip, escape
 from bot.store.schema import SeenIncident
 
 SHOWN_LIMIT = 300  # characters of a summary or an item shown in the line

@@ -1,12 +1,14 @@
 """An incident record as AWS returns it, checked at the edge, and what hangs off it: its
-response plan, related items and timeline events."""
+response plan, related items and timeline events; and what is shown of it (its card, its
+announcement, its export)."""
 
 from __future__ import annotations
 
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -182,3 +184,38 @@ class TimelineEntry:
     type: str
     text: str
     event_id: str = ""
+
+
+@dataclass(frozen=True)
+class IncidentCard:
+    """What the incident's card shows: the record, how many related items it has, its console
+    link and who holds which role."""
+
+    incident: Incident
+    related_items: int
+    console: str
+    roles: Mapping[str, str] = field(default_factory=dict)  # role → the Slack user holding it
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """A new incident, as ``ANNOUNCE_CHANNEL`` is told it: who declared it, or (one started
+    outside Slack) the record, which says what started it and whether it is resolved already."""
+
+    title: str
+    impact: int
+    channel_id: str | None  # the incident's channel, to join
+    declarer: str = ""
+    started_outside: Incident | None = None
+
+
+@dataclass(frozen=True)
+class IncidentExport:
+    """What a post-incident analysis starts from."""
+
+    incident: Incident
+    console: str
+    related_items: Sequence[RelatedItem]
+    roles: Mapping[str, str]  # role → the holder's name
+    timeline: Sequence[TimelineEntry]  # oldest first
+    permalinks: Mapping[str, str]  # timeline event id → the Slack message's permalink

@@ -1,21 +1,22 @@
-"""What responders do to incidents, in Incident Manager and in Slack, each write once."""
+"""What responders do to incidents in Incident Manager, each write once; what happened is said
+on the bus (the card shown again, the incident resolved or reopened)."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import quote
 
-from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select, update
 
 from bot.aws.incidents import IncidentsPort
-from bot.blocks.card import card_blocks, card_text, console_url
 from bot.config import Settings
 from bot.errors import Conflict, InvalidInput, NotFound
-from bot.incidents.record import OPEN, RESOLVED, Incident, RelatedItem, ResponsePlan
+from bot.events import Bus
+from bot.incidents.events import CardChanged, IncidentReopened, IncidentResolved, IncidentUpdated
+from bot.incidents.record import OPEN, RESOLVED, Incident, IncidentCard, ResponsePlan
 from bot.incidents.roles import Roles
 from bot.incidents.status_changes import changing_status
 from bot.mrkdwn import escape
@@ -24,8 +25,6 @@ from bot.store.schema import IncidentChannel
 from bot.timeline import Timeline
 
 log = logging.getLogger(__name__)
-
-Blocks = list[dict[str, Any]]
 
 ARN_PREFIX = "arn:aws:ssm-incidents::"
 
@@ -40,21 +39,15 @@ class IncidentService:
         aws: IncidentsPort,
         timeline: Timeline,
         database: Database,
-        slack: AsyncWebClient,
         settings: Settings,
+        bus: Bus,
     ) -> None:
         self.aws = aws
         self.timeline = timeline
         self.database = database
-        self.slack = slack
         self.settings = settings
+        self.bus = bus
         self.roles = Roles(database, settings.roles)
-        self.resolved_listeners: list[Callable[[str], Awaitable[None]]] = []
-        # told the record as the bot's own write left it, so the sync does not echo it
-        self.written_listeners: list[Callable[[Incident], Awaitable[None]]] = []
-        # told each related item the bot itself added (True) or removed (False), likewise
-        self.related_listeners: list[Callable[[str, RelatedItem, bool], Awaitable[None]]] = []
-        self.reopened_listeners: list[Callable[[str], Awaitable[None]]] = []
         self._reading: dict[str, asyncio.Future[Incident]] = {}
 
     # -- reading -----------------------------------------------------------
@@ -142,13 +135,8 @@ class IncidentService:
                 update(IncidentChannel).where(IncidentChannel.incident_arn == arn).values(**values)
             )
 
-    async def related_written(self, arn: str, item: RelatedItem, added: bool) -> None:
-        """The bot added (or removed) ``item``: told to those who must not echo it."""
-        for listener in self.related_listeners:
-            await listener(arn, item, added)
-
     async def update(self, arn: str, client_token: str, **changes: Any) -> Incident:
-        """Send only what differs from the record; refresh the card."""
+        """Send only what differs from the record; the card shown again."""
         current = await self.get(arn)
         changed = {
             key: value
@@ -160,15 +148,12 @@ class IncidentService:
         if not changed:
             return current
         await self.aws.update_incident(arn, client_token, **changed)
-        for written in self.written_listeners:
-            await written(dataclasses.replace(current, **changed))
+        await self.bus.publish(IncidentUpdated(dataclasses.replace(current, **changed)))
         await self.refresh_card(arn)
         if changed.get("status") == RESOLVED:
-            for listener in self.resolved_listeners:
-                await listener(arn)
+            await self.bus.publish(IncidentResolved(arn))
         if changed.get("status") == OPEN:
-            for listener in self.reopened_listeners:
-                await listener(arn)
+            await self.bus.publish(IncidentReopened(arn))
         return await self.get(arn)
 
     async def set_status(self, arn: str, status: str, by: str, client_token: str) -> Incident:
@@ -183,29 +168,22 @@ class IncidentService:
             return await self.update(arn, client_token, status=status)
 
     async def refresh_card(self, arn: str) -> None:
-        """Re-render the pinned card in place; an incident without a card has nothing to do."""
+        """Show the pinned card again, as the incident is now; one without a card has none."""
         row = await self.channel_row(arn)
         if row is None or not row.card_ts or not row.channel_id:
             return
-        incident = await self.get(arn)
-        blocks = card_blocks(
-            incident,
+        await self.bus.publish(CardChanged(await self.card(arn), row.channel_id, row.card_ts))
+
+    async def card(self, arn: str) -> IncidentCard:
+        """What the incident's card shows now."""
+        return IncidentCard(
+            await self.get(arn),
             await self.related_count(arn),
             self.console(arn),
             await self.roles.held(arn),
         )
-        await self.slack.chat_update(
-            channel=row.channel_id, ts=row.card_ts, text=card_text(incident), blocks=blocks
-        )
-
-    async def card(self, arn: str) -> tuple[str, Blocks]:
-        incident = await self.get(arn)
-        return card_text(incident), card_blocks(
-            incident, await self.related_count(arn), self.console(arn), await self.roles.held(arn)
-        )
 
     def console(self, arn: str) -> str:
-        return console_url(self.settings.aws_console_url, self.aws.region, arn)
-
-    def channel_url(self, channel_id: str) -> str:
-        return f"https://slack.com/app_redirect?channel={channel_id}"
+        """The incident in the AWS console."""
+        base, region = self.settings.aws_console_url, self.aws.region
+        return f"{base}/home?region={region}#/incident/{quote(arn, safe='')}"

@@ -12,16 +12,19 @@ import logging
 import time
 from dataclasses import dataclass
 
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.blocks.routine import reminder_blocks, status_update_blocks, status_update_text
+from bot.events import Bus
+from bot.incidents.events import (
+    IncidentReopened,
+    IncidentResolved,
+    StatusUpdateDue,
+    StatusUpdatePosted,
+)
+from bot.incidents.ports import Names
 from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
-from bot.mrkdwn import escape
-from bot.slack.messages import display_name
 from bot.store.database import changed
 from bot.store.schema import IncidentChannel, UpdateReminder
 from bot.tokens import client_token
@@ -43,9 +46,10 @@ class StatusUpdate:
 
 
 class StatusUpdates:
-    def __init__(self, incidents: IncidentService, slack: AsyncWebClient) -> None:
+    def __init__(self, incidents: IncidentService, names: Names, bus: Bus) -> None:
         self.incidents = incidents
-        self.slack = slack
+        self.names = names
+        self.bus = bus
         self.database = incidents.database
         self.settings = incidents.settings
 
@@ -59,33 +63,32 @@ class StatusUpdates:
         incident = await self.incidents.update(
             posted.arn, client_token(token, "record"), status=posted.status, impact=posted.impact
         )
-        name = await display_name(self.slack, user_id)
+        name = await self.names.name(user_id)
         await self.incidents.timeline.note(
             incident.arn,
             f"Status update by {name} ({user_id}) in Slack: {posted.what}",
             client_token(token, "timeline"),
         )
         next_minutes = posted.next_minutes or self.minutes_for(incident.impact)
-        text = status_update_text(incident, user_id, posted.what)
-        blocks = status_update_blocks(incident, user_id, posted.what, next_minutes)
-        channel = await self.incidents.channel_of(incident.arn)
-        places = [channel]
+        places = [await self.incidents.channel_of(incident.arn)]
         if incident.impact in ANNOUNCED_IMPACTS:
             places.append(self.settings.announce_channel)
-        for place in dict.fromkeys(p for p in places if p):
-            await self.slack.chat_postMessage(channel=place, text=text, blocks=blocks)
+        channels = tuple(dict.fromkeys(p for p in places if p))
+        await self.bus.publish(
+            StatusUpdatePosted(incident, user_id, posted.what, next_minutes, channels)
+        )
         due = time.time() + next_minutes * 60 if incident.is_open else None
         await self._set_due(incident.arn, due)
         return incident
 
-    async def incident_resolved(self, arn: str) -> None:
+    async def incident_resolved(self, event: IncidentResolved) -> None:
         """No more reminders for a resolved incident."""
-        await self._set_due(arn, None)
+        await self._set_due(event.arn, None)
 
-    async def incident_reopened(self, arn: str) -> None:
+    async def incident_reopened(self, event: IncidentReopened) -> None:
         """A reopened incident is reminded again, an interval from now."""
-        incident = await self.incidents.get(arn)
-        await self._set_due(arn, time.time() + self.minutes_for(incident.impact) * 60)
+        incident = await self.incidents.get(event.arn)
+        await self._set_due(event.arn, time.time() + self.minutes_for(incident.impact) * 60)
 
     async def _set_due(self, arn: str, due: float | None) -> None:
         async with self.database.write() as session:
@@ -150,11 +153,4 @@ class StatusUpdates:
         channel = await self.incidents.channel_of(arn)
         if not won or not incident.is_open or not channel:
             return
-        try:
-            await self.slack.chat_postMessage(
-                channel=channel,
-                text=f"No status update on {escape(incident.title)} for {minutes:g} minutes.",
-                blocks=reminder_blocks(incident, minutes),
-            )
-        except SlackApiError as exc:  # an archived channel, the bot removed: nothing to remind
-            log.warning("could not remind %s: %s", channel, exc.response.get("error"))
+        await self.bus.publish(StatusUpdateDue(incident, minutes, channel))

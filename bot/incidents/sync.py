@@ -7,36 +7,32 @@ since the last round, whatever their status, and diffs them against what the sto
 the new and the changed are acted on. What the lists do not carry (summary, chat channel, related
 items) is read in full for the changed incidents and for a few others with a channel, least
 recently read first (``SYNC_DEEP_READS`` a round). The bot's own writes are recorded as seen when
-it makes them, so they are never echoed as changes made in AWS.
+it makes them (``seen.py``), so they are never echoed as changes made in AWS. What the channel
+is told is said on the bus.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, or_, select, update
-from sqlalchemy.exc import IntegrityError
-
-from bot.blocks.fit import MESSAGE_TEXT, clip
 from bot.errors import NotFound
-from bot.incidents.declaration import START, Declarations
+from bot.events import Bus
+from bot.incidents.declaration import Declarations
+from bot.incidents.events import ChangedInAws, IncidentReopened, IncidentResolved, NoteAddedInAws
 from bot.incidents.export import Exports
-from bot.incidents.full_reads import FullRead, full_changes, identity, label, related_seen
-from bot.incidents.record import OPEN, RESOLVED, Incident, RelatedItem, impact_label
+from bot.incidents.full_reads import FullRead, full_changes
+from bot.incidents.record import OPEN, RESOLVED, Incident, impact_label
+from bot.incidents.seen import SeenIncidents
 from bot.incidents.service import IncidentService
 from bot.mrkdwn import escape
-from bot.store.database import changed
-from bot.store.schema import DeclarationStep, IncidentChannel, SeenIncident, SyncMark
-from bot.vocabulary import StepState
+from bot.store.schema import SeenIncident
 
 log = logging.getLogger(__name__)
 
-MARK = "incidents"
 OVERLAP_SECONDS = 60.0  # AWS's clock and ours may differ: a round looks back this far
 FRESH_SECONDS = 5.0  # a timeline event younger than this is looked at next round
 
@@ -56,31 +52,36 @@ def changes(before: SeenIncident, now: Incident) -> list[str]:
 
 class IncidentSync:
     def __init__(
-        self, incidents: IncidentService, declarations: Declarations, exports: Exports
+        self,
+        incidents: IncidentService,
+        declarations: Declarations,
+        exports: Exports,
+        seen: SeenIncidents,
+        bus: Bus,
     ) -> None:
         self.incidents = incidents
         self.declarations = declarations
         self.exports = exports
-        self.database = incidents.database
-        self.slack = incidents.slack
+        self.seen = seen
+        self.bus = bus
         self.settings = incidents.settings
         self._round = asyncio.Lock()
-        incidents.written_listeners.append(self.see)
-        incidents.related_listeners.append(self.see_related)
 
     async def run(self) -> None:
         """One round: the open incidents and those created since the last round listed once;
         new ones adopted, changed ones shown, a few read in full."""
         async with self._round:
             started = time.time()
-            mark = await self._mark()
+            mark = await self.seen.mark()
             threshold = (mark or started) - OVERLAP_SECONDS
             aws = self.incidents.aws
             open_now = {i.arn: i for i in await aws.open_incidents()}
             created = await aws.created_after(datetime.fromtimestamp(threshold, UTC))
             listed = open_now | {i.arn: i for i in created}  # also those resolved already
-            declaring = await self._declaring()  # asked after the lists: see _new
-            seen = await self._seen(listed)
+            # asked after the lists: a Slack declaration's incident may be listed before its
+            # claim is written, so nothing new is adopted while one is starting
+            declaring = await self.declarations.starting()
+            seen = await self.seen.rows(listed)
             touched = []
             for arn, incident in listed.items():
                 before = seen.get(arn)
@@ -94,9 +95,9 @@ class IncidentSync:
                 if before.status == OPEN and arn not in listed and before.seen_at < started:
                     touched.append(arn)
                     await self._guarded(arn, self._left_open(before))
-            for arn in await self._to_read(touched):
+            for arn in await self.seen.to_read(touched, self.settings.sync_deep_reads):
                 await self._guarded(arn, self._read_in_full(arn, threshold))
-            await self._set_mark(started)
+            await self.seen.set_mark(started)
 
     async def _guarded(self, arn: str, work: Awaitable[None]) -> None:
         """One incident's part of a round: its failure is logged and leaves the others be."""
@@ -104,30 +105,6 @@ class IncidentSync:
             await work
         except Exception:
             log.exception("sync of incident %s failed", arn)
-
-    async def see(self, incident: Incident) -> None:
-        """Record the incident as the bot's own write left it (a record read in full)."""
-        await self._see(incident, summary=incident.summary)
-
-    async def _see(self, incident: Incident, **more: str) -> None:
-        """Record the incident as it is now (read by a round, or written by the bot itself)."""
-        state = {
-            "title": incident.title,
-            "impact": incident.impact,
-            "status": incident.status,
-            "seen_at": time.time(),
-            **more,
-        }
-        try:
-            async with self.database.write() as session:
-                session.add(SeenIncident(incident_arn=incident.arn, **state))
-        except IntegrityError:
-            async with self.database.write() as session:
-                await session.execute(
-                    update(SeenIncident)
-                    .where(SeenIncident.incident_arn == incident.arn)
-                    .values(**state)
-                )
 
     async def _new(self, incident: Incident, threshold: float) -> None:
         """An incident first seen: adopted when it began after the bot started looking, its
@@ -140,13 +117,13 @@ class IncidentSync:
                 log.info("incident %s started outside Slack: adopted", incident.id)
                 if not incident.is_open and outcome.channel_id:  # resolved between two rounds
                     await self.exports.offer(incident.arn)
-        await self._see(incident)
+        await self.seen.record(incident)
 
     async def _changed(self, before: SeenIncident, incident: Incident) -> None:
         """Shown once, however many rounds (replicas) saw the change: the one that records it."""
         said = changes(before, incident)
         listed = {"title": incident.title, "impact": incident.impact, "status": incident.status}
-        if not await self._claim(before, **listed):
+        if not await self.seen.claim(before, **listed):
             return
         await self._tell(incident.arn, f"{'; '.join(said)} in AWS")
         if incident.status != before.status:
@@ -157,67 +134,27 @@ class IncidentSync:
         try:
             incident = await self.incidents.get(before.incident_arn)
         except NotFound:
-            async with self.database.write() as session:
-                await session.execute(
-                    delete(SeenIncident).where(SeenIncident.incident_arn == before.incident_arn)
-                )
+            await self.seen.forget(before.incident_arn)
             return
         await self._changed(before, incident)
-
-    async def _claim(self, before: SeenIncident, **now: object) -> bool:
-        """Record what a round saw, unless someone recorded the incident since ``before`` was
-        read (another round, the bot's own write): True for the one that did."""
-        async with self.database.write() as session:
-            claim = (
-                update(SeenIncident)
-                .where(
-                    SeenIncident.incident_arn == before.incident_arn,
-                    SeenIncident.seen_at == before.seen_at,
-                )
-                .values(seen_at=time.time(), **now)
-            )
-            return await changed(session, claim) == 1
 
     async def _status_changed(self, incident: Incident) -> None:
         """As a resolution from Slack: escalations stopped, mirrored pages told, the export and
         archiving offered; as a reopening from Slack: status update reminders again."""
         if incident.status == RESOLVED:
-            for listener in self.incidents.resolved_listeners:
-                await listener(incident.arn)
+            await self.bus.publish(IncidentResolved(incident.arn))
             await self.exports.offer(incident.arn)
         else:
-            for listener in self.incidents.reopened_listeners:
-                await listener(incident.arn)
+            await self.bus.publish(IncidentReopened(incident.arn))
 
     async def _tell(self, arn: str, line: str) -> None:
-        """The card re-rendered, and one line in the incident's channel."""
+        """The card shown again, and one line in the incident's channel."""
         await self.incidents.refresh_card(arn)
         channel_id = await self.incidents.channel_of(arn)
         if channel_id:
-            await self.slack.chat_postMessage(channel=channel_id, text=f":pencil2: {line}")
+            await self.bus.publish(ChangedInAws(arn, channel_id, line))
 
     # -- what only a read in full shows ---------------------------------------------
-    async def _to_read(self, touched: list[str]) -> list[str]:
-        """The incidents to read in full this round: those changed that have a channel, and
-        ``SYNC_DEEP_READS`` other open ones with a channel, least recently read first."""
-        with_channel = (
-            select(SeenIncident.incident_arn)
-            .join(IncidentChannel, IncidentChannel.incident_arn == SeenIncident.incident_arn)
-            .where(IncidentChannel.channel_id.is_not(None))
-        )
-        due = (
-            with_channel.where(
-                SeenIncident.status == OPEN, SeenIncident.incident_arn.not_in(touched)
-            )
-            .order_by(SeenIncident.read_at.asc().nulls_first(), SeenIncident.incident_arn)
-            .limit(self.settings.sync_deep_reads)
-        )
-        async with self.database.session() as session:
-            changed_ones = await session.scalars(
-                with_channel.where(SeenIncident.incident_arn.in_(touched))
-            )
-            return [*changed_ones, *await session.scalars(due)]
-
     async def _read_in_full(self, arn: str, threshold: float) -> None:
         """Read the record and its related items; what differs from what was last seen is
         shown, once, unless the bot itself recorded the incident meanwhile. With
@@ -227,33 +164,17 @@ class IncidentSync:
         now = FullRead.of(
             await self.incidents.get(arn), await self.incidents.aws.related_items(arn)
         )
-        async with self.database.session() as session:
-            before = await session.get(SeenIncident, arn)
+        before = await self.seen.row(arn)
         if before is None or before.seen_at >= began:  # written meanwhile: read next time
             return
         said = full_changes(before, now)
-        if not await self._claim(before, read_at=time.time(), **now.columns()):
+        if not await self.seen.claim(before, read_at=time.time(), **now.columns()):
             return  # another round read it
         if said:
             await self._tell(arn, "; ".join(said))
         if self.settings.timeline_to_channel:
             since = before.read_at - OVERLAP_SECONDS if before.read_at else threshold
             await self._echo_timeline(arn, since, began)
-
-    async def see_related(self, arn: str, item: RelatedItem, added: bool) -> None:
-        """Record a related item the bot itself added or removed (once the items are known)."""
-        for _ in range(3):  # another write in between: read again
-            async with self.database.session() as session:
-                before = await session.get(SeenIncident, arn)
-            items = related_seen(before) if before else None
-            if before is None or items is None:
-                return
-            if added:
-                items[identity(item)] = label(item)
-            else:
-                items.pop(identity(item), None)
-            if await self._claim(before, related_items=json.dumps(items, sort_keys=True)):
-                return
 
     async def _echo_timeline(self, arn: str, since: float, began: float) -> None:
         """People's notes added to the incident's timeline outside Slack, each shown once in
@@ -262,45 +183,10 @@ class IncidentSync:
         channel_id = await self.incidents.channel_of(arn)
         start = datetime.fromtimestamp(since, UTC)
         end = datetime.fromtimestamp(began - FRESH_SECONDS, UTC)
-        for event_id in await self.incidents.aws.custom_events_between(arn, start, end):
-            if await self.incidents.timeline.is_known(event_id):
+        timeline, aws = self.incidents.timeline, self.incidents.aws
+        for event_id in await aws.custom_events_between(arn, start, end):
+            if await timeline.is_known(event_id):
                 continue
-            entry = await self.incidents.aws.timeline_event(arn, event_id)
-            if channel_id and await self.incidents.timeline.known(event_id):
-                text = f":memo: Added to the timeline in AWS: {escape(entry.text)}"
-                await self.slack.chat_postMessage(channel=channel_id, text=clip(text, MESSAGE_TEXT))
-
-    async def _declaring(self) -> bool:
-        """A Slack declaration's StartIncident is under way: its incident may be listed before
-        its claim is written, so nothing new is adopted this round."""
-        async with self.database.session() as session:
-            return bool(
-                await session.scalar(
-                    select(DeclarationStep.token)
-                    .where(
-                        DeclarationStep.step == START, DeclarationStep.state == StepState.PENDING
-                    )
-                    .limit(1)
-                )
-            )
-
-    async def _seen(self, listed: Iterable[str]) -> dict[str, SeenIncident]:
-        """What was last seen of the listed incidents and of those open then."""
-        query = select(SeenIncident).where(
-            or_(SeenIncident.status == OPEN, SeenIncident.incident_arn.in_(list(listed)))
-        )
-        async with self.database.session() as session:
-            return {row.incident_arn: row for row in await session.scalars(query)}
-
-    async def _mark(self) -> float | None:
-        async with self.database.session() as session:
-            row = await session.get(SyncMark, MARK)
-            return row.at if row else None
-
-    async def _set_mark(self, at: float) -> None:
-        try:
-            async with self.database.write() as session:
-                session.add(SyncMark(name=MARK, at=at))
-        except IntegrityError:
-            async with self.database.write() as session:
-                await session.execute(update(SyncMark).where(SyncMark.name == MARK).values(at=at))
+            entry = await aws.timeline_event(arn, event_id)
+            if channel_id and await timeline.known(event_id):
+                await self.bus.publish(NoteAddedInAws(arn, channel_id, entry.text))

@@ -135,7 +135,7 @@ class DeclarationRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
-class DeclarationStep(Base):
+class DeclarationStepRow(Base):
     """One step of a declaration (start, summary, channel, …): its state, last error, attempts."""
 
     __tablename__ = "declaration_steps"

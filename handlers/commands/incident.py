@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.blocks.card import incident_line
+from bot.blocks.card import card_message, incident_line
 from bot.blocks.fit import fit_text
 from bot.incidents.record import (
     OPEN,
@@ -41,7 +41,7 @@ async def declare(invocation: Invocation) -> None:
 
 async def status(invocation: Invocation) -> None:
     incident = await invocation.incident(invocation.args)
-    text, blocks = await invocation.services.incidents.card(incident.arn)
+    text, blocks = card_message(await invocation.services.incidents.card(incident.arn))
     await invocation.respond(text=text, blocks=blocks, response_type="ephemeral")
 
 

@@ -7,10 +7,10 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks.card import roles_line
 from bot.blocks.common import error_text
 from bot.errors import InvalidInput
-from bot.incidents.roles import real_person
 from bot.mrkdwn import escape
 from bot.people import MENTION, USER_ID
 from bot.permissions import Right
+from bot.slack.members import real_person
 from bot.slack.messages import display_name
 from bot.slack.notify import say
 from handlers.audit import audit

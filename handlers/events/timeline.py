@@ -41,9 +41,8 @@ def register(app: AsyncApp, services: Services) -> None:
         recorded = record_message(
             services.incidents,
             services.timeline,
-            services.slack,
             channel,
-            message,
+            lambda: slack_message(services.slack, channel, message),
             services.permissions,
             user,
         )

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.blocks.ids import Callback
 from bot.recording import record_message
+from bot.slack.messages import slack_message
 from handlers.replies import reply
 
 if TYPE_CHECKING:
@@ -22,9 +23,8 @@ def register(app: AsyncApp, services: Services) -> None:
         recorded = record_message(
             services.incidents,
             services.timeline,
-            services.slack,
             channel,
-            shortcut["message"],
+            lambda: slack_message(services.slack, channel, shortcut["message"]),
             services.permissions,
             user,
         )

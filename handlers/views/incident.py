@@ -9,7 +9,7 @@ from bot.blocks.declared import declared_text
 from bot.blocks.ids import Action, Block, Callback
 from bot.blocks.modals import submitted, submitted_summary
 from bot.errors import DomainError
-from bot.incidents.declaration import Declaration
+from bot.incidents.declaration_record import Declaration
 from bot.incidents.record import check_summary, check_title, parse_impact
 from bot.tokens import client_token
 from handlers.audit import audit
