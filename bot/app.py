@@ -22,10 +22,8 @@ from bot.config import Settings
 from bot.contact_plans.escalation import EscalationPlans
 from bot.contact_plans.personal import PersonalPlans
 from bot.errors import DomainError
-from bot.escalation.acknowledging import Acknowledging
-from bot.escalation.auditor import Auditor
-from bot.escalation.runner import EscalationRunner
-from bot.home import Home
+from bot.escalation.paging import assemble
+from bot.events import Bus
 from bot.incidents.declaration import Declarations
 from bot.incidents.export import Exports
 from bot.incidents.service import IncidentService
@@ -38,6 +36,10 @@ from bot.oncall.handoffs import Handoffs
 from bot.oncall.shifts import OnCall
 from bot.people import People
 from bot.permissions import Permissions
+from bot.presenters.home import Home
+from bot.presenters.paging import PagingPresenter
+from bot.presenters.paging_ports import SlackDirectory, SlackPageMessages
+from bot.presenters.paging_status import StatusMessages
 from bot.related_items import RelatedItems
 from bot.services import Services
 from bot.slack.forms import Forms
@@ -77,8 +79,20 @@ async def start_services(settings: Settings) -> Services:
     people = People(contacts, database, slack, settings.contact_map_file)
     schedule = Schedule()
     permissions = Permissions(settings, slack, database)
-    runner = EscalationRunner(contacts, database, slack, incidents, people, settings, schedule)
-    incidents.resolved_listeners.append(runner.closing.incident_resolved)
+    bus = Bus()
+    PagingPresenter(slack, StatusMessages(slack, database, settings)).subscribe(bus)
+    paging = assemble(
+        contacts,
+        database,
+        incidents,
+        people,
+        settings,
+        schedule,
+        bus,
+        SlackPageMessages(slack),
+        SlackDirectory(slack),
+    )
+    incidents.resolved_listeners.append(paging.closing.incident_resolved)
     declarations = Declarations(incidents)
     on_call = OnCall(contacts, people)
     covers = Covers(contacts, people, on_call, permissions, slack, settings)
@@ -95,11 +109,11 @@ async def start_services(settings: Settings) -> Services:
         timeline,
         people,
         schedule,
-        runner,
-        Acknowledging(contacts, runner.closing, settings),
-        runner.closing,
-        Auditor(runner),
-        Home(slack, incidents, runner.notices, permissions, on_call),
+        paging.escalations,
+        paging.acknowledging,
+        paging.closing,
+        paging.auditor,
+        Home(slack, incidents, paging.notices, permissions, on_call),
         declarations,
         permissions,
         EscalationPlans(contacts, people, permissions, slack, settings),
@@ -114,6 +128,9 @@ async def start_services(settings: Settings) -> Services:
         status_updates=status_updates,
         exports=exports,
         forms=Forms(slack, database),
+        due_stages=paging.due_stages,
+        reminders=paging.reminders,
+        mirror=paging.mirror,
     )
 
 

@@ -37,3 +37,12 @@ class ServiceUnavailable(DomainError):
 
 class Refused(DomainError):
     """The permission policy refused the person; the message says who may."""
+
+
+class SlackRefused(DomainError):
+    """Slack refused a call whose answer the domain needed; ``code`` is Slack's error code
+    (``user_not_found``, ``cannot_dm_bot``…)."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
