@@ -41,7 +41,7 @@ from sqlalchemy import select
 
 from benchmarks.common import percentiles
 from bot.escalation.plan import load_stages
-from bot.escalation.status import next_stage_due
+from bot.escalation.timers import next_stage_due
 from bot.logs import configure
 from bot.store.database import Database
 from bot.store.schema import Escalation

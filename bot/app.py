@@ -22,11 +22,8 @@ from bot.config import Settings
 from bot.contact_plans.escalation import EscalationPlans
 from bot.contact_plans.personal import PersonalPlans
 from bot.errors import DomainError
-from bot.escalation.acknowledging import Acknowledging
-from bot.escalation.auditor import Auditor
-from bot.escalation.runner import EscalationRunner
+from bot.escalation.paging import assemble
 from bot.events import Bus
-from bot.home import Home
 from bot.incidents.declaration import Declarations
 from bot.incidents.declaration_record import DeclarationRecords
 from bot.incidents.declaration_steps import DeclarationSteps
@@ -51,7 +48,11 @@ from bot.people import People
 from bot.permissions import Permissions
 from bot.presenters.declaration import SlackPosts, SlackRooms
 from bot.presenters.export import SlackDocuments
+from bot.presenters.home import Home
 from bot.presenters.incidents import IncidentsPresenter, SlackNames
+from bot.presenters.paging import PagingPresenter
+from bot.presenters.paging_ports import SlackDirectory, SlackPageMessages
+from bot.presenters.paging_status import StatusMessages
 from bot.related_items import RelatedItems
 from bot.services import Services
 from bot.slack.forms import Forms
@@ -92,8 +93,19 @@ async def start_services(settings: Settings) -> Services:
     people = People(contacts, database, slack, settings.contact_map_file)
     schedule = Schedule()
     permissions = Permissions(settings, slack, database)
-    runner = EscalationRunner(contacts, database, slack, incidents, people, settings, schedule)
-    bus.subscribe(IncidentResolved, lambda resolved: runner.closing.incident_resolved(resolved.arn))
+    PagingPresenter(slack, StatusMessages(slack, database, settings)).subscribe(bus)
+    paging = assemble(
+        contacts,
+        database,
+        incidents,
+        people,
+        settings,
+        schedule,
+        bus,
+        SlackPageMessages(slack),
+        SlackDirectory(slack),
+    )
+    bus.subscribe(IncidentResolved, lambda resolved: paging.closing.incident_resolved(resolved.arn))
     names, rooms, records = SlackNames(slack), SlackRooms(slack), DeclarationRecords(database)
     steps = DeclarationSteps(incidents, records, rooms, SlackPosts(slack), names, bus)
     declarations = Declarations(incidents, records, steps, bus)
@@ -118,11 +130,11 @@ async def start_services(settings: Settings) -> Services:
         timeline,
         people,
         schedule,
-        runner,
-        Acknowledging(contacts, runner.closing, settings),
-        runner.closing,
-        Auditor(runner),
-        Home(slack, incidents, runner.notices, permissions, on_call),
+        paging.escalations,
+        paging.acknowledging,
+        paging.closing,
+        paging.auditor,
+        Home(slack, incidents, paging.notices, permissions, on_call),
         declarations,
         permissions,
         EscalationPlans(contacts, people, permissions, slack, settings),
@@ -137,6 +149,9 @@ async def start_services(settings: Settings) -> Services:
         status_updates=status_updates,
         exports=exports,
         forms=Forms(slack, database),
+        due_stages=paging.due_stages,
+        reminders=paging.reminders,
+        mirror=paging.mirror,
     )
 
 

@@ -16,9 +16,11 @@ from bot.contact_plans.personal import PersonalPlans
 from bot.escalation.acknowledging import Acknowledging
 from bot.escalation.auditor import Auditor
 from bot.escalation.closing import Closing
-from bot.escalation.runner import EscalationRunner
+from bot.escalation.due import DueStages
+from bot.escalation.escalations import Escalations
+from bot.escalation.mirror import Mirror
+from bot.escalation.reminders import Reminders
 from bot.escalation.wave import DueWaves
-from bot.home import Home
 from bot.incidents.declaration import Declarations
 from bot.incidents.export import Exports
 from bot.incidents.service import IncidentService
@@ -30,6 +32,7 @@ from bot.oncall.handoffs import Handoffs
 from bot.oncall.shifts import OnCall
 from bot.people import People
 from bot.permissions import Permissions
+from bot.presenters.home import Home
 from bot.related_items import RelatedItems
 from bot.slack.forms import Forms
 from bot.store.database import Database
@@ -49,7 +52,7 @@ class Services:
     timeline: Timeline
     people: People
     schedule: Schedule
-    escalations: EscalationRunner
+    escalations: Escalations
     acknowledgements: Acknowledging
     stops: Closing
     auditor: Auditor
@@ -66,20 +69,23 @@ class Services:
     status_updates: StatusUpdates
     exports: Exports
     forms: Forms
+    due_stages: DueStages
+    reminders: Reminders
+    mirror: Mirror
     leadership: Leadership | None = field(default=None, init=False)
 
     def start(self) -> None:
         """Start background work (stage timers, reminders, the mirror of AWS's pages, the
         planner, the sweep of escalations and declarations, and the sync of incidents started
         or changed outside Slack) on whichever replica wins the leadership."""
-        runner, handoffs = self.escalations, self.handoffs
-        waves = DueWaves(runner.claim_wave)  # stages due together, claimed together
-        reads = DueWaves(runner.read_ahead, sizes=None)  # and their answers read ahead together
+        due, handoffs = self.due_stages, self.handoffs
+        waves = DueWaves(due.claim_wave)  # stages due together, claimed together
+        reads = DueWaves(due.read_ahead, sizes=None)  # and their answers read ahead together
         jobs = Jobs(
             waves.advance,
-            runner.notices.remind,
+            self.reminders.remind,
             self.plan,
-            runner.mirror.run,
+            self.mirror.run,
             self.audit,
             reads.advance,
             sync=self.sync.run,

@@ -211,11 +211,11 @@ async def test_the_mirror_lists_engagements_once_a_round(stack: Stack) -> None:
         stack.aws().start_incident(responsePlanArn=PAGED_PLAN, title=f"Queue {n} stuck")
     listed = counting(stack.emulator.contacts, "ListEngagements")
 
-    await stack.services.escalations.mirror.run()
+    await stack.services.mirror.run()
     assert len(listed) == 1 and "TimeRangeValue" in listed[0]
     await eventually(lambda: len(dms_saying(stack, alice, "paged")) == 5)
 
-    await stack.services.escalations.mirror.run()
+    await stack.services.mirror.run()
     assert len(listed) == 2
     assert len(dms_saying(stack, alice, "paged")) == 5  # each page once
 

@@ -1,21 +1,22 @@
 """Pressing Acknowledge: who may, AcceptPage in AWS once, and an essential answer ends the
-escalation."""
+escalation; then ``PageAcknowledged`` says it all at once."""
 
 from __future__ import annotations
 
 import logging
 
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import update
 
 from bot.aws.contacts import ContactsPort
-from bot.blocks.paging import acknowledged_blocks
 from bot.config import Settings
 from bot.contacts import alias_of
-from bot.errors import DomainError, InvalidInput, NotFound
+from bot.errors import DomainError, InvalidInput, NotFound, SlackRefused
 from bot.escalation.closing import Closing
-from bot.escalation.notices import now
-from bot.slack.messages import display_name, group_members
+from bot.escalation.events import PageAcknowledged
+from bot.escalation.notices import PageNotices, now
+from bot.escalation.ports import Directory
+from bot.events import Bus
+from bot.incidents.service import IncidentService
 from bot.store.database import changed
 from bot.store.schema import PageNotice
 from bot.tokens import client_token
@@ -25,14 +26,24 @@ log = logging.getLogger(__name__)
 
 
 class Acknowledging:
-    def __init__(self, contacts: ContactsPort, closing: Closing, settings: Settings) -> None:
+    def __init__(
+        self,
+        contacts: ContactsPort,
+        notices: PageNotices,
+        closing: Closing,
+        incidents: IncidentService,
+        directory: Directory,
+        settings: Settings,
+        bus: Bus,
+    ) -> None:
         self.contacts = contacts
+        self.notices = notices
+        self.database = notices.database
         self.closing = closing
-        self.notices = closing.notices
-        self.database = closing.database
-        self.incidents = closing.incidents
-        self.slack = closing.notices.slack
+        self.incidents = incidents
+        self.directory = directory
         self.settings = settings
+        self.bus = bus
 
     async def acknowledge(self, notice_id: str, clicker: str) -> Acknowledgement:
         """AcceptPage for the pressed page; an essential one ends the escalation."""
@@ -59,31 +70,29 @@ class Acknowledging:
             )
         if claimed != 1:
             return Acknowledgement.ALREADY
+        name = await self.directory.name_of(clicker)
         try:
-            await self._accept_pages(notice, clicker)
+            await self._accept_pages(notice, f"Acknowledged in Slack by {name} ({clicker})")
         except DomainError:
             await self.notices.set(notice_id, acknowledged_by=None, acknowledged_at=None)
             raise
         incident = await self.incidents.get(notice.incident_arn)
-        await self.notices.update_dm(
-            notice, f"Acknowledged by {clicker}", acknowledged_blocks(incident, clicker, at)
-        )
+        closed = None
         if notice.escalation_id and notice.essential:
-            await self.closing.close(
+            closed = await self.closing.close(
                 notice.escalation_id,
                 EscalationState.ACKNOWLEDGED,
                 clicker,
                 incident,
                 f"Acknowledged by <@{clicker}>; you need not respond.",
             )
-        name = await display_name(self.slack, clicker)
         await self.incidents.timeline.note(
             notice.incident_arn,
             f"Page to {alias_of(notice.contact_arn)} acknowledged in Slack by {name}",
             client_token("ack", notice_id),
         )
-        if notice.escalation_id:
-            await self.closing.status.refresh(notice.escalation_id)
+        withdrawn = closed.withdrawn if closed else None
+        await self.bus.publish(PageAcknowledged(notice, incident, clicker, at, withdrawn))
         return Acknowledgement.ACCEPTED
 
     async def _may_acknowledge(self, notice: PageNotice, clicker: str) -> bool:
@@ -94,18 +103,17 @@ class Acknowledging:
         if group is None:
             return False
         try:
-            return clicker in await group_members(self.slack, group)
-        except SlackApiError as exc:
-            log.error("cannot read the members of user group %s: %s", group, exc.response["error"])
+            return clicker in await self.directory.members_of(group)
+        except SlackRefused as refused:
+            log.error("cannot read the members of user group %s: %s", group, refused.code)
             return False
 
-    async def _accept_pages(self, notice: PageNotice, clicker: str) -> None:
+    async def _accept_pages(self, notice: PageNotice, note: str) -> None:
         if notice.page_arn:
             pages = [notice.page_arn]
         elif notice.engagement_arn:
             pages = [page.arn for page in await self.contacts.pages_of(notice.engagement_arn)]
         else:
             raise NotFound("This page never reached AWS, so there is nothing to acknowledge.")
-        name = await display_name(self.slack, clicker)
         for page in pages:
-            await self.contacts.accept_page(page, f"Acknowledged in Slack by {name} ({clicker})")
+            await self.contacts.accept_page(page, note)

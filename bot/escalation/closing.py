@@ -10,12 +10,12 @@ from sqlalchemy import update
 
 from bot.aws.contacts import ContactsPort
 from bot.background.schedule import Schedule
-from bot.blocks.paging import closed_blocks
 from bot.contacts import alias_of
 from bot.errors import DomainError
 from bot.escalation import rows
+from bot.escalation.events import EscalationClosed, PagesWithdrawn
 from bot.escalation.notices import PageNotices
-from bot.escalation.status import EscalationStatus
+from bot.events import Bus
 from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
 from bot.store.database import changed
@@ -29,10 +29,12 @@ RESOLVED_STOP = "The incident was resolved; paging stopped."
 
 @dataclass(frozen=True)
 class Closed:
-    """An escalation ended here: its alias, and the engagements AWS refused to stop (whose
-    contact may still be paged by AWS), by contact alias, with AWS's reason."""
+    """An escalation ended here: its alias, its pages nobody need answer now, and the
+    engagements AWS refused to stop (whose contact may still be paged by AWS), by contact
+    alias, with AWS's reason."""
 
     alias: str
+    withdrawn: PagesWithdrawn
     refused: dict[str, str] = field(default_factory=dict)
 
 
@@ -42,15 +44,15 @@ class Closing:
         contacts: ContactsPort,
         notices: PageNotices,
         incidents: IncidentService,
-        status: EscalationStatus,
         schedule: Schedule,
+        bus: Bus,
     ) -> None:
         self.contacts = contacts
         self.notices = notices
         self.database = notices.database
         self.incidents = incidents
-        self.status = status
         self.schedule = schedule
+        self.bus = bus
 
     async def close(
         self,
@@ -61,7 +63,7 @@ class Closing:
         why: str,
     ) -> Closed | None:
         """Move a running escalation to ``state``; stop its other open engagements. None: it
-        was not running (someone else closed it)."""
+        was not running (someone else closed it). Whoever closes says so on the bus."""
         async with self.database.write() as session:
             claimed = await changed(
                 session,
@@ -73,8 +75,8 @@ class Closing:
             return None
         escalation = await rows.escalation(self.database, escalation_id)
         self.schedule.cancel(escalation_id, escalation.current_stage + 1)
-        closed = Closed(escalation.contact_alias)
         others = await self.notices.unanswered(PageNotice.escalation_id == escalation_id)
+        closed = Closed(escalation.contact_alias, PagesWithdrawn(incident, why, tuple(others)))
         engaged = {o.engagement_arn: o.contact_arn for o in others if o.engagement_arn}
         for engagement, contact_arn in engaged.items():
             try:  # an escalation plan target's pages share its one engagement
@@ -82,15 +84,13 @@ class Closing:
             except DomainError as error:
                 log.warning("could not stop %s: %s", engagement, error.message)
                 closed.refused[alias_of(contact_arn)] = error.message
-        for other in others:
-            await self.notices.update_dm(other, why, closed_blocks(incident, why))
         return closed
 
     async def stop(self, escalation_id: str, incident: Incident, why: str) -> Closed | None:
         """Stop a running escalation (once) and show it stopped."""
         closed = await self.close(escalation_id, EscalationState.STOPPED, None, incident, why)
         if closed is not None:
-            await self.status.refresh(escalation_id)
+            await self.bus.publish(EscalationClosed(escalation_id, closed.withdrawn))
         return closed
 
     async def stop_all(self, incident_arn: str, by: str) -> list[Closed]:
@@ -113,5 +113,4 @@ class Closing:
             PageNotice.incident_arn == incident_arn, PageNotice.escalation_id.is_(None)
         )
         why = "The incident was resolved; no need to respond."
-        for notice in mirrored:
-            await self.notices.update_dm(notice, why, closed_blocks(incident, why))
+        await self.bus.publish(PagesWithdrawn(incident, why, tuple(mirrored)))

@@ -12,17 +12,20 @@ an hour, as an escalation plan's later stages page under the engagement it began
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
 from bot.aws.contacts import SENDER, ContactsPort
 from bot.contacts import Engagement, alias_of
+from bot.escalation.delivery import Deliveries
+from bot.escalation.events import PageMirrored
 from bot.escalation.notices import PageNotices
 from bot.escalation.plan import load_stages
+from bot.escalation.ports import Directory
+from bot.events import Bus
 from bot.incidents.record import Incident
-from bot.slack.messages import display_name
+from bot.incidents.service import IncidentService
 from bot.store.schema import Escalation, PageNotice
 from bot.vocabulary import Delivery, PageKind
 
@@ -35,14 +38,18 @@ class Mirror:
         self,
         contacts: ContactsPort,
         notices: PageNotices,
-        status_changed: Callable[[str], Awaitable[None]],
+        deliveries: Deliveries,
+        incidents: IncidentService,
+        directory: Directory,
+        bus: Bus,
     ) -> None:
         self.contacts = contacts
         self.notices = notices
         self.database = notices.database
-        self.slack = notices.slack
-        self.incidents = notices.incidents
-        self.status_changed = status_changed
+        self.deliveries = deliveries
+        self.incidents = incidents
+        self.directory = directory
+        self.bus = bus
         self._since: datetime | None = None  # when the last round began, in this process
         self._watching: dict[str, Engagement] = {}  # running engagements of incidents, by ARN
 
@@ -95,7 +102,7 @@ class Mirror:
             if claim is None:
                 continue
             paged_by, stage, stages = await self._origin(owner, engagement)
-            await self.notices.deliver(
+            await self.deliveries.deliver(
                 notice,
                 claim,
                 alias_of(page.contact_arn),
@@ -106,7 +113,7 @@ class Mirror:
                 await self.incidents.channel_of(incident.arn),
             )
             if notice.escalation_id:
-                await self.status_changed(notice.escalation_id)
+                await self.bus.publish(PageMirrored(notice.escalation_id))
 
     async def _owner(self, engagement_arn: str) -> PageNotice | None:
         """The escalation's notice of the target whose engagement this is, if the runner's."""
@@ -127,5 +134,5 @@ class Mirror:
             escalation = await session.get(Escalation, owner.escalation_id)
         if escalation is None:
             return engagement.sender or "AWS", 1, 1
-        requester = await display_name(self.slack, escalation.requested_by)
+        requester = await self.directory.name_of(escalation.requested_by)
         return requester, owner.stage + 1, len(load_stages(escalation.stages))

@@ -2,12 +2,12 @@
 
 In an alarm storm hundreds of stages fall due in the same second. Started one by one, each
 would take its own write transactions and reads, queued behind the others; gathered for a few
-milliseconds into a wave, they are claimed in one transaction (``EscalationRunner.claim_wave``)
+milliseconds into a wave, they are claimed in one transaction (``DueStages.claim_wave``)
 and their engagements go out side by side, the DMs and status messages after the engagements
 of every wave under way (``WaveGate``).
 
 The same gathering reads, ahead of a wave, whether anyone answered its escalations' pages in
-AWS (``EscalationRunner.read_ahead``), so the wave itself need not ask.
+AWS (``DueStages.read_ahead``), so the wave itself need not ask.
 """
 
 from __future__ import annotations

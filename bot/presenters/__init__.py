@@ -1,2 +1,3 @@
-"""The Slack side of the domain: presenters that say in Slack what the domain said on the bus,
-and the ports the domain asks Slack through."""
+"""The Slack side of the domain: presenters hear the domain's events on the bus and say them in
+Slack (rendered by ``bot.blocks``, posted through ``bot.slack``), and answer the ports through
+which the domain asks Slack something."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.blocks.fit import MESSAGE_TEXT, clip, fit_text
 from bot.errors import InvalidInput
-from bot.escalation.runner import StageStart
+from bot.escalation.engaging import StageStart
 from bot.mrkdwn import escape
 from bot.permissions import Right
 from handlers.audit import audit

@@ -72,7 +72,7 @@ async def test_a_crash_after_slack_took_the_dm_shows_the_page_once(
 ) -> None:
     """The worker dies after Slack accepted the DM but before the bot wrote down its ts."""
     monkeypatch.setattr("bot.escalation.notices.STALE_CLAIM_SECONDS", 0.5)
-    notices = stack.services.escalations.notices
+    notices = stack.services.acknowledgements.notices  # the one every part records pages in
     record = notices.set
     crashed: list[str] = []
 

@@ -24,10 +24,10 @@ async def test_a_wave_racing_the_timers_and_one_by_one_starts_each_stage_once(
 ) -> None:
     declared = [await declare_incident(stack) for _ in range(3)]
     await asyncio.gather(*(page(stack, d) for d in declared))
-    runner = stack.services.escalations
+    escalations, waves = stack.services.escalations, stack.services.due_stages
 
     async def in_stage_1() -> list[tuple[str, int]]:
-        running = [e for d in declared for e in await runner.running(d.arn)]
+        running = [e for d in declared for e in await escalations.running(d.arn)]
         in_1 = [(e.id, 1) for e in running if e.current_stage == 0]
         return in_1 if len(in_1) == 3 else []
 
@@ -35,9 +35,9 @@ async def test_a_wave_racing_the_timers_and_one_by_one_starts_each_stage_once(
 
     # stage 2 of all three by a wave, a second wave and the one-by-one way, all at once
     waves = await asyncio.gather(
-        runner.claim_wave(due),
-        runner.claim_wave(due),
-        *(runner.advance(escalation, stage) for escalation, stage in due),
+        waves.claim_wave(due),
+        waves.claim_wave(due),
+        *(waves.runner.advance(escalation, stage) for escalation, stage in due),
     )
     await asyncio.gather(*(work for wave in waves[:2] for work in wave.values()))
 

@@ -1,11 +1,10 @@
-"""The live message in the incident channel that shows an escalation, and when its next stage
-is due."""
+"""The live message in the incident channel that shows an escalation: its stages, who was
+paged, who acknowledged, and when the next stage starts."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -13,7 +12,10 @@ from sqlalchemy import select
 
 from bot.blocks.paging import status_blocks
 from bot.config import Settings
-from bot.escalation.plan import Stage, load_stages
+from bot.escalation import rows
+from bot.escalation.events import EscalationStarted
+from bot.escalation.plan import load_stages
+from bot.escalation.timers import next_stage_due
 from bot.store.database import Database
 from bot.store.schema import Escalation, PageNotice
 from bot.vocabulary import EscalationState, PageKind
@@ -21,29 +23,46 @@ from bot.vocabulary import EscalationState, PageKind
 log = logging.getLogger(__name__)
 
 
-def next_stage_due(
-    escalation: Escalation, stages: Sequence[Stage], time_scale: float
-) -> datetime | None:
-    """When the stage after the current one starts; None when there is no timed next stage."""
-    current = escalation.current_stage
-    if not 0 <= current < len(stages):
-        return None
-    minutes, started = stages[current].minutes, escalation.stage_started_at
-    if minutes is None or started is None:
-        return None
-    started = started if started.tzinfo else started.replace(tzinfo=UTC)  # SQLite: naive UTC
-    return started + timedelta(seconds=minutes * time_scale)
+class StatusMessages:
+    """Posted when an escalation starts (its ts kept on the escalation's row), rewritten from
+    the rows whenever it changes."""
 
-
-class EscalationStatus:
-    def __init__(self, database: Database, slack: AsyncWebClient, settings: Settings) -> None:
-        self.database = database
+    def __init__(self, slack: AsyncWebClient, database: Database, settings: Settings) -> None:
         self.slack = slack
+        self.database = database
         self.settings = settings
 
+    async def post(self, started: EscalationStarted) -> None:
+        """The escalation's message, once its first stage is under way (paging first)."""
+        if not started.channel_id:
+            return
+        try:
+            posted = await self.slack.chat_postMessage(
+                channel=started.channel_id,
+                text=f"Paging {started.alias}",
+                blocks=status_blocks(
+                    started.alias,
+                    started.stages,
+                    0,
+                    EscalationState.RUNNING,
+                    {},
+                    {},
+                    None,
+                    started.escalation_id,
+                ),
+            )
+        except SlackApiError as exc:  # paging matters more than its status message
+            log.error(
+                "could not post the paging status in %s: %s",
+                started.channel_id,
+                exc.response.get("error"),
+            )
+            return
+        await rows.set_escalation(self.database, started.escalation_id, status_ts=posted["ts"])
+        await self.refresh(started.escalation_id)  # who was paged meanwhile
+
     async def refresh(self, escalation_id: str) -> None:
-        """Re-render the escalation's channel message from its rows: stages, who was paged,
-        who acknowledged, when the next stage starts."""
+        """Re-render the escalation's channel message from its rows."""
         async with self.database.session() as session:
             escalation = await session.get(Escalation, escalation_id)
             notices = (

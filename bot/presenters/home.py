@@ -1,4 +1,5 @@
-"""Publishing a person's Home tab from the store and Incident Manager."""
+"""A person's Home tab, published from the store and Incident Manager: the pages waiting for
+them, the open incidents and their next shifts."""
 
 from __future__ import annotations
 
