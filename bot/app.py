@@ -16,28 +16,36 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from bot.aws.contacts import ContactsPort
 from bot.aws.gateway import AwsGateway
 from bot.aws.incidents import IncidentsPort
+from bot.background.jobs import Background, Timers
+from bot.background.leadership import Leadership
 from bot.background.schedule import Schedule
 from bot.blocks.common import error_text
 from bot.config import Settings
 from bot.contact_plans.escalation import EscalationPlans
 from bot.contact_plans.personal import PersonalPlans
+from bot.email_directory import EmailDirectory
 from bot.errors import DomainError
 from bot.escalation.acknowledging import Acknowledging
 from bot.escalation.auditor import Auditor
 from bot.escalation.runner import EscalationRunner
+from bot.escalation.wave import DueWaves
+from bot.events import Bus
 from bot.home import Home
 from bot.incidents.declaration import Declarations
 from bot.incidents.export import Exports
 from bot.incidents.service import IncidentService
 from bot.incidents.status_updates import StatusUpdates
 from bot.incidents.sync import IncidentSync
-from bot.link_codes import ActivationTries
+from bot.link_codes import ActivationTries, LinkCodes
 from bot.oncall.cover import Covers
 from bot.oncall.cover_requests import CoverRequests
 from bot.oncall.handoffs import Handoffs
 from bot.oncall.shifts import OnCall
 from bot.people import People
 from bot.permissions import Permissions
+from bot.presenters.directory import SlackDirectory
+from bot.presenters.oncall import OncallPresenter, SlackCoverRequests
+from bot.presenters.plans import PlansPresenter
 from bot.related_items import RelatedItems
 from bot.services import Services
 from bot.slack.forms import Forms
@@ -74,17 +82,41 @@ async def start_services(settings: Settings) -> Services:
     aws_incidents, contacts = IncidentsPort(gateway), ContactsPort(gateway)
     timeline = Timeline(aws_incidents, database)
     incidents = IncidentService(aws_incidents, timeline, database, slack, settings)
-    people = People(contacts, database, slack, settings.contact_map_file)
+    bus, directory = Bus(), SlackDirectory(slack)
+    codes, emails = LinkCodes(contacts, database), EmailDirectory(contacts)
+    people = People(contacts, database, directory, settings.contact_map_file, codes, emails)
     schedule = Schedule()
-    permissions = Permissions(settings, slack, database)
+    permissions = Permissions(settings, directory, database)
     runner = EscalationRunner(contacts, database, slack, incidents, people, settings, schedule)
     incidents.resolved_listeners.append(runner.closing.incident_resolved)
     declarations = Declarations(incidents)
     on_call = OnCall(contacts, people)
-    covers = Covers(contacts, people, on_call, permissions, slack, settings)
+    covers = Covers(contacts, people, on_call, permissions, settings, bus)
     status_updates, exports = StatusUpdates(incidents, slack), Exports(incidents, slack)
     incidents.resolved_listeners.append(status_updates.incident_resolved)
     incidents.reopened_listeners.append(status_updates.incident_reopened)
+    handoffs = Handoffs(on_call, database, settings, schedule, lambda: open_count(incidents), bus)
+    cover_requests = CoverRequests(database, settings, covers, SlackCoverRequests(slack), bus)
+    OncallPresenter(slack, settings).subscribe(bus)
+    PlansPresenter(slack, settings).subscribe(bus)
+    auditor, sync = Auditor(runner), IncidentSync(incidents, declarations, exports)
+    waves = DueWaves(runner.claim_wave)  # stages due together, claimed together
+    reads = DueWaves(runner.read_ahead, sizes=None)  # and their answers read ahead together
+    mirror = settings.mirror_interval_seconds
+    background = Background(
+        schedule,
+        Leadership(database, schedule.lead, schedule.follow),
+        Timers(waves.advance, runner.notices.remind, reads.advance),
+        sweep_seconds=min(30.0, mirror),
+    )
+    background.plans(auditor.plan, status_updates.remind_due)
+    background.sweeps(auditor.audit, declarations.finish_pending, timeline.finish_claims)
+    background.every("mirror", mirror, runner.mirror.run, at_once=False)
+    background.every("sync", settings.sync_interval_seconds, sync.run)
+    check = settings.handoff_check_seconds
+    background.every("handoff-look-ahead", check, handoffs.look_ahead)
+    background.every("handoff-plan", 1.0, handoffs.plan)
+    background.every("cover-request-expiry", check, cover_requests.expire_due)
     return Services(
         settings,
         gateway,
@@ -98,22 +130,22 @@ async def start_services(settings: Settings) -> Services:
         runner,
         Acknowledging(contacts, runner.closing, settings),
         runner.closing,
-        Auditor(runner),
+        auditor,
         Home(slack, incidents, runner.notices, permissions, on_call),
         declarations,
         permissions,
-        EscalationPlans(contacts, people, permissions, slack, settings),
+        EscalationPlans(contacts, people, permissions, settings, bus),
         PersonalPlans(contacts, people, ActivationTries(database)),
-        IncidentSync(incidents, declarations, exports),
+        sync,
         on_call=on_call,
         covers=covers,
-        handoffs=Handoffs(
-            on_call, database, slack, settings, schedule, lambda: open_count(incidents)
-        ),
-        cover_requests=CoverRequests(database, slack, settings, covers),
+        handoffs=handoffs,
+        cover_requests=cover_requests,
         status_updates=status_updates,
         exports=exports,
         forms=Forms(slack, database),
+        directory=directory,
+        background=background,
     )
 
 

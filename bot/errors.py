@@ -37,3 +37,12 @@ class ServiceUnavailable(DomainError):
 
 class Refused(DomainError):
     """The permission policy refused the person; the message says who may."""
+
+
+class SlackRefused(DomainError):
+    """Slack refused a call, or did not answer it: ``code`` is Slack's error code
+    (``not_in_channel``, ``users_not_found``; ``service_unavailable`` for an outage)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
