@@ -76,12 +76,18 @@ async def test_a_row_per_person_coming_on_call_written_once(database: Database) 
     assert await rows(database) == [(ALICE, due, "pending"), (BOB, due, "pending")]
 
 
-async def test_the_person_coming_on_call_is_told_once(database: Database) -> None:
+async def alice_due(database: Database) -> tuple[Handoffs, OnCall, list[object]]:
+    """Alice's hand-off written, its timer about to fire; what the bus says of hand-offs."""
     bus = Bus()
     heard = hearing(bus, ShiftHandedOff)
     on_call = OnCall(Duty((ALICE,), START, END, overridden=False))
     handing = handoffs(database, on_call, bus)
     await handing.look_ahead()
+    return handing, on_call, heard
+
+
+async def test_the_person_coming_on_call_is_told_once(database: Database) -> None:
+    handing, _, heard = await alice_due(database)
     await handing.send(ROTATION, START.timestamp(), ALICE)
     await handing.send(ROTATION, START.timestamp(), ALICE)  # a second timer: claimed already
     key = f"{ROTATION}|{START.timestamp()}|{ALICE}"
@@ -90,11 +96,7 @@ async def test_the_person_coming_on_call_is_told_once(database: Database) -> Non
 
 
 async def test_a_person_covered_meanwhile_is_not_told(database: Database) -> None:
-    bus = Bus()
-    heard = hearing(bus, ShiftHandedOff)
-    on_call = OnCall(Duty((ALICE,), START, END, overridden=False))
-    handing = handoffs(database, on_call, bus)
-    await handing.look_ahead()
+    handing, on_call, heard = await alice_due(database)
     on_call.duty = Duty((BOB,), START, END, overridden=True)  # bob covers her shift
     await handing.send(ROTATION, START.timestamp(), ALICE)
     assert heard == []
