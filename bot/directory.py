@@ -23,8 +23,8 @@ class Directory(Protocol):
         """The person's Slack time zone; UTC when they have none set."""
         ...
 
-    async def group_members(self, group_id: str) -> set[str]:
-        """The members of a Slack user group."""
+    async def members_of(self, group_id: str) -> set[str]:
+        """A user group's members."""
         ...
 
     async def is_private(self, channel_id: str) -> bool: ...

@@ -40,9 +40,11 @@ class Refused(DomainError):
 
 
 class SlackRefused(DomainError):
-    """Slack refused a call, or did not answer it: ``code`` is Slack's error code
-    (``not_in_channel``, ``users_not_found``; ``service_unavailable`` for an outage)."""
+    """Slack refused a call the domain needed (through a port): its error ``code``, whether
+    the refusal is ``for_good`` (a missing scope, a bad request) or for now (rate limited, an
+    outage), and ``message``, the reason in words."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, for_good: bool, message: str) -> None:
         super().__init__(message)
         self.code = code
+        self.for_good = for_good

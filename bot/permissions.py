@@ -156,7 +156,7 @@ class Permissions:
         seen = self._groups.get(group)
         if seen is None or seen[0] < time.monotonic():
             try:
-                members = await self.directory.group_members(group)
+                members = await self.directory.members_of(group)
             except SlackRefused as refused:
                 log.error("cannot read the members of user group %s: %s", group, refused.code)
                 return False

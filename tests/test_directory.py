@@ -34,11 +34,11 @@ class Directory:
 
     def _refuse(self, method: str) -> None:
         if code := self.refusing.get(method):
-            raise SlackRefused(code, f"Slack refused it (`{code}`).")
+            raise SlackRefused(code, True, f"Slack said {code}")
 
     async def user_by_email(self, email: str) -> str:
         self._refuse("user_by_email")
-        raise SlackRefused("users_not_found", "Slack refused it (`users_not_found`).")
+        raise SlackRefused("users_not_found", True, "Slack said users_not_found")
 
     async def email_of(self, user_id: str) -> str | None:
         self._refuse("email_of")
@@ -48,8 +48,8 @@ class Directory:
         self._refuse("time_zone")
         return ZoneInfo("Asia/Tokyo")
 
-    async def group_members(self, group_id: str) -> set[str]:
-        self._refuse("group_members")
+    async def members_of(self, group_id: str) -> set[str]:
+        self._refuse("members_of")
         return self.groups.get(group_id, set())
 
     async def is_private(self, channel_id: str) -> bool:
@@ -85,7 +85,7 @@ async def test_a_group_slack_will_not_list_gives_nobody_its_right(
 ) -> None:
     permissions = Permissions(settings(), Directory(), database)
     assert (await permissions.decide("UADA", Right.ADMIN)).allowed
-    refusing = Permissions(settings(), Directory({"group_members": "no_such_subteam"}), database)
+    refusing = Permissions(settings(), Directory({"members_of": "no_such_subteam"}), database)
     decision = await refusing.decide("UADA", Right.ADMIN, None, "link someone")
     assert not decision.allowed
     assert decision.refusal == "Only members of <!subteam^SADMINS> (admins) may link someone."

@@ -1,2 +1,2 @@
-"""The Slack side of the domain: presenters that say in Slack what the domain says happened
-(subscribed on ``bot.events.Bus``), and the ports' Slack implementations."""
+"""The Slack side of the domain: presenters that say in Slack what the domain said on the bus,
+and the ports the domain asks Slack through."""

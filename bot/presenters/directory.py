@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.messages import group_members
-from bot.slack.refusals import refusal
+from bot.slack.refusals import refusals
 
 log = logging.getLogger(__name__)
 
@@ -21,16 +21,12 @@ class SlackDirectory:
         self.slack = slack
 
     async def user_by_email(self, email: str) -> str:
-        try:
+        with refusals():
             return str((await self.slack.users_lookupByEmail(email=email))["user"]["id"])
-        except SlackApiError as exc:
-            raise refusal(exc) from None
 
     async def _user(self, user_id: str) -> dict:
-        try:
+        with refusals():
             return dict((await self.slack.users_info(user=user_id))["user"])
-        except SlackApiError as exc:
-            raise refusal(exc) from None
 
     async def email_of(self, user_id: str) -> str | None:
         """``users.info``'s profile email (scope ``users:read.email``)."""
@@ -45,17 +41,13 @@ class SlackDirectory:
         except (ZoneInfoNotFoundError, ValueError):
             return timezone(timedelta(seconds=int(user.get("tz_offset") or 0)))
 
-    async def group_members(self, group_id: str) -> set[str]:
-        try:
+    async def members_of(self, group_id: str) -> set[str]:
+        with refusals():
             return await group_members(self.slack, group_id)
-        except SlackApiError as exc:
-            raise refusal(exc) from None
 
     async def is_private(self, channel_id: str) -> bool:
-        try:
+        with refusals():
             info = await self.slack.conversations_info(channel=channel_id)
-        except SlackApiError as exc:
-            raise refusal(exc) from None
         return bool(info["channel"].get("is_private"))
 
     async def channel_members(self, channel_id: str) -> set[str]:

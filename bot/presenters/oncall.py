@@ -35,7 +35,7 @@ from bot.oncall.events import (
 from bot.oncall.ports import CoverAsk, Posted
 from bot.oncall.times import slack_date
 from bot.slack.messages import posted
-from bot.slack.refusals import refusal
+from bot.slack.refusals import refusals
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +132,7 @@ class SlackCoverRequests:
 
     async def post(self, channel: str, ask: CoverAsk) -> Posted:
         metadata = cover_request_metadata(ask.request_id)
-        try:
+        with refusals():
             ts = await posted(self.slack, channel, metadata)
             if ts is not None:  # a poster cut short sent it
                 return Posted(channel, ts)
@@ -144,6 +144,4 @@ class SlackCoverRequests:
                 ),
                 metadata=metadata,
             )
-        except SlackApiError as exc:
-            raise refusal(exc) from None
         return Posted(answer["channel"], answer["ts"])

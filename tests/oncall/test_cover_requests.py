@@ -42,7 +42,7 @@ class Messages:
 
     async def post(self, channel: str, ask: CoverAsk) -> Posted:
         if self.refusing:
-            raise SlackRefused(self.refusing, f"Slack refused it (`{self.refusing}`).")
+            raise SlackRefused(self.refusing, True, f"Slack said {self.refusing}")
         self.posted.append((channel, ask))
         return Posted(channel, f"17000000{len(self.posted)}.000100")
 
