@@ -9,11 +9,23 @@ from pathlib import Path
 
 import pytest
 
+from bot.contacts import Contact
 from bot.events import Bus
 from bot.store.database import Database
+from bot.vocabulary import ContactType
 from tests.support import Stack
 
 ZONES = {"alice": "America/New_York", "bob": "UTC", "carol": "Asia/Tokyo"}
+
+# The records the unit tests on fakes use: people, one rotation, its schedule, a coming shift.
+CONTACTS = "arn:aws:ssm-contacts:us-east-1:111122223333:contact"
+ALICE, BOB, CAROL = (f"{CONTACTS}/{name}" for name in ("alice", "bob", "carol"))
+ROTATION = "arn:aws:ssm-contacts:us-east-1:111122223333:rotation/r1"
+PAYMENTS = Contact(
+    f"{CONTACTS}/payments", "payments", "Payments", ContactType.ONCALL_SCHEDULE, (), (ROTATION,)
+)
+START = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=10)  # handed off soon
+END = START + timedelta(hours=8)
 
 
 @pytest.fixture

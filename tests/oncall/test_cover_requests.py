@@ -4,7 +4,7 @@ heard on the bus, as the Slack presenter hears it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -20,17 +20,9 @@ from bot.oncall.ports import CoverAsk, Posted
 from bot.store.database import Database
 from bot.store.schema import CoverRequest, Handoff
 from bot.tokens import client_token
-from bot.vocabulary import ContactType
-from tests.oncall.conftest import hearing
+from tests.oncall.conftest import ALICE, END, PAYMENTS, ROTATION, START, hearing
 
-CONTACTS = "arn:aws:ssm-contacts:us-east-1:111122223333:contact"
-ALICE, ROTATION = f"{CONTACTS}/alice", "arn:aws:ssm-contacts:us-east-1:111122223333:rotation/r1"
-PAYMENTS = Contact(
-    f"{CONTACTS}/payments", "payments", "Payments", ContactType.ONCALL_SCHEDULE, (), (ROTATION,)
-)
 ONCALL = "C0ONCALL"
-START = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
-END = START + timedelta(hours=8)
 
 
 class Messages:

@@ -4,7 +4,7 @@ hears it. (``test_cover.py`` runs the cover matrix end to end.)"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -15,18 +15,9 @@ from bot.events import Bus
 from bot.oncall.cover import Covers
 from bot.oncall.events import CoverMade, OverrideRemoved
 from bot.permissions import Decision
-from bot.vocabulary import ContactType
-from tests.oncall.conftest import hearing
+from tests.oncall.conftest import ALICE, BOB, CAROL, END, PAYMENTS, ROTATION, START, hearing
 
-CONTACTS = "arn:aws:ssm-contacts:us-east-1:111122223333:contact"
-ALICE, BOB, CAROL = (f"{CONTACTS}/{name}" for name in ("alice", "bob", "carol"))
 USERS = {ALICE: "UALICE", BOB: "UBOB", CAROL: "UCAROL"}
-ROTATION = "arn:aws:ssm-contacts:us-east-1:111122223333:rotation/r1"
-PAYMENTS = Contact(
-    f"{CONTACTS}/payments", "payments", "Payments", ContactType.ONCALL_SCHEDULE, (), (ROTATION,)
-)
-START = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=2)
-END = START + timedelta(hours=8)
 
 
 class Rotation:

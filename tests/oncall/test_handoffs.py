@@ -4,7 +4,7 @@ covered meanwhile is not told. (``test_handoff.py`` runs the same end to end.)""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 from sqlalchemy import select
@@ -16,17 +16,7 @@ from bot.oncall.handoffs import Handoffs
 from bot.oncall.shifts import Duty
 from bot.store.database import Database
 from bot.store.schema import Handoff
-from bot.vocabulary import ContactType
-from tests.oncall.conftest import hearing
-
-CONTACTS = "arn:aws:ssm-contacts:us-east-1:111122223333:contact"
-ALICE, BOB = f"{CONTACTS}/alice", f"{CONTACTS}/bob"
-ROTATION = "arn:aws:ssm-contacts:us-east-1:111122223333:rotation/r1"
-PAYMENTS = Contact(
-    f"{CONTACTS}/payments", "payments", "Payments", ContactType.ONCALL_SCHEDULE, (), (ROTATION,)
-)
-START = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=10)
-END = START + timedelta(hours=8)
+from tests.oncall.conftest import ALICE, BOB, END, PAYMENTS, ROTATION, START, hearing
 
 
 class OnCall:
