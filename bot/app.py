@@ -16,13 +16,17 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from bot.aws.contacts import ContactsPort
 from bot.aws.gateway import AwsGateway
 from bot.aws.incidents import IncidentsPort
+from bot.background.jobs import Background, Timers
+from bot.background.leadership import Leadership
 from bot.background.schedule import Schedule
 from bot.blocks.common import error_text
 from bot.config import Settings
 from bot.contact_plans.escalation import EscalationPlans
 from bot.contact_plans.personal import PersonalPlans
+from bot.email_directory import EmailDirectory
 from bot.errors import DomainError
 from bot.escalation.paging import assemble
+from bot.escalation.wave import DueWaves
 from bot.events import Bus
 from bot.incidents.declaration import Declarations
 from bot.incidents.declaration_record import DeclarationRecords
@@ -39,7 +43,7 @@ from bot.incidents.seen import SeenIncidents
 from bot.incidents.service import IncidentService
 from bot.incidents.status_updates import StatusUpdates
 from bot.incidents.sync import IncidentSync
-from bot.link_codes import ActivationTries
+from bot.link_codes import ActivationTries, LinkCodes
 from bot.oncall.cover import Covers
 from bot.oncall.cover_requests import CoverRequests
 from bot.oncall.handoffs import Handoffs
@@ -47,12 +51,15 @@ from bot.oncall.shifts import OnCall
 from bot.people import People
 from bot.permissions import Permissions
 from bot.presenters.declaration import SlackPosts, SlackRooms
+from bot.presenters.directory import SlackDirectory
 from bot.presenters.export import SlackDocuments
 from bot.presenters.home import Home
 from bot.presenters.incidents import IncidentsPresenter, SlackNames
+from bot.presenters.oncall import OncallPresenter, SlackCoverRequests
 from bot.presenters.paging import PagingPresenter
-from bot.presenters.paging_ports import SlackDirectory, SlackPageMessages
+from bot.presenters.paging_ports import SlackPageMessages
 from bot.presenters.paging_status import StatusMessages
+from bot.presenters.plans import PlansPresenter
 from bot.related_items import RelatedItems
 from bot.services import Services
 from bot.slack.forms import Forms
@@ -87,12 +94,13 @@ async def start_services(settings: Settings) -> Services:
         retry_handlers=[AsyncConnectionErrorRetryHandler()],
     )
     aws_incidents, contacts = IncidentsPort(gateway), ContactsPort(gateway)
-    bus = Bus()
     timeline = Timeline(aws_incidents, database)
+    bus, directory = Bus(), SlackDirectory(slack)
     incidents = IncidentService(aws_incidents, timeline, database, settings, bus)
-    people = People(contacts, database, slack, settings.contact_map_file)
+    codes, emails = LinkCodes(contacts, database), EmailDirectory(contacts)
+    people = People(contacts, database, directory, settings.contact_map_file, codes, emails)
     schedule = Schedule()
-    permissions = Permissions(settings, slack, database)
+    permissions = Permissions(settings, directory, database)
     PagingPresenter(slack, StatusMessages(slack, database, settings)).subscribe(bus)
     paging = assemble(
         contacts,
@@ -103,14 +111,14 @@ async def start_services(settings: Settings) -> Services:
         schedule,
         bus,
         SlackPageMessages(slack),
-        SlackDirectory(slack),
+        directory,
     )
     bus.subscribe(IncidentResolved, lambda resolved: paging.closing.incident_resolved(resolved.arn))
     names, rooms, records = SlackNames(slack), SlackRooms(slack), DeclarationRecords(database)
     steps = DeclarationSteps(incidents, records, rooms, SlackPosts(slack), names, bus)
     declarations = Declarations(incidents, records, steps, bus)
     on_call = OnCall(contacts, people)
-    covers = Covers(contacts, people, on_call, permissions, slack, settings)
+    covers = Covers(contacts, people, on_call, permissions, settings, bus)
     status_updates = StatusUpdates(incidents, names, bus)
     exports = Exports(incidents, names, SlackDocuments(slack), rooms, bus)
     bus.subscribe(IncidentResolved, status_updates.incident_resolved)
@@ -120,6 +128,29 @@ async def start_services(settings: Settings) -> Services:
     bus.subscribe(RelatedItemLinked, seen.linked)
     bus.subscribe(RelatedItemUnlinked, seen.unlinked)
     IncidentsPresenter(slack).subscribe(bus)
+    handoffs = Handoffs(on_call, database, settings, schedule, lambda: open_count(incidents), bus)
+    cover_requests = CoverRequests(database, settings, covers, SlackCoverRequests(slack), bus)
+    OncallPresenter(slack, settings).subscribe(bus)
+    PlansPresenter(slack, settings).subscribe(bus)
+    sync = IncidentSync(incidents, declarations, exports, seen, bus)
+    due = paging.due_stages
+    waves = DueWaves(due.claim_wave)  # stages due together, claimed together
+    reads = DueWaves(due.read_ahead, sizes=None)  # and their answers read ahead together
+    mirror = settings.mirror_interval_seconds
+    background = Background(
+        schedule,
+        Leadership(database, schedule.lead, schedule.follow),
+        Timers(waves.advance, paging.reminders.remind, reads.advance),
+        sweep_seconds=min(30.0, mirror),
+    )
+    background.plans(paging.auditor.plan, status_updates.remind_due)
+    background.sweeps(paging.auditor.audit, declarations.finish_pending, timeline.finish_claims)
+    background.every("mirror", mirror, paging.mirror.run, at_once=False)
+    background.every("sync", settings.sync_interval_seconds, sync.run)
+    check = settings.handoff_check_seconds
+    background.every("handoff-look-ahead", check, handoffs.look_ahead)
+    background.every("handoff-plan", 1.0, handoffs.plan)
+    background.every("cover-request-expiry", check, cover_requests.expire_due)
     return Services(
         settings,
         gateway,
@@ -137,20 +168,19 @@ async def start_services(settings: Settings) -> Services:
         Home(slack, incidents, paging.notices, permissions, on_call),
         declarations,
         permissions,
-        EscalationPlans(contacts, people, permissions, slack, settings),
+        EscalationPlans(contacts, people, permissions, settings, bus),
         PersonalPlans(contacts, people, ActivationTries(database)),
-        IncidentSync(incidents, declarations, exports, seen, bus),
+        sync,
         on_call=on_call,
         covers=covers,
-        handoffs=Handoffs(
-            on_call, database, slack, settings, schedule, lambda: open_count(incidents)
-        ),
-        cover_requests=CoverRequests(database, slack, settings, covers),
+        handoffs=handoffs,
+        cover_requests=cover_requests,
         status_updates=status_updates,
         exports=exports,
         forms=Forms(slack, database),
-        due_stages=paging.due_stages,
-        reminders=paging.reminders,
+        directory=directory,
+        background=background,
+        due_stages=due,
         mirror=paging.mirror,
     )
 

@@ -10,16 +10,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.aws.contacts import ContactsPort
 from bot.config import ConfigError
 from bot.contacts import Contact, alias_of
+from bot.directory import Directory
 from bot.email_directory import EmailDirectory
-from bot.errors import Conflict, InvalidInput, NotFound
+from bot.errors import Conflict, InvalidInput, NotFound, SlackRefused
 from bot.link_codes import CODE_MINUTES, LinkCodes
 from bot.mrkdwn import escape
 from bot.store.database import Database, changed
@@ -70,15 +69,17 @@ class People:
         self,
         aws: ContactsPort,
         database: Database,
-        slack: AsyncWebClient,
+        directory: Directory,
         mapping_file: Path | None,
+        codes: LinkCodes,
+        emails: EmailDirectory,
     ) -> None:
         self.aws = aws
         self.database = database
-        self.slack = slack
+        self.directory = directory  # who is who in Slack
         self.mapping = read_mapping(mapping_file)
-        self.codes = LinkCodes(aws, database)
-        self.directory = EmailDirectory(aws)
+        self.codes = codes
+        self.emails = emails  # which contacts have which email address
         self._mapped: dict[str, str] = {}  # a map file email → its Slack user, once found
 
     async def contact(self, reference: str) -> Contact:
@@ -128,7 +129,7 @@ class People:
             if await self.slack_user_for(arn, alias_of(arn)) == slack_user_id:
                 return arn
         email = email or await self._email_of(slack_user_id)
-        for arn in await self.directory.contacts_with(email) if email else []:
+        for arn in await self.emails.contacts_with(email) if email else []:
             if arn not in stored and await self.slack_user_for(arn, alias_of(arn)) == slack_user_id:
                 return arn
         return None
@@ -206,19 +207,17 @@ class People:
 
     async def _lookup_email(self, email: str) -> str | None:
         try:
-            return (await self.slack.users_lookupByEmail(email=email))["user"]["id"]
-        except SlackApiError:
+            return await self.directory.user_by_email(email)
+        except SlackRefused:  # users_not_found: nobody has it
             return None
 
     async def _email_of(self, slack_user_id: str) -> str | None:
-        """The Slack user's email (``users.info``, scope ``users:read.email``), lower-cased."""
+        """The Slack user's email, lower-cased."""
         try:
-            user = (await self.slack.users_info(user=slack_user_id))["user"]
-        except SlackApiError as exc:
-            log.warning("cannot read the email of %s: %s", slack_user_id, exc.response.get("error"))
+            return await self.directory.email_of(slack_user_id)
+        except SlackRefused as refused:
+            log.warning("cannot read the email of %s: %s", slack_user_id, refused.code)
             return None
-        email = (user.get("profile") or {}).get("email")
-        return email.strip().lower() if isinstance(email, str) and email.strip() else None
 
     async def _by_email_channel(self, contact_arn: str) -> str | None:
         for address in await self.aws.email_addresses(contact_arn):

@@ -19,13 +19,11 @@ import time
 from dataclasses import dataclass
 from enum import StrEnum
 
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import or_, select
 
 from bot.config import Settings
-from bot.errors import Refused
-from bot.slack.messages import group_members
+from bot.directory import Directory
+from bot.errors import Refused, SlackRefused
 from bot.store.database import Database
 from bot.store.schema import IncidentChannel, PageNotice
 
@@ -53,9 +51,9 @@ ALLOWED = Decision(True)
 
 
 class Permissions:
-    def __init__(self, settings: Settings, slack: AsyncWebClient, database: Database) -> None:
+    def __init__(self, settings: Settings, directory: Directory, database: Database) -> None:
         self.settings = settings
-        self.slack = slack
+        self.directory = directory
         self.database = database
         self._groups: dict[str, tuple[float, set[str]]] = {}
 
@@ -79,7 +77,7 @@ class Permissions:
         if right in (Right.MEMBER, Right.READ):
             if admin or channel is None or not await self._private(channel):
                 return ALLOWED
-            if user_id in await self._channel_members(channel):
+            if user_id in await self.directory.channel_members(channel):
                 return ALLOWED
             return Decision(
                 False,
@@ -88,7 +86,7 @@ class Permissions:
             )
         if channel is None or admin or await self._responder(user_id, incident_arn or ""):
             return ALLOWED
-        if user_id in await self._channel_members(channel):
+        if user_id in await self.directory.channel_members(channel):
             return ALLOWED
         return Decision(False, self._changers(channel, what))
 
@@ -158,9 +156,9 @@ class Permissions:
         seen = self._groups.get(group)
         if seen is None or seen[0] < time.monotonic():
             try:
-                members = await group_members(self.slack, group)
-            except SlackApiError as exc:
-                log.error("cannot read the members of user group %s: %s", group, exc)
+                members = await self.directory.members_of(group)
+            except SlackRefused as refused:
+                log.error("cannot read the members of user group %s: %s", group, refused.code)
                 return False
             seen = (time.monotonic() + GROUP_CACHE_SECONDS, members)
             self._groups[group] = seen
@@ -173,24 +171,7 @@ class Permissions:
 
     async def _private(self, channel: str) -> bool:
         try:
-            info = await self.slack.conversations_info(channel=channel)
-        except SlackApiError as exc:
-            log.warning("cannot tell whether %s is private: %s", channel, exc)
+            return await self.directory.is_private(channel)
+        except SlackRefused as refused:
+            log.warning("cannot tell whether %s is private: %s", channel, refused.code)
             return True  # unknown: treat it as private
-        return bool(info["channel"].get("is_private"))
-
-    async def _channel_members(self, channel: str) -> set[str]:
-        members: set[str] = set()
-        cursor = None
-        try:
-            while True:
-                answer = await self.slack.conversations_members(
-                    channel=channel, cursor=cursor, limit=1000
-                )
-                members.update(answer.get("members") or [])
-                cursor = (answer.get("response_metadata") or {}).get("next_cursor")
-                if not cursor:
-                    return members
-        except SlackApiError as exc:
-            log.warning("cannot read the members of %s: %s", channel, exc)
-            return members

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from bot.errors import DomainError
 from bot.local import LocalStack, local_stack
 from bot.numbers import BadNumber, whole_number
+from bot.playground_forms import Forms, Values
 from emulator.slack import Call, Delivery
 from emulator.slack.text import render_call
 
@@ -33,7 +33,6 @@ LONGEST_NAME = 80  # a Slack display name's most characters
 LONGEST_MESSAGE = (
     40_000  # chat.postMessage truncates text beyond (api.slack.com/methods/chat.postMessage)
 )
-INPUT_MOST_CHARACTERS = 3000  # a plain_text_input's max_length at most (Block Kit reference)
 TIME_SCALE = 6.0  # real seconds per plan minute: a 5-minute stage lasts 30 s
 SETTLE_SECONDS = 0.3  # no new Slack call for this long: what an action caused is on screen
 HELP = """\
@@ -70,7 +69,10 @@ class Playground:
     seen: int = 0
     shown: list[Shown] = field(default_factory=list)
     numbers: dict[tuple[str, str], int] = field(default_factory=dict)
-    filled: set[str] = field(default_factory=set)  # modals already filled in
+    forms: Forms = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.forms = Forms(self.fake, self.read, self.out, self.submit)
 
     @property
     def fake(self) -> Any:
@@ -137,7 +139,7 @@ class Playground:
             self.show()
         elif line.startswith("/"):
             await self.answered(sender.slash_command(word, rest, self.user, self.channel))
-            await self.forms()
+            await self.forms.fill_opened()
         elif word in (":quit", ":q", ":exit"):
             return False
         elif word == ":help":
@@ -234,7 +236,7 @@ class Playground:
                 block_id=button["block_id"],
             )
         )
-        await self.forms()
+        await self.forms.fill_opened()
 
     def advance(self, text: str) -> None:
         """Move the emulator's clock by a whole number of s, m, h or d: a year at a time, and
@@ -254,76 +256,15 @@ class Playground:
         self.stack.aws.advance(count * unit)
         self.out(f"  the emulator's clock is now {self.stack.aws.clock.now():%Y-%m-%d %H:%M:%S}")
 
+    async def submit(self, view_id: str, values: Values) -> Delivery:
+        return await self.answered(self.stack.sender.view_submission(self.user, view_id, values))
+
     async def answered(self, request: Awaitable[Delivery]) -> Delivery:
         delivery = await request
         if delivery.status != 200:
             self.out(f"  (the bot answered HTTP {delivery.status})")
         await self.settle()
         return delivery
-
-    # -- forms ----------------------------------------------------------------
-    async def forms(self) -> None:
-        """Fill, field by field, each modal the last action opened, and submit it."""
-        opened = [
-            call.response["view"]["id"]
-            for call in self.fake.calls
-            if call.method in ("views.open", "views.push") and call.response.get("ok")
-        ]
-        for view_id in opened:
-            if view_id not in self.filled:
-                self.filled.add(view_id)
-                await self.fill(view_id)
-
-    async def fill(self, view_id: str) -> None:
-        while True:
-            view = self.fake.views[view_id]
-            values: dict[str, dict[str, dict[str, Any]]] = {}
-            self.out(f"  Fill in '{view['title']['text']}' (Enter keeps what is shown):")
-            for block in view.get("blocks", []):
-                if block.get("type") == "input":
-                    answer = await self.field(block)
-                    if answer is not None:
-                        values[block["block_id"]] = {block["element"]["action_id"]: answer}
-            delivery = await self.answered(
-                self.stack.sender.view_submission(self.user, view_id, values)
-            )
-            errors = (delivery.json() or {}).get("errors") if delivery.body else None
-            if not errors:
-                return
-            for block_id, error in errors.items():
-                self.out(f"  {block_id}: {error}")
-
-    async def field(self, block: dict[str, Any]) -> dict[str, Any] | None:
-        """One input, asked until the answer is one Slack's client would take for it."""
-        element, label = block["element"], block["label"]["text"]
-        kind = element["type"]
-        if kind in ("static_select", "radio_buttons", "checkboxes"):
-            options = element.get("options") or [
-                o for g in element.get("option_groups", []) for o in g["options"]
-            ]
-            for i, option in enumerate(options, 1):
-                self.out(f"    {i}) {option['text']['text']}")
-            chosen = element.get("initial_options") or (
-                [element["initial_option"]] if element.get("initial_option") else []
-            )
-            current = ", ".join(o["text"]["text"] for o in chosen) or "none"
-            many = " (numbers, comma-separated; - for none)" if kind == "checkboxes" else ""
-            while (answer := await self.read(f"  {label}{many} [{current}]: ")) is not None:
-                try:
-                    chosen = _picked(answer, options, kind == "checkboxes", chosen)
-                    break
-                except DomainError as wrong:
-                    self.out(f"    {wrong.message}")
-            if kind == "checkboxes":
-                return {"type": kind, "selected_options": chosen}
-            return {"type": kind, "selected_option": chosen[0]} if chosen else None
-        current = element.get("initial_value") or ""
-        while (answer := await self.read(f"  {label} [{current}]: ")) is not None:
-            try:
-                return {"type": kind, "value": _typed(answer.strip() or current, element)}
-            except DomainError as wrong:
-                self.out(f"    {wrong.message}")
-        return {"type": kind, "value": current}
 
     # -- the session ------------------------------------------------------------
     async def session(self, first_user: str) -> None:
@@ -345,34 +286,6 @@ class Playground:
                     return
             except Exception as exc:  # a slip at the keyboard must not end the session
                 self.out(f"  that did not work ({type(exc).__name__}: {exc}); :help lists commands")
-
-
-def _picked(
-    answer: str, options: list[dict[str, Any]], many: bool, chosen: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """The options a typed answer picks (``2``, ``1, 3``; ``-``: none; empty: as they are)."""
-    answer = answer.strip()
-    if not answer:
-        return chosen
-    if answer == "-":
-        return []
-    picks = [p for p in re.split(r"[,\s]+", answer) if p]
-    if not many and len(picks) > 1:
-        raise DomainError("Pick one.")
-    return [options[whole_number(p, 1, len(options)) - 1] for p in dict.fromkeys(picks)]
-
-
-def _typed(value: str, element: dict[str, Any]) -> str:
-    """``value`` if Slack's client would send it for ``element`` (its length, a number's
-    bounds), else what to type instead."""
-    if element["type"] == "number_input" and value and not element.get("is_decimal_allowed"):
-        low, high = int(element.get("min_value", 0)), int(element.get("max_value", 10**9))
-        return str(whole_number(value, low, high))
-    most = int(element.get("max_length", INPUT_MOST_CHARACTERS))
-    least = int(element.get("min_length", 0))
-    if not least <= len(value) <= most:
-        raise DomainError(f"Type {least} to {most} characters; that is {len(value)}.")
-    return value
 
 
 def _buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -45,7 +45,7 @@ async def serving(
         runner = web.AppRunner(build_web_app(app, services), access_log=None)
         await runner.setup()
         await _listen(runner, host, port)
-        services.start()  # timers only once the port is ours: a busy port starts nothing
+        services.background.start()  # timers only once the port is ours: a busy port starts nothing
         if settings.slack_app_token:
             socket_mode = AsyncSocketModeHandler(app, settings.slack_app_token)
             await socket_mode.connect_async()

@@ -20,7 +20,7 @@ EXAMPLE_SEED = Path(__file__).resolve().parent.parent / "emulator" / "example-se
 # The fixtures that stand up the local AWS or Slack: a test using one is end-to-end.
 STANDS_UP = {"stack", "emulator", "counted_emulator", "slack", "running"}
 # The end-to-end tests that take longest (serially on 2 cores: the contract test about 130 s,
-# the leader test 36 s, each restart 20 s, the replicas 10–15 s), started first in a parallel
+# the leader test 36 s, each restart 20 s, the replicas 10 to 15 s), started first in a parallel
 # run so that no worker is left with one of them at the end.
 SLOWEST = (
     "tests/test_slack_contract.py",

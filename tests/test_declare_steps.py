@@ -95,7 +95,7 @@ async def test_a_refused_timeline_note_is_named_and_the_rest_is_done(
     assert len(stack.slack.messages(ANNOUNCE)) == 1
 
     stack.emulator.faults.clear()
-    await stack.services.audit()  # a permission refused is not retried for ever
+    await stack.services.background.audit()  # a permission refused is not retried for ever
     assert notes(stack, arn) == []
     assert len(told(stack, user)) == 1
 
@@ -134,14 +134,14 @@ async def test_a_failing_step_is_finished_by_the_sweep_and_the_declarer_told(
     assert notes(stack, arn) == ["Declared in Slack by Dana"]
 
     stack.emulator.faults.clear()
-    await stack.services.audit()
+    await stack.services.background.audit()
 
     later = await eventually(lambda: told(stack, user)[1:])
     assert later[0].startswith(":rotating_light: Declared *Flaky AWS*")
     assert "Finished after an interruption: the channel as a related item." in later[0]
     assert len(related_urls(stack, arn)) == 1
     assert len(stack.aws().list_incident_records()["incidentRecordSummaries"]) == 1
-    await stack.services.audit()  # settled: nothing more is done or said
+    await stack.services.background.audit()  # settled: nothing more is done or said
     assert len(told(stack, user)) == 2
     assert len(related_urls(stack, arn)) == 1
 
@@ -195,6 +195,6 @@ async def test_a_refused_start_declares_nothing_and_is_not_retried(
     )
     assert "ssm-incidents:StartIncident" in said
     stack.emulator.faults.clear()
-    await stack.services.audit()
+    await stack.services.background.audit()
     assert stack.aws().list_incident_records()["incidentRecordSummaries"] == []
     assert stack.slack.calls_to("conversations.create") == []

@@ -11,8 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,6 +19,8 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.util import undefined
 from prometheus_client import Gauge, Histogram
+
+from bot.background.jobs import Periodic, Timers
 
 log = logging.getLogger(__name__)
 
@@ -30,32 +31,6 @@ STAGE_LATENESS = Histogram(
     "Due time of an escalation stage → its timer firing",
     buckets=(0.01, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 15, 60),
 )
-
-
-@dataclass(frozen=True)
-class Jobs:
-    """What the timers run: advance a stage, remind of a page, plan timers from the rows,
-    mirror AWS's pages, audit; read ahead whether a stage's pages were answered in AWS."""
-
-    advance: Callable[[str, int], Awaitable[object]]
-    remind: Callable[[str, int], Awaitable[None]]
-    plan: Callable[[], Awaitable[None]]
-    mirror: Callable[[], Awaitable[None]]
-    audit: Callable[[], Awaitable[None]]
-    read_ahead: Callable[[str, int], Awaitable[object]]  # a little before a stage falls due
-    sync: Callable[[], Awaitable[None]] | None = None  # incidents started or changed in AWS
-    # other features' periodic jobs: (id, job, seconds between runs), run at once when leading
-    periodic: tuple[tuple[str, Callable[[], Awaitable[None]], float], ...] = ()
-
-
-@dataclass(frozen=True)
-class Intervals:
-    """Seconds between runs of the periodic jobs."""
-
-    plan: float
-    mirror: float
-    audit: float
-    sync: float = 30.0
 
 
 def stage_job_id(escalation_id: str, stage: int) -> str:
@@ -79,42 +54,34 @@ class Schedule:
             timezone=UTC,
         )
         self.leading = False
-        self._jobs: Jobs | None = None
-        self._intervals: Intervals | None = None
+        self._timers: Timers | None = None
+        self._periodic: tuple[Periodic, ...] = ()
         self._under_way: set[str] = set()  # timers that fired and whose work is still running
         self._closing = False
         self._running: set[asyncio.Task[object]] = set()  # jobs' tasks, awaited at shutdown
         JOBS_PENDING.set_function(lambda: len(self.scheduler.get_jobs()))
 
-    def start(self, jobs: Jobs, intervals: Intervals) -> None:
+    def start(self, timers: Timers, periodic: Sequence[Periodic]) -> None:
         """Start the timer engine, paused until ``lead``."""
-        self._jobs, self._intervals = jobs, intervals
+        self._timers, self._periodic = timers, tuple(periodic)
         self.scheduler.start(paused=True)
 
     def lead(self) -> None:
-        """Run the periodic jobs and, at once, the planner and the auditor."""
-        jobs, every = self._jobs, self._intervals
-        if self.leading or jobs is None or every is None:
+        """Run the periodic jobs, most of them at once (the planner and the auditor first)."""
+        if self.leading or self._timers is None:
             return
         self.leading = True
         LEADER.set(1)
         started = datetime.now(UTC)
-        for job_id, job, seconds in (
-            ("plan", jobs.plan, every.plan),
-            ("audit", jobs.audit, every.audit),
-            ("mirror", jobs.mirror, every.mirror),
-            *([("sync", jobs.sync, every.sync)] if jobs.sync else []),
-            *jobs.periodic,
-        ):
-            first = started if job_id != "mirror" else undefined
+        for job in self._periodic:
             self.scheduler.add_job(
-                self._periodic,
+                self._every,
                 "interval",
-                args=[job_id, job],
-                seconds=seconds,
-                id=job_id,
-                name=job_id,
-                next_run_time=first,
+                args=[job.job_id, job.run],
+                seconds=job.seconds,
+                id=job.job_id,
+                name=job.job_id,
+                next_run_time=started if job.at_once else undefined,
             )
         self.scheduler.resume()
         log.info("leading: this replica runs the stage timers")
@@ -160,24 +127,24 @@ class Schedule:
 
     async def _stage_due(self, job_id: str, due: datetime, escalation_id: str, stage: int) -> None:
         STAGE_LATENESS.observe(max(0.0, (datetime.now(UTC) - due).total_seconds()))
-        await self._run(job_id, lambda jobs: jobs.advance(escalation_id, stage))
+        await self._run(job_id, lambda timers: timers.advance(escalation_id, stage))
 
     async def _read_ahead(self, job_id: str, _: datetime, escalation_id: str, stage: int) -> None:
-        await self._run(job_id, lambda jobs: jobs.read_ahead(escalation_id, stage))
+        await self._run(job_id, lambda timers: timers.read_ahead(escalation_id, stage))
 
     async def _reminder_due(self, job_id: str, _: datetime, notice_id: str, reminder: int) -> None:
-        await self._run(job_id, lambda jobs: jobs.remind(notice_id, reminder))
+        await self._run(job_id, lambda timers: timers.remind(notice_id, reminder))
 
-    async def _run(self, job_id: str, work: Callable[[Jobs], Awaitable[object]]) -> None:
-        if self._jobs is None or not self.leading:  # shutting down: the next leader runs it
+    async def _run(self, job_id: str, work: Callable[[Timers], Awaitable[object]]) -> None:
+        if self._timers is None or not self.leading:  # shutting down: the next leader runs it
             return
         self._under_way.add(job_id)
         try:
-            await self._until_closed(job_id, work(self._jobs))
+            await self._until_closed(job_id, work(self._timers))
         finally:
             self._under_way.discard(job_id)
 
-    async def _periodic(self, job_id: str, job: Callable[[], Awaitable[object]]) -> None:
+    async def _every(self, job_id: str, job: Callable[[], Awaitable[object]]) -> None:
         await self._until_closed(job_id, job())
 
     async def _until_closed(self, job_id: str, work: Awaitable[object]) -> None:
@@ -219,4 +186,4 @@ class Schedule:
             self.scheduler.shutdown(wait=False)  # cancels the running jobs
         if self._running:
             await asyncio.wait(set(self._running), timeout=patience)
-        self._jobs = None
+        self._timers = None

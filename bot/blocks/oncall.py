@@ -28,7 +28,7 @@ from bot.blocks.fit import (
 from bot.blocks.ids import OncallAction
 from bot.contacts import Contact, Override, alias_of
 from bot.mrkdwn import escape
-from bot.oncall.cover import Cover
+from bot.oncall.events import Cover
 from bot.oncall.shifts import Duty, ScheduleOnCall, StageOnCall
 from bot.oncall.times import slack_date
 

@@ -10,19 +10,18 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.aws.contacts import ContactsPort
 from bot.aws.errors import briefly
+from bot.aws.plan_limits import PlanLimits, plan_limits
 from bot.config import Settings
-from bot.contact_plans.limits import PlanLimits, plan_limits
+from bot.contact_plans.events import PlanChanged
 from bot.contacts import Contact, PlanStage, PlanTarget, alias_of
 from bot.errors import Conflict, DomainError, InvalidInput, NotFound, Refused
+from bot.events import Bus
 from bot.mrkdwn import escape
 from bot.numbers import BadNumber, Bounds
 from bot.people import People
 from bot.permissions import Permissions, Right
-from bot.slack.notify import say
 from bot.vocabulary import ContactType
 
 log = logging.getLogger(__name__)
@@ -47,7 +46,7 @@ class DraftStage:
     targets: tuple[PlanTarget, ...]
 
 
-class PlanChanged(Conflict):
+class PlanChangedMeanwhile(Conflict):
     """The plan changed in AWS since the form opened; ``plan`` is what AWS holds now."""
 
     def __init__(self, plan: Contact) -> None:
@@ -131,14 +130,14 @@ class EscalationPlans:
         contacts: ContactsPort,
         people: People,
         permissions: Permissions,
-        slack: AsyncWebClient,
         settings: Settings,
+        bus: Bus,
     ) -> None:
         self.contacts = contacts
         self.people = people
         self.permissions = permissions
-        self.slack = slack
         self.settings = settings
+        self.bus = bus
         self.limits = plan_limits()
         self._saving: dict[str, asyncio.Lock] = {}  # one save per plan at a time, here
 
@@ -223,11 +222,12 @@ class EscalationPlans:
         """Replace the plan's stages (who may is checked before, on the plan as AWS holds it),
         unless AWS's copy is no longer the one read (``read``, its fingerprint when the form
         opened) or a target is not a contact AWS has (or is the plan). Two saves of one plan in
-        this process run one after the other, so the second sees the first's change."""
+        this process run one after the other, so the second sees the first's change. Who
+        changed what, before → after, is said in the on-call channel."""
         async with self._saving.setdefault(plan_arn, asyncio.Lock()):
             before = await self.contacts.contact(plan_arn)
             if fingerprint(before.stages) != read:
-                raise PlanChanged(before)
+                raise PlanChangedMeanwhile(before)
             await self._check_targets(plan_arn, stages)
             await self.contacts.update_plan(plan_arn, stages, before.rotation_ids)
             saved = await self._read_back(before, stages)
@@ -239,6 +239,7 @@ class EscalationPlans:
             stages_summary(saved.after.stages),
             "" if saved.read_back else " (as sent: not read back)",
         )
+        await self.bus.publish(PlanChanged(user_id, saved.before, saved.after))
         return saved
 
     async def _read_back(self, before: Contact, stages: tuple[PlanStage, ...]) -> Saved:
@@ -248,7 +249,3 @@ class EscalationPlans:
         except DomainError as error:
             log.warning("plan %s saved but not read back: %s", before.arn, error.message)
             return Saved(before, replace(before, stages=stages), briefly(error))
-
-    async def announce(self, text: str) -> None:
-        """A line in ONCALL_CHANNEL, when it is set."""
-        await say(self.slack, self.settings.oncall_channel, text)

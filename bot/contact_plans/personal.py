@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 from bot.aws.contacts import ContactsPort
 from bot.aws.errors import briefly
-from bot.contact_plans.limits import PlanLimits, plan_limits
+from bot.aws.plan_limits import PlanLimits, plan_limits
 from bot.contacts import Contact, ContactChannel, PlanStage, PlanTarget
 from bot.errors import DomainError, InvalidInput, NotFound
 from bot.link_codes import ActivationTries

@@ -10,11 +10,11 @@ from sqlalchemy import update
 from bot.aws.contacts import ContactsPort
 from bot.config import Settings
 from bot.contacts import alias_of
+from bot.directory import Directory
 from bot.errors import DomainError, InvalidInput, NotFound, SlackRefused
 from bot.escalation.closing import Closing
 from bot.escalation.events import PageAcknowledged
 from bot.escalation.notices import PageNotices, now
-from bot.escalation.ports import Directory
 from bot.events import Bus
 from bot.incidents.service import IncidentService
 from bot.store.database import changed

@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from bot.aws.contacts import ContactsPort
+from bot.directory import Directory
 from bot.errors import DomainError
 from bot.escalation.delivery import Deliveries
 from bot.escalation.events import EscalationExhausted, StageStarted, TargetNotPaged
 from bot.escalation.mirror import Mirror
 from bot.escalation.notices import PageNotices
 from bot.escalation.plan import Stage, Target
-from bot.escalation.ports import Directory
 from bot.escalation.timers import StageTimers
 from bot.escalation.wave import WaveGate
 from bot.events import Bus

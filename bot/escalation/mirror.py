@@ -18,11 +18,11 @@ from sqlalchemy import select
 
 from bot.aws.contacts import SENDER, ContactsPort
 from bot.contacts import Engagement, alias_of
+from bot.directory import Directory
 from bot.escalation.delivery import Deliveries
 from bot.escalation.events import PageMirrored
 from bot.escalation.notices import PageNotices
 from bot.escalation.plan import load_stages
-from bot.escalation.ports import Directory
 from bot.events import Bus
 from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from bot.aws.contacts import ContactsPort
 from bot.background.schedule import Schedule
 from bot.config import Settings
+from bot.directory import Directory
 from bot.escalation.acknowledging import Acknowledging
 from bot.escalation.answers import AnswersInAws
 from bot.escalation.auditor import Auditor
@@ -20,7 +21,7 @@ from bot.escalation.engaging import Engaging, FirstStages
 from bot.escalation.escalations import Escalations
 from bot.escalation.mirror import Mirror
 from bot.escalation.notices import PageNotices
-from bot.escalation.ports import Directory, PageMessages
+from bot.escalation.ports import PageMessages
 from bot.escalation.reminders import Reminders
 from bot.escalation.runner import EscalationRunner
 from bot.escalation.timers import StageTimers

@@ -40,15 +40,3 @@ class PageMessages(Protocol):
     async def send(self, user_id: str, page: PageToSend) -> PostedPage:
         """DM the page to the person; ``SlackRefused`` when Slack will not."""
         ...
-
-
-class Directory(Protocol):
-    """Who people are in Slack."""
-
-    async def name_of(self, user_id: str) -> str:
-        """A person's name as messages and AWS notes show it (their id when Slack won't say)."""
-        ...
-
-    async def members_of(self, group_id: str) -> set[str]:
-        """A user group's members; ``SlackRefused`` when Slack will not say."""
-        ...

@@ -15,15 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.aws.contacts import ContactsPort
 from bot.config import Settings
 from bot.contacts import Contact, Override, Shift, alias_of
 from bot.errors import Conflict, InvalidInput, NotFound, Refused
+from bot.events import Bus
+from bot.oncall.events import Cover, CoverMade, OverrideRemoved
 from bot.oncall.shifts import OnCall
-from bot.oncall.times import slack_date
 from bot.people import People
 from bot.permissions import Permissions, Right
 
@@ -31,18 +29,6 @@ log = logging.getLogger(__name__)
 
 OVERRIDES_AHEAD = timedelta(days=90)  # how far ahead ``/incident overrides`` looks
 START_GRACE = timedelta(minutes=1)  # a cover typed to start `now` is checked a moment later
-
-
-@dataclass(frozen=True)
-class Cover:
-    """An override made: who covers whom, on which schedule, when."""
-
-    schedule: Contact
-    override_id: str
-    covering: str  # Slack user
-    covered: tuple[str, ...]  # Slack users of the people it puts off call
-    start: datetime
-    end: datetime
 
 
 @dataclass(frozen=True)
@@ -80,15 +66,15 @@ class Covers:
         people: People,
         on_call: OnCall,
         permissions: Permissions,
-        slack: AsyncWebClient,
         settings: Settings,
+        bus: Bus,
     ) -> None:
         self.contacts = contacts
-        self.slack = slack
         self.people = people
         self.on_call = on_call
         self.permissions = permissions
         self.settings = settings
+        self.bus = bus
 
     async def stretch(self, rotation_id: str, start: datetime, end: datetime) -> Stretch:
         shifts = await self.contacts.shifts(rotation_id, start, end)
@@ -99,7 +85,15 @@ class Covers:
     ) -> Cover:
         """``/incident cover``: put ``covering`` on call from ``start`` to ``end``: over
         ``by``'s own shift when they are on call for all of it, else (responders and admins
-        only) on the rotation ``covering`` belongs to (the first, when they are in none)."""
+        only) on the rotation ``covering`` belongs to (the first, when they are in none). The
+        people it puts on and off call are told (but ``by``, who is answered)."""
+        cover = await self._cover(reference, covering, start, end, by, token)
+        await self.bus.publish(CoverMade(cover, by))
+        return cover
+
+    async def _cover(
+        self, reference: str, covering: str, start: datetime, end: datetime, by: str, token: str
+    ) -> Cover:
         self._check_window(start, end)
         schedule = await self.on_call.schedule(reference)
         if not schedule.rotation_ids:
@@ -250,20 +244,6 @@ class Covers:
         users = [await self.people.slack_user_for(arn, alias_of(arn)) for arn in contact_arns]
         return tuple(dict.fromkeys(user for user in users if user))
 
-    async def confirm(self, cover: Cover, text: str, told: str | None = None) -> None:
-        """DM ``text`` to the covering and the covered person (but ``told``, answered already);
-        a DM Slack refuses is logged: the override stands."""
-        await self._tell((cover.covering, *cover.covered), text, told)
-
-    async def _tell(self, users: Sequence[str], text: str, told: str | None) -> None:
-        for user in dict.fromkeys(users):
-            if user == told:
-                continue
-            try:
-                await self.slack.chat_postMessage(channel=user, text=text)
-            except SlackApiError as exc:
-                log.error("could not tell %s about a cover: %s", user, exc.response.get("error"))
-
     async def overrides(
         self, reference: str
     ) -> tuple[Contact, list[tuple[Override, tuple[str, ...]]]]:
@@ -302,8 +282,6 @@ class Covers:
                 )
         await self.contacts.delete_override(rotation_id, override_id)
         log.info("override %s on %s removed by %s", override_id, rotation_id, by)
-        when = f"from {slack_date(override.start)} to {slack_date(override.end)}"
-        await self._tell(own, f":wastebasket: <@{by}> removed your cover {when}.", by)
-        back = f":wastebasket: <@{by}> removed the cover {when}: you are on call again then."
-        await self._tell([u for u in displaced if u not in own], back, by)
+        back = tuple(user for user in displaced if user not in own)
+        await self.bus.publish(OverrideRemoved(override, by, own, back))
         return override

@@ -14,24 +14,17 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.blocks.oncall import (
-    cover_expired_text,
-    cover_request_blocks,
-    cover_request_metadata,
-    cover_text,
-    text_blocks,
-)
 from bot.config import Settings
 from bot.contacts import Contact, alias_of
-from bot.errors import Conflict, DomainError, InvalidInput, NotFound, Refused
-from bot.oncall.cover import Cover, Covers
+from bot.errors import Conflict, DomainError, InvalidInput, NotFound, Refused, SlackRefused
+from bot.events import Bus
+from bot.oncall.cover import Covers
+from bot.oncall.events import Cover, CoverRequestExpired, CoverTaken
 from bot.oncall.handoffs import handoff_key
-from bot.slack.messages import posted
+from bot.oncall.ports import CoverAsk, CoverRequestMessages, Posted
 from bot.store.database import Database, changed
 from bot.store.schema import CoverRequest, Handoff
 from bot.tokens import client_token
@@ -47,19 +40,26 @@ def _at(epoch: float) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
 
 
+def _message(request: CoverRequest) -> Posted | None:
+    """Where the request's message is, once it was posted."""
+    return Posted(request.channel_id, request.ts) if request.channel_id and request.ts else None
+
+
 class CoverRequests:
     def __init__(
         self,
         database: Database,
-        slack: AsyncWebClient,
         settings: Settings,
         covers: Covers,
+        messages: CoverRequestMessages,
+        bus: Bus,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.database = database
-        self.slack = slack
         self.settings = settings
         self.covers = covers
+        self.messages = messages
+        self.bus = bus
         self.clock = clock  # what time it is (tests move it past a shift)
 
     async def ask(self, key: str, presser: str) -> str:
@@ -104,10 +104,10 @@ class CoverRequests:
             return await self._already(request.id, channel)
         try:
             await self._post(request, schedule, channel)
-        except SlackApiError as exc:
+        except SlackRefused as refused:
             await self._drop(request.id)
             raise DomainError(
-                f"Slack refused the request in <#{channel}> (`{exc.response.get('error')}`). "
+                f"Slack refused the request in <#{channel}> (`{refused.code}`). "
                 f"Check that the bot is in <#{channel}>, then press **Cover for me** again."
             ) from None
         except BaseException:
@@ -163,23 +163,10 @@ class CoverRequests:
     async def _post(self, request: CoverRequest, schedule: Contact, channel: str) -> None:
         """The request's message (unless a poster cut short already sent it), then the row
         open."""
-        metadata = cover_request_metadata(request.id)
-        ts = await posted(self.slack, channel, metadata)
-        if ts is None:
-            answer = await self.slack.chat_postMessage(
-                channel=channel,
-                text=f"<@{request.requester}> asks for cover on {schedule.alias}",
-                blocks=cover_request_blocks(
-                    schedule,
-                    request.requester,
-                    max(_at(request.shift_start), self.clock()),
-                    _at(request.shift_end),
-                    request.id,
-                ),
-                metadata=metadata,
-            )
-            channel, ts = answer["channel"], answer["ts"]
-        await self._set(request.id, POSTING, state=OPEN, channel_id=channel, ts=ts)
+        start = max(_at(request.shift_start), self.clock())
+        ask = CoverAsk(request.id, schedule, request.requester, start, _at(request.shift_end))
+        message = await self.messages.post(channel, ask)
+        await self._set(request.id, POSTING, state=OPEN, channel_id=message.channel, ts=message.ts)
 
     async def _drop(self, request_id: str) -> None:
         async with self.database.write() as session:
@@ -237,9 +224,7 @@ class CoverRequests:
         except BaseException:
             await self._set(request_id, TAKEN, state=OPEN, taken_by=None)  # free for the next
             raise
-        said = cover_text(done)
-        await self._show(request, said)
-        await self.covers.confirm(done, said)
+        await self.bus.publish(CoverTaken(request_id, done, _message(request)))
         log.info("cover request %s taken by %s", request_id, user)
         return done
 
@@ -265,17 +250,10 @@ class CoverRequests:
     async def _expire(self, request: CoverRequest) -> None:
         if await self._set(request.id, OPEN, state=EXPIRED):
             start, end = _at(request.shift_start), _at(request.shift_end)
-            text = cover_expired_text(alias_of(request.schedule_arn), request.requester, start, end)
-            await self._show(request, text)
-            log.info("cover request %s expired", request.id)
-
-    async def _show(self, request: CoverRequest, text: str) -> None:
-        """The request's message answered (its button gone); a refusal is logged."""
-        if not request.channel_id or not request.ts:
-            return
-        try:
-            await self.slack.chat_update(
-                channel=request.channel_id, ts=request.ts, text=text, blocks=text_blocks(text)
+            alias = alias_of(request.schedule_arn)
+            await self.bus.publish(
+                CoverRequestExpired(
+                    request.id, _message(request), alias, request.requester, start, end
+                )
             )
-        except SlackApiError as exc:
-            log.error("could not update cover request %s: %s", request.id, exc)
+            log.info("cover request %s expired", request.id)

@@ -13,18 +13,16 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.background.schedule import Schedule
-from bot.blocks.oncall import handoff_blocks, handoff_line, handoff_metadata, handoff_text
 from bot.config import Settings
 from bot.contacts import alias_of
 from bot.errors import DomainError
+from bot.events import Bus
+from bot.oncall.events import ShiftHandedOff
 from bot.oncall.shifts import OnCall
-from bot.slack.messages import posted
 from bot.store.database import Database, changed
 from bot.store.schema import Handoff
 
@@ -43,17 +41,17 @@ class Handoffs:
         self,
         on_call: OnCall,
         database: Database,
-        slack: AsyncWebClient,
         settings: Settings,
         schedule: Schedule,
         open_incidents: Callable[[], Awaitable[int]],
+        bus: Bus,
     ) -> None:
         self.on_call = on_call
         self.database = database
-        self.slack = slack
         self.settings = settings
         self.schedule = schedule
         self.open_incidents = open_incidents
+        self.bus = bus
 
     @property
     def notice(self) -> timedelta:
@@ -171,31 +169,7 @@ class Handoffs:
         end = datetime.fromtimestamp(row.shift_end, UTC)
         user = await self.on_call.people.slack_user_for(contact_arn, alias_of(contact_arn))
         open_count = await self.open_incidents()
-        key = handoff_key(row)
-        if user is not None:
-            await self._dm(
-                user,
-                key,
-                handoff_text(schedule, start, end, open_count),
-                handoff_blocks(schedule, start, end, open_count, key),
-            )
-        if channel := self.settings.oncall_channel:
-            try:
-                await self.slack.chat_postMessage(
-                    channel=channel, text=handoff_line(schedule, contact_arn, user, start, end)
-                )
-            except SlackApiError as exc:
-                log.error("could not post the hand-off in %s: %s", channel, exc)
+        await self.bus.publish(
+            ShiftHandedOff(handoff_key(row), schedule, contact_arn, user, start, end, open_count)
+        )
         await self._finish(row, SENT)
-
-    async def _dm(self, user: str, key: str, text: str, blocks: list[dict]) -> None:
-        metadata = handoff_metadata(key)
-        try:
-            channel = (await self.slack.conversations_open(users=user))["channel"]["id"]
-            if await posted(self.slack, channel, metadata):  # sent before a crash
-                return
-            await self.slack.chat_postMessage(
-                channel=channel, text=text, blocks=blocks, metadata=metadata
-            )
-        except SlackApiError as exc:
-            log.error("could not DM the hand-off to %s: %s", user, exc)

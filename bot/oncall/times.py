@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
-
-from bot.errors import InvalidInput
+from bot.directory import Directory
+from bot.errors import InvalidInput, SlackRefused
 from bot.numbers import Bounds
 
 log = logging.getLogger(__name__)
@@ -30,17 +27,13 @@ UNITS = {
 HOURS, MINUTES = Bounds(0, 23, "hours"), Bounds(0, 59, "minutes")
 
 
-async def user_zone(slack: AsyncWebClient, user_id: str) -> tzinfo:
-    """The person's Slack time zone (``users.info`` ``tz``); UTC when Slack does not say."""
+async def user_zone(directory: Directory, user_id: str) -> tzinfo:
+    """The person's Slack time zone; UTC when Slack does not say."""
     try:
-        user = (await slack.users_info(user=user_id))["user"]
-    except SlackApiError as exc:
-        log.warning("cannot read the time zone of %s: %s", user_id, exc)
+        return await directory.time_zone(user_id)
+    except SlackRefused as refused:
+        log.warning("cannot read the time zone of %s: %s", user_id, refused.code)
         return UTC
-    try:
-        return ZoneInfo(user["tz"]) if user.get("tz") else UTC
-    except (ZoneInfoNotFoundError, ValueError):
-        return timezone(timedelta(seconds=int(user.get("tz_offset") or 0)))
 
 
 def moment(words: list[str], zone: tzinfo, now: datetime, base: datetime) -> datetime | None:

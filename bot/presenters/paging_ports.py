@@ -1,4 +1,4 @@
-"""Paging's ports answered in Slack: the pages' direct messages, and who people are."""
+"""Paging's port answered in Slack: the pages' direct messages."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks.paging import page_blocks, page_metadata, page_text
 from bot.errors import SlackRefused
 from bot.escalation.ports import PageToSend, PostedPage
+from bot.slack.messages import sent_page
 from bot.slack.refusals import refused
-from bot.slack.messages import display_name, group_members, sent_page
 
 
 def refusal(exc: SlackApiError, message: str) -> SlackRefused:
@@ -49,21 +49,3 @@ class SlackPageMessages:
                 exc, f"Slack refused the direct message to <@{user_id}> ({{code}})."
             ) from exc
         return PostedPage(answer["channel"], answer["ts"])
-
-
-class SlackDirectory:
-    """``Directory``: people's names and user groups' members, as Slack says them."""
-
-    def __init__(self, slack: AsyncWebClient) -> None:
-        self.slack = slack
-
-    async def name_of(self, user_id: str) -> str:
-        return await display_name(self.slack, user_id)
-
-    async def members_of(self, group_id: str) -> set[str]:
-        try:
-            return await group_members(self.slack, group_id)
-        except SlackApiError as exc:
-            raise refusal(
-                exc, f"Slack would not list the members of {group_id} ({{code}})."
-            ) from exc

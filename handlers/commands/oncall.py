@@ -71,13 +71,11 @@ async def cover(invocation: Invocation) -> None:
     if mention := MENTION.match(words[0]):
         covering, words = mention.group(1), words[1:]
     services = invocation.services
-    zone = await user_zone(services.slack, invocation.user_id)
+    zone = await user_zone(services.directory, invocation.user_id)
     start, end = window(words, zone, datetime.now(UTC))
     token = client_token("cover", invocation.trigger_id or invocation.body.get("text", ""))
     done = await services.covers.cover(schedule, covering, start, end, invocation.user_id, token)
-    said = cover_text(done)
-    await invocation.respond(text=said, response_type="ephemeral")
-    await services.covers.confirm(done, said, told=invocation.user_id)
+    await invocation.respond(text=cover_text(done), response_type="ephemeral")
 
 
 async def overrides(invocation: Invocation) -> None:

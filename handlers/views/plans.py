@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from bot.blocks.common import error_text
 from bot.blocks.ids import PlanAction
 from bot.blocks.plan_form import PlanForm, errors_for, read_form
-from bot.blocks.plans import change_text
-from bot.contact_plans.escalation import PlanChanged, checked, stages_summary
+from bot.contact_plans.escalation import PlanChangedMeanwhile, checked, stages_summary
 from bot.contacts import Contact, PlanStage
 from bot.mrkdwn import escape
 from handlers.views.registry import Form, Submission
@@ -39,9 +38,8 @@ async def saved(submission: Submission, draft: Draft, plan: Contact) -> str:
     services = submission.services
     try:
         result = await services.plans.save(submission.user, plan.arn, draft.form.read, draft.stages)
-    except PlanChanged as conflict:
+    except PlanChangedMeanwhile as conflict:
         return error_text(f"{conflict.message}\n*now:* {stages_summary(conflict.plan.stages)}")
-    await services.plans.announce(change_text(submission.user, result.after, result.before.stages))
     now = f"`{escape(result.after.alias)}`: {stages_summary(result.after.stages)} (* essential)"
     if not result.read_back:
         return (

@@ -3,13 +3,29 @@ share, and rotations made to hand off when a test needs."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from bot.contacts import Contact
+from bot.events import Bus
+from bot.store.database import Database
+from bot.vocabulary import ContactType
 from tests.support import Stack
 
 ZONES = {"alice": "America/New_York", "bob": "UTC", "carol": "Asia/Tokyo"}
+
+# The records the unit tests on fakes use: people, one rotation, its schedule, a coming shift.
+CONTACTS = "arn:aws:ssm-contacts:us-east-1:111122223333:contact"
+ALICE, BOB, CAROL = (f"{CONTACTS}/{name}" for name in ("alice", "bob", "carol"))
+ROTATION = "arn:aws:ssm-contacts:us-east-1:111122223333:rotation/r1"
+PAYMENTS = Contact(
+    f"{CONTACTS}/payments", "payments", "Payments", ContactType.ONCALL_SCHEDULE, (), (ROTATION,)
+)
+START = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=10)  # handed off soon
+END = START + timedelta(hours=8)
 
 
 @pytest.fixture
@@ -55,3 +71,24 @@ def daily_schedule(stack: Stack, alias: str, people: list[str], hand_off_in: flo
     return on_call_schedule(
         stack, alias, [daily_rotation(stack, f"{alias}-daily", people, hand_off_in)]
     )
+
+
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[Database]:
+    """The bot's own schema in a fresh SQLite file, for tests of the domain on fakes."""
+    database = Database(f"sqlite:///{tmp_path / 'bot.db'}")
+    await database.migrate()
+    yield database
+    await database.close()
+
+
+def hearing(bus: Bus, *kinds: type) -> list[object]:
+    """What ``bus`` says of the ``kinds`` of event, in order, as a presenter would hear it."""
+    heard: list[object] = []
+
+    async def record(event: object) -> None:
+        heard.append(event)
+
+    for kind in kinds:
+        bus.subscribe(kind, record)
+    return heard
