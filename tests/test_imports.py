@@ -1,10 +1,6 @@
 """The house's import contract, read from the source (no module is imported): the domain never
 imports the Slack side or boto3, Block Kit rendering is pure, handlers never reach AWS, and only
-the process's edge imports slack_bolt.
-
-``PENDING`` lists the domain's imports of the Slack side still to move out (issue 19): the test
-fails on an import not listed, and on a listed one that is gone, so the table only shrinks. Whoever
-moves an import out deletes its entry."""
+the process's edge imports slack_bolt."""
 
 from __future__ import annotations
 
@@ -25,38 +21,15 @@ DOMAIN = (
     "bot.permissions",
     "bot.timeline",
     "bot.recording",
-    "bot.home",
+    "bot.related_items",
+    "bot.contacts",
+    "bot.link_codes",
+    "bot.email_directory",
+    "bot.directory",
+    "bot.vocabulary",
 )
 SLACK_SIDE = ("bot.slack", "bot.blocks", "bot.presenters", "slack_sdk", "slack_bolt")
 AWS_SDK = ("boto3", "botocore")
-
-# Where the domain still imports the Slack side or the AWS SDK: module → what it imports.
-PENDING: dict[str, set[str]] = {
-    "bot.contact_plans.escalation": {"bot.slack", "slack_sdk"},
-    "bot.contact_plans.limits": {"botocore"},
-    "bot.escalation.acknowledging": {"bot.blocks", "bot.slack", "slack_sdk"},
-    "bot.escalation.closing": {"bot.blocks"},
-    "bot.escalation.mirror": {"bot.slack"},
-    "bot.escalation.notices": {"bot.blocks", "bot.slack", "slack_sdk"},
-    "bot.escalation.runner": {"bot.blocks", "bot.slack", "slack_sdk"},
-    "bot.escalation.status": {"bot.blocks", "slack_sdk"},
-    "bot.home": {"bot.blocks", "slack_sdk"},
-    "bot.incidents.declaration": {"bot.blocks", "bot.slack", "slack_sdk"},
-    "bot.incidents.export": {"bot.blocks", "bot.slack", "slack_sdk"},
-    "bot.incidents.full_reads": {"bot.blocks"},
-    "bot.incidents.roles": {"slack_sdk"},
-    "bot.incidents.service": {"bot.blocks", "slack_sdk"},
-    "bot.incidents.status_updates": {"bot.blocks", "bot.slack", "slack_sdk"},
-    "bot.incidents.sync": {"bot.blocks"},
-    "bot.oncall.cover": {"slack_sdk"},
-    "bot.oncall.cover_requests": {"bot.blocks", "bot.slack", "slack_sdk"},
-    "bot.oncall.handoffs": {"bot.blocks", "bot.slack", "slack_sdk"},
-    "bot.oncall.times": {"slack_sdk"},
-    "bot.people": {"slack_sdk"},
-    "bot.permissions": {"bot.slack", "slack_sdk"},
-    "bot.recording": {"bot.slack", "slack_sdk"},
-    "bot.timeline": {"botocore"},
-}
 
 # What Block Kit rendering may not import: the Web API side, the outbound and inbound wiring,
 # and anything that does I/O (Slack's Block Kit models, slack_sdk.models, are what it is for).
@@ -138,22 +111,9 @@ def domain_imports_of_the_slack_side() -> dict[str, set[str]]:
     return found
 
 
-def test_the_domain_imports_neither_the_slack_side_nor_the_aws_sdk_beyond_the_pending_table() -> (
-    None
-):
+def test_the_domain_imports_neither_the_slack_side_nor_the_aws_sdk() -> None:
     found = domain_imports_of_the_slack_side()
-    new = {
-        m: sorted(s - PENDING.get(m, set())) for m, s in found.items() if s - PENDING.get(m, set())
-    }
-    assert new == {}, f"the domain imports the Slack side or the AWS SDK: {new}"
-
-
-def test_the_pending_table_lists_only_imports_still_there() -> None:
-    found = domain_imports_of_the_slack_side()
-    gone = {
-        m: sorted(s - found.get(m, set())) for m, s in PENDING.items() if s - found.get(m, set())
-    }
-    assert gone == {}, f"moved out: delete these from PENDING in tests/test_imports.py: {gone}"
+    assert found == {}, f"the domain imports the Slack side or the AWS SDK: {found}"
 
 
 def defines_io(path: Path, name: str, seen: frozenset[Path] = frozenset()) -> bool:
