@@ -23,12 +23,12 @@ STANDS_UP = {"stack", "emulator", "counted_emulator", "slack", "running"}
 # the leader test 36 s, each restart 20 s, the replicas 10 to 15 s), started first in a parallel
 # run so that no worker is left with one of them at the end.
 SLOWEST = (
-    "tests/test_slack_contract.py",
-    "tests/test_paging_leader.py",
-    "tests/test_declare_restart.py",
-    "tests/test_paging_restart.py",
-    "tests/test_paging_replicas.py",
-    "tests/test_sync_replicas.py",
+    "tests/handlers/test_slack_contract.py",
+    "tests/background/test_leadership.py",
+    "tests/incidents/test_declare_restart.py",
+    "tests/escalation/test_restart.py",
+    "tests/escalation/test_replicas.py",
+    "tests/incidents/test_sync_replicas.py",
     "tests/oncall/test_handoff.py",
     "tests/test_packaging.py",
     "tests/test_benchmarks.py",

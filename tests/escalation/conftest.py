@@ -1,11 +1,14 @@
 """Paging's domain wired as the composition root wires it, on fakes of AWS, the incidents,
-the people, the timers and the two Slack ports, over a real (SQLite) store."""
+the people, the timers and the two Slack ports, over a real (SQLite) store; and for the
+end-to-end tests, paging's clock (a plan minute is 0.1 s) and the Slack users of the seeded
+contacts."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,6 +27,7 @@ from tests.escalation.fakes import (
     person,
     plan,
 )
+from tests.support import Stack
 
 USERS = {"alice": "U0ALICE", "bob": "U0BOB", "carol": "U0CAROL"}
 PAGER = "U0DANA"  # who pages
@@ -87,3 +91,22 @@ async def world(tmp_path: Path, paging_settings: dict[str, object]) -> AsyncIter
         yield World(database, settings)
     finally:
         await database.close()
+
+
+@pytest.fixture
+def bot_settings() -> dict[str, Any]:
+    # a plan minute lasts 0.1 s: stage 1 (5 min) 0.5 s, stage 2 (10 min) 1 s
+    return {
+        "default_response_plan": "critical-service",
+        "time_scale": 0.1,
+        "mirror_interval_seconds": 0.3,
+    }
+
+
+@pytest.fixture
+def team(stack: Stack) -> dict[str, str]:
+    """Slack users whose emails match the seeded contacts' EMAIL channels."""
+    return {
+        name: stack.slack.add_user(name, email=f"{name}@example.com")
+        for name in ("alice", "bob", "carol")
+    }

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from tests.contact_plans.test_escalation import MODAL
+from tests.incidents.test_sync import counting
 from tests.support import Stack, eventually, new_modal, replies
-from tests.test_plans import MODAL
-from tests.test_sync import counting
 
 BOB_ID = "U0BOBMAPPED"  # bob's Slack user, named by id in the map file
 

@@ -7,7 +7,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from bot.escalation.plan import alias_of
-from tests.paging.common import (
+from tests.escalation.common import (
     PAGED_PLAN,
     buttons,
     dms_saying,

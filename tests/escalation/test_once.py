@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.paging.common import ESCALATION, buttons, page, page_alice, page_dms
+from tests.escalation.common import ESCALATION, buttons, page, page_alice, page_dms
 from tests.processes import counting_start_engagement
 from tests.support import Stack, declare_incident, eventually, replies
 

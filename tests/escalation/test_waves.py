@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.paging.common import engagements, page, page_alice, page_dms, status_text
+from tests.escalation.common import engagements, page, page_alice, page_dms, status_text
 from tests.support import Stack, declare_incident, eventually
 
 

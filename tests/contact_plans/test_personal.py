@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from tests.contact_plans.test_escalation import update_calls
 from tests.support import Stack, eventually, new_modal, replies
-from tests.test_plans import update_calls
 
 ALICE = "arn:aws:ssm-contacts:us-east-1:111122223333:contact/alice"
 

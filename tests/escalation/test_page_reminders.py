@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.paging.common import (
+from tests.escalation.common import (
     buttons,
     dms_saying,
     page,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.paging.common import (
+from tests.escalation.common import (
     buttons,
     dms_saying,
     engagements,

@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from tests.paging.common import (
+from tests.escalation.common import (
     ESCALATION,
     buttons,
     dms_saying,

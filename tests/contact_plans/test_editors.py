@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from tests.contact_plans.test_escalation import ADMINS, MODAL, filled, stages_in_aws, texts
 from tests.support import Stack, eventually, new_modal
-from tests.test_plans import ADMINS, MODAL, filled, stages_in_aws, texts
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from emulator.slack import RunningFakeSlack, limits
 from emulator.slack.workspace import BOT_USER
 from tests.support import Stack
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

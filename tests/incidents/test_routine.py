@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from emulator.slack.workspace import BOT_USER
-from tests.paging.common import page_dms
+from tests.escalation.common import page_dms
 from tests.support import Declared, Stack, declare_incident, eventually, new_modal, replies
 
 ANNOUNCE = "CANNOUNCE1"

@@ -14,7 +14,7 @@ from bot.config import ConfigError, load_settings
 from bot.incidents.sync import IncidentSync
 from bot.services import Services
 from bot.store.schema import IncidentChannel
-from tests.paging.common import ESCALATION, PAGED_PLAN, dms_saying, status_text
+from tests.escalation.common import ESCALATION, PAGED_PLAN, dms_saying, status_text
 from tests.support import (
     PLAN_ARN,
     Declared,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.paging.common import (
+from tests.escalation.common import (
     ESCALATION,
     page,
     page_dms,

@@ -1,1 +1,0 @@
-"""End-to-end tests of paging, by topic; their fixtures are in conftest.py."""
