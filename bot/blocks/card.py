@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -64,7 +65,7 @@ def summary_text(summary: str) -> str:
 
 def card_blocks(
     incident: Incident, related_items: int, console: str, roles: Mapping[str, str] | None = None
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     fields = [
         MarkdownTextObject(text=clip(text, FIELD_TEXT))
         for text in (
@@ -112,7 +113,9 @@ def card_blocks(
 PICK_PREFIX = "pick|"
 
 
-def incident_picker(message: str, incidents: list[Incident], command: str) -> list[dict] | None:
+def incident_picker(
+    message: str, incidents: list[Incident], command: str
+) -> list[dict[str, Any]] | None:
     """``message`` plus a menu of open incidents (each by its id) that re-runs ``command`` on
     the one chosen."""
     block_id = f"{PICK_PREFIX}{command}"
@@ -139,7 +142,7 @@ def incident_picker(message: str, incidents: list[Incident], command: str) -> li
     )
 
 
-def card_message(card: IncidentCard) -> tuple[str, list[dict]]:
+def card_message(card: IncidentCard) -> tuple[str, list[dict[str, Any]]]:
     """The card as a message: its text and its blocks."""
     blocks = card_blocks(card.incident, card.related_items, card.console, card.roles)
     return card_text(card.incident), blocks

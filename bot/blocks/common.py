@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
 from bot.blocks.fit import MESSAGE_BLOCKS, fit_sections
 
 
-def as_dicts(blocks: Iterable[Block]) -> list[dict]:
+def as_dicts(blocks: Iterable[Block]) -> list[dict[str, Any]]:
     return [block.to_dict() for block in blocks]
 
 
-def help_blocks(entries: Sequence[tuple[str, str]]) -> list[dict]:
+def help_blocks(entries: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
     """The ``/incident help`` answer: one line per ``(usage, what it does)``."""
     lines = [f"`/incident {usage}` — {summary}" for usage, summary in entries]
     header = SectionBlock(text=MarkdownTextObject(text="*incident-bot commands*"))

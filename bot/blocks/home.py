@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from slack_sdk.models.blocks import (
+    Block,
     ButtonElement,
     ContextBlock,
     DividerBlock,
@@ -43,11 +45,11 @@ def home_view(
     open_incidents: Sequence[tuple[Incident, str | None]],
     at: datetime,
     shifts: Sequence[tuple[Contact, Duty]] | None = (),
-) -> dict:
+) -> dict[str, Any]:
     lines = [incident_line(i, channel) for i, channel in open_incidents[:INCIDENTS_SHOWN]]
     if len(open_incidents) > INCIDENTS_SHOWN:
         lines.append("…and more: `/incident list` shows up to 40.")
-    rest: list = [
+    rest: list[Block] = [
         DividerBlock(),
         HeaderBlock(text=":rotating_light: Open incidents"),
         _text(

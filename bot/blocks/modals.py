@@ -119,7 +119,7 @@ def declare_modal(
     plans: Sequence[PlanChoice],
     default_plan: str | None,
     context: dict[str, str],
-) -> dict:
+) -> dict[str, Any]:
     """``context`` (e.g. the channel the command came from) rides in private_metadata."""
     plan_options = [
         Option(value=option_value(p.arn), label=p.label[:OPTION_TEXT])
@@ -165,7 +165,7 @@ def declare_modal(
     return view.to_dict()
 
 
-def update_modal(incident: Incident) -> dict:
+def update_modal(incident: Incident) -> dict[str, Any]:
     view = View(
         type="modal",
         callback_id=Callback.UPDATE_MODAL,
@@ -188,7 +188,7 @@ def update_modal(incident: Incident) -> dict:
     return view.to_dict()
 
 
-def message_modal(title: str, text: str) -> dict:
+def message_modal(title: str, text: str) -> dict[str, Any]:
     """A modal that only says something: that it is loading, or why it cannot go on."""
     return View(
         type="modal",
@@ -199,7 +199,7 @@ def message_modal(title: str, text: str) -> dict:
     ).to_dict()
 
 
-def submitted(view: dict, block: str, action: Action) -> Any:
+def submitted(view: dict[str, Any], block: str, action: Action) -> Any:
     """The value a user left in one input of a submitted modal (None when empty)."""
     state = view.get("state", {}).get("values", {}).get(block, {}).get(action, {})
     if "selected_option" in state:
@@ -209,7 +209,7 @@ def submitted(view: dict, block: str, action: Action) -> Any:
     return state.get("value")
 
 
-def submitted_summary(view: dict) -> tuple[str, str]:
+def submitted_summary(view: dict[str, Any]) -> tuple[str, str]:
     """The summary as typed over its inputs, joined, and the block id of its last input (where
     an error about it is shown)."""
     values = view.get("state", {}).get("values", {})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -104,7 +105,7 @@ def cover_text(cover: Cover) -> str:
 
 def overrides_blocks(
     schedule: Contact, overrides: Sequence[tuple[Override, Sequence[str]]]
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """A schedule's overrides, each with **Remove** (value: rotation id and override id), as
     many as a message holds."""
     head = f"*{escape(schedule.display_name)}* (`{schedule.alias}`)"
@@ -142,7 +143,7 @@ def overrides_blocks(
 HANDOFF_EVENT = "oncall_handoff"
 
 
-def handoff_metadata(key: str) -> dict:
+def handoff_metadata(key: str) -> dict[str, Any]:
     return {"event_type": HANDOFF_EVENT, "event_payload": {"handoff": key}}
 
 
@@ -166,7 +167,7 @@ def handoff_text(schedule: Contact, start: datetime, end: datetime, open_count: 
 
 def handoff_blocks(
     schedule: Contact, start: datetime, end: datetime, open_count: int, key: str
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """The hand-off DM with **Cover for me** (value: the hand-off's key)."""
     return as_dicts(
         [
@@ -194,7 +195,7 @@ def handoff_line(
 
 def cover_request_blocks(
     schedule: Contact, requester: str, start: datetime, end: datetime, request_id: str
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """A **Cover for me** request in the on-call channel, with **I'll cover**."""
     text = f":sos: <@{requester}> asks for cover on {_shift(schedule, start, end)}."
     return as_dicts(
@@ -217,7 +218,7 @@ def cover_request_blocks(
 COVER_REQUEST_EVENT = "oncall_cover_request"
 
 
-def cover_request_metadata(request_id: str) -> dict:
+def cover_request_metadata(request_id: str) -> dict[str, Any]:
     return {"event_type": COVER_REQUEST_EVENT, "event_payload": {"request": request_id}}
 
 
@@ -229,6 +230,6 @@ def cover_expired_text(alias: str, requester: str, start: datetime, end: datetim
     )
 
 
-def text_blocks(text: str) -> list[dict]:
+def text_blocks(text: str) -> list[dict[str, Any]]:
     """One section: a request's message once it is answered (its button gone)."""
     return as_dicts([SectionBlock(text=MarkdownTextObject(text=text))])

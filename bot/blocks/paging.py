@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -41,7 +42,7 @@ def page_blocks(
     stages: int,
     notice_id: str,
     escalation_id: str | None,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     buttons = [
         ButtonElement(
             text="Acknowledge", action_id=PagingAction.ACKNOWLEDGE, value=notice_id, style="primary"
@@ -73,7 +74,7 @@ def page_blocks(
 PAGE_EVENT = "incident_bot_page"
 
 
-def page_metadata(notice_id: str) -> dict:
+def page_metadata(notice_id: str) -> dict[str, Any]:
     """Slack message metadata naming the page a DM carries, so it can be found again."""
     return {"event_type": PAGE_EVENT, "event_payload": {"notice_id": notice_id}}
 
@@ -82,7 +83,7 @@ def page_text(incident: Incident, stage: int, stages: int) -> str:
     return f"You are paged for {escape(incident.title)} (stage {stage} of {stages})"
 
 
-def acknowledged_blocks(incident: Incident, by: str, at: datetime) -> list[dict]:
+def acknowledged_blocks(incident: Incident, by: str, at: datetime) -> list[dict[str, Any]]:
     return as_dicts(
         [
             SectionBlock(
@@ -98,7 +99,7 @@ def acknowledged_blocks(incident: Incident, by: str, at: datetime) -> list[dict]
     )
 
 
-def closed_blocks(incident: Incident, why: str) -> list[dict]:
+def closed_blocks(incident: Incident, why: str) -> list[dict[str, Any]]:
     text = clip(f"*{escape(incident.title)}*\n{why}", SECTION_TEXT)
     return as_dicts([SectionBlock(text=MarkdownTextObject(text=text))])
 
@@ -112,7 +113,7 @@ def status_blocks(
     acknowledged: dict[str, str],
     next_at: datetime | None,
     escalation_id: str,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """The live escalation message in the incident channel (``paged``: the Slack users each
     target reached, several for a target that is an escalation plan)."""
     lines = []

@@ -10,6 +10,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
+    Block,
     ButtonElement,
     InputBlock,
     MarkdownTextObject,
@@ -48,9 +49,9 @@ def engagement_lines(mine: Mine) -> list[str]:
     return lines or ["• no stages: AWS engages none of your channels"]
 
 
-def me_blocks(mine: Mine) -> list[dict]:
+def me_blocks(mine: Mine) -> list[dict[str, Any]]:
     contact = mine.contact
-    blocks: list = [
+    blocks: list[Block] = [
         SectionBlock(
             text=MarkdownTextObject(
                 text=f"*Your contact `{escape(contact.alias)}`* ({escape(contact.display_name)})"
@@ -83,7 +84,7 @@ def row_block(kind: str, index: int) -> str:
     return f"{kind}:{index}"
 
 
-def plan_modal(mine: Mine, channel: str) -> dict:
+def plan_modal(mine: Mine, channel: str) -> dict[str, Any]:
     """One row per stage, and an empty one to add a stage; a row with no channel is dropped.
     A channel's option stands for its ARN (``channels_chosen`` reads it back)."""
     options = [
@@ -99,7 +100,7 @@ def plan_modal(mine: Mine, channel: str) -> dict:
         for stage in mine.contact.stages
     ]
     rows.append(("", [], ""))
-    blocks: list = [
+    blocks: list[Block] = [
         SectionBlock(
             text=MarkdownTextObject(
                 text="Each stage engages its channels, then waits its minutes before the next. "
@@ -144,9 +145,11 @@ def plan_modal(mine: Mine, channel: str) -> dict:
     ).to_dict()
 
 
-def read_plan(meta: Mapping[str, Any], values: Mapping[str, Any]) -> list[DraftEngagement]:
-    """The rows as typed (``meta``: what ``plan_modal`` kept; ``values``: the view's state, its
-    choices the form's own, checked by ``Forms.read``)."""
+def read_plan(
+    meta: Mapping[str, Any], values: Mapping[str, Mapping[str, dict[str, Any]]]
+) -> list[DraftEngagement]:
+    """The rows as typed (``meta``: what ``plan_modal`` kept; ``values``: the view's state, by
+    block and action, its choices the form's own, checked by ``Forms.read``)."""
 
     def typed(kind: str, index: int, action: str) -> dict[str, Any]:
         return values.get(row_block(kind, index), {}).get(action, {})
@@ -190,10 +193,10 @@ def plan_errors(problems: dict[tuple[int, str], str]) -> dict[str, str]:
     return {row_block(kind, index): text for (index, kind), text in problems.items()}
 
 
-def code_modal(channel: ContactChannel, origin: str, wrong: str = "") -> dict:
+def code_modal(channel: ContactChannel, origin: str, wrong: str = "") -> dict[str, Any]:
     """The form that takes a channel's activation code (again, saying ``wrong``, after AWS
     refused one)."""
-    blocks: list = [
+    blocks: list[Block] = [
         InputBlock(
             block_id=MeAction.CODE,
             label=f"The code AWS sent to {channel.type} {channel.address}"[:150],

@@ -11,6 +11,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
+    Block,
     ButtonElement,
     ExternalDataSelectElement,
     InputBlock,
@@ -124,8 +125,8 @@ def moves(index: int, last: int) -> list[str]:
     )
 
 
-def plan_modal(form: PlanForm, members: Mapping[str, Member]) -> dict:
-    blocks: list = []
+def plan_modal(form: PlanForm, members: Mapping[str, Member]) -> dict[str, Any]:
+    blocks: list[Block] = []
     last = len(form.stages) - 1
     for index, stage in enumerate(form.stages):
         offered = moves(index, last)
@@ -224,7 +225,7 @@ def plan_modal(form: PlanForm, members: Mapping[str, Member]) -> dict:
     return view
 
 
-def _too_large(form: PlanForm, blocks: list) -> str | None:
+def _too_large(form: PlanForm, blocks: list[Block]) -> str | None:
     """What of the form would pass Slack's limits for a modal, if anything (its draft is kept
     by the bot, so its size is no limit)."""
     if len(blocks) > VIEW_BLOCKS:
@@ -319,6 +320,6 @@ def option_for(contact: Contact) -> dict[str, Any]:
     return Option(value=option_value(contact.arn), label=label[:OPTION_TEXT]).to_dict()
 
 
-def edit_form(plan: Contact, members: Mapping[str, Member], channel: str) -> dict:
+def edit_form(plan: Contact, members: Mapping[str, Member], channel: str) -> dict[str, Any]:
     """The edit form for a plan as AWS holds it now (who may edit it is checked before)."""
     return plan_modal(form_for(plan, fingerprint(plan.stages), channel), members)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObject, SectionBlock
 
@@ -35,7 +36,7 @@ def target_text(target: PlanTarget, members: Mapping[str, Member]) -> str:
     return said + (" — *essential*" if target.essential else " — not essential")
 
 
-def plan_blocks(plan: Contact, members: Mapping[str, Member]) -> list[dict]:
+def plan_blocks(plan: Contact, members: Mapping[str, Member]) -> list[dict[str, Any]]:
     """The plan, stage by stage, with an **Edit** button; as many stages as a message holds."""
     head = SectionBlock(
         text=MarkdownTextObject(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -44,7 +45,7 @@ def links_text(items: Sequence[RelatedItem], console: str) -> str:
     return fit_text("*Related items*", [item_line(item) for item in items], rest)
 
 
-def unlink_picker(arn: str, items: Sequence[RelatedItem]) -> list[dict]:
+def unlink_picker(arn: str, items: Sequence[RelatedItem]) -> list[dict[str, Any]]:
     options = [
         Option(value=item_key(item), label=truncate(item.title or item.value, OPTION_TEXT))
         for item in items[:SELECT_OPTIONS]

@@ -4,6 +4,7 @@ made when an incident is resolved, and the status update form."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -46,7 +47,7 @@ def check_what(what: str) -> str:
     return what
 
 
-def status_update_modal(incident: Incident, next_minutes: float) -> dict:
+def status_update_modal(incident: Incident, next_minutes: float) -> dict[str, Any]:
     options = [Option(value=value, label=label) for value, label in STATUS_CHOICES.items()]
     current = next(o for o in options if o.value == incident.status)
     return View(
@@ -96,7 +97,7 @@ def status_update_text(incident: Incident, user_id: str, what: str) -> str:
 
 def status_update_blocks(
     incident: Incident, user_id: str, what: str, next_minutes: float | None
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """The update as the channel (and the announcement channel) shows it: whole, over as many
     sections as its escaped text needs."""
     state = STATUS_ICON.get(incident.status, incident.status)
@@ -114,7 +115,7 @@ def reminder_text(incident: Incident, minutes: float) -> str:
     return f"No status update on {escape(incident.title)} for {minutes:g} minutes."
 
 
-def reminder_blocks(incident: Incident, minutes: float) -> list[dict]:
+def reminder_blocks(incident: Incident, minutes: float) -> list[dict[str, Any]]:
     """The channel is reminded that no update was posted for ``minutes``."""
     text = (
         f":alarm_clock: No status update on *{escape(incident.title)}* for {minutes:g} minutes "
@@ -132,7 +133,7 @@ def resolved_offer_text(incident: Incident) -> str:
     return f"{escape(incident.title)} is resolved: export it, then archive the channel."
 
 
-def resolved_offer_blocks(incident: Incident) -> list[dict]:
+def resolved_offer_blocks(incident: Incident) -> list[dict[str, Any]]:
     """Offered in the channel of a resolved incident: the export, and archiving the channel."""
     text = (
         f":white_check_mark: *{escape(incident.title)}* is resolved. Export its record, roles "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, timedelta, timezone, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk.errors import SlackApiError
@@ -27,7 +28,7 @@ class SlackDirectory:
         with refusals():
             return str((await self.slack.users_lookupByEmail(email=email))["user"]["id"])
 
-    async def _user(self, user_id: str) -> dict:
+    async def _user(self, user_id: str) -> dict[str, Any]:
         with refusals():
             return dict((await self.slack.users_info(user=user_id))["user"])
 

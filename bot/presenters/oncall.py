@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -67,7 +68,9 @@ class OncallPresenter:
             except SlackApiError as exc:
                 log.error("could not post the hand-off in %s: %s", channel, exc)
 
-    async def _handoff_dm(self, user: str, key: str, text: str, blocks: list[dict]) -> None:
+    async def _handoff_dm(
+        self, user: str, key: str, text: str, blocks: list[dict[str, Any]]
+    ) -> None:
         metadata = handoff_metadata(key)
         try:
             channel = (await self.slack.conversations_open(users=user))["channel"]["id"]

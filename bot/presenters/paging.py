@@ -5,6 +5,7 @@ messages rewritten once answered or moot."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -141,7 +142,7 @@ class PagingPresenter:
                 "could not remind %s of its page: %s", notice.dm_channel, exc.response.get("error")
             )
 
-    async def _rewrite(self, notice: PageNotice, text: str, blocks: list[dict]) -> None:
+    async def _rewrite(self, notice: PageNotice, text: str, blocks: list[dict[str, Any]]) -> None:
         """Rewrite a delivered page's DM (acknowledged, closed); others have none to update."""
         if not notice.dm_channel or not notice.dm_ts or not delivered(notice):
             return

@@ -109,7 +109,11 @@ class Forms:
         self.database = database
 
     async def open(
-        self, trigger_id: str, user_id: str, title: str, build: Callable[[], Awaitable[dict]]
+        self,
+        trigger_id: str,
+        user_id: str,
+        title: str,
+        build: Callable[[], Awaitable[dict[str, Any]]],
     ) -> None:
         """Open a loading modal at once (a trigger lives 3 s), then replace it with what
         ``build`` makes, kept for ``user_id``, however long AWS takes; a domain error ``build``
@@ -134,8 +138,8 @@ class Forms:
             log.info("modal %s was not filled: %s", opened["id"], exc.response.get("error"))
 
     async def keep(
-        self, view_id: str, user_id: str, view: dict, replacing: Kept | None = None
-    ) -> dict:
+        self, view_id: str, user_id: str, view: dict[str, Any], replacing: Kept | None = None
+    ) -> dict[str, Any]:
         """``view`` as Slack may see it: a form's ``private_metadata`` swapped for the key of
         the row that keeps it (a view with nothing to submit is shown as it is). ``replacing``:
         the form it re-renders, whose key stops working; FormRefused when another re-render
@@ -163,7 +167,7 @@ class Forms:
             )
         return {**view, "private_metadata": token}
 
-    async def replace(self, kept: Kept, view: dict, view_hash: str | None) -> bool:
+    async def replace(self, kept: Kept, view: dict[str, Any], view_hash: str | None) -> bool:
         """Re-render the form (``views.update``, unless Slack shows a newer one already): the
         old key stops working, the new one keeps ``view``. Whether it is shown."""
         try:

@@ -41,7 +41,7 @@ async def display_name(slack: AsyncWebClient, user_id: str) -> str:
 async def author_name(slack: AsyncWebClient, message: dict[str, Any]) -> str:
     """Who wrote a message: the person, or the app by its name (never its ``B…`` id)."""
     app = (message.get("bot_profile") or {}).get("name") or message.get("username")
-    if app:
+    if isinstance(app, str) and app:
         return app
     if user := message.get("user"):
         return await display_name(slack, user)
@@ -72,9 +72,10 @@ async def _name(slack: AsyncWebClient, ref: str) -> str:
         return await display_name(slack, ref)
     if ref[:1] in ("C", "G"):
         try:
-            return (await slack.conversations_info(channel=ref))["channel"]["name"]
+            name = (await slack.conversations_info(channel=ref))["channel"].get("name")
         except SlackApiError:
             return ref
+        return name if isinstance(name, str) else ref
     return ref
 
 
@@ -123,7 +124,7 @@ async def sent_page(slack: AsyncWebClient, user_id: str, notice_id: str) -> dict
     return {"channel": channel, "ts": ts} if ts else None
 
 
-async def posted(slack: AsyncWebClient, channel_id: str, metadata: dict) -> str | None:
+async def posted(slack: AsyncWebClient, channel_id: str, metadata: dict[str, Any]) -> str | None:
     """The ts of the bot's recent message in ``channel_id`` carrying ``metadata``, if any."""
     history = await slack.conversations_history(
         channel=channel_id, limit=200, include_all_metadata=True

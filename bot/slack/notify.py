@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -17,7 +18,7 @@ async def tell(
     user_id: str,
     channel_id: str | None,
     text: str,
-    blocks: list[dict] | None = None,
+    blocks: list[dict[str, Any]] | None = None,
 ) -> None:
     """An ephemeral in ``channel_id`` when the bot can post there, else a direct message."""
     if channel_id:

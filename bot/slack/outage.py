@@ -85,6 +85,8 @@ async def answered(api_url: str, request: Awaitable[dict[str, Any]]) -> dict[str
 class OutageNamingClient(AsyncWebClient):
     """slack_sdk's client, with Slack's outages raised as SlackUnavailable."""
 
-    async def _request(self, *, http_verb: str, api_url: str, req_args: dict) -> dict[str, Any]:
+    async def _request(
+        self, *, http_verb: str, api_url: str, req_args: dict[str, Any]
+    ) -> dict[str, Any]:
         request = super()._request(http_verb=http_verb, api_url=api_url, req_args=req_args)
         return await answered(api_url, request)

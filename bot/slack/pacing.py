@@ -209,8 +209,8 @@ def _retry_after(response: AsyncSlackResponse) -> float:
 def _channel_of(call: dict[str, Any], name: str = "channel") -> str | None:
     for part in ("json", "params", "data"):
         arguments = call.get(part)
-        if isinstance(arguments, dict) and isinstance(arguments.get(name), str):
-            return arguments[name]
+        if isinstance(arguments, dict) and isinstance(value := arguments.get(name), str):
+            return value
     return None
 
 
