@@ -2,15 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.views import View
 
 from bot.blocks.fit import MESSAGE_BLOCKS, fit_sections
 
 
 def as_dicts(blocks: Iterable[Block]) -> list[dict]:
     return [block.to_dict() for block in blocks]
+
+
+def modal_form(
+    callback_id: str,
+    title: str,
+    submit: str,
+    blocks: Sequence[Block],
+    metadata: Mapping[str, Any] | None = None,
+) -> dict:
+    """A modal form: its inputs, **``submit``** and **Cancel**, ``metadata`` kept as JSON."""
+    return View(
+        type="modal",
+        callback_id=callback_id,
+        title=title,
+        submit=submit,
+        close="Cancel",
+        private_metadata=None if metadata is None else json.dumps(metadata),
+        blocks=blocks,
+    ).to_dict()
 
 
 def help_blocks(entries: Sequence[tuple[str, str]]) -> list[dict]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from math import ceil
@@ -19,6 +18,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.common import modal_form
 from bot.blocks.fit import (
     INPUT_LENGTH,
     OPTION_TEXT,
@@ -130,13 +130,11 @@ def declare_modal(
         None,
     )
     channel_option = Option(value="yes", label="Create an incident channel")
-    view = View(
-        type="modal",
-        callback_id=Callback.DECLARE_MODAL,
-        title=DECLARE_TITLE,
-        submit="Declare",
-        close="Cancel",
-        private_metadata=json.dumps(context),
+    return modal_form(
+        Callback.DECLARE_MODAL,
+        DECLARE_TITLE,
+        "Declare",
+        metadata=context,
         blocks=[
             InputBlock(
                 block_id=Block.TITLE, label="Title", element=_text(Action.TITLE, title, TITLE_LIMIT)
@@ -162,17 +160,14 @@ def declare_modal(
             ),
         ],
     )
-    return view.to_dict()
 
 
 def update_modal(incident: Incident) -> dict:
-    view = View(
-        type="modal",
-        callback_id=Callback.UPDATE_MODAL,
-        title=UPDATE_TITLE,
-        submit="Save",
-        close="Cancel",
-        private_metadata=json.dumps({"arn": incident.arn}),
+    return modal_form(
+        Callback.UPDATE_MODAL,
+        UPDATE_TITLE,
+        "Save",
+        metadata={"arn": incident.arn},
         blocks=[
             InputBlock(
                 block_id=Block.TITLE,
@@ -185,7 +180,6 @@ def update_modal(incident: Incident) -> dict:
             *summary_inputs(incident.summary),
         ],
     )
-    return view.to_dict()
 
 
 def message_modal(title: str, text: str) -> dict:

@@ -3,8 +3,6 @@ made when an incident is resolved, and the status update form."""
 
 from __future__ import annotations
 
-import json
-
 from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
@@ -16,10 +14,9 @@ from slack_sdk.models.blocks import (
     SectionBlock,
     StaticSelectElement,
 )
-from slack_sdk.models.views import View
 
 from bot.blocks.card import STATUS_ICON, post_update_button
-from bot.blocks.common import as_dicts
+from bot.blocks.common import as_dicts, modal_form
 from bot.blocks.fit import INPUT_LENGTH, fit_sections
 from bot.blocks.ids import Action, Block, Callback
 from bot.blocks.modals import impact_select
@@ -49,13 +46,11 @@ def check_what(what: str) -> str:
 def status_update_modal(incident: Incident, next_minutes: float) -> dict:
     options = [Option(value=value, label=label) for value, label in STATUS_CHOICES.items()]
     current = next(o for o in options if o.value == incident.status)
-    return View(
-        type="modal",
-        callback_id=Callback.STATUS_UPDATE_MODAL,
-        title=UPDATE_FORM_TITLE,
-        submit="Post",
-        close="Cancel",
-        private_metadata=json.dumps({"arn": incident.arn}),
+    return modal_form(
+        Callback.STATUS_UPDATE_MODAL,
+        UPDATE_FORM_TITLE,
+        "Post",
+        metadata={"arn": incident.arn},
         blocks=[
             InputBlock(
                 block_id=Block.STATUS,
@@ -87,7 +82,7 @@ def status_update_modal(incident: Incident, next_minutes: float) -> dict:
                 ),
             ),
         ],
-    ).to_dict()
+    )
 
 
 def status_update_text(incident: Incident, user_id: str, what: str) -> str:
