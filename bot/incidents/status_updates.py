@@ -153,4 +153,4 @@ class StatusUpdates:
         channel = await self.incidents.channel_of(arn)
         if not won or not incident.is_open or not channel:
             return
-        await self.bus.publish(StatusUpdateDue(incident, minutes, channel))
+        await self.bus.publish(StatusUpdateDue(incident, channel, minutes))
