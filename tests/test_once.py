@@ -253,12 +253,19 @@ async def test_concurrent_deletes_of_a_timeline_message_do_not_crash(
     assert await stack.services.timeline.tracked(declared.channel, ts) is None
 
 
-async def test_a_delete_before_the_event_lands_deletes_it_once_it_does(stack: Stack) -> None:
+async def landing_event(stack: Stack) -> tuple[Declared, str]:
+    """An incident and a message on its way to its timeline: claimed by the bot while AWS
+    takes a second to create the event."""
     declared = await declare_incident(stack)
     ts = stack.slack.user_posts(declared.channel, declared.user, "Deploy 1234 rolled back")
     stack.emulator.faults.add({"operation": "CreateTimelineEvent", "delay_seconds": 1, "times": 1})
     await stack.sender.message_shortcut("add_to_timeline", declared.user, declared.channel, ts)
     await eventually(lambda: stack.services.timeline.tracked(declared.channel, ts))
+    return declared, ts
+
+
+async def test_a_delete_before_the_event_lands_deletes_it_once_it_does(stack: Stack) -> None:
+    declared, ts = await landing_event(stack)
     await stack.sender.event(deleted(declared.channel, ts))  # while AWS is still creating it
 
     await eventually(
@@ -269,11 +276,7 @@ async def test_a_delete_before_the_event_lands_deletes_it_once_it_does(stack: St
 
 
 async def test_an_edit_before_the_event_lands_is_applied_once_it_does(stack: Stack) -> None:
-    declared = await declare_incident(stack)
-    ts = stack.slack.user_posts(declared.channel, declared.user, "Deploy 1234 rolled back")
-    stack.emulator.faults.add({"operation": "CreateTimelineEvent", "delay_seconds": 1, "times": 1})
-    await stack.sender.message_shortcut("add_to_timeline", declared.user, declared.channel, ts)
-    await eventually(lambda: stack.services.timeline.tracked(declared.channel, ts))
+    declared, ts = await landing_event(stack)
     await stack.sender.message_changed(declared.channel, ts, "Deploy 1235 rolled back")
 
     await eventually(
