@@ -14,14 +14,13 @@ import pytest
 from sqlalchemy import text
 
 from tests.support import (
-    DECLARE_MODAL,
     PLAN_ARN,
     Declared,
     Stack,
+    declare_form,
     declare_incident,
     declare_values,
     eventually,
-    new_modal,
     replies,
 )
 
@@ -290,11 +289,7 @@ async def test_text_typed_after_a_command_reads_right_in_aws(stack: Stack) -> No
     user = stack.slack.add_user("dana")
     origin = stack.slack.add_channel("ops", members=[user])
     typed = "Payments &amp; refunds &lt;EU&gt; for <@U0RIVERA01|rivera>"
-    view = await new_modal(
-        stack.slack,
-        DECLARE_MODAL,
-        lambda: stack.sender.slash_command("/incident", f"declare {typed}", user, origin),
-    )
+    view = await declare_form(stack, user, origin, typed)
     title = view["blocks"][0]["element"]["initial_value"]
     assert title == "Payments & refunds <EU> for @rivera"
     await stack.sender.view_submission(user, view["id"], declare_values(title, 2, PLAN_ARN))

@@ -9,7 +9,7 @@ from typing import Any
 
 from emulator.clock import Clock
 from emulator.contacts.codes import code
-from emulator.errors import contact_not_found
+from emulator.errors import contact_resource
 from emulator.paging import contacts_page
 
 
@@ -24,9 +24,7 @@ class Engagements:
     clock: Clock
 
     def _engagement(self, ident: str) -> dict[str, Any]:
-        if ident not in self.engagements:
-            raise contact_not_found("Engagement", ident)
-        return self.engagements[ident]
+        return contact_resource(self.engagements, "Engagement", ident)
 
     def StartEngagement(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._once("StartEngagement", params, lambda: self._engage(params))
