@@ -6,7 +6,14 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ContextBlock,
+    InteractiveElement,
+    MarkdownTextObject,
+    SectionBlock,
+)
 from slack_sdk.models.views import View
 
 from bot.blocks.fit import MESSAGE_BLOCKS, fit_sections
@@ -14,6 +21,14 @@ from bot.blocks.fit import MESSAGE_BLOCKS, fit_sections
 
 def as_dicts(blocks: Iterable[Block]) -> list[dict]:
     return [block.to_dict() for block in blocks]
+
+
+def with_actions(
+    text: str, *elements: InteractiveElement, block_id: str | None = None
+) -> list[dict]:
+    """A message of one mrkdwn section with its buttons (or menu) beneath."""
+    actions = ActionsBlock(block_id=block_id, elements=list(elements))
+    return as_dicts([SectionBlock(text=MarkdownTextObject(text=text)), actions])
 
 
 def modal_form(

@@ -4,19 +4,16 @@ made when an incident is resolved, and the status update form."""
 from __future__ import annotations
 
 from slack_sdk.models.blocks import (
-    ActionsBlock,
     ButtonElement,
     InputBlock,
-    MarkdownTextObject,
     NumberInputElement,
     Option,
     PlainTextInputElement,
-    SectionBlock,
     StaticSelectElement,
 )
 
 from bot.blocks.card import STATUS_ICON, post_update_button
-from bot.blocks.common import as_dicts, modal_form
+from bot.blocks.common import as_dicts, modal_form, with_actions
 from bot.blocks.fit import INPUT_LENGTH, fit_sections
 from bot.blocks.ids import Action, Block, Callback
 from bot.blocks.modals import impact_select
@@ -115,12 +112,7 @@ def reminder_blocks(incident: Incident, minutes: float) -> list[dict]:
         f":alarm_clock: No status update on *{escape(incident.title)}* for {minutes:g} minutes "
         f"(impact {impact_label(incident.impact)}). Post one for everyone following it."
     )
-    return as_dicts(
-        [
-            SectionBlock(text=MarkdownTextObject(text=text)),
-            ActionsBlock(elements=[post_update_button(incident.arn)]),
-        ]
-    )
+    return with_actions(text, post_update_button(incident.arn))
 
 
 def resolved_offer_text(incident: Incident) -> str:
@@ -133,24 +125,15 @@ def resolved_offer_blocks(incident: Incident) -> list[dict]:
         f":white_check_mark: *{escape(incident.title)}* is resolved. Export its record, roles "
         "and timeline for the post-incident analysis, then archive this channel when done."
     )
-    return as_dicts(
-        [
-            SectionBlock(text=MarkdownTextObject(text=text)),
-            ActionsBlock(
-                elements=[
-                    ButtonElement(
-                        text="Export for post-incident analysis",
-                        action_id=Action.EXPORT,
-                        value=incident.arn,
-                        style="primary",
-                    ),
-                    ButtonElement(
-                        text="Archive channel",
-                        action_id=Action.ARCHIVE,
-                        value=incident.arn,
-                        style="danger",
-                    ),
-                ]
-            ),
-        ]
+    return with_actions(
+        text,
+        ButtonElement(
+            text="Export for post-incident analysis",
+            action_id=Action.EXPORT,
+            value=incident.arn,
+            style="primary",
+        ),
+        ButtonElement(
+            text="Archive channel", action_id=Action.ARCHIVE, value=incident.arn, style="danger"
+        ),
     )
