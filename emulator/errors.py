@@ -54,3 +54,14 @@ def contact_resource(table: dict[str, T], kind: str, ident: str) -> T:
     if ident not in table:
         raise contact_not_found(kind, ident)
     return table[ident]
+
+
+def incident_resource(table: dict[str, T], kind: str, ident: str) -> T:
+    """The ssm-incidents ``kind`` ``ident`` held in ``table``, or its not-found answer."""
+    if ident not in table:
+        raise not_found(
+            f"{kind} {ident} not found.",
+            resourceIdentifier=ident,
+            resourceType=kind.upper().replace(" ", "_"),
+        )
+    return table[ident]
