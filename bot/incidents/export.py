@@ -36,7 +36,7 @@ class Exports:
         incidents = self.incidents
         incident = await incidents.get(arn)
         roles = {
-            role: f"{await self.names.name(user)} ({user})"
+            role: f"{await self.names.name_of(user)} ({user})"
             for role, user in (await incidents.roles.held(arn)).items()
         }
         return IncidentExport(

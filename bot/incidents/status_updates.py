@@ -62,7 +62,7 @@ class StatusUpdates:
         incident = await self.incidents.update(
             posted.arn, client_token(token, "record"), status=posted.status, impact=posted.impact
         )
-        name = await self.names.name(user_id)
+        name = await self.names.name_of(user_id)
         await self.incidents.timeline.note(
             incident.arn,
             f"Status update by {name} ({user_id}) in Slack: {posted.what}",
