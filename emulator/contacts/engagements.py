@@ -12,6 +12,9 @@ from emulator.contacts.codes import code
 from emulator.errors import contact_resource
 from emulator.paging import contacts_page
 
+# what an engagement says, as StartEngagement takes it and each of its pages carries it
+MESSAGE = ("Sender", "Subject", "Content", "PublicSubject", "PublicContent", "IncidentId")
+
 
 class Engagements:
     """The engagement operations of ``ContactsBackend``; who is on call for a schedule comes
@@ -51,17 +54,7 @@ class Engagements:
         self.engagements[arn] = {
             "EngagementArn": arn,
             "ContactArn": contact["ContactArn"],
-            **{
-                k: params.get(k)
-                for k in (
-                    "Sender",
-                    "Subject",
-                    "Content",
-                    "PublicSubject",
-                    "PublicContent",
-                    "IncidentId",
-                )
-            },
+            **{k: params.get(k) for k in MESSAGE},
             "StartTime": now,
             "StopTime": None,
             "stages": stages,
@@ -99,17 +92,7 @@ class Engagements:
             "PageArn": arn,
             "EngagementArn": engagement["EngagementArn"],
             "ContactArn": contact["ContactArn"],
-            **{
-                k: engagement[k]
-                for k in (
-                    "Sender",
-                    "Subject",
-                    "Content",
-                    "PublicSubject",
-                    "PublicContent",
-                    "IncidentId",
-                )
-            },
+            **{k: engagement[k] for k in MESSAGE},
             "SentTime": when,
             "DeliveryTime": None,
             "ReadTime": None,
