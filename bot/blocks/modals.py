@@ -47,10 +47,18 @@ def _impact_options() -> list[Option]:
     return [Option(value=str(n), label=impact_label(n)) for n in IMPACTS]
 
 
-def impact_select(initial: int) -> StaticSelectElement:
+def impact_input(initial: int) -> InputBlock:
+    """A form's **Impact** menu, ``initial`` chosen."""
     options = _impact_options()
-    return StaticSelectElement(
+    menu = StaticSelectElement(
         action_id=Action.IMPACT, options=options, initial_option=options[initial - 1]
+    )
+    return InputBlock(block_id=Block.IMPACT, label="Impact", element=menu)
+
+
+def _title_input(title: str) -> InputBlock:
+    return InputBlock(
+        block_id=Block.TITLE, label="Title", element=_text(Action.TITLE, title, TITLE_LIMIT)
     )
 
 
@@ -136,10 +144,8 @@ def declare_modal(
         "Declare",
         metadata=context,
         blocks=[
-            InputBlock(
-                block_id=Block.TITLE, label="Title", element=_text(Action.TITLE, title, TITLE_LIMIT)
-            ),
-            InputBlock(block_id=Block.IMPACT, label="Impact", element=impact_select(3)),
+            _title_input(title),
+            impact_input(3),
             InputBlock(
                 block_id=Block.PLAN,
                 label="Response plan",
@@ -169,14 +175,8 @@ def update_modal(incident: Incident) -> dict:
         "Save",
         metadata={"arn": incident.arn},
         blocks=[
-            InputBlock(
-                block_id=Block.TITLE,
-                label="Title",
-                element=_text(Action.TITLE, incident.title, TITLE_LIMIT),
-            ),
-            InputBlock(
-                block_id=Block.IMPACT, label="Impact", element=impact_select(incident.impact)
-            ),
+            _title_input(incident.title),
+            impact_input(incident.impact),
             *summary_inputs(incident.summary),
         ],
     )

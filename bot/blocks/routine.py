@@ -16,7 +16,7 @@ from bot.blocks.card import STATUS_ICON, post_update_button
 from bot.blocks.common import as_dicts, modal_form, with_actions
 from bot.blocks.fit import INPUT_LENGTH, fit_sections
 from bot.blocks.ids import Action, Block, Callback
-from bot.blocks.modals import impact_select
+from bot.blocks.modals import impact_input
 from bot.errors import InvalidInput
 from bot.incidents.record import OPEN, RESOLVED, Incident, impact_label
 from bot.mrkdwn import escape
@@ -56,9 +56,7 @@ def status_update_modal(incident: Incident, next_minutes: float) -> dict:
                     action_id=Action.STATUS, options=options, initial_option=current
                 ),
             ),
-            InputBlock(
-                block_id=Block.IMPACT, label="Impact", element=impact_select(incident.impact)
-            ),
+            impact_input(incident.impact),
             InputBlock(
                 block_id=Block.WHAT,
                 label="What is happening",
