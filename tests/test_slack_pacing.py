@@ -27,12 +27,15 @@ def arrivals(slack: RunningFakeSlack, method: str, channel: str) -> list[float]:
     return [c.at for c in slack.fake.calls_to(method) if c.args.get("channel") == channel]
 
 
+def shared_channel(slack: RunningFakeSlack, name: str) -> str:
+    """A channel a person (Dana) and the bot are in."""
+    return slack.fake.add_channel(name, members=[slack.fake.add_user("dana"), BOT_USER])
+
+
 async def test_posts_to_one_channel_keep_about_one_a_second(
     slack: RunningFakeSlack, client: PacedWebClient
 ) -> None:
-    fake = slack.fake
-    user = fake.add_user("dana")
-    channel = fake.add_channel("inc-storm", members=[user, BOT_USER])
+    channel = shared_channel(slack, "inc-storm")
     posts = CHANNEL_BURST + 3
     await asyncio.gather(
         *(client.chat_postMessage(channel=channel, text=f"update {n}") for n in range(posts))
@@ -60,9 +63,7 @@ async def test_dms_to_different_people_do_not_wait_for_each_other(
 async def test_an_edit_gives_way_to_waiting_posts(
     slack: RunningFakeSlack, client: PacedWebClient
 ) -> None:
-    fake = slack.fake
-    user = fake.add_user("dana")
-    channel = fake.add_channel("inc-edits", members=[user, BOT_USER])
+    channel = shared_channel(slack, "inc-edits")
     status = await client.chat_postMessage(channel=channel, text="Paging")
     for n in range(CHANNEL_BURST):  # the channel's burst used up: the next post waits
         await client.chat_postMessage(channel=channel, text=f"stage {n}")
@@ -71,7 +72,7 @@ async def test_an_edit_gives_way_to_waiting_posts(
     await client.chat_update(channel=channel, ts=status["ts"], text="Paging (stage 2)")
     await post
 
-    [edit] = fake.calls_to("chat.update")
+    [edit] = slack.fake.calls_to("chat.update")
     assert edit.at > arrivals(slack, "chat.postMessage", channel)[-1]
 
 
