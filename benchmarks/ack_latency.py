@@ -12,14 +12,12 @@ note takes to reach Incident Manager (ack → event stored), and, one at a time,
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import time
 
-from benchmarks.common import declare_bench_incident, percentiles
+from benchmarks.common import command_line, declare_bench_incident, percentiles
 from bot.local import local_stack
-from bot.logs import configure
 from emulator.slack import FakeSlack, SlackSender
 from tests.support import eventually
 
@@ -95,8 +93,7 @@ async def main(requests: int, concurrency: int, forms: int) -> None:
 
 
 if __name__ == "__main__":
-    configure("ERROR")
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = command_line(__doc__)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--forms", type=int, default=50)

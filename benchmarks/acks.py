@@ -14,7 +14,6 @@ before and after.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
@@ -24,8 +23,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.ack_latency import measure
-from benchmarks.common import percentiles
-from bot.logs import configure
+from benchmarks.common import command_line, percentiles
 from emulator.seed import EXAMPLE
 from emulator.slack import FakeSlack, RunningFakeSlack, SlackSender
 from emulator.testing import RunningEmulator, free_port
@@ -135,8 +133,7 @@ async def _responses(fake: FakeSlack) -> list[dict]:
 
 
 if __name__ == "__main__":
-    configure("ERROR")
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = command_line(__doc__)
     parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--in-flight", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=20)

@@ -1,11 +1,21 @@
-"""What the benchmarks share: a declared incident to work on, and percentiles."""
+"""What the benchmarks share: their command line, a declared incident to work on, and
+percentiles."""
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass
 
 from bot.local import LocalStack
+from bot.logs import configure
 from tests.support import DECLARE_MODAL, PLAN_ARN, declare_values, eventually, new_modal
+
+
+def command_line(doc: str | None) -> argparse.ArgumentParser:
+    """A benchmark's command line, described by its module docstring's first paragraph; the
+    bot's logs kept to errors, so that the numbers stand out."""
+    configure("ERROR")
+    return argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ bot does around these calls comes on top.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import tempfile
@@ -28,9 +27,9 @@ from typing import NamedTuple
 
 import boto3
 
+from benchmarks.common import command_line
 from benchmarks.storm import storm_seed
 from bot.aws.gateway import CLIENT_CONFIG
-from bot.logs import configure
 from emulator.seed import EXAMPLE, load_seed
 from emulator.testing import RunningEmulator
 
@@ -118,8 +117,7 @@ async def main(calls: int, concurrency: int) -> None:
 
 
 if __name__ == "__main__":
-    configure("ERROR")
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = command_line(__doc__)
     parser.add_argument("--calls", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=8, help="AWS_MAX_CONCURRENCY")
     args = parser.parse_args()

@@ -13,15 +13,13 @@ Slack) and pages one person again and again, one page at a time, measuring for e
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import time
 from collections.abc import Callable
 
-from benchmarks.common import declare_bench_incident, percentiles
+from benchmarks.common import command_line, declare_bench_incident, percentiles
 from bot.local import local_stack
-from bot.logs import configure
 
 SECRET = "bench-secret"
 
@@ -74,7 +72,6 @@ async def main(pages: int) -> None:
 
 
 if __name__ == "__main__":
-    configure("ERROR")
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = command_line(__doc__)
     parser.add_argument("--pages", type=int, default=50)
     asyncio.run(main(parser.parse_args().pages))

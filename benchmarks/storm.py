@@ -23,7 +23,6 @@ once, the bot's peak RSS, and how fast ``/incident help`` was acked during the s
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import math
 import os
@@ -39,10 +38,9 @@ import yaml
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 
-from benchmarks.common import percentiles
+from benchmarks.common import command_line, percentiles
 from bot.escalation.plan import load_stages
 from bot.escalation.timers import next_stage_due
-from bot.logs import configure
 from bot.store.database import Database
 from bot.store.schema import Escalation
 from emulator.seed import EXAMPLE, load_seed
@@ -336,8 +334,7 @@ async def main(
 
 
 if __name__ == "__main__":
-    configure("ERROR")
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = command_line(__doc__)
     parser.add_argument("--incidents", type=int, default=20)
     parser.add_argument("--plans", type=int, default=50)
     parser.add_argument("--batches", type=int, default=25, help="of pages, a minute apart")

@@ -54,7 +54,7 @@ from bot.presenters.declaration import SlackPosts, SlackRooms
 from bot.presenters.directory import SlackDirectory
 from bot.presenters.export import SlackDocuments
 from bot.presenters.home import Home
-from bot.presenters.incidents import IncidentsPresenter, SlackNames
+from bot.presenters.incidents import IncidentsPresenter
 from bot.presenters.oncall import OncallPresenter, SlackCoverRequests
 from bot.presenters.paging import PagingPresenter
 from bot.presenters.paging_ports import SlackPageMessages
@@ -114,13 +114,13 @@ async def start_services(settings: Settings) -> Services:
         directory,
     )
     bus.subscribe(IncidentResolved, lambda resolved: paging.closing.incident_resolved(resolved.arn))
-    names, rooms, records = SlackNames(slack), SlackRooms(slack), DeclarationRecords(database)
-    steps = DeclarationSteps(incidents, records, rooms, SlackPosts(slack), names, bus)
+    rooms, records = SlackRooms(slack), DeclarationRecords(database)
+    steps = DeclarationSteps(incidents, records, rooms, SlackPosts(slack), directory, bus)
     declarations = Declarations(incidents, records, steps, bus)
     on_call = OnCall(contacts, people)
     covers = Covers(contacts, people, on_call, permissions, settings, bus)
-    status_updates = StatusUpdates(incidents, names, bus)
-    exports = Exports(incidents, names, SlackDocuments(slack), rooms, bus)
+    status_updates = StatusUpdates(incidents, directory, bus)
+    exports = Exports(incidents, directory, SlackDocuments(slack), rooms, bus)
     bus.subscribe(IncidentResolved, status_updates.incident_resolved)
     bus.subscribe(IncidentReopened, status_updates.incident_reopened)
     seen = SeenIncidents(database)  # the bot's own writes, never echoed by the sync

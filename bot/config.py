@@ -46,6 +46,20 @@ CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 ROLE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
+def _listed(value: object) -> object:
+    """A comma-separated setting as its parts, blank ones dropped; any other value as given."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+def _slack_id(value: str | None, pattern: re.Pattern[str], what: str) -> str | None:
+    """A Slack id setting, stripped; None when blank; refused when it is not a ``what``."""
+    if value and not pattern.match(value.strip()):
+        raise ValueError(f"{value} is not a {what}")
+    return value.strip() if value else None
+
+
 TOKEN_PREFIXES = {"slack_bot_token": "xoxb-", "slack_app_token": "xapp-"}
 
 
@@ -129,8 +143,7 @@ class Settings(BaseSettings):
     @field_validator("responder_user_ids", mode="before")
     @classmethod
     def _user_ids(cls, value: object) -> object:
-        if isinstance(value, str):
-            value = [part.strip() for part in value.split(",") if part.strip()]
+        value = _listed(value)
         if isinstance(value, list) and (wrong := [v for v in value if not USER_ID.match(str(v))]):
             raise ValueError(f"{', '.join(map(str, wrong))} is not a Slack user id")
         return value
@@ -138,16 +151,12 @@ class Settings(BaseSettings):
     @field_validator("responder_group", "admin_group", "member_group")
     @classmethod
     def _group_id(cls, value: str | None) -> str | None:
-        if value and not GROUP_ID.match(value.strip()):
-            raise ValueError(f"{value} is not a Slack user group id")
-        return value.strip() if value else None
+        return _slack_id(value, GROUP_ID, "Slack user group id")
 
     @field_validator("oncall_channel")
     @classmethod
     def _channel_id(cls, value: str | None) -> str | None:
-        if value and not CHANNEL_ID.match(value.strip()):
-            raise ValueError(f"{value} is not a Slack channel id")
-        return value.strip() if value else None
+        return _slack_id(value, CHANNEL_ID, "Slack channel id")
 
     @field_validator("plan_editors", mode="before")
     @classmethod
@@ -157,8 +166,7 @@ class Settings(BaseSettings):
     @field_validator("auto_channel_plans", mode="before")
     @classmethod
     def _plans(cls, value: object) -> object:
-        if isinstance(value, str):
-            value = [part.strip() for part in value.split(",") if part.strip()]
+        value = _listed(value)
         if isinstance(value, list) and not value:
             raise ValueError("is empty")
         if isinstance(value, list) and len(value) > 1 and {"all", "none"} & set(value):
@@ -173,8 +181,7 @@ class Settings(BaseSettings):
     @field_validator("roles", mode="before")
     @classmethod
     def _roles(cls, value: object) -> object:
-        if isinstance(value, str):
-            value = [part.strip().lower() for part in value.split(",") if part.strip()]
+        value = _listed(value.lower() if isinstance(value, str) else value)
         if isinstance(value, list):
             if not value:
                 raise ValueError("name at least one role")
@@ -185,8 +192,7 @@ class Settings(BaseSettings):
     @field_validator("update_reminder_minutes", mode="before")
     @classmethod
     def _reminder_minutes(cls, value: object) -> object:
-        if isinstance(value, str):
-            value = [part.strip() for part in value.split(",") if part.strip()]
+        value = _listed(value)
         if isinstance(value, list):
             if len(value) != 5:
                 raise ValueError("give one number per impact, 1 to 5")

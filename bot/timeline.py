@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.aws.incidents import IncidentsPort, note_limit
 from bot.errors import InvalidInput, NotFound
 from bot.incidents.record import TimelineEntry
-from bot.store.database import Database, changed
+from bot.store.database import Database
 from bot.store.schema import KnownTimelineEvent, TimelineMessage
 from bot.tokens import client_token
 
@@ -198,13 +198,9 @@ class Timeline:
         row = await self.tracked(channel_id, ts)
         if row is None or row.event_id is not None:
             return row
-        async with self.database.write() as session:
-            waiting = await changed(
-                session,
-                update(TimelineMessage)
-                .where(*key, TimelineMessage.event_id.is_(None))
-                .values(**wish),
-            )
+        waiting = await self.database.compare_and_set(
+            update(TimelineMessage).where(*key, TimelineMessage.event_id.is_(None)).values(**wish)
+        )
         return None if waiting else await self.tracked(channel_id, ts)  # it landed meanwhile
 
     async def _rewrite(self, row: TimelineMessage, data: str) -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+T = TypeVar("T")
+
 
 class ServiceError(Exception):
     """An AWS error: its type name (e.g. ``ResourceNotFoundException``), message and HTTP status."""
@@ -43,3 +47,21 @@ def contact_not_found(kind: str, ident: str) -> ServiceError:
         ResourceId=ident,
         ResourceType=kind.upper().replace(" ", "_"),
     )
+
+
+def contact_resource(table: dict[str, T], kind: str, ident: str) -> T:
+    """The ssm-contacts ``kind`` ``ident`` held in ``table``, or its not-found answer."""
+    if ident not in table:
+        raise contact_not_found(kind, ident)
+    return table[ident]
+
+
+def incident_resource(table: dict[str, T], kind: str, ident: str) -> T:
+    """The ssm-incidents ``kind`` ``ident`` held in ``table``, or its not-found answer."""
+    if ident not in table:
+        raise not_found(
+            f"{kind} {ident} not found.",
+            resourceIdentifier=ident,
+            resourceType=kind.upper().replace(" ", "_"),
+        )
+    return table[ident]

@@ -12,6 +12,7 @@ import pytest
 from bot.local import local_bot
 from emulator.slack import RunningFakeSlack, SlackSender
 from emulator.testing import RunningEmulator
+from tests.postgres import running_postgres
 from tests.processes import counting_start_engagement
 from tests.support import BOT_TOKEN, SIGNING_SECRET, Stack
 
@@ -105,3 +106,10 @@ async def stack(
     ) as bot:
         sender = SlackSender(bot.events_url, SIGNING_SECRET, slack.fake)
         yield Stack(slack.fake, sender, emulator, bot.services, bot.url)
+
+
+@pytest.fixture
+def postgres() -> Iterator[str]:
+    """A fresh PostgreSQL server's URL for one test (marked ``tests.postgres.needs_postgres``)."""
+    with running_postgres() as url:
+        yield url

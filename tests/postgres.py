@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from emulator.testing import free_port
 
 
@@ -22,6 +24,11 @@ def postgres_bin() -> Path | None:
         return Path(found).resolve().parent
     versions = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     return Path(versions[-1]).parent if versions else None
+
+
+needs_postgres = pytest.mark.skipif(
+    postgres_bin() is None, reason="needs PostgreSQL (apt-get install postgresql; CI installs it)"
+)
 
 
 def _as_owner(command: list[str]) -> list[str]:

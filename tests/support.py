@@ -143,3 +143,13 @@ def replies(stack: Stack, user: str) -> list[str]:
         if call.method in ("response_url", "chat.postEphemeral")
         and (call.method == "response_url" or call.args.get("user") == user)
     ]
+
+
+async def declare_form(stack: Stack, user: str, channel: str, title: str = "") -> dict[str, Any]:
+    """The declare modal ``user`` opens with ``/incident declare [title]`` in ``channel``."""
+    text = f"declare {title}".rstrip()
+    return await new_modal(
+        stack.slack,
+        DECLARE_MODAL,
+        lambda: stack.sender.slash_command("/incident", text, user, channel),
+    )

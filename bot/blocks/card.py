@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
-from bot.blocks.common import as_dicts
+from bot.blocks.common import as_dicts, with_actions
 from bot.blocks.fit import (
     FIELD_TEXT,
     HEADER_TEXT,
@@ -125,20 +125,12 @@ def incident_picker(
         Option(value=i.id, label=truncate(f"{i.title} ({i.id[:8]})", OPTION_TEXT))
         for i in incidents[:SELECT_OPTIONS]
     ]
-    return as_dicts(
-        [
-            SectionBlock(text=MarkdownTextObject(text=f":warning: {message}")),
-            ActionsBlock(
-                block_id=block_id,
-                elements=[
-                    StaticSelectElement(
-                        action_id=Action.PICK,
-                        placeholder="Or choose an open incident",
-                        options=options,
-                    )
-                ],
-            ),
-        ]
+    return with_actions(
+        f":warning: {message}",
+        StaticSelectElement(
+            action_id=Action.PICK, placeholder="Or choose an open incident", options=options
+        ),
+        block_id=block_id,
     )
 
 

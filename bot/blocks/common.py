@@ -2,16 +2,52 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ContextBlock,
+    InteractiveElement,
+    MarkdownTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
 
 from bot.blocks.fit import MESSAGE_BLOCKS, fit_sections
 
 
 def as_dicts(blocks: Iterable[Block]) -> list[dict[str, Any]]:
     return [block.to_dict() for block in blocks]
+
+
+def with_actions(
+    text: str, *elements: InteractiveElement, block_id: str | None = None
+) -> list[dict[str, Any]]:
+    """A message of one mrkdwn section with its buttons (or menu) beneath."""
+    actions = ActionsBlock(block_id=block_id, elements=list(elements))
+    return as_dicts([SectionBlock(text=MarkdownTextObject(text=text)), actions])
+
+
+def modal_form(
+    callback_id: str,
+    title: str,
+    submit: str,
+    blocks: Sequence[Block],
+    metadata: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A modal form: its inputs, **``submit``** and **Cancel**, ``metadata`` kept as JSON."""
+    return View(
+        type="modal",
+        callback_id=callback_id,
+        title=title,
+        submit=submit,
+        close="Cancel",
+        private_metadata=None if metadata is None else json.dumps(metadata),
+        blocks=blocks,
+    ).to_dict()
 
 
 def help_blocks(entries: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:

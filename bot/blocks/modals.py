@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from math import ceil
@@ -19,6 +18,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.common import modal_form
 from bot.blocks.fit import (
     INPUT_LENGTH,
     OPTION_TEXT,
@@ -47,10 +47,18 @@ def _impact_options() -> list[Option]:
     return [Option(value=str(n), label=impact_label(n)) for n in IMPACTS]
 
 
-def impact_select(initial: int) -> StaticSelectElement:
+def impact_input(initial: int) -> InputBlock:
+    """A form's **Impact** menu, ``initial`` chosen."""
     options = _impact_options()
-    return StaticSelectElement(
+    menu = StaticSelectElement(
         action_id=Action.IMPACT, options=options, initial_option=options[initial - 1]
+    )
+    return InputBlock(block_id=Block.IMPACT, label="Impact", element=menu)
+
+
+def _title_input(title: str) -> InputBlock:
+    return InputBlock(
+        block_id=Block.TITLE, label="Title", element=_text(Action.TITLE, title, TITLE_LIMIT)
     )
 
 
@@ -130,18 +138,14 @@ def declare_modal(
         None,
     )
     channel_option = Option(value="yes", label="Create an incident channel")
-    view = View(
-        type="modal",
-        callback_id=Callback.DECLARE_MODAL,
-        title=DECLARE_TITLE,
-        submit="Declare",
-        close="Cancel",
-        private_metadata=json.dumps(context),
+    return modal_form(
+        Callback.DECLARE_MODAL,
+        DECLARE_TITLE,
+        "Declare",
+        metadata=context,
         blocks=[
-            InputBlock(
-                block_id=Block.TITLE, label="Title", element=_text(Action.TITLE, title, TITLE_LIMIT)
-            ),
-            InputBlock(block_id=Block.IMPACT, label="Impact", element=impact_select(3)),
+            _title_input(title),
+            impact_input(3),
             InputBlock(
                 block_id=Block.PLAN,
                 label="Response plan",
@@ -162,30 +166,20 @@ def declare_modal(
             ),
         ],
     )
-    return view.to_dict()
 
 
 def update_modal(incident: Incident) -> dict[str, Any]:
-    view = View(
-        type="modal",
-        callback_id=Callback.UPDATE_MODAL,
-        title=UPDATE_TITLE,
-        submit="Save",
-        close="Cancel",
-        private_metadata=json.dumps({"arn": incident.arn}),
+    return modal_form(
+        Callback.UPDATE_MODAL,
+        UPDATE_TITLE,
+        "Save",
+        metadata={"arn": incident.arn},
         blocks=[
-            InputBlock(
-                block_id=Block.TITLE,
-                label="Title",
-                element=_text(Action.TITLE, incident.title, TITLE_LIMIT),
-            ),
-            InputBlock(
-                block_id=Block.IMPACT, label="Impact", element=impact_select(incident.impact)
-            ),
+            _title_input(incident.title),
+            impact_input(incident.impact),
             *summary_inputs(incident.summary),
         ],
     )
-    return view.to_dict()
 
 
 def message_modal(title: str, text: str) -> dict[str, Any]:

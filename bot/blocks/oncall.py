@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
-    ActionsBlock,
     Block,
     ButtonElement,
     ConfirmObject,
@@ -16,7 +15,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.blocks.common import as_dicts
+from bot.blocks.common import as_dicts, with_actions
 from bot.blocks.fit import (
     MESSAGE_BLOCKS,
     MESSAGE_TEXT,
@@ -169,19 +168,9 @@ def handoff_blocks(
     schedule: Contact, start: datetime, end: datetime, open_count: int, key: str
 ) -> list[dict[str, Any]]:
     """The hand-off DM with **Cover for me** (value: the hand-off's key)."""
-    return as_dicts(
-        [
-            SectionBlock(
-                text=MarkdownTextObject(text=handoff_text(schedule, start, end, open_count))
-            ),
-            ActionsBlock(
-                elements=[
-                    ButtonElement(
-                        text="Cover for me", action_id=OncallAction.COVER_FOR_ME, value=key
-                    )
-                ]
-            ),
-        ]
+    return with_actions(
+        handoff_text(schedule, start, end, open_count),
+        ButtonElement(text="Cover for me", action_id=OncallAction.COVER_FOR_ME, value=key),
     )
 
 
@@ -198,20 +187,11 @@ def cover_request_blocks(
 ) -> list[dict[str, Any]]:
     """A **Cover for me** request in the on-call channel, with **I'll cover**."""
     text = f":sos: <@{requester}> asks for cover on {_shift(schedule, start, end)}."
-    return as_dicts(
-        [
-            SectionBlock(text=MarkdownTextObject(text=text)),
-            ActionsBlock(
-                elements=[
-                    ButtonElement(
-                        text="I'll cover",
-                        action_id=OncallAction.WILL_COVER,
-                        value=request_id,
-                        style="primary",
-                    )
-                ]
-            ),
-        ]
+    return with_actions(
+        text,
+        ButtonElement(
+            text="I'll cover", action_id=OncallAction.WILL_COVER, value=request_id, style="primary"
+        ),
     )
 
 

@@ -3,7 +3,6 @@ forms that change the plan and take an activation code."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -18,9 +17,8 @@ from slack_sdk.models.blocks import (
     PlainTextInputElement,
     SectionBlock,
 )
-from slack_sdk.models.views import View
 
-from bot.blocks.common import as_dicts, error_text
+from bot.blocks.common import as_dicts, error_text, modal_form
 from bot.blocks.fit import OPTION_TEXT, SELECT_OPTIONS, choices, chosen, option_value
 from bot.blocks.ids import MeAction
 from bot.contact_plans.personal import DraftEngagement, Mine
@@ -117,32 +115,24 @@ def plan_modal(mine: Mine, channel: str) -> dict[str, Any]:
                 optional=True,
                 element=choices(MeAction.CHANNELS, options, ticked, "Choose channels"),
             ),
-            InputBlock(
-                block_id=row_block("minutes", index),
-                label=f"Stage {index + 1}: minutes before the next stage",
-                optional=True,
-                element=PlainTextInputElement(
-                    action_id=MeAction.MINUTES, initial_value=minutes or None
-                ),
+            _typed_input(
+                "minutes", MeAction.MINUTES, index, "minutes before the next stage", minutes
             ),
-            InputBlock(
-                block_id=row_block("retry", index),
-                label=f"Stage {index + 1}: minutes between retries",
-                optional=True,
-                element=PlainTextInputElement(
-                    action_id=MeAction.RETRY, initial_value=retry or None
-                ),
-            ),
+            _typed_input("retry", MeAction.RETRY, index, "minutes between retries", retry),
         ]
-    return View(
-        type="modal",
-        callback_id=MeAction.PLAN_MODAL,
-        title=PLAN_TITLE,
-        submit="Save",
-        close="Cancel",
-        private_metadata=json.dumps({"rows": len(rows), "channel": channel}),
-        blocks=blocks,
-    ).to_dict()
+    return modal_form(
+        MeAction.PLAN_MODAL, PLAN_TITLE, "Save", blocks, {"rows": len(rows), "channel": channel}
+    )
+
+
+def _typed_input(kind: str, action: str, index: int, label: str, typed: str) -> InputBlock:
+    """A stage row's optional text input (``kind`` minutes or retry), as typed before."""
+    return InputBlock(
+        block_id=row_block(kind, index),
+        label=f"Stage {index + 1}: {label}",
+        optional=True,
+        element=PlainTextInputElement(action_id=action, initial_value=typed or None),
+    )
 
 
 def read_plan(
@@ -205,12 +195,6 @@ def code_modal(channel: ContactChannel, origin: str, wrong: str = "") -> dict[st
     ]
     if wrong:
         blocks.insert(0, SectionBlock(text=MarkdownTextObject(text=error_text(wrong))))
-    return View(
-        type="modal",
-        callback_id=MeAction.CODE_MODAL,
-        title=CODE_TITLE,
-        submit="Activate",
-        close="Cancel",
-        private_metadata=json.dumps({"arn": channel.arn, "channel": origin}),
-        blocks=blocks,
-    ).to_dict()
+    return modal_form(
+        MeAction.CODE_MODAL, CODE_TITLE, "Activate", blocks, {"arn": channel.arn, "channel": origin}
+    )

@@ -21,8 +21,8 @@ from slack_sdk.models.blocks import (
     PlainTextInputElement,
     SectionBlock,
 )
-from slack_sdk.models.views import View
 
+from bot.blocks.common import modal_form
 from bot.blocks.fit import (
     OPTION_TEXT,
     SELECT_OPTIONS,
@@ -212,14 +212,7 @@ def plan_modal(form: PlanForm, members: Mapping[str, Member]) -> dict[str, Any]:
             f"than one Slack form holds ({too_large}). Edit it in the AWS console; "
             f"`/incident plan {form.alias}` shows it."
         )
-    view = View(
-        type="modal",
-        callback_id=PlanAction.MODAL,
-        title=TITLE,
-        submit="Save",
-        close="Cancel",
-        blocks=blocks,
-    ).to_dict()
+    view = modal_form(PlanAction.MODAL, TITLE, "Save", blocks)
     # the draft, as long as the plan is: Forms keeps it and sends Slack only its key
     view["private_metadata"] = form.metadata()
     return view

@@ -6,14 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import (
-    ActionsBlock,
-    MarkdownTextObject,
     Option,
-    SectionBlock,
     StaticSelectElement,
 )
 
-from bot.blocks.common import as_dicts
+from bot.blocks.common import with_actions
 from bot.blocks.fit import OPTION_TEXT, SELECT_OPTIONS, clip, fit_text, more_line
 from bot.blocks.ids import Action
 from bot.mrkdwn import escape, truncate
@@ -54,18 +51,10 @@ def unlink_picker(arn: str, items: Sequence[RelatedItem]) -> list[dict[str, Any]
     if len(items) > SELECT_OPTIONS:
         left = more_line(len(items) - SELECT_OPTIONS, "`/incident unlink <url|arn>` removes any")
         text += f"\n_{left}_"
-    return as_dicts(
-        [
-            SectionBlock(text=MarkdownTextObject(text=text)),
-            ActionsBlock(
-                block_id=f"unlink:{client_token(arn)[:40]}",
-                elements=[
-                    StaticSelectElement(
-                        action_id=Action.UNLINK, placeholder="Choose an item", options=options
-                    )
-                ],
-            ),
-        ]
+    return with_actions(
+        text,
+        StaticSelectElement(action_id=Action.UNLINK, placeholder="Choose an item", options=options),
+        block_id=f"unlink:{client_token(arn)[:40]}",
     )
 
 

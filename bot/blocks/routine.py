@@ -3,27 +3,22 @@ made when an incident is resolved, and the status update form."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_sdk.models.blocks import (
-    ActionsBlock,
     ButtonElement,
     InputBlock,
-    MarkdownTextObject,
     NumberInputElement,
     Option,
     PlainTextInputElement,
-    SectionBlock,
     StaticSelectElement,
 )
-from slack_sdk.models.views import View
 
 from bot.blocks.card import STATUS_ICON, post_update_button
-from bot.blocks.common import as_dicts
+from bot.blocks.common import as_dicts, modal_form, with_actions
 from bot.blocks.fit import INPUT_LENGTH, fit_sections
 from bot.blocks.ids import Action, Block, Callback
-from bot.blocks.modals import impact_select
+from bot.blocks.modals import impact_input
 from bot.errors import InvalidInput
 from bot.incidents.record import OPEN, RESOLVED, Incident, impact_label
 from bot.mrkdwn import escape
@@ -50,13 +45,11 @@ def check_what(what: str) -> str:
 def status_update_modal(incident: Incident, next_minutes: float) -> dict[str, Any]:
     options = [Option(value=value, label=label) for value, label in STATUS_CHOICES.items()]
     current = next(o for o in options if o.value == incident.status)
-    return View(
-        type="modal",
-        callback_id=Callback.STATUS_UPDATE_MODAL,
-        title=UPDATE_FORM_TITLE,
-        submit="Post",
-        close="Cancel",
-        private_metadata=json.dumps({"arn": incident.arn}),
+    return modal_form(
+        Callback.STATUS_UPDATE_MODAL,
+        UPDATE_FORM_TITLE,
+        "Post",
+        metadata={"arn": incident.arn},
         blocks=[
             InputBlock(
                 block_id=Block.STATUS,
@@ -65,9 +58,7 @@ def status_update_modal(incident: Incident, next_minutes: float) -> dict[str, An
                     action_id=Action.STATUS, options=options, initial_option=current
                 ),
             ),
-            InputBlock(
-                block_id=Block.IMPACT, label="Impact", element=impact_select(incident.impact)
-            ),
+            impact_input(incident.impact),
             InputBlock(
                 block_id=Block.WHAT,
                 label="What is happening",
@@ -88,7 +79,7 @@ def status_update_modal(incident: Incident, next_minutes: float) -> dict[str, An
                 ),
             ),
         ],
-    ).to_dict()
+    )
 
 
 def status_update_text(incident: Incident, user_id: str, what: str) -> str:
@@ -121,12 +112,7 @@ def reminder_blocks(incident: Incident, minutes: float) -> list[dict[str, Any]]:
         f":alarm_clock: No status update on *{escape(incident.title)}* for {minutes:g} minutes "
         f"(impact {impact_label(incident.impact)}). Post one for everyone following it."
     )
-    return as_dicts(
-        [
-            SectionBlock(text=MarkdownTextObject(text=text)),
-            ActionsBlock(elements=[post_update_button(incident.arn)]),
-        ]
-    )
+    return with_actions(text, post_update_button(incident.arn))
 
 
 def resolved_offer_text(incident: Incident) -> str:
@@ -139,24 +125,15 @@ def resolved_offer_blocks(incident: Incident) -> list[dict[str, Any]]:
         f":white_check_mark: *{escape(incident.title)}* is resolved. Export its record, roles "
         "and timeline for the post-incident analysis, then archive this channel when done."
     )
-    return as_dicts(
-        [
-            SectionBlock(text=MarkdownTextObject(text=text)),
-            ActionsBlock(
-                elements=[
-                    ButtonElement(
-                        text="Export for post-incident analysis",
-                        action_id=Action.EXPORT,
-                        value=incident.arn,
-                        style="primary",
-                    ),
-                    ButtonElement(
-                        text="Archive channel",
-                        action_id=Action.ARCHIVE,
-                        value=incident.arn,
-                        style="danger",
-                    ),
-                ]
-            ),
-        ]
+    return with_actions(
+        text,
+        ButtonElement(
+            text="Export for post-incident analysis",
+            action_id=Action.EXPORT,
+            value=incident.arn,
+            style="primary",
+        ),
+        ButtonElement(
+            text="Archive channel", action_id=Action.ARCHIVE, value=incident.arn, style="danger"
+        ),
     )

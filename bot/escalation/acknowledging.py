@@ -17,7 +17,6 @@ from bot.escalation.events import PageAcknowledged
 from bot.escalation.notices import PageNotices, now
 from bot.events import Bus
 from bot.incidents.service import IncidentService
-from bot.store.database import changed
 from bot.store.schema import PageNotice
 from bot.tokens import client_token
 from bot.vocabulary import Acknowledgement, EscalationState
@@ -61,14 +60,12 @@ class Acknowledging:
                 "can acknowledge this page."
             )
         at = now()
-        async with self.database.write() as session:
-            claimed = await changed(
-                session,
-                update(PageNotice)
-                .where(PageNotice.id == notice_id, PageNotice.acknowledged_by.is_(None))
-                .values(acknowledged_by=clicker, acknowledged_at=at),
-            )
-        if claimed != 1:
+        claimed = await self.database.compare_and_set(
+            update(PageNotice)
+            .where(PageNotice.id == notice_id, PageNotice.acknowledged_by.is_(None))
+            .values(acknowledged_by=clicker, acknowledged_at=at)
+        )
+        if not claimed:
             return Acknowledgement.ALREADY
         name = await self.directory.name_of(clicker)
         try:

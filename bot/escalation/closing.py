@@ -18,7 +18,6 @@ from bot.escalation.notices import PageNotices
 from bot.events import Bus
 from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
-from bot.store.database import changed
 from bot.store.schema import Escalation, PageNotice
 from bot.vocabulary import EscalationState
 
@@ -64,14 +63,12 @@ class Closing:
     ) -> Closed | None:
         """Move a running escalation to ``state``; stop its other open engagements. None: it
         was not running (someone else closed it). Whoever closes says so on the bus."""
-        async with self.database.write() as session:
-            claimed = await changed(
-                session,
-                update(Escalation)
-                .where(Escalation.id == escalation_id, Escalation.state == EscalationState.RUNNING)
-                .values(state=state, acknowledged_by=by),
-            )
-        if claimed != 1:
+        claimed = await self.database.compare_and_set(
+            update(Escalation)
+            .where(Escalation.id == escalation_id, Escalation.state == EscalationState.RUNNING)
+            .values(state=state, acknowledged_by=by)
+        )
+        if not claimed:
             return None
         escalation = await rows.escalation(self.database, escalation_id)
         self.schedule.cancel(escalation_id, escalation.current_stage + 1)

@@ -12,73 +12,67 @@ from bot.store.schema import PageNotice
 
 
 @dataclass(frozen=True)
-class EscalationStarted:
-    """An escalation began (its first stage started or recorded for the auditor)."""
+class EscalationEvent:
+    """Something that happened to the escalation ``escalation_id``."""
 
     escalation_id: str
+
+
+@dataclass(frozen=True)
+class ContactEvent:
+    """Something that happened to the contact ``alias`` paging pages, to be said in the
+    incident's channel (``None``: the incident has none)."""
+
     channel_id: str | None
     alias: str
+
+
+@dataclass(frozen=True)
+class EscalationStarted(ContactEvent, EscalationEvent):
+    """An escalation of the plan ``alias`` began (its first stage started or recorded for the
+    auditor)."""
+
     stages: tuple[Stage, ...]
 
 
 @dataclass(frozen=True)
-class StageStarted:
+class StageStarted(EscalationEvent):
     """A stage began and its targets were engaged and told."""
 
-    escalation_id: str
     stage: int
 
 
 @dataclass(frozen=True)
-class EscalationExhausted:
-    """Every stage ran and no essential contact acknowledged."""
-
-    escalation_id: str
-    channel_id: str | None
-    alias: str
+class EscalationExhausted(ContactEvent, EscalationEvent):
+    """Every stage of the plan ``alias`` ran and no essential contact acknowledged."""
 
 
 @dataclass(frozen=True)
-class TargetNotPaged:
+class TargetNotPaged(ContactEvent):
     """AWS would not engage a stage's target, or its person could not be told."""
 
-    channel_id: str | None
-    alias: str
     reason: str
 
 
-@dataclass(frozen=True)
-class PlanTargetPaged:
+class PlanTargetPaged(ContactEvent):
     """A target that is an escalation plan was engaged: AWS runs its stages, and the mirror
     gives each person it pages a button."""
 
-    channel_id: str | None
-    alias: str
 
-
-@dataclass(frozen=True)
-class PageUnlinked:
+class PageUnlinked(ContactEvent):
     """A contact was paged through AWS, but no Slack user answers for it."""
 
-    channel_id: str | None
-    alias: str
-
 
 @dataclass(frozen=True)
-class PageRefused:
+class PageRefused(ContactEvent):
     """A contact was paged through AWS, but Slack refused the page's direct message."""
 
-    channel_id: str | None
-    alias: str
     user_id: str
     code: str
 
 
-@dataclass(frozen=True)
-class PageMirrored:
+class PageMirrored(EscalationEvent):
     """A page an escalation plan target sent reached its person."""
-
-    escalation_id: str
 
 
 @dataclass(frozen=True)
@@ -91,29 +85,32 @@ class PagesWithdrawn:
 
 
 @dataclass(frozen=True)
-class EscalationClosed:
+class EscalationClosed(EscalationEvent):
     """An escalation was stopped, or acknowledged outside Slack; its other pages withdrawn."""
 
-    escalation_id: str
     withdrawn: PagesWithdrawn
 
 
 @dataclass(frozen=True)
-class PageAcknowledged:
-    """Someone acknowledged a page in Slack (``AcceptPage`` done); an essential answer also
-    ended its escalation and withdrew its other pages."""
+class PageEvent:
+    """Something that happened to a page (``notice``) for ``incident``."""
 
     notice: PageNotice
     incident: Incident
+
+
+@dataclass(frozen=True)
+class PageAcknowledged(PageEvent):
+    """Someone acknowledged a page in Slack (``AcceptPage`` done); an essential answer also
+    ended its escalation and withdrew its other pages."""
+
     by: str
     at: datetime
     withdrawn: PagesWithdrawn | None
 
 
 @dataclass(frozen=True)
-class PageReminded:
+class PageReminded(PageEvent):
     """An unanswered page's reminder ``reminder`` is due (claimed once)."""
 
-    notice: PageNotice
-    incident: Incident
     reminder: int

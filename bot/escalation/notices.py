@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.store.database import Database, changed
+from bot.store.database import Database
 from bot.store.schema import Escalation, PageNotice
 from bot.vocabulary import Claim, Delivery, EscalationState
 
@@ -101,13 +101,8 @@ class PageNotices:
             if claimed_at is None
             else PageNotice.claimed_at == claimed_at
         )
-        async with self.database.write() as session:
-            taken = await changed(
-                session,
-                update(PageNotice)
-                .where(
-                    PageNotice.id == notice_id, PageNotice.delivery == Delivery.SENDING, same_claim
-                )
-                .values(claimed_at=now().timestamp()),
-            )
-        return taken == 1
+        return await self.database.compare_and_set(
+            update(PageNotice)
+            .where(PageNotice.id == notice_id, PageNotice.delivery == Delivery.SENDING, same_claim)
+            .values(claimed_at=now().timestamp())
+        )

@@ -14,7 +14,6 @@ from bot.escalation.notices import WAITING, PageNotices, delivered, now
 from bot.events import Bus
 from bot.incidents.service import IncidentService
 from bot.people import People, retry_minutes
-from bot.store.database import changed
 from bot.store.schema import Escalation, PageNotice
 from bot.vocabulary import EscalationState
 
@@ -63,18 +62,16 @@ class Reminders:
             return
         if escalation is not None and escalation.state != EscalationState.RUNNING:
             return
-        async with self.database.write() as session:
-            claimed = await changed(
-                session,
-                update(PageNotice)
-                .where(
-                    PageNotice.id == notice_id,
-                    PageNotice.reminders == reminder - 1,
-                    PageNotice.acknowledged_by.is_(None),
-                )
-                .values(reminders=reminder),
+        claimed = await self.database.compare_and_set(
+            update(PageNotice)
+            .where(
+                PageNotice.id == notice_id,
+                PageNotice.reminders == reminder - 1,
+                PageNotice.acknowledged_by.is_(None),
             )
-        if claimed != 1:
+            .values(reminders=reminder)
+        )
+        if not claimed:
             return
         incident = await self.incidents.get(notice.incident_arn)
         if not incident.is_open:

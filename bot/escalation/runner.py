@@ -25,7 +25,7 @@ from bot.escalation.timers import StageTimers
 from bot.events import Bus
 from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
-from bot.store.database import Database, changed
+from bot.store.database import Database
 from bot.store.schema import Escalation
 from bot.tokens import client_token
 from bot.vocabulary import EscalationState
@@ -84,18 +84,16 @@ class EscalationRunner:
         stages = load_stages(escalation.stages)
         finished = stage >= len(stages)
         values = stage_taken(stage, finished, now())
-        async with self.database.write() as session:
-            claimed = await changed(
-                session,
-                update(Escalation)
-                .where(
-                    Escalation.id == escalation_id,
-                    Escalation.current_stage == stage - 1,
-                    Escalation.state == EscalationState.RUNNING,
-                )
-                .values(**values),
+        claimed = await self.database.compare_and_set(
+            update(Escalation)
+            .where(
+                Escalation.id == escalation_id,
+                Escalation.current_stage == stage - 1,
+                Escalation.state == EscalationState.RUNNING,
             )
-        if claimed != 1:
+            .values(**values)
+        )
+        if not claimed:
             return None
         escalation = await rows.escalation(self.database, escalation_id)
         return await self.engaging.taken(escalation, stages, incident, starting)

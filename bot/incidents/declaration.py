@@ -116,7 +116,7 @@ class Declarations:
             await self.bus.publish(DeclarationRefused(row.declarer, row.origin_channel, reason))
             return
         if outcome and outcome.settled and outcome.done_now:
-            finished = DeclarationFinished(outcome, row.declarer, row.origin_channel)
+            finished = DeclarationFinished(row.declarer, row.origin_channel, outcome)
             await self.bus.publish(finished)
 
     async def _run(self, declaration_token: str) -> Outcome | None:

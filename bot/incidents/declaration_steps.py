@@ -84,7 +84,7 @@ class DeclarationSteps:
         await self.incidents.refresh_card(arn)
 
     async def note(self, form: Declaration, _retry: bool) -> None:
-        name = await self.names.name(form.declarer)
+        name = await self.names.name_of(form.declarer)
         await self.incidents.timeline.note(
             await self.records.arn(form.client_token),
             f"Declared in Slack by {name}",

@@ -67,20 +67,22 @@ class StatusUpdatePosted:
 
 
 @dataclass(frozen=True)
-class StatusUpdateDue:
-    """No status update was posted on an open incident for ``minutes``: its channel is reminded."""
+class ChannelTold:
+    """The incident's channel (``channel_id``) is to be told something of ``incident``."""
 
     incident: Incident
-    minutes: float
     channel_id: str
 
 
 @dataclass(frozen=True)
-class ExportOffered:
-    """The incident was resolved: its channel is offered the export and archiving."""
+class StatusUpdateDue(ChannelTold):
+    """No status update was posted on an open incident for ``minutes``: its channel is reminded."""
 
-    incident: Incident
-    channel_id: str
+    minutes: float
+
+
+class ExportOffered(ChannelTold):
+    """The incident was resolved: its channel is offered the export and archiving."""
 
 
 @dataclass(frozen=True)
@@ -101,18 +103,23 @@ class NoteAddedInAws(DoneInAws):
 
 
 @dataclass(frozen=True)
-class DeclarationFinished:
-    """The sweep finished a declaration a crash or a failure had interrupted."""
+class DeclarationSwept:
+    """The sweep ended a declaration a crash or a failure had interrupted: its declarer is
+    told."""
 
-    outcome: Outcome
     declarer: str
     origin: str | None  # the channel the declarer declared from
 
 
 @dataclass(frozen=True)
-class DeclarationRefused:
-    """A declaration finished by the sweep was refused at StartIncident: nothing exists."""
+class DeclarationFinished(DeclarationSwept):
+    """The sweep finished the declaration: ``outcome`` says what exists."""
 
-    declarer: str
-    origin: str | None
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class DeclarationRefused(DeclarationSwept):
+    """The declaration was refused at StartIncident: nothing exists."""
+
     reason: str

@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
 
 from bot.errors import Conflict, InvalidInput
 from bot.events import Bus
@@ -18,7 +17,6 @@ from bot.incidents.ports import Documents, Names, Rooms
 from bot.incidents.record import IncidentExport
 from bot.incidents.service import IncidentService
 from bot.mrkdwn import escape
-from bot.store.database import changed
 from bot.store.schema import ExportClaim, TimelineMessage
 
 STALE_SECONDS = 300.0  # an export not finished by then crashed: another may be made
@@ -38,7 +36,7 @@ class Exports:
         incidents = self.incidents
         incident = await incidents.get(arn)
         roles = {
-            role: f"{await self.names.name(user)} ({user})"
+            role: f"{await self.names.name_of(user)} ({user})"
             for role, user in (await incidents.roles.held(arn)).items()
         }
         return IncidentExport(
@@ -98,19 +96,13 @@ class Exports:
                 )
 
     async def _claim(self, arn: str, claimed_at: float) -> bool:
-        database = self.incidents.database
-        try:
-            async with database.write() as session:
-                session.add(ExportClaim(incident_arn=arn, claimed_at=claimed_at))
-            return True
-        except IntegrityError:
-            pass
-        async with database.write() as session:  # take over a claim its holder left behind
-            stale = update(ExportClaim).where(
-                ExportClaim.incident_arn == arn,
-                ExportClaim.claimed_at < claimed_at - STALE_SECONDS,
-            )
-            return await changed(session, stale.values(claimed_at=claimed_at)) == 1
+        stale = update(ExportClaim).where(
+            ExportClaim.incident_arn == arn, ExportClaim.claimed_at < claimed_at - STALE_SECONDS
+        )
+        return await self.incidents.database.insert_or_take_over(
+            ExportClaim(incident_arn=arn, claimed_at=claimed_at),
+            stale.values(claimed_at=claimed_at),
+        )
 
     async def archive_channel(self, arn: str) -> tuple[str, bool]:
         """Archive the channel of an incident resolved now (an offer made before it was

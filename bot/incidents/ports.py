@@ -60,7 +60,7 @@ class Posts(Protocol):
 class Names(Protocol):
     """People's names, as the timeline and the export write them."""
 
-    async def name(self, user_id: str) -> str:
+    async def name_of(self, user_id: str) -> str:
         """The person's name (their id when Slack will not say)."""
         ...
 

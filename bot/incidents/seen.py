@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.incidents.events import IncidentUpdated, RelatedItemLinked, RelatedItemUnlinked
 from bot.incidents.full_reads import identity, label, related_seen
 from bot.incidents.record import OPEN, Incident
-from bot.store.database import Database, changed
+from bot.store.database import Database
 from bot.store.schema import IncidentChannel, SeenIncident, SyncMark
 
 MARK = "incidents"
@@ -75,16 +75,14 @@ class SeenIncidents:
     async def claim(self, before: SeenIncident, **now: object) -> bool:
         """Record what a round saw, unless someone recorded the incident since ``before`` was
         read (another round, the bot's own write): True for the one that did."""
-        async with self.database.write() as session:
-            claim = (
-                update(SeenIncident)
-                .where(
-                    SeenIncident.incident_arn == before.incident_arn,
-                    SeenIncident.seen_at == before.seen_at,
-                )
-                .values(seen_at=time.time(), **now)
+        return await self.database.compare_and_set(
+            update(SeenIncident)
+            .where(
+                SeenIncident.incident_arn == before.incident_arn,
+                SeenIncident.seen_at == before.seen_at,
             )
-            return await changed(session, claim) == 1
+            .values(seen_at=time.time(), **now)
+        )
 
     async def row(self, arn: str) -> SeenIncident | None:
         async with self.database.session() as session:

@@ -11,11 +11,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy import delete, update
-from sqlalchemy.exc import IntegrityError
 
 from bot.errors import Conflict
 from bot.incidents.record import RESOLVED
-from bot.store.database import Database, changed
+from bot.store.database import Database
 from bot.store.schema import StatusChange
 
 STALE_SECONDS = 30.0  # a holder that has not finished by then crashed
@@ -54,22 +53,12 @@ async def changing_status(
 
 
 async def _claim(database: Database, row: StatusChange) -> bool:
-    try:
-        async with database.write() as session:
-            session.add(row)
-        return True
-    except IntegrityError:
-        pass
-    async with database.write() as session:  # take over a claim its holder left behind
-        return (
-            await changed(
-                session,
-                update(StatusChange)
-                .where(
-                    StatusChange.incident_arn == row.incident_arn,
-                    StatusChange.claimed_at < row.claimed_at - STALE_SECONDS,
-                )
-                .values(status=row.status, by=row.by, claimed_at=row.claimed_at),
-            )
-            == 1
+    return await database.insert_or_take_over(
+        row,
+        update(StatusChange)
+        .where(
+            StatusChange.incident_arn == row.incident_arn,
+            StatusChange.claimed_at < row.claimed_at - STALE_SECONDS,
         )
+        .values(status=row.status, by=row.by, claimed_at=row.claimed_at),
+    )

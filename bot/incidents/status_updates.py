@@ -25,7 +25,6 @@ from bot.incidents.events import (
 from bot.incidents.ports import Names
 from bot.incidents.record import Incident
 from bot.incidents.service import IncidentService
-from bot.store.database import changed
 from bot.store.schema import IncidentChannel, UpdateReminder
 from bot.tokens import client_token
 
@@ -63,7 +62,7 @@ class StatusUpdates:
         incident = await self.incidents.update(
             posted.arn, client_token(token, "record"), status=posted.status, impact=posted.impact
         )
-        name = await self.names.name(user_id)
+        name = await self.names.name_of(user_id)
         await self.incidents.timeline.note(
             incident.arn,
             f"Status update by {name} ({user_id}) in Slack: {posted.what}",
@@ -143,14 +142,12 @@ class StatusUpdates:
         incident = await self.incidents.get(arn)
         minutes = self.minutes_for(incident.impact)
         following = time.time() + minutes * 60 if incident.is_open else None
-        async with self.database.write() as session:
-            won = await changed(
-                session,
-                update(UpdateReminder)
-                .where(UpdateReminder.incident_arn == arn, UpdateReminder.due_at == due_at)
-                .values(due_at=following),
-            )
+        won = await self.database.compare_and_set(
+            update(UpdateReminder)
+            .where(UpdateReminder.incident_arn == arn, UpdateReminder.due_at == due_at)
+            .values(due_at=following)
+        )
         channel = await self.incidents.channel_of(arn)
         if not won or not incident.is_open or not channel:
             return
-        await self.bus.publish(StatusUpdateDue(incident, minutes, channel))
+        await self.bus.publish(StatusUpdateDue(incident, channel, minutes))

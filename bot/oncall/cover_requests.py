@@ -15,7 +15,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings
 from bot.contacts import Contact, alias_of
@@ -25,7 +24,7 @@ from bot.oncall.cover import Covers
 from bot.oncall.events import Cover, CoverRequestExpired, CoverTaken
 from bot.oncall.handoffs import handoff_key
 from bot.oncall.ports import CoverAsk, CoverRequestMessages, Posted
-from bot.store.database import Database, changed
+from bot.store.database import Database
 from bot.store.schema import CoverRequest, Handoff
 from bot.tokens import client_token
 
@@ -130,25 +129,17 @@ class CoverRequests:
     async def _claim(self, request: CoverRequest) -> bool:
         """Write the request as being posted; or take over one whose poster died. False when
         it is there already, posted or being posted."""
-        try:
-            async with self.database.write() as session:
-                session.add(request)
-            return True
-        except IntegrityError:
-            pass
         now = time.time()
-        async with self.database.write() as session:
-            taken = await changed(
-                session,
-                update(CoverRequest)
-                .where(
-                    CoverRequest.id == request.id,
-                    CoverRequest.state == POSTING,
-                    CoverRequest.claimed_at < now - STALE_CLAIM_SECONDS,
-                )
-                .values(claimed_at=now),
+        return await self.database.insert_or_take_over(
+            request,
+            update(CoverRequest)
+            .where(
+                CoverRequest.id == request.id,
+                CoverRequest.state == POSTING,
+                CoverRequest.claimed_at < now - STALE_CLAIM_SECONDS,
             )
-        return taken == 1
+            .values(claimed_at=now),
+        )
 
     async def _already(self, request_id: str, channel: str) -> str:
         request = await self._get(request_id)
@@ -182,16 +173,11 @@ class CoverRequests:
 
     async def _set(self, request_id: str, was: str, **values: object) -> bool:
         """Compare-and-set: the request's ``values``, if it is in state ``was``."""
-        async with self.database.write() as session:
-            return (
-                await changed(
-                    session,
-                    update(CoverRequest)
-                    .where(CoverRequest.id == request_id, CoverRequest.state == was)
-                    .values(**values),
-                )
-                == 1
-            )
+        return await self.database.compare_and_set(
+            update(CoverRequest)
+            .where(CoverRequest.id == request_id, CoverRequest.state == was)
+            .values(**values)
+        )
 
     async def take(self, request_id: str, user: str) -> Cover:
         """The first presser takes the request and covers the requester's shift (what is left

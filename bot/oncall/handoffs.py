@@ -23,7 +23,7 @@ from bot.errors import DomainError
 from bot.events import Bus
 from bot.oncall.events import ShiftHandedOff
 from bot.oncall.shifts import OnCall
-from bot.store.database import Database, changed
+from bot.store.database import Database
 from bot.store.schema import Handoff
 
 log = logging.getLogger(__name__)
@@ -117,23 +117,17 @@ class Handoffs:
     async def _claim(self, rotation_id: str, shift_start: float, contact_arn: str) -> bool:
         """Take the row: pending, or sending by a worker that died."""
         now = time.time()
-        async with self.database.write() as session:
-            taken = await changed(
-                session,
-                update(Handoff)
-                .where(
-                    Handoff.rotation_id == rotation_id,
-                    Handoff.shift_start == shift_start,
-                    Handoff.contact_arn == contact_arn,
-                    (Handoff.state == PENDING)
-                    | (
-                        (Handoff.state == SENDING)
-                        & (Handoff.claimed_at < now - STALE_CLAIM_SECONDS)
-                    ),
-                )
-                .values(state=SENDING, claimed_at=now),
+        return await self.database.compare_and_set(
+            update(Handoff)
+            .where(
+                Handoff.rotation_id == rotation_id,
+                Handoff.shift_start == shift_start,
+                Handoff.contact_arn == contact_arn,
+                (Handoff.state == PENDING)
+                | ((Handoff.state == SENDING) & (Handoff.claimed_at < now - STALE_CLAIM_SECONDS)),
             )
-        return taken == 1
+            .values(state=SENDING, claimed_at=now)
+        )
 
     async def _finish(self, row: Handoff, state: str) -> None:
         async with self.database.write() as session:

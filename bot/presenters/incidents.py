@@ -1,8 +1,7 @@
 """What happened to incidents, said in Slack: the pinned card shown again, status updates and
 their reminders, the resolution's offer, changes made in AWS, and the end of a declaration the
-sweep finished. A message Slack refuses is logged here; what the domain did stands.
-
-Also the ``Names`` the incidents domain writes people by."""
+sweep finished. A message Slack refuses is logged here; what the domain did stands. (The
+``Names`` the incidents domain writes people by are ``bot.presenters.directory``'s.)"""
 
 from __future__ import annotations
 
@@ -34,20 +33,9 @@ from bot.incidents.events import (
     StatusUpdateDue,
     StatusUpdatePosted,
 )
-from bot.slack.messages import display_name
 from bot.slack.notify import say, tell, warn
 
 log = logging.getLogger(__name__)
-
-
-class SlackNames:
-    """``bot.incidents.ports.Names`` on Slack."""
-
-    def __init__(self, slack: AsyncWebClient) -> None:
-        self.slack = slack
-
-    async def name(self, user_id: str) -> str:
-        return await display_name(self.slack, user_id)
 
 
 class IncidentsPresenter:

@@ -11,6 +11,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Executable, event, text
 from sqlalchemy.engine import Connection, CursorResult
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -55,6 +56,23 @@ class Database:
         turn = self._turns.turn(urgent) if self._turns else nullcontext()
         async with turn, self._writer.begin() as session:
             yield session
+
+    async def compare_and_set(self, statement: Executable, urgent: bool = False) -> bool:
+        """Run a compare-and-set UPDATE in a write of its own: True when it changed one row
+        (this caller won), False when the row was no longer as the statement expects."""
+        async with self.write(urgent) as session:
+            return await changed(session, statement) == 1
+
+    async def insert_or_take_over(self, row: object, stale: Executable) -> bool:
+        """Claim by inserting ``row``; when its key is taken, take over a claim its holder left
+        behind (``stale``: a compare-and-set UPDATE of that row). True when this caller holds
+        the claim."""
+        try:
+            async with self.write() as session:
+                session.add(row)
+            return True
+        except IntegrityError:
+            return await self.compare_and_set(stale)
 
     async def migrate(self) -> None:
         """Bring the schema to the newest Alembic revisions (one head per feature)."""

@@ -7,7 +7,7 @@ from copy import deepcopy
 from typing import Any
 
 from emulator.contacts.codes import code
-from emulator.errors import contact_not_found, validation
+from emulator.errors import contact_resource, validation
 from emulator.paging import contacts_page
 
 
@@ -18,9 +18,7 @@ class ContactChannels:
     sent: list[dict[str, Any]]  # what AWS sent out of band: pages, activation codes
 
     def _channel(self, ident: str) -> dict[str, Any]:
-        if ident not in self.channels:
-            raise contact_not_found("Contact channel", ident)
-        return self.channels[ident]
+        return contact_resource(self.channels, "Contact channel", ident)
 
     def CreateContactChannel(self, params: dict[str, Any]) -> dict[str, Any]:
         def create() -> dict[str, Any]:

@@ -9,8 +9,11 @@ from typing import Any
 
 from emulator.clock import Clock
 from emulator.contacts.codes import code
-from emulator.errors import contact_not_found
+from emulator.errors import contact_resource
 from emulator.paging import contacts_page
+
+# what an engagement says, as StartEngagement takes it and each of its pages carries it
+MESSAGE = ("Sender", "Subject", "Content", "PublicSubject", "PublicContent", "IncidentId")
 
 
 class Engagements:
@@ -24,9 +27,7 @@ class Engagements:
     clock: Clock
 
     def _engagement(self, ident: str) -> dict[str, Any]:
-        if ident not in self.engagements:
-            raise contact_not_found("Engagement", ident)
-        return self.engagements[ident]
+        return contact_resource(self.engagements, "Engagement", ident)
 
     def StartEngagement(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._once("StartEngagement", params, lambda: self._engage(params))
@@ -53,17 +54,7 @@ class Engagements:
         self.engagements[arn] = {
             "EngagementArn": arn,
             "ContactArn": contact["ContactArn"],
-            **{
-                k: params.get(k)
-                for k in (
-                    "Sender",
-                    "Subject",
-                    "Content",
-                    "PublicSubject",
-                    "PublicContent",
-                    "IncidentId",
-                )
-            },
+            **{k: params.get(k) for k in MESSAGE},
             "StartTime": now,
             "StopTime": None,
             "stages": stages,
@@ -101,17 +92,7 @@ class Engagements:
             "PageArn": arn,
             "EngagementArn": engagement["EngagementArn"],
             "ContactArn": contact["ContactArn"],
-            **{
-                k: engagement[k]
-                for k in (
-                    "Sender",
-                    "Subject",
-                    "Content",
-                    "PublicSubject",
-                    "PublicContent",
-                    "IncidentId",
-                )
-            },
+            **{k: engagement[k] for k in MESSAGE},
             "SentTime": when,
             "DeliveryTime": None,
             "ReadTime": None,

@@ -7,7 +7,7 @@ from copy import deepcopy
 from typing import Any
 
 from emulator.clock import Clock
-from emulator.errors import contact_not_found, validation
+from emulator.errors import contact_resource, validation
 from emulator.paging import contacts_page
 
 
@@ -20,9 +20,7 @@ class Pages:
     clock: Clock
 
     def _page(self, ident: str) -> dict[str, Any]:
-        if ident not in self.pages:
-            raise contact_not_found("Page", ident)
-        return self.pages[ident]
+        return contact_resource(self.pages, "Page", ident)
 
     def _summary(self, page: dict[str, Any]) -> dict[str, Any]:
         return {

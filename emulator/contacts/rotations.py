@@ -8,7 +8,7 @@ from copy import deepcopy
 from datetime import datetime, timedelta
 from typing import Any
 
-from emulator.errors import contact_not_found
+from emulator.errors import contact_not_found, contact_resource
 from emulator.paging import contacts_page
 from emulator.shifts import check_window, shifts_with
 
@@ -22,9 +22,7 @@ class Rotations:
 
     # -- rotations ---------------------------------------------------------
     def _rotation(self, ident: str) -> dict[str, Any]:
-        if ident not in self.rotations:
-            raise contact_not_found("Rotation", ident)
-        return self.rotations[ident]
+        return contact_resource(self.rotations, "Rotation", ident)
 
     def CreateRotation(self, params: dict[str, Any]) -> dict[str, Any]:
         def create() -> dict[str, Any]:

@@ -7,7 +7,7 @@ import uuid
 from copy import deepcopy
 from typing import Any
 
-from emulator.errors import conflict, not_found, validation
+from emulator.errors import conflict, incident_resource, not_found, validation
 from emulator.paging import page_of
 
 
@@ -34,13 +34,7 @@ class ResponsePlans:
         return self._once("CreateResponsePlan", params, create)
 
     def _plan(self, arn: str) -> dict[str, Any]:
-        if arn not in self.plans:
-            raise not_found(
-                f"Response plan {arn} not found.",
-                resourceIdentifier=arn,
-                resourceType="RESPONSE_PLAN",
-            )
-        return self.plans[arn]
+        return incident_resource(self.plans, "Response plan", arn)
 
     def PutResourcePolicy(self, params: dict[str, Any]) -> dict[str, Any]:
         self._plan(params["resourceArn"])

@@ -8,7 +8,7 @@ from copy import deepcopy
 from typing import Any
 
 from emulator.clock import Clock
-from emulator.errors import not_found
+from emulator.errors import incident_resource
 from emulator.incidents.filters import matches
 from emulator.paging import page_of
 
@@ -30,13 +30,7 @@ class IncidentRecords:
     account_id: str
 
     def _incident(self, arn: str) -> dict[str, Any]:
-        if arn not in self.incidents:
-            raise not_found(
-                f"Incident record {arn} not found.",
-                resourceIdentifier=arn,
-                resourceType="INCIDENT_RECORD",
-            )
-        return self.incidents[arn]
+        return incident_resource(self.incidents, "Incident record", arn)
 
     def StartIncident(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._once("StartIncident", params, lambda: self._start(params))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.errors import not_found
+from emulator.errors import incident_resource
 
 
 class Tags:
@@ -13,11 +13,7 @@ class Tags:
     tags: dict[str, dict[str, str]]
 
     def _tagged(self, arn: str) -> dict[str, str]:
-        if arn not in self.tags:
-            raise not_found(
-                f"Resource {arn} not found.", resourceIdentifier=arn, resourceType="RESOURCE"
-            )
-        return self.tags[arn]
+        return incident_resource(self.tags, "Resource", arn)
 
     def TagResource(self, params: dict[str, Any]) -> dict[str, Any]:
         self._tagged(params["resourceArn"]).update(params["tags"])

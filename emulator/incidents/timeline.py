@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from emulator.clock import Clock
-from emulator.errors import not_found
+from emulator.errors import incident_resource
 from emulator.incidents.filters import matches
 from emulator.paging import page_of
 
@@ -43,13 +43,7 @@ class TimelineEvents:
 
     def _timeline_event(self, arn: str, event_id: str) -> dict[str, Any]:
         self._incident(arn)
-        if event_id not in self.events[arn]:
-            raise not_found(
-                f"Timeline event {event_id} not found.",
-                resourceIdentifier=event_id,
-                resourceType="TIMELINE_EVENT",
-            )
-        return self.events[arn][event_id]
+        return incident_resource(self.events[arn], "Timeline event", event_id)
 
     def CreateTimelineEvent(self, params: dict[str, Any]) -> dict[str, Any]:
         def create() -> dict[str, Any]:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp
-import pytest
 
 from emulator.slack import RunningFakeSlack, SlackSender
 from emulator.testing import RunningEmulator, free_port
-from tests.postgres import postgres_bin, running_postgres
+from tests.postgres import needs_postgres
 from tests.processes import (
     BotProcess,
     bot_env,
@@ -27,15 +25,7 @@ SECRET = "leader-secret"
 TIME_SCALE = 1.2  # stage 1 (5 plan minutes) lasts 6 s, stage 2 (10) lasts 12 s
 TAKEOVER_SECONDS = 15.0
 
-pytestmark = pytest.mark.skipif(
-    postgres_bin() is None, reason="needs PostgreSQL (apt-get install postgresql; CI installs it)"
-)
-
-
-@pytest.fixture
-def postgres() -> Iterator[str]:
-    with running_postgres() as url:
-        yield url
+pytestmark = needs_postgres
 
 
 async def leading(replicas: list[BotProcess]) -> list[BotProcess]:

@@ -91,20 +91,15 @@ def test_channel_activation_codes(emulator: RunningEmulator, contacts: Any) -> N
 def test_personal_engagement_pages_at_once_with_receipts(
     emulator: RunningEmulator, contacts: Any
 ) -> None:
-    engagement = contacts.start_engagement(
-        ContactId=arn("alice"),
-        Sender="bot",
-        Subject="db down",
-        Content="help",
-        IdempotencyToken="page-alice-1",
-    )["EngagementArn"]
-    again = contacts.start_engagement(
-        ContactId=arn("alice"),
-        Sender="bot",
-        Subject="db down",
-        Content="help",
-        IdempotencyToken="page-alice-1",
-    )["EngagementArn"]
+    page_alice = {
+        "ContactId": arn("alice"),
+        "Sender": "bot",
+        "Subject": "db down",
+        "Content": "help",
+        "IdempotencyToken": "page-alice-1",
+    }
+    engagement = contacts.start_engagement(**page_alice)["EngagementArn"]
+    again = contacts.start_engagement(**page_alice)["EngagementArn"]  # the same token: the same
     assert engagement == again
     [page] = pages(contacts, engagement)
     receipts = contacts.list_page_receipts(PageId=page["PageArn"])["Receipts"]

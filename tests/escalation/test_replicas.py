@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from emulator.slack import RunningFakeSlack, SlackSender
 from emulator.testing import RunningEmulator, free_port
-from tests.postgres import postgres_bin, running_postgres
+from tests.postgres import needs_postgres
 from tests.processes import (
     BotProcess,
     bot_env,
@@ -23,15 +20,7 @@ from tests.support import eventually
 
 SECRET = "replica-secret"
 
-pytestmark = pytest.mark.skipif(
-    postgres_bin() is None, reason="needs PostgreSQL (apt-get install postgresql; CI installs it)"
-)
-
-
-@pytest.fixture
-def postgres() -> Iterator[str]:
-    with running_postgres() as url:
-        yield url
+pytestmark = needs_postgres
 
 
 async def test_two_replicas_run_each_stage_once(

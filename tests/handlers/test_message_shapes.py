@@ -16,10 +16,10 @@ from tests.support import (
     PLAN_ARN,
     Declared,
     Stack,
+    declare_form,
     declare_incident,
     declare_values,
     eventually,
-    new_modal,
     replies,
 )
 
@@ -266,11 +266,7 @@ async def test_deselected_pickers_change_nothing(stack: Stack) -> None:
 async def test_a_declare_form_with_null_and_missing_values_is_read(stack: Stack) -> None:
     user = stack.slack.add_user("lee")
     channel = stack.slack.add_channel("alerts", members=[user])
-    view = await new_modal(
-        stack.slack,
-        DECLARE_MODAL,
-        lambda: stack.sender.slash_command("/incident", "declare Disk full", user, channel),
-    )
+    view = await declare_form(stack, user, channel, "Disk full")
     values = declare_values("Disk full", 4, PLAN_ARN)
     values["summary_block"]["summary"]["value"] = None
     values["channel_block"]["create_channel"] = {"type": "checkboxes"}  # no selected_options

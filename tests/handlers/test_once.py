@@ -14,14 +14,13 @@ import pytest
 from sqlalchemy import text
 
 from tests.support import (
-    DECLARE_MODAL,
     PLAN_ARN,
     Declared,
     Stack,
+    declare_form,
     declare_incident,
     declare_values,
     eventually,
-    new_modal,
     replies,
 )
 
@@ -253,12 +252,19 @@ async def test_concurrent_deletes_of_a_timeline_message_do_not_crash(
     assert await stack.services.timeline.tracked(declared.channel, ts) is None
 
 
-async def test_a_delete_before_the_event_lands_deletes_it_once_it_does(stack: Stack) -> None:
+async def landing_event(stack: Stack) -> tuple[Declared, str]:
+    """An incident and a message on its way to its timeline: claimed by the bot while AWS
+    takes a second to create the event."""
     declared = await declare_incident(stack)
     ts = stack.slack.user_posts(declared.channel, declared.user, "Deploy 1234 rolled back")
     stack.emulator.faults.add({"operation": "CreateTimelineEvent", "delay_seconds": 1, "times": 1})
     await stack.sender.message_shortcut("add_to_timeline", declared.user, declared.channel, ts)
     await eventually(lambda: stack.services.timeline.tracked(declared.channel, ts))
+    return declared, ts
+
+
+async def test_a_delete_before_the_event_lands_deletes_it_once_it_does(stack: Stack) -> None:
+    declared, ts = await landing_event(stack)
     await stack.sender.event(deleted(declared.channel, ts))  # while AWS is still creating it
 
     await eventually(
@@ -269,11 +275,7 @@ async def test_a_delete_before_the_event_lands_deletes_it_once_it_does(stack: St
 
 
 async def test_an_edit_before_the_event_lands_is_applied_once_it_does(stack: Stack) -> None:
-    declared = await declare_incident(stack)
-    ts = stack.slack.user_posts(declared.channel, declared.user, "Deploy 1234 rolled back")
-    stack.emulator.faults.add({"operation": "CreateTimelineEvent", "delay_seconds": 1, "times": 1})
-    await stack.sender.message_shortcut("add_to_timeline", declared.user, declared.channel, ts)
-    await eventually(lambda: stack.services.timeline.tracked(declared.channel, ts))
+    declared, ts = await landing_event(stack)
     await stack.sender.message_changed(declared.channel, ts, "Deploy 1235 rolled back")
 
     await eventually(
@@ -287,11 +289,7 @@ async def test_text_typed_after_a_command_reads_right_in_aws(stack: Stack) -> No
     user = stack.slack.add_user("dana")
     origin = stack.slack.add_channel("ops", members=[user])
     typed = "Payments &amp; refunds &lt;EU&gt; for <@U0RIVERA01|rivera>"
-    view = await new_modal(
-        stack.slack,
-        DECLARE_MODAL,
-        lambda: stack.sender.slash_command("/incident", f"declare {typed}", user, origin),
-    )
+    view = await declare_form(stack, user, origin, typed)
     title = view["blocks"][0]["element"]["initial_value"]
     assert title == "Payments & refunds <EU> for @rivera"
     await stack.sender.view_submission(user, view["id"], declare_values(title, 2, PLAN_ARN))

@@ -25,6 +25,7 @@ import pytest
 
 from emulator.slack.web_api import Call
 from handlers.commands import subcommands
+from tests.oncall.conftest import DAILY_AT_NINE
 from tests.support import (
     DECLARE_MODAL,
     PLAN_ARN,
@@ -173,11 +174,7 @@ async def build(stack: Stack) -> World:
                 ContactIds=[contact_arn(alias_of(p)) for p in range(people)],
                 StartTime=datetime.now(UTC) - timedelta(days=1),
                 TimeZoneId="UTC",
-                Recurrence={
-                    "NumberOfOnCalls": 1,
-                    "RecurrenceMultiplier": 1,
-                    "DailySettings": [{"HourOfDay": 9, "MinuteOfHour": 0}],
-                },
+                Recurrence=DAILY_AT_NINE,
             )["RotationArn"]
         )
     world.schedule = maximal("s-", "schedule", most("ssm-contacts", "ContactAlias"))

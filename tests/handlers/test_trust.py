@@ -28,9 +28,9 @@ from tests.support import (
     Declared,
     Stack,
     _card_row,
+    declare_form,
     declare_values,
     eventually,
-    new_modal,
     replies,
 )
 
@@ -102,11 +102,7 @@ def announce_channel(bot_settings: dict[str, Any], request: pytest.FixtureReques
 
 
 async def declare(stack: Stack, user: str, origin: str, title: str, summary: str) -> Declared:
-    view = await new_modal(
-        stack.slack,
-        DECLARE_MODAL,
-        lambda: stack.sender.slash_command("/incident", "declare", user, origin),
-    )
+    view = await declare_form(stack, user, origin)
     values = declare_values(title, 2, PLAN_ARN, summary=summary)
     await stack.sender.view_submission(user, view["id"], values)
     row = await eventually(lambda: _card_row(stack, title))
@@ -232,11 +228,7 @@ INVISIBLE = [" \t ", "\u200b\u200b", "\u200f\u202e \u2066", "\ufeff\u3164\u2800"
 async def test_an_invisible_title_is_refused_like_an_empty_one(stack: Stack, title: str) -> None:
     dana = stack.slack.add_user("dana")
     origin = stack.slack.add_channel("ops", members=[dana])
-    view = await new_modal(
-        stack.slack,
-        DECLARE_MODAL,
-        lambda: stack.sender.slash_command("/incident", "declare", dana, origin),
-    )
+    view = await declare_form(stack, dana, origin)
     answer = await stack.sender.view_submission(
         dana, view["id"], declare_values(title, 2, PLAN_ARN)
     )

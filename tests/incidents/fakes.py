@@ -195,6 +195,6 @@ class FakeSlack:
         self.faults.after("announce")
 
     # -- Names -----------------------------------------------------------------
-    async def name(self, user_id: str) -> str:
+    async def name_of(self, user_id: str) -> str:
         self._ask("name")
         return {"UDANA": "Dana"}.get(user_id, user_id)

@@ -90,6 +90,17 @@ async def test_a_form_without_a_channel_or_summary_has_only_its_steps(world: Wor
     assert world.slack.announcements[ANNOUNCE, the_incident(world)].channel_id is None
 
 
+async def crashed_and_swept(world: World, step: str) -> DeclarationFinished:
+    """A declaration the bot dies in (a fault set to crash it), then the sweep after a restart:
+    what the sweep said, once, having finished it from ``step`` on."""
+    with pytest.raises(Crash):
+        await world.declarations.declare(FORM, "COPS")
+    await world.declarations.finish_pending()
+    [finished] = world.said(DeclarationFinished)
+    assert finished.outcome.done_now[0] == step and finished.outcome.settled
+    return finished
+
+
 @pytest.mark.parametrize(
     ("method", "step"),
     [
@@ -104,14 +115,9 @@ async def test_a_crash_inside_a_slack_step_is_finished_by_the_next_run_once(
     world: World, method: str, step: str
 ) -> None:
     world.slack.faults.crash_after.add(method)  # Slack did it; the bot died before it heard
-    with pytest.raises(Crash):
-        await world.declarations.declare(FORM, "COPS")
+    finished = await crashed_and_swept(world, step)
 
-    await world.declarations.finish_pending()  # the sweep, after a restart
-
-    [finished] = world.said(DeclarationFinished)
     assert (finished.declarer, finished.origin) == ("UDANA", "COPS")
-    assert finished.outcome.done_now[0] == step and finished.outcome.settled
     assert set(states(finished.outcome).values()) == {DONE}
     arn = the_incident(world)
     [channel] = world.slack.channels  # one channel, one card, one pin, one announcement
@@ -138,13 +144,8 @@ async def test_a_crash_inside_an_aws_step_is_finished_with_the_same_client_token
     world: World, operation: str, step: str
 ) -> None:
     world.aws.faults.crash_after.add(operation)  # AWS did it; the bot died before it heard
-    with pytest.raises(Crash):
-        await world.declarations.declare(FORM, "COPS")
+    await crashed_and_swept(world, step)
 
-    await world.declarations.finish_pending()
-
-    [finished] = world.said(DeclarationFinished)
-    assert finished.outcome.done_now[0] == step and finished.outcome.settled
     arn = the_incident(world)  # one incident, one related item, one note
     assert len(world.aws.related[arn]) == 1 and world.aws.notes[arn] == [
         "Declared in Slack by Dana"

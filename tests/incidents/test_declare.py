@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import DECLARE_MODAL, Stack, declare_values, eventually, new_modal
+from tests.support import DECLARE_MODAL, Stack, declare_form, declare_values, eventually
 
 PLAN = "arn:aws:ssm-incidents::111122223333:response-plan/critical-service"
 
@@ -34,11 +34,7 @@ def card_fields(card: dict[str, Any]) -> list[str]:
 
 
 async def open_declare(stack: Stack, user: str, channel: str, title: str) -> dict[str, Any]:
-    return await new_modal(
-        stack.slack,
-        DECLARE_MODAL,
-        lambda: stack.sender.slash_command("/incident", f"declare {title}", user, channel),
-    )
+    return await declare_form(stack, user, channel, title)
 
 
 async def test_declare_opens_a_prefilled_modal(stack: Stack, people: tuple[str, str]) -> None:

@@ -8,7 +8,13 @@ from typing import Any
 
 import pytest
 
-from tests.support import DECLARE_MODAL, PLAN_ARN, Stack, declare_values, eventually, new_modal
+from tests.support import (
+    PLAN_ARN,
+    Stack,
+    declare_form,
+    declare_values,
+    eventually,
+)
 
 ANNOUNCE = "CANNOUNCE0"
 
@@ -30,11 +36,7 @@ def people(stack: Stack) -> tuple[str, str]:
 
 async def declare(stack: Stack, user: str, channel: str, title: str) -> str:
     """Submit the declare form; the declarer's first answer."""
-    view = await new_modal(
-        stack.slack,
-        DECLARE_MODAL,
-        lambda: stack.sender.slash_command("/incident", f"declare {title}", user, channel),
-    )
+    view = await declare_form(stack, user, channel, title)
     await stack.sender.view_submission(
         user, view["id"], declare_values(title, 2, PLAN_ARN, "Card payments fail")
     )
@@ -161,11 +163,7 @@ async def test_a_redelivered_form_finishes_what_is_pending_and_declares_once(
     stack.emulator.faults.add(
         {"operation": "UpdateRelatedItems", "error": "InternalServerException"}
     )
-    view = await new_modal(
-        stack.slack,
-        DECLARE_MODAL,
-        lambda: stack.sender.slash_command("/incident", "declare Twice over", user, channel),
-    )
+    view = await declare_form(stack, user, channel, "Twice over")
     values = declare_values("Twice over", 2, PLAN_ARN)
     await stack.sender.view_submission(user, view["id"], values)
     await eventually(lambda: told(stack, user))
@@ -184,11 +182,7 @@ async def test_a_refused_start_declares_nothing_and_is_not_retried(
 ) -> None:
     user, channel = people
     stack.emulator.faults.add({"operation": "StartIncident", "error": "AccessDeniedException"})
-    view = await new_modal(
-        stack.slack,
-        DECLARE_MODAL,
-        lambda: stack.sender.slash_command("/incident", "declare Denied", user, channel),
-    )
+    view = await declare_form(stack, user, channel, "Denied")
     await stack.sender.view_submission(user, view["id"], declare_values("Denied", 2, PLAN_ARN))
     [said] = await eventually(
         lambda: [e["text"] for e in stack.slack.ephemerals_for(user) if "not declared" in e["text"]]

@@ -4,28 +4,17 @@ its resolution in AWS is said, with the export offered, once."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from emulator.slack import RunningFakeSlack
 from emulator.testing import RunningEmulator, free_port
-from tests.postgres import postgres_bin, running_postgres
+from tests.postgres import needs_postgres
 from tests.processes import BotProcess, bot_env
 from tests.support import PLAN_ARN, eventually
 
-pytestmark = pytest.mark.skipif(
-    postgres_bin() is None, reason="needs PostgreSQL (apt-get install postgresql; CI installs it)"
-)
-
-
-@pytest.fixture
-def postgres() -> Iterator[str]:
-    with running_postgres() as url:
-        yield url
+pytestmark = needs_postgres
 
 
 async def test_an_alarm_started_incident_gets_one_channel_and_one_offer_with_two_replicas(

@@ -39,6 +39,14 @@ def team(stack: Stack) -> dict[str, str]:
     return users
 
 
+# one person on call at a time, handing off every day at 09:00 (UTC)
+DAILY_AT_NINE = {
+    "NumberOfOnCalls": 1,
+    "RecurrenceMultiplier": 1,
+    "DailySettings": [{"HourOfDay": 9, "MinuteOfHour": 0}],
+}
+
+
 def daily_rotation(stack: Stack, name: str, people: list[str], hand_off_in: float) -> str:
     """A daily rotation of ``people`` whose first hands off to the second ``hand_off_in``
     seconds from now; its ARN."""
@@ -47,11 +55,7 @@ def daily_rotation(stack: Stack, name: str, people: list[str], hand_off_in: floa
         ContactIds=[stack.emulator.contacts.contact_arn(p) for p in people],
         StartTime=datetime.now(UTC) - timedelta(days=1) + timedelta(seconds=hand_off_in),
         TimeZoneId="UTC",
-        Recurrence={
-            "NumberOfOnCalls": 1,
-            "RecurrenceMultiplier": 1,
-            "DailySettings": [{"HourOfDay": 9, "MinuteOfHour": 0}],
-        },
+        Recurrence=DAILY_AT_NINE,
     )["RotationArn"]
 
 

@@ -38,14 +38,9 @@ async def test_the_first_of_two_pressing_at_once_covers_the_shift(
 ) -> None:
     fake, alice, bob, carol = stack.slack, team["alice"], team["bob"], team["carol"]
     schedule = daily_schedule(stack, "payments", ["alice", "bob", "carol"], hand_off_in=7)
-    [handoff] = await eventually(
-        lambda: [m for m in fake.dms(bob) if "You are on call for" in m.get("text", "")],
-        timeout=10,
-    )
+    handoff = await hand_off(stack, bob)
     await stack.sender.press(bob, handoff, "oncall_cover_for_me")
-    [request] = await eventually(
-        lambda: [m for m in fake.messages(ONCALL) if "asks for cover" in m.get("text", "")]
-    )
+    [request] = await eventually(lambda: requests(stack))
     assert request["text"] == "<@" + bob + "> asks for cover on payments"
 
     await asyncio.gather(
@@ -91,21 +86,16 @@ async def test_the_first_of_two_pressing_at_once_covers_the_shift(
 
 
 async def test_nobody_can_take_their_own_request(stack: Stack, team: dict[str, str]) -> None:
-    fake, bob = stack.slack, team["bob"]
+    bob = team["bob"]
     daily_schedule(stack, "payments", ["alice", "bob"], hand_off_in=7)
-    [handoff] = await eventually(
-        lambda: [m for m in fake.dms(bob) if "You are on call for" in m.get("text", "")],
-        timeout=10,
-    )
+    handoff = await hand_off(stack, bob)
     await stack.sender.press(bob, handoff, "oncall_cover_for_me")
-    [request] = await eventually(
-        lambda: [m for m in fake.messages(ONCALL) if "asks for cover" in m.get("text", "")]
-    )
+    [request] = await eventually(lambda: requests(stack))
     await stack.sender.press(bob, request, "oncall_will_cover", channel_id=ONCALL)
     await eventually(lambda: any("your own request" in r for r in replies(stack, bob)))
     await stack.sender.press(bob, handoff, "oncall_cover_for_me")
     await eventually(lambda: any("already asked for cover" in r for r in replies(stack, bob)))
-    assert len([m for m in fake.messages(ONCALL) if "asks for cover" in m["text"]]) == 1
+    assert len(requests(stack)) == 1
 
 
 async def hand_off(stack: Stack, user: str) -> dict[str, Any]:

@@ -12,12 +12,11 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack.outage import SlackUnavailable, answered
 from tests.support import (
-    DECLARE_MODAL,
     PLAN_ARN,
     Stack,
+    declare_form,
     declare_values,
     eventually,
-    new_modal,
     replies,
 )
 
@@ -31,11 +30,7 @@ async def test_a_declaration_during_an_outage_says_slack_is_down_and_finishes_la
 ) -> None:
     user = stack.slack.add_user("dana")
     origin = stack.slack.add_channel("ops", members=[user])
-    view = await new_modal(
-        stack.slack,
-        DECLARE_MODAL,
-        lambda: stack.sender.slash_command("/incident", "declare Checkout errors", user, origin),
-    )
+    view = await declare_form(stack, user, origin, "Checkout errors")
     stack.slack.outage("conversations.create", kind)
     await stack.sender.view_submission(
         user, view["id"], declare_values("Checkout errors", 2, PLAN_ARN)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -20,41 +19,38 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-async def running() -> AsyncIterator[RunningFakeSlack]:
-    async with RunningFakeSlack() as running:
-        yield running
+def client(slack: RunningFakeSlack) -> PacedWebClient:
+    return PacedWebClient(token="xoxb-test", base_url=slack.api_url)
 
 
-@pytest.fixture
-def client(running: RunningFakeSlack) -> PacedWebClient:
-    return PacedWebClient(token="xoxb-test", base_url=running.api_url)
+def arrivals(slack: RunningFakeSlack, method: str, channel: str) -> list[float]:
+    return [c.at for c in slack.fake.calls_to(method) if c.args.get("channel") == channel]
 
 
-def arrivals(running: RunningFakeSlack, method: str, channel: str) -> list[float]:
-    return [c.at for c in running.fake.calls_to(method) if c.args.get("channel") == channel]
+def shared_channel(slack: RunningFakeSlack, name: str) -> str:
+    """A channel a person (Dana) and the bot are in."""
+    return slack.fake.add_channel(name, members=[slack.fake.add_user("dana"), BOT_USER])
 
 
 async def test_posts_to_one_channel_keep_about_one_a_second(
-    running: RunningFakeSlack, client: PacedWebClient
+    slack: RunningFakeSlack, client: PacedWebClient
 ) -> None:
-    fake = running.fake
-    user = fake.add_user("dana")
-    channel = fake.add_channel("inc-storm", members=[user, BOT_USER])
+    channel = shared_channel(slack, "inc-storm")
     posts = CHANNEL_BURST + 3
     await asyncio.gather(
         *(client.chat_postMessage(channel=channel, text=f"update {n}") for n in range(posts))
     )
 
-    seen = arrivals(running, "chat.postMessage", channel)
+    seen = arrivals(slack, "chat.postMessage", channel)
     assert len(seen) == posts
     assert seen[-1] - seen[0] >= 3 * 0.95  # the burst at once, then one a second
     assert seen[CHANNEL_BURST - 1] - seen[0] < 0.5
 
 
 async def test_dms_to_different_people_do_not_wait_for_each_other(
-    running: RunningFakeSlack, client: PacedWebClient
+    slack: RunningFakeSlack, client: PacedWebClient
 ) -> None:
-    fake = running.fake
+    fake = slack.fake
     people = [fake.add_user(f"responder{n}") for n in range(10)]
     await asyncio.gather(
         *(client.chat_postMessage(channel=p, text="You are paged") for p in people)
@@ -65,11 +61,9 @@ async def test_dms_to_different_people_do_not_wait_for_each_other(
 
 
 async def test_an_edit_gives_way_to_waiting_posts(
-    running: RunningFakeSlack, client: PacedWebClient
+    slack: RunningFakeSlack, client: PacedWebClient
 ) -> None:
-    fake = running.fake
-    user = fake.add_user("dana")
-    channel = fake.add_channel("inc-edits", members=[user, BOT_USER])
+    channel = shared_channel(slack, "inc-edits")
     status = await client.chat_postMessage(channel=channel, text="Paging")
     for n in range(CHANNEL_BURST):  # the channel's burst used up: the next post waits
         await client.chat_postMessage(channel=channel, text=f"stage {n}")
@@ -78,8 +72,8 @@ async def test_an_edit_gives_way_to_waiting_posts(
     await client.chat_update(channel=channel, ts=status["ts"], text="Paging (stage 2)")
     await post
 
-    [edit] = fake.calls_to("chat.update")
-    assert edit.at > arrivals(running, "chat.postMessage", channel)[-1]
+    [edit] = slack.fake.calls_to("chat.update")
+    assert edit.at > arrivals(slack, "chat.postMessage", channel)[-1]
 
 
 def test_a_method_tier_is_paced_after_its_burst() -> None:
@@ -124,9 +118,9 @@ def test_the_pacer_knows_the_pace_of_every_method_the_bot_calls() -> None:
 
 
 async def test_a_burst_past_a_tier_is_spaced_so_slack_never_answers_429(
-    running: RunningFakeSlack, client: PacedWebClient
+    slack: RunningFakeSlack, client: PacedWebClient
 ) -> None:
-    fake = running.fake
+    fake = slack.fake
     user = fake.add_user("dana")
     per_minute, burst = TIERS["views.publish"]
     view = {"type": "home", "blocks": [{"type": "divider"}]}
@@ -137,9 +131,9 @@ async def test_a_burst_past_a_tier_is_spaced_so_slack_never_answers_429(
 
 
 async def test_posts_to_a_person_and_to_their_dm_share_one_pace(
-    running: RunningFakeSlack, client: PacedWebClient
+    slack: RunningFakeSlack, client: PacedWebClient
 ) -> None:
-    fake = running.fake
+    fake = slack.fake
     user = fake.add_user("alice")
     first = await client.chat_postMessage(channel=user, text="You are paged")  # Slack says: D…
     posts = [
@@ -166,9 +160,9 @@ async def test_slack_holding_back_events_is_answered_and_logged(
 
 
 async def test_a_429_is_waited_out_through_the_pacer_not_all_at_once(
-    running: RunningFakeSlack, client: PacedWebClient
+    slack: RunningFakeSlack, client: PacedWebClient
 ) -> None:
-    fake = running.fake
+    fake = slack.fake
     channel = fake.add_channel("inc-busy", members=[BOT_USER])
     for _ in range(limits.POSTS_PER_CHANNEL.burst):  # another replica's posts: Slack counted them
         fake.pacing.call("chat.postMessage", channel)

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.slack.methods.family import Method
+from emulator.slack.methods.family import Family, answers
 from emulator.slack.socket_mode import SocketModeHub
 from emulator.slack.workspace import BOT_ID, BOT_USER, TEAM
 
 
-class Apps:
+class Apps(Family):
     def __init__(self, hub: SocketModeHub) -> None:
         self.hub = hub
 
-    def methods(self) -> dict[str, Method]:
-        return {"auth.test": self.auth_test, "apps.connections.open": self.connections_open}
-
+    @answers("apps.connections.open")
     def connections_open(self, _: dict[str, Any]) -> dict[str, Any]:
         return {"url": self.hub.connection_url()}
 
+    @answers("auth.test")
     def auth_test(self, _: dict[str, Any]) -> dict[str, Any]:
         return {
             "url": "https://fake.slack.local/",

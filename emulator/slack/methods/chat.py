@@ -6,23 +6,12 @@ from typing import Any
 
 from emulator.slack import checks
 from emulator.slack.checks import SlackError, require
-from emulator.slack.methods.family import Method, message_fields
-from emulator.slack.workspace import BOT_USER, Workspace
+from emulator.slack.methods.family import WorkspaceFamily, answers, message_fields
+from emulator.slack.workspace import BOT_USER
 
 
-class Chat:
-    def __init__(self, workspace: Workspace) -> None:
-        self.workspace = workspace
-
-    def methods(self) -> dict[str, Method]:
-        return {
-            "chat.postMessage": self.post_message,
-            "chat.postEphemeral": self.post_ephemeral,
-            "chat.update": self.update,
-            "chat.delete": self.delete,
-            "chat.getPermalink": self.get_permalink,
-        }
-
+class Chat(WorkspaceFamily):
+    @answers("chat.postMessage")
     def post_message(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "channel")
         warnings = checks.message_content(args, "chat.postMessage")
@@ -36,6 +25,7 @@ class Chat:
         answer = {"channel": channel.id, "ts": message["ts"], "message": message}
         return {**answer, **checks.warned(warnings)}
 
+    @answers("chat.postEphemeral")
     def post_ephemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "channel", "user")
         warnings = checks.message_content(args, "chat.postEphemeral")
@@ -47,6 +37,7 @@ class Chat:
         )
         return {"message_ts": ts, **checks.warned(warnings)}
 
+    @answers("chat.update")
     def update(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "channel", "ts")
         checks.message_content(args, "chat.update")
@@ -58,6 +49,7 @@ class Chat:
         message["edited"] = {"user": BOT_USER, "ts": self.workspace.new_ts()}
         return {"channel": channel.id, "ts": message["ts"], "text": message.get("text", "")}
 
+    @answers("chat.delete")
     def delete(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "channel", "ts")
         channel = self.workspace.channel(args["channel"])
@@ -67,6 +59,7 @@ class Chat:
         channel.messages.remove(message)
         return {"channel": channel.id, "ts": args["ts"]}
 
+    @answers("chat.getPermalink")
     def get_permalink(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "channel", "message_ts")
         channel = self.workspace.channel(args["channel"])

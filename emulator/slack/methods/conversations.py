@@ -7,34 +7,19 @@ from typing import Any
 
 from emulator.slack import checks, limits
 from emulator.slack.checks import SlackError, require
-from emulator.slack.methods.family import Method
-from emulator.slack.workspace import BOT_USER, Workspace
+from emulator.slack.methods.family import WorkspaceFamily, answers
+from emulator.slack.workspace import BOT_USER
 
 
-class Conversations:
-    def __init__(self, workspace: Workspace) -> None:
-        self.workspace = workspace
-
-    def methods(self) -> dict[str, Method]:
-        return {
-            "conversations.create": self.create,
-            "conversations.invite": self.invite,
-            "conversations.join": self.join,
-            "conversations.list": self.list,
-            "conversations.info": self.info,
-            "conversations.members": self.members,
-            "conversations.history": self.history,
-            "conversations.replies": self.replies,
-            "conversations.archive": self.archive,
-            "conversations.open": self.open,
-        }
-
+class Conversations(WorkspaceFamily):
+    @answers("conversations.create")
     def create(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "name")
         checks.channel_name(args["name"])
         channel_id = self.workspace.add_channel(args["name"], members=[BOT_USER])
         return {"channel": self.workspace.channels[channel_id].info()}
 
+    @answers("conversations.invite")
     def invite(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "channel")
         channel = self.workspace.channel(args["channel"])
@@ -54,24 +39,29 @@ class Conversations:
         channel.members.update(users)
         return {"channel": channel.info()}
 
+    @answers("conversations.join")
     def join(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "channel")
         channel = self.workspace.channel(args["channel"])
         channel.members.add(BOT_USER)
         return {"channel": channel.info()}
 
+    @answers("conversations.list")
     def list(self, _: dict[str, Any]) -> dict[str, Any]:
         channels = [c.info() for c in self.workspace.channels.values() if not c.is_im]
         return {"channels": channels, "response_metadata": {"next_cursor": ""}}
 
+    @answers("conversations.info")
     def info(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "channel")
         return {"channel": self.workspace.channel(args["channel"]).info()}
 
+    @answers("conversations.members")
     def members(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "channel")
         return {"members": sorted(self.workspace.channel(args["channel"]).members)}
 
+    @answers("conversations.history")
     def history(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "channel")
         channel = self.workspace.channel(args["channel"])
@@ -80,6 +70,7 @@ class Conversations:
             messages = [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
         return {"messages": messages, "has_more": False}
 
+    @answers("conversations.replies")
     def replies(self, args: dict[str, Any]) -> dict[str, Any]:
         """The thread of ``ts``, parent first. Asked for a reply, Slack answers with the whole
         thread (as documented) or, as has been seen, with that reply alone: ``replies_answer``
@@ -98,6 +89,7 @@ class Conversations:
         limit = int(args.get("limit") or 1000)
         return {"messages": (thread[:1] + replies)[:limit], "has_more": False}
 
+    @answers("conversations.archive")
     def archive(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "channel")
         channel = self.workspace.channel(args["channel"])
@@ -110,6 +102,7 @@ class Conversations:
         channel.is_archived = True
         return {}
 
+    @answers("conversations.open")
     def open(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "users")
         return {"channel": self.workspace.im(str(args["users"]).split(",")[0]).info()}

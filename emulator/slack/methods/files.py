@@ -8,22 +8,12 @@ from typing import Any
 
 from emulator.slack import checks
 from emulator.slack.checks import SlackError, require
-from emulator.slack.methods.family import Method
-from emulator.slack.workspace import BOT_USER, Workspace
+from emulator.slack.methods.family import WorkspaceFamily, answers
+from emulator.slack.workspace import BOT_USER
 
 
-class Files:
-    def __init__(self, workspace: Workspace) -> None:
-        self.workspace = workspace
-
-    def methods(self) -> dict[str, Method]:
-        return {
-            "files.getUploadURLExternal": self.upload_url,
-            "files.completeUploadExternal": self.complete_upload,
-            "canvases.create": self.create_canvas,
-            "canvases.access.set": self.set_canvas_access,
-        }
-
+class Files(WorkspaceFamily):
+    @answers("canvases.create")
     def create_canvas(self, args: dict[str, Any]) -> dict[str, Any]:
         content = args.get("document_content") or {}
         if content and content.get("type") != "markdown":
@@ -37,6 +27,7 @@ class Files:
         }
         return {"canvas_id": canvas_id}
 
+    @answers("canvases.access.set")
     def set_canvas_access(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "canvas_id", "access_level")
         canvases = self.workspace.canvases
@@ -52,12 +43,14 @@ class Files:
         canvases[args["canvas_id"]]["channels"].extend(channel.id for channel in channels)
         return {}
 
+    @answers("files.getUploadURLExternal")
     def upload_url(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "filename", "length")
         file_id = self.workspace.new_id("F")
         self.workspace.files[file_id] = {"id": file_id, "name": args["filename"], "content": None}
         return {"upload_url": f"{self.workspace.base_url}/upload/{file_id}", "file_id": file_id}
 
+    @answers("files.completeUploadExternal")
     def complete_upload(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "files")
         listed = args["files"]

@@ -5,17 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.slack.checks import SlackError, require
-from emulator.slack.methods.family import Method
-from emulator.slack.workspace import BOT_USER, Workspace
+from emulator.slack.methods.family import WorkspaceFamily, answers
+from emulator.slack.workspace import BOT_USER
 
 
-class Pins:
-    def __init__(self, workspace: Workspace) -> None:
-        self.workspace = workspace
-
-    def methods(self) -> dict[str, Method]:
-        return {"pins.add": self.pin, "pins.list": self.pins, "reactions.add": self.react}
-
+class Pins(WorkspaceFamily):
+    @answers("pins.add")
     def pin(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "channel", "timestamp")
         channel = self.workspace.channel(args["channel"])
@@ -25,12 +20,14 @@ class Pins:
         channel.pins.append(args["timestamp"])
         return {}
 
+    @answers("pins.list")
     def pins(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "channel")
         channel = self.workspace.channel(args["channel"])
         pinned = [self.workspace.message(channel.id, ts) for ts in channel.pins]
         return {"items": [{"type": "message", "message": message} for message in pinned]}
 
+    @answers("reactions.add")
     def react(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "channel", "timestamp", "name")
         channel = self.workspace.channel(args["channel"])

@@ -7,28 +7,18 @@ from typing import Any
 
 from emulator.slack import checks
 from emulator.slack.checks import SlackError, require
-from emulator.slack.methods.family import Method
-from emulator.slack.workspace import Workspace
+from emulator.slack.methods.family import WorkspaceFamily, answers
 
 
-class Views:
-    def __init__(self, workspace: Workspace) -> None:
-        self.workspace = workspace
-
-    def methods(self) -> dict[str, Method]:
-        return {
-            "views.open": self.open,
-            "views.push": self.open,
-            "views.update": self.update,
-            "views.publish": self.publish,
-        }
-
+class Views(WorkspaceFamily):
+    @answers("views.open", "views.push")
     def open(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "trigger_id", "view")
         checks.view(args["view"])
         self.workspace.use_trigger(args["trigger_id"])
         return {"view": self.workspace.store_view(args["view"])}
 
+    @answers("views.update")
     def update(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "view")
         views = self.workspace.views
@@ -42,6 +32,7 @@ class Views:
             raise SlackError("hash_conflict")
         return {"view": self.workspace.store_view(args["view"], view_id)}
 
+    @answers("views.publish")
     def publish(self, args: dict[str, Any]) -> dict[str, Any]:
         require(args, "user_id", "view")
         user = args["user_id"]

@@ -1,9 +1,7 @@
-"""The local Slack served on a loopback port, and a plain slack_sdk client of it (no retry on
-a 429: a test sees Slack's answer as it is)."""
+"""A plain slack_sdk client of the local Slack (the suite's ``slack`` fixture), with no retry on
+a 429: a test sees Slack's answer as it is."""
 
 from __future__ import annotations
-
-from collections.abc import AsyncIterator
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
@@ -12,11 +10,5 @@ from emulator.slack import RunningFakeSlack
 
 
 @pytest.fixture
-async def running() -> AsyncIterator[RunningFakeSlack]:
-    async with RunningFakeSlack() as running:
-        yield running
-
-
-@pytest.fixture
-def client(running: RunningFakeSlack) -> AsyncWebClient:
-    return AsyncWebClient(token="xoxb-test", base_url=running.api_url)
+def client(slack: RunningFakeSlack) -> AsyncWebClient:
+    return AsyncWebClient(token="xoxb-test", base_url=slack.api_url)

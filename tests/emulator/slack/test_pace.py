@@ -68,16 +68,16 @@ def test_pacing_is_turned_off_only_for_a_stated_reason(caplog: pytest.LogCapture
 
 
 async def test_a_burst_is_answered_429_with_retry_after_then_waiting_it_out_succeeds(
-    running: RunningFakeSlack, client: AsyncWebClient
+    slack: RunningFakeSlack, client: AsyncWebClient
 ) -> None:
     tier = limits.TIERS["pins.add"]
-    channel = running.fake.add_channel("inc-pins", members=[BOT_USER])
+    channel = slack.fake.add_channel("inc-pins", members=[BOT_USER])
     posted = [
         (await client.chat_postMessage(channel=f"{channel}", text=f"m{n}"))["ts"]
         for n in range(limits.POSTS_PER_CHANNEL.burst)
     ]
     for _ in range(tier.burst - len(posted)):
-        running.fake.pacing.call("pins.add")  # the minute's other pins
+        slack.fake.pacing.call("pins.add")  # the minute's other pins
     for ts in posted:
         await client.pins_add(channel=channel, timestamp=ts)
     with pytest.raises(SlackApiError) as caught:
@@ -85,7 +85,7 @@ async def test_a_burst_is_answered_429_with_retry_after_then_waiting_it_out_succ
     answer = caught.value.response
     assert (answer.status_code, answer["error"]) == (429, "ratelimited")
     assert answer.headers["Retry-After"] == str(math.ceil(60 / tier.per_minute))
-    [limited] = running.fake.rate_limited_calls("pins.add")
+    [limited] = slack.fake.rate_limited_calls("pins.add")
     assert limited.retry_after == 3
     await asyncio.sleep(limited.retry_after)
     with pytest.raises(SlackApiError) as again:  # answered this time: it is pinned already
@@ -94,10 +94,10 @@ async def test_a_burst_is_answered_429_with_retry_after_then_waiting_it_out_succ
 
 
 async def test_posts_to_one_channel_wait_while_another_channel_goes_on(
-    running: RunningFakeSlack, client: AsyncWebClient
+    slack: RunningFakeSlack, client: AsyncWebClient
 ) -> None:
-    busy = running.fake.add_channel("inc-busy", members=[BOT_USER])
-    quiet = running.fake.add_channel("inc-quiet", members=[BOT_USER])
+    busy = slack.fake.add_channel("inc-busy", members=[BOT_USER])
+    quiet = slack.fake.add_channel("inc-quiet", members=[BOT_USER])
     for n in range(limits.POSTS_PER_CHANNEL.burst):
         await client.chat_postMessage(channel=busy, text=f"update {n}")
     with pytest.raises(SlackApiError) as caught:
@@ -106,11 +106,11 @@ async def test_posts_to_one_channel_wait_while_another_channel_goes_on(
     await client.chat_postMessage(channel=quiet, text="meanwhile")
     await asyncio.sleep(1)
     await client.chat_postMessage(channel=busy, text="after a second")
-    assert [m["text"] for m in running.fake.messages(busy)][-1] == "after a second"
+    assert [m["text"] for m in slack.fake.messages(busy)][-1] == "after a second"
 
 
 async def test_past_30000_events_an_hour_the_app_is_told_and_events_held_back(
-    running: RunningFakeSlack,
+    slack: RunningFakeSlack,
 ) -> None:
     received: list[dict] = []
 
@@ -125,8 +125,8 @@ async def test_past_30000_events_an_hour_the_app_is_told_and_events_held_back(
     port = free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     try:
-        sender = SlackSender(f"http://127.0.0.1:{port}/slack/events", "s", running.fake)
-        running.fake.pacing.spend_events(limits.EVENTS_PER_HOUR - 1)
+        sender = SlackSender(f"http://127.0.0.1:{port}/slack/events", "s", slack.fake)
+        slack.fake.pacing.spend_events(limits.EVENTS_PER_HOUR - 1)
         event = {"type": "app_home_opened", "user": "U1", "tab": "home"}
         assert (await sender.event(event)).delivered
         held = [await sender.event(event) for _ in range(3)]

@@ -15,31 +15,31 @@ async def slack_error(call: object) -> str:
     return caught.value.response["error"]
 
 
-async def test_auth_and_unknown_token(running: RunningFakeSlack, client: AsyncWebClient) -> None:
+async def test_auth_and_unknown_token(slack: RunningFakeSlack, client: AsyncWebClient) -> None:
     assert (await client.auth_test())["user"] == "incident-bot"
-    stranger = AsyncWebClient(token="xoxp-nope", base_url=running.api_url)
+    stranger = AsyncWebClient(token="xoxp-nope", base_url=slack.api_url)
     assert await slack_error(stranger.auth_test()) == "invalid_auth"
 
 
 async def test_socket_mode_url_needs_the_app_level_token(
-    running: RunningFakeSlack, client: AsyncWebClient
+    slack: RunningFakeSlack, client: AsyncWebClient
 ) -> None:
     assert await slack_error(client.apps_connections_open(app_token="xoxb-test")) == "invalid_auth"
     opened = await client.apps_connections_open(app_token="xapp-1-A-1-x")
-    assert opened["url"].startswith(f"{running.url.replace('http', 'ws')}/socket-mode/")
-    running.fake.revoked_tokens.add("xapp-1-A-1-x")
+    assert opened["url"].startswith(f"{slack.url.replace('http', 'ws')}/socket-mode/")
+    slack.fake.revoked_tokens.add("xapp-1-A-1-x")
     assert await slack_error(client.apps_connections_open(app_token="xapp-1-A-1-x")) == (
         "token_revoked"
     )
 
 
 async def test_message_metadata_is_read_back_only_when_asked(
-    running: RunningFakeSlack, client: AsyncWebClient
+    slack: RunningFakeSlack, client: AsyncWebClient
 ) -> None:
-    user = running.fake.add_user("ann")
+    user = slack.fake.add_user("ann")
     metadata = {"event_type": "incident_bot_page", "event_payload": {"notice_id": "n1"}}
     await client.chat_postMessage(channel=user, text="paged", metadata=metadata)
-    im = running.fake.im(user).id
+    im = slack.fake.im(user).id
     [plain] = (await client.conversations_history(channel=im))["messages"]
     assert "metadata" not in plain
     [full] = (await client.conversations_history(channel=im, include_all_metadata=True))["messages"]
@@ -48,18 +48,18 @@ async def test_message_metadata_is_read_back_only_when_asked(
     assert await slack_error(bad) == "invalid_metadata_format"
 
 
-async def test_post_update_and_read_back(running: RunningFakeSlack, client: AsyncWebClient) -> None:
+async def test_post_update_and_read_back(slack: RunningFakeSlack, client: AsyncWebClient) -> None:
     channel = (await client.conversations_create(name="inc-1"))["channel"]["id"]
     posted = await client.chat_postMessage(channel=channel, text="first")
     await client.chat_update(channel=channel, ts=posted["ts"], text="second")
-    assert [m["text"] for m in running.fake.messages(channel)] == ["second"]
+    assert [m["text"] for m in slack.fake.messages(channel)] == ["second"]
     await client.pins_add(channel=channel, timestamp=posted["ts"])
     assert await slack_error(client.pins_add(channel=channel, timestamp=posted["ts"])) == (
         "already_pinned"
     )
 
 
-async def test_block_kit_limits(running: RunningFakeSlack, client: AsyncWebClient) -> None:
+async def test_block_kit_limits(slack: RunningFakeSlack, client: AsyncWebClient) -> None:
     channel = (await client.conversations_create(name="limits"))["channel"]["id"]
     divider = {"type": "divider"}
     assert (
@@ -73,7 +73,7 @@ async def test_block_kit_limits(running: RunningFakeSlack, client: AsyncWebClien
     )
     with pytest.warns(UserWarning, match="text"):
         assert await slack_error(client.chat_postMessage(channel=channel)) == "no_text"
-    assert running.fake.messages(channel) == []
+    assert slack.fake.messages(channel) == []
 
 
 async def test_channel_name_rules(client: AsyncWebClient) -> None:
@@ -88,23 +88,21 @@ async def test_channel_name_rules(client: AsyncWebClient) -> None:
 
 
 async def test_not_in_channel_and_dm_by_user_id(
-    running: RunningFakeSlack, client: AsyncWebClient
+    slack: RunningFakeSlack, client: AsyncWebClient
 ) -> None:
-    user = running.fake.add_user("dana", email="dana@example.com")
-    channel = running.fake.add_channel("general", members=[user])
+    user = slack.fake.add_user("dana", email="dana@example.com")
+    channel = slack.fake.add_channel("general", members=[user])
     assert await slack_error(client.chat_postMessage(channel=channel, text="x")) == (
         "not_in_channel"
     )
     await client.chat_postMessage(channel=user, text="you are paged")
-    assert [m["text"] for m in running.fake.dms(user)] == ["you are paged"]
+    assert [m["text"] for m in slack.fake.dms(user)] == ["you are paged"]
     found = await client.users_lookupByEmail(email="DANA@example.com")
     assert found["user"]["id"] == user
     assert await slack_error(client.users_lookupByEmail(email="x@y.z")) == "users_not_found"
 
 
-async def test_views_need_a_fresh_trigger(
-    running: RunningFakeSlack, client: AsyncWebClient
-) -> None:
+async def test_views_need_a_fresh_trigger(slack: RunningFakeSlack, client: AsyncWebClient) -> None:
     view = {
         "type": "modal",
         "title": {"type": "plain_text", "text": "Declare"},
@@ -113,14 +111,14 @@ async def test_views_need_a_fresh_trigger(
     assert await slack_error(client.views_open(trigger_id="made-up", view=view)) == (
         "expired_trigger_id"
     )
-    opened = await client.views_open(trigger_id=running.fake.issue_trigger(), view=view)
-    assert running.fake.views_opened()[0]["id"] == opened["view"]["id"]
+    opened = await client.views_open(trigger_id=slack.fake.issue_trigger(), view=view)
+    assert slack.fake.views_opened()[0]["id"] == opened["view"]["id"]
 
 
 async def test_replies_to_a_reply_come_as_the_thread_or_as_the_reply_alone(
-    running: RunningFakeSlack, client: AsyncWebClient
+    slack: RunningFakeSlack, client: AsyncWebClient
 ) -> None:
-    fake = running.fake
+    fake = slack.fake
     person = fake.add_user("kim")
     channel = fake.add_channel("ops", members=[person])
     parent = fake.user_posts(channel, person, "parent")
@@ -142,9 +140,9 @@ async def test_replies_to_a_reply_come_as_the_thread_or_as_the_reply_alone(
 
 
 async def test_recorded_shapes_bots_and_tombstones(
-    running: RunningFakeSlack, client: AsyncWebClient
+    slack: RunningFakeSlack, client: AsyncWebClient
 ) -> None:
-    fake = running.fake
+    fake = slack.fake
     bot = fake.add_bot("Deploy Bot")
     assert (await client.bots_info(bot=bot))["bot"]["name"] == "Deploy Bot"
     assert await slack_error(client.bots_info(bot="B0NOBODY")) == "bot_not_found"
@@ -161,9 +159,9 @@ async def test_recorded_shapes_bots_and_tombstones(
 
 
 async def test_an_archived_channel_takes_no_more_messages(
-    running: RunningFakeSlack, client: AsyncWebClient
+    slack: RunningFakeSlack, client: AsyncWebClient
 ) -> None:
-    channel = running.fake.add_channel("inc-old", members=["UBOT0INCIDENT"])
+    channel = slack.fake.add_channel("inc-old", members=["UBOT0INCIDENT"])
     await client.conversations_archive(channel=channel)
     assert (await client.conversations_info(channel=channel))["channel"]["is_archived"] is True
     assert await slack_error(client.conversations_archive(channel=channel)) == "already_archived"
@@ -171,31 +169,31 @@ async def test_an_archived_channel_takes_no_more_messages(
 
 
 async def test_files_upload_v2_takes_its_three_steps(
-    running: RunningFakeSlack, client: AsyncWebClient
+    slack: RunningFakeSlack, client: AsyncWebClient
 ) -> None:
-    channel = running.fake.add_channel("inc-files", members=["UBOT0INCIDENT"])
+    channel = slack.fake.add_channel("inc-files", members=["UBOT0INCIDENT"])
     done = await client.files_upload_v2(
         channel=channel, content="# Notes\n", filename="notes.md", title="Notes"
     )
     file_id = done["file"]["id"]
-    assert running.fake.files[file_id]["content"] == b"# Notes\n"
-    [shared] = running.fake.messages(channel)
+    assert slack.fake.files[file_id]["content"] == b"# Notes\n"
+    [shared] = slack.fake.messages(channel)
     assert shared["files"][0]["title"] == "Notes"
-    methods = [call.method for call in running.fake.calls]
+    methods = [call.method for call in slack.fake.calls]
     assert methods == ["files.getUploadURLExternal", "upload", "files.completeUploadExternal"]
 
 
 async def test_a_canvas_is_made_from_markdown_and_shared(
-    running: RunningFakeSlack, client: AsyncWebClient
+    slack: RunningFakeSlack, client: AsyncWebClient
 ) -> None:
-    channel = running.fake.add_channel("inc-canvas", members=["UBOT0INCIDENT"])
+    channel = slack.fake.add_channel("inc-canvas", members=["UBOT0INCIDENT"])
     made = await client.canvases_create(
         title="Review", document_content={"type": "markdown", "markdown": "# Review"}
     )
     await client.canvases_access_set(
         canvas_id=made["canvas_id"], access_level="read", channel_ids=[channel]
     )
-    canvas = running.fake.canvases[made["canvas_id"]]
+    canvas = slack.fake.canvases[made["canvas_id"]]
     assert (canvas["title"], canvas["markdown"], canvas["channels"]) == (
         "Review",
         "# Review",
@@ -205,23 +203,23 @@ async def test_a_canvas_is_made_from_markdown_and_shared(
     assert await slack_error(missing) == "canvas_not_found"
 
 
-async def test_an_outage_answers_a_page_not_json_or_nothing(running: RunningFakeSlack) -> None:
+async def test_an_outage_answers_a_page_not_json_or_nothing(slack: RunningFakeSlack) -> None:
     """What slack_sdk makes of an outage, bare (the bot's client turns each into
     SlackUnavailable): an error with no code, one whose ``.get("error")`` fails (the
     declarer was once told ``AttributeError: 'str' object has no attribute 'get'``), a
     timeout."""
-    bare = AsyncWebClient(token="xoxb-test", base_url=running.api_url, timeout=1)
-    running.fake.outage("auth.test", "html-500")
+    bare = AsyncWebClient(token="xoxb-test", base_url=slack.api_url, timeout=1)
+    slack.fake.outage("auth.test", "html-500")
     assert (await slack_error(bare.auth_test())) is None  # an HTML page: no error code at all
-    running.fake.outage("auth.test", "text-500")
+    slack.fake.outage("auth.test", "text-500")
     with pytest.raises(SlackApiError) as caught:
         await bare.auth_test()
     with pytest.raises(AttributeError, match="'str' object has no attribute 'get'"):
         caught.value.response.get("error")
-    running.fake.outage("auth.test", "no-answer")
+    slack.fake.outage("auth.test", "no-answer")
     with pytest.raises(TimeoutError):
         await bare.auth_test()
-    assert [c.response for c in running.fake.calls_to("auth.test")] == [
+    assert [c.response for c in slack.fake.calls_to("auth.test")] == [
         {"ok": False, "outage": kind} for kind in ("html-500", "text-500", "no-answer")
     ]
     assert (await bare.auth_test())["ok"]  # over
