@@ -62,6 +62,11 @@ class Reminders:
             return
         if escalation is not None and escalation.state != EscalationState.RUNNING:
             return
+        # AWS is read before the claim, so the claim is the last step before the reminder is
+        # said: an acknowledgement made meanwhile still stops it.
+        incident = await self.incidents.get(notice.incident_arn)
+        if not incident.is_open:
+            return
         claimed = await self.database.compare_and_set(
             update(PageNotice)
             .where(
@@ -72,9 +77,6 @@ class Reminders:
             .values(reminders=reminder)
         )
         if not claimed:
-            return
-        incident = await self.incidents.get(notice.incident_arn)
-        if not incident.is_open:
             return
         await self.bus.publish(PageReminded(notice, incident, reminder))
         await self.plan(notice_id, reminder + 1)

@@ -32,6 +32,9 @@ async def test_retry_interval_re_notifies_until_acknowledged(
     assert reminders()[0]["text"].startswith(":alarm_clock: Reminder 1: *Checkout errors*")
     await stack.sender.press(team["alice"], alice_page, "page_acknowledge")
     await eventually(lambda: pages_read(stack, "alice"))
+    # Acknowledged as Alice sees it: her page's DM says so. A reminder claimed before her press
+    # is already on its way (Slack's pace holds a DM's messages in order); none is claimed after.
+    await eventually(lambda: dms_saying(stack, team["alice"], "Acknowledged by"))
     settled = len(reminders())
     await asyncio.sleep(0.8)
     assert len(reminders()) == settled
