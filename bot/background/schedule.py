@@ -18,6 +18,7 @@ from typing import Any
 from apscheduler.events import (
     EVENT_JOB_ERROR,
     EVENT_JOB_EXECUTED,
+    EVENT_JOB_MISSED,
     EVENT_JOB_SUBMITTED,
     JobEvent,
 )
@@ -66,7 +67,9 @@ class Schedule:
         # one (and takes a one-off out of its store), so planning it again adds no second timer
         self._under_way: set[str] = set()
         self.scheduler.add_listener(self._submitted, EVENT_JOB_SUBMITTED)
-        self.scheduler.add_listener(self._done, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+        self.scheduler.add_listener(
+            self._done, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED
+        )
         self._closing = False
         self._running: set[asyncio.Task[object]] = set()  # jobs' tasks, awaited at shutdown
         JOBS_PENDING.set_function(lambda: len(self.scheduler.get_jobs()))
