@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import shutil
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.local import local_bot
+from bot.store.database import Database
 from emulator.slack import RunningFakeSlack, SlackSender
 from emulator.testing import RunningEmulator
 from tests.postgres import running_postgres
@@ -47,6 +51,33 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return (2 if STANDS_UP & set(getattr(item, "fixturenames", ())) else 0), 0
 
     items.sort(key=order)
+
+
+@pytest.fixture(scope="session")
+def migrated_schema(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with the bot's schema, migrated once per test process (Alembic's revisions
+    take some 0.2 s a database); ``database_file`` hands each test a copy."""
+    path = tmp_path_factory.mktemp("schema") / "bot.db"
+
+    async def migrate() -> None:
+        database = Database(f"sqlite:///{path}")
+        try:
+            await database.migrate()
+        finally:
+            await database.close()
+
+    with ThreadPoolExecutor(1) as thread:  # a loop of its own, not the tests' loop
+        thread.submit(asyncio.run, migrate()).result()
+    return path
+
+
+@pytest.fixture
+def database_file(tmp_path: Path, migrated_schema: Path) -> Path:
+    """The test's own database file, at the newest schema already (the bot's start-up
+    migration finds nothing to do)."""
+    path = tmp_path / "bot.db"
+    shutil.copyfile(migrated_schema, path)
+    return path
 
 
 @pytest.fixture
@@ -93,7 +124,7 @@ async def stack(
     emulator: RunningEmulator,
     slack: RunningFakeSlack,
     aws_env: Callable[[str], None],
-    tmp_path: Path,
+    database_file: Path,
     bot_settings: dict[str, Any],
 ) -> AsyncIterator[Stack]:
     aws_env(emulator.url)
@@ -101,7 +132,7 @@ async def stack(
         slack_bot_token=BOT_TOKEN,
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=slack.api_url,
-        database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+        database_url=f"sqlite:///{database_file}",
         **bot_settings,
     ) as bot:
         sender = SlackSender(bot.events_url, SIGNING_SECRET, slack.fake)

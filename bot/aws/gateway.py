@@ -1,4 +1,4 @@
-"""One async facade over boto3's ssm-incidents and ssm-contacts clients."""
+"""One async facade over botocore's ssm-incidents and ssm-contacts clients."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal
 
-import boto3
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoRegionError
+from botocore.loaders import Loader, create_loader
 from prometheus_client import Counter, Histogram
 
 from bot.aws.errors import domain_error
@@ -33,6 +34,9 @@ CLIENT_CONFIG = Config(
     read_timeout=15,
     max_pool_connections=64,
 )
+# botocore's JSON models, read once per process: a new session reads them again (50 ms a client),
+# and a process that builds more than one gateway (the tests, the demo) shares them.
+MODELS: Loader = create_loader()
 
 
 class AwsGateway:
@@ -45,10 +49,11 @@ class AwsGateway:
     """
 
     def __init__(self, region: str | None = None, max_concurrency: int = 8) -> None:
-        session = boto3.session.Session(region_name=region)
+        session = botocore.session.get_session()
+        session.register_component("data_loader", MODELS)
         try:
             self._clients = {
-                name: session.client(name, config=CLIENT_CONFIG)
+                name: session.create_client(name, region_name=region, config=CLIENT_CONFIG)
                 for name in ("ssm-incidents", "ssm-contacts")
             }
         except NoRegionError:

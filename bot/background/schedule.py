@@ -15,12 +15,19 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_MISSED,
+    EVENT_JOB_SUBMITTED,
+    JobEvent,
+)
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.util import undefined
 from prometheus_client import Gauge, Histogram
 
-from bot.background.jobs import Periodic, Timers
+from bot.background.jobs import Periodic, Step, Timers
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +63,13 @@ class Schedule:
         self.leading = False
         self._timers: Timers | None = None
         self._periodic: tuple[Periodic, ...] = ()
-        self._under_way: set[str] = set()  # timers that fired and whose work is still running
+        # jobs handed to the executor and not done yet: from the moment the scheduler submits
+        # one (and takes a one-off out of its store), so planning it again adds no second timer
+        self._under_way: set[str] = set()
+        self.scheduler.add_listener(self._submitted, EVENT_JOB_SUBMITTED)
+        self.scheduler.add_listener(
+            self._done, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED
+        )
         self._closing = False
         self._running: set[asyncio.Task[object]] = set()  # jobs' tasks, awaited at shutdown
         JOBS_PENDING.set_function(lambda: len(self.scheduler.get_jobs()))
@@ -113,6 +126,10 @@ class Schedule:
         job_id = reminder_job_id(notice_id, reminder)
         self._once_at(when, self._reminder_due, job_id, notice_id, reminder)
 
+    def once_at(self, when: datetime, job_id: str, work: Step) -> None:
+        """A feature's own one-off timer (a hand-off), kept and cut short as a stage's is."""
+        self._once_at(when, self._own_due, job_id, work)
+
     def _once_at(self, when: datetime, job: Callable[..., Any], job_id: str, *args: object) -> None:
         """One timer per id, kept by the leader only: planning it again replaces it."""
         if self.leading:
@@ -135,14 +152,19 @@ class Schedule:
     async def _reminder_due(self, job_id: str, _: datetime, notice_id: str, reminder: int) -> None:
         await self._run(job_id, lambda timers: timers.remind(notice_id, reminder))
 
+    async def _own_due(self, job_id: str, _: datetime, work: Step) -> None:
+        await self._run(job_id, lambda _timers: work())
+
     async def _run(self, job_id: str, work: Callable[[Timers], Awaitable[object]]) -> None:
         if self._timers is None or not self.leading:  # shutting down: the next leader runs it
             return
-        self._under_way.add(job_id)
-        try:
-            await self._until_closed(job_id, work(self._timers))
-        finally:
-            self._under_way.discard(job_id)
+        await self._until_closed(job_id, work(self._timers))
+
+    def _submitted(self, event: JobEvent) -> None:
+        self._under_way.add(event.job_id)
+
+    def _done(self, event: JobEvent) -> None:
+        self._under_way.discard(event.job_id)
 
     async def _every(self, job_id: str, job: Callable[[], Awaitable[object]]) -> None:
         await self._until_closed(job_id, job())
@@ -164,12 +186,13 @@ class Schedule:
 
     def has_stage(self, escalation_id: str, stage: int) -> bool:
         """A timer for this stage is waiting or running (only the leader keeps any)."""
-        return self._has(stage_job_id(escalation_id, stage))
+        return self.has(stage_job_id(escalation_id, stage))
 
     def has_reminder(self, notice_id: str, reminder: int) -> bool:
-        return self._has(reminder_job_id(notice_id, reminder))
+        return self.has(reminder_job_id(notice_id, reminder))
 
-    def _has(self, job_id: str) -> bool:
+    def has(self, job_id: str) -> bool:
+        """A timer of this id is waiting, or its work is running."""
         return job_id in self._under_way or self.scheduler.get_job(job_id) is not None
 
     def cancel(self, escalation_id: str, stage: int) -> None:

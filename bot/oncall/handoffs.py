@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -104,14 +105,11 @@ class Handoffs:
             ).all()
         for row in rows:
             job_id = f"handoff:{handoff_key(row)}"
-            if self.schedule.leading and self.schedule.scheduler.get_job(job_id) is None:
-                self.schedule.scheduler.add_job(
-                    self.send,
-                    "date",
-                    run_date=datetime.fromtimestamp(row.due_at, UTC),
-                    args=[row.rotation_id, row.shift_start, row.contact_arn],
-                    id=job_id,
-                    replace_existing=True,
+            if not self.schedule.has(job_id):  # neither waiting nor sending already
+                self.schedule.once_at(
+                    datetime.fromtimestamp(row.due_at, UTC),
+                    job_id,
+                    partial(self.send, row.rotation_id, row.shift_start, row.contact_arn),
                 )
 
     async def _claim(self, rotation_id: str, shift_start: float, contact_arn: str) -> bool:

@@ -81,8 +81,8 @@ def paging_settings() -> dict[str, object]:
 
 
 @pytest.fixture
-async def world(tmp_path: Path, paging_settings: dict[str, object]) -> AsyncIterator[World]:
-    database = Database(f"sqlite:///{tmp_path / 'paging.db'}")
+async def world(database_file: Path, paging_settings: dict[str, object]) -> AsyncIterator[World]:
+    database = Database(f"sqlite:///{database_file}")
     await database.migrate()
     settings = load_settings(
         _env_file=None, slack_bot_token="xoxb-unit", time_scale=1.0, **paging_settings

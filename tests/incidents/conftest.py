@@ -38,8 +38,8 @@ class World:
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
-    database = Database(f"sqlite:///{tmp_path / 'bot.db'}")
+async def world(database_file: Path) -> AsyncIterator[World]:
+    database = Database(f"sqlite:///{database_file}")
     await database.migrate()
     settings = Settings(announce_channel=ANNOUNCE, _env_file=None)
     aws, slack, bus, heard = FakeIncidentsAws(), FakeSlack(), Bus(), []

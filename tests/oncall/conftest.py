@@ -78,9 +78,9 @@ def daily_schedule(stack: Stack, alias: str, people: list[str], hand_off_in: flo
 
 
 @pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
+async def database(database_file: Path) -> AsyncIterator[Database]:
     """The bot's own schema in a fresh SQLite file, for tests of the domain on fakes."""
-    database = Database(f"sqlite:///{tmp_path / 'bot.db'}")
+    database = Database(f"sqlite:///{database_file}")
     await database.migrate()
     yield database
     await database.close()

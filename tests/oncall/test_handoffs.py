@@ -4,11 +4,16 @@ covered meanwhile is not told. (``test_handoff.py`` runs the same end to end.)""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 
+import pytest
 from sqlalchemy import select
 
+from bot.background.jobs import Timers
+from bot.background.schedule import Schedule
 from bot.contacts import Contact
 from bot.events import Bus
 from bot.oncall.events import ShiftHandedOff
@@ -17,6 +22,7 @@ from bot.oncall.shifts import Duty
 from bot.store.database import Database
 from bot.store.schema import Handoff
 from tests.oncall.conftest import ALICE, BOB, END, PAYMENTS, ROTATION, START, hearing
+from tests.support import eventually
 
 
 class OnCall:
@@ -91,3 +97,40 @@ async def test_a_person_covered_meanwhile_is_not_told(database: Database) -> Non
     await handing.send(ROTATION, START.timestamp(), ALICE)
     assert heard == []
     assert [state for _, _, state in await rows(database)] == ["skipped"]
+
+
+async def test_planning_while_a_hand_off_is_sent_adds_no_second_timer(
+    database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The planner runs every second; a send still under way (Slack slow to answer) is neither
+    planned again nor skipped by APScheduler with a warning, and says its hand-off once."""
+    handing, on_call, heard = await alice_due(database)
+    looking_up, answer = asyncio.Event(), asyncio.Event()
+
+    async def slow_lookup(contact_arn: str, alias: str) -> str | None:
+        looking_up.set()
+        await answer.wait()
+        return "UALICE"
+
+    on_call.people = SimpleNamespace(slack_user_for=slow_lookup)
+    schedule = Schedule()
+    schedule.start(Timers(advance=no_work, remind=no_work, read_ahead=no_work), [])
+    schedule.lead()
+    handing.schedule = schedule
+    try:
+        await handing.plan()  # due already: its timer fires at once
+        await asyncio.wait_for(looking_up.wait(), 5)
+        for _ in range(3):  # planner rounds while the send waits on Slack
+            await handing.plan()
+            await asyncio.sleep(0.05)
+        answer.set()
+        await eventually(lambda: heard)
+        await asyncio.sleep(0.1)  # room for a second send to show itself
+    finally:
+        await schedule.shutdown()
+    assert len(heard) == 1
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+async def no_work(*_: object) -> None:
+    """A timer of the escalations, which this test plans none of."""
