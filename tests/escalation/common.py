@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import pytest
 
 from tests.support import Declared, Stack, declare_incident, eventually
 
 ESCALATION = "oncall-escalation"
 PAGED_PLAN = "arn:aws:ssm-incidents::111122223333:response-plan/paged-service"
+
+# A plan minute lasts 1 s: stage 1 (5 minutes) is long enough for a press or a command to land
+# within it on a loaded machine (at 0.1 s a minute it sometimes landed after stage 2 began).
+A_MINUTE_IS_A_SECOND = pytest.mark.parametrize(
+    "bot_settings",
+    [{"default_response_plan": "critical-service", "time_scale": 1.0}],
+    ids=["a minute lasts 1 s"],
+)
+
+
+async def past_stage_1(stack: Stack, incident: str) -> None:
+    """Sleep until half a second after stage 2 of the seeded plan would begin (its stage 1 lasts
+    5 minutes, a second each under ``A_MINUTE_IS_A_SECOND``)."""
+    [engagement] = engagements(stack, incident)
+    stage_2_due = engagement["StartTime"] + timedelta(seconds=5)
+    await asyncio.sleep((stage_2_due - datetime.now(UTC)).total_seconds() + 0.5)
 
 
 def engagements(stack: Stack, incident: str) -> list[dict[str, Any]]:
