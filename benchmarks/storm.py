@@ -29,6 +29,7 @@ import os
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
@@ -166,6 +167,15 @@ async def bot_metrics(port: int) -> dict[str, float]:
 def mean_ms(metrics: dict[str, float], name: str, labels: str = "[]") -> str:
     count = metrics.get(f"{name}_count{labels}", 0.0)
     return f"{metrics.get(f'{name}_sum{labels}', 0.0) / count * 1000:.0f} ms" if count else "-"
+
+
+# the AWS calls on the paging path, reported each
+PAGING_CALLS = ("get_incident_record", "list_pages_by_engagement", "start_engagement")
+
+
+def per_call(measure: Callable[[str], str]) -> str:
+    """Each paging call with what ``measure`` says of it, one after the other."""
+    return ", ".join(f"{op} {measure(op)}" for op in PAGING_CALLS)
 
 
 def stage_twos(engaged: list[Engaged]) -> dict[tuple[str, str], float]:
@@ -310,10 +320,7 @@ async def main(
         aws_call = "incident_bot_aws_call_seconds"
         print(
             f"inside the bot: stage timers fired {mean_ms(metrics, timer)} late on average; "
-            + ", ".join(
-                f"{op} {mean_ms(metrics, aws_call, str([('operation', op)]))}"
-                for op in ("get_incident_record", "list_pages_by_engagement", "start_engagement")
-            )
+            + per_call(lambda op: mean_ms(metrics, aws_call, str([("operation", op)])))
             + " per AWS call on average"
         )
         waves = metrics.get("incident_bot_stage_wave_size_count[]", 0.0)
@@ -321,9 +328,10 @@ async def main(
         calls = "incident_bot_aws_calls_total"
         print(
             f"due waves: {waves:.0f} of {staged / waves if waves else 0:.0f} stages on average; "
-            + ", ".join(
-                f"{op} {metrics.get(calls + str([('operation', op), ('outcome', 'ok')]), 0):.0f}"
-                for op in ("get_incident_record", "list_pages_by_engagement", "start_engagement")
+            + per_call(
+                lambda op: (
+                    f"{metrics.get(calls + str([('operation', op), ('outcome', 'ok')]), 0):.0f}"
+                )
             )
             + " AWS calls in all"
         )

@@ -191,18 +191,16 @@ class ContactsPort:
         answer = await self.gateway.call(CONTACTS, "get_rotation", RotationId=rotation_id)
         return list(answer.get("ContactIds") or [])
 
-    async def _over(
-        self, rotation_id: str, start: datetime, end: datetime, operation: str, key: str
-    ) -> list[dict[str, Any]]:
-        """Every page of a rotation's listing (``operation``, its items under ``key``) over
-        ``[start, end)``."""
-        return await self.gateway.pages(
-            CONTACTS, operation, key, RotationId=rotation_id, StartTime=start, EndTime=end
-        )
-
     async def shifts(self, rotation_id: str, start: datetime, end: datetime) -> list[Shift]:
         """A rotation's shifts over ``[start, end)``, overrides cut in."""
-        found = await self._over(rotation_id, start, end, "list_rotation_shifts", "RotationShifts")
+        found = await self.gateway.pages(
+            CONTACTS,
+            "list_rotation_shifts",
+            "RotationShifts",
+            RotationId=rotation_id,
+            StartTime=start,
+            EndTime=end,
+        )
         return [
             Shift(
                 rotation_id,
@@ -216,8 +214,13 @@ class ContactsPort:
         ]
 
     async def overrides(self, rotation_id: str, start: datetime, end: datetime) -> list[Override]:
-        found = await self._over(
-            rotation_id, start, end, "list_rotation_overrides", "RotationOverrides"
+        found = await self.gateway.pages(
+            CONTACTS,
+            "list_rotation_overrides",
+            "RotationOverrides",
+            RotationId=rotation_id,
+            StartTime=start,
+            EndTime=end,
         )
         return [
             Override(
