@@ -23,7 +23,7 @@ from tests.support import BOT_TOKEN, SIGNING_SECRET, Stack
 EXAMPLE_SEED = Path(__file__).resolve().parent.parent / "emulator" / "example-seed.yml"
 
 # The fixtures that stand up the local AWS or Slack: a test using one is end-to-end.
-STANDS_UP = {"stack", "emulator", "counted_emulator", "slack", "running"}
+STANDS_UP = {"stack", "emulator", "counted_emulator", "slack", "postgres"}
 # The end-to-end tests that take longest (serially on 2 cores: the contract test about 130 s,
 # the leader test 36 s, each restart 20 s, the replicas 10 to 15 s), started first in a parallel
 # run so that no worker is left with one of them at the end.
