@@ -114,7 +114,8 @@ async def start_services(settings: Settings) -> Services:
         directory,
     )
     bus.subscribe(IncidentResolved, lambda resolved: paging.closing.incident_resolved(resolved.arn))
-    rooms, records = SlackRooms(slack), DeclarationRecords(database)
+    rooms = SlackRooms(slack)
+    records = DeclarationRecords(database, settings.declaration_lease_seconds)
     steps = DeclarationSteps(incidents, records, rooms, SlackPosts(slack), directory, bus)
     declarations = Declarations(incidents, records, steps, bus)
     on_call = OnCall(contacts, people)

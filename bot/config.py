@@ -94,6 +94,7 @@ class Settings(BaseSettings):
     timeline_reaction: str = "pushpin"
     time_scale: float = Field(default=60.0, gt=0)
     mirror_interval_seconds: float = Field(default=60.0, gt=0)
+    declaration_lease_seconds: float = Field(default=15.0, gt=0)
     sync_interval_seconds: float = Field(default=30.0, gt=0)
     sync_deep_reads: int = Field(default=10, ge=0)
     timeline_to_channel: bool = False

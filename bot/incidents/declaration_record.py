@@ -16,8 +16,6 @@ from bot.store.database import Database
 from bot.store.schema import DeclarationRow, DeclarationStepRow, IncidentChannel
 from bot.vocabulary import StepState
 
-LEASE_SECONDS = 15.0  # a worker that stops renewing its lease for this long has died
-
 
 @dataclass(frozen=True)
 class Declaration:
@@ -49,8 +47,9 @@ class DeclarationStep(enum.StrEnum):
 class DeclarationRecords:
     """The ``declarations`` and ``declaration_steps`` rows of each declaration."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, lease_seconds: float) -> None:
         self.database = database
+        self.lease_seconds = lease_seconds  # a worker that stops renewing it this long has died
 
     async def record(
         self, form: Declaration, origin: str | None, steps: list[DeclarationStep]
@@ -177,7 +176,7 @@ class DeclarationRecords:
             result = await session.execute(
                 update(DeclarationRow)
                 .where(DeclarationRow.token == token, DeclarationRow.settled.is_(False), condition)
-                .values(claimed_until=now + LEASE_SECONDS)
+                .values(claimed_until=now + self.lease_seconds)
             )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 

@@ -51,7 +51,7 @@ async def world(database_file: Path) -> AsyncIterator[World]:
         if isinstance(kind, type) and kind.__module__ == events.__name__:
             bus.subscribe(kind, hear)
     incidents = IncidentService(aws, Timeline(aws, database), database, settings, bus)
-    records = DeclarationRecords(database)
+    records = DeclarationRecords(database, settings.declaration_lease_seconds)
     steps = DeclarationSteps(incidents, records, slack, slack, slack, bus)
     declarations = Declarations(incidents, records, steps, bus)
     yield World(aws, slack, incidents, records, declarations, bus, heard)

@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,21 +19,43 @@ from tests.support import DECLARE_MODAL, PLAN_ARN, declare_values, eventually, n
 
 SECRET = "declare-restart-secret"
 ANNOUNCE = "CANNOUNCE0"
-HOLD = 4.0  # seconds the step is held open, the kill landing inside
+HOLD = 2.0  # seconds the step is held open, the kill landing inside
+SWEEP = 0.5  # seconds between the restarted bot's sweeps
+# seconds a declaration's lease lasts: longer than the held step (the first bot's own sweep
+# must not take over the step it holds), over about when the restarted bot is up
+LEASE = HOLD + 1.0
+ROOM = 4 * SWEEP  # after the declarer is told: several sweeps, for a duplicate to show itself
+
+# (the held call arrived, the held call is done on the other side)
+Held = tuple[Callable[[], bool], Callable[[], bool]]
 
 
-def aws_step(operation: str) -> Callable[[RunningEmulator, RunningFakeSlack], Callable[[], bool]]:
-    def hold(aws: RunningEmulator, _: RunningFakeSlack) -> Callable[[], bool]:
+def aws_step(operation: str) -> Callable[[RunningEmulator, RunningFakeSlack], Held]:
+    def hold(aws: RunningEmulator, _: RunningFakeSlack) -> Held:
         aws.faults.add({"operation": operation, "delay_seconds": HOLD, "times": 1})
-        return lambda: not aws.faults.listing()  # the call arrived and is held
+        answered: list[object] = []
+        run = getattr(aws.incidents, operation)
+
+        def running(params: dict[str, Any]) -> Any:  # after the delay, as the emulator answers
+            try:
+                return run(params)
+            finally:
+                answered.append(params)
+
+        setattr(aws.incidents, operation, running)
+        return lambda: not aws.faults.listing(), lambda: bool(answered)
 
     return hold
 
 
-def slack_step(method: str) -> Callable[[RunningEmulator, RunningFakeSlack], Callable[[], bool]]:
-    def hold(_: RunningEmulator, slack: RunningFakeSlack) -> Callable[[], bool]:
+def slack_step(method: str) -> Callable[[RunningEmulator, RunningFakeSlack], Held]:
+    def hold(_: RunningEmulator, slack: RunningFakeSlack) -> Held:
         slack.fake.delay(method, HOLD)
-        return lambda: not slack.fake.faults.delays[method]
+        since = len(slack.fake.calls)  # the local Slack records a call once it has answered
+        return (
+            lambda: not slack.fake.faults.delays[method],
+            lambda: any(c.method == method for c in slack.fake.calls[since:]),
+        )
 
     return hold
 
@@ -61,7 +84,8 @@ async def test_a_declaration_killed_inside_a_step_is_finished_after_a_restart(
         f"sqlite:///{tmp_path / 'bot.db'}",
         SECRET,
         ANNOUNCE_CHANNEL=ANNOUNCE,
-        MIRROR_INTERVAL_SECONDS="2",  # the sweep runs every 2 s
+        MIRROR_INTERVAL_SECONDS=str(SWEEP),  # the sweep's interval
+        DECLARATION_LEASE_SECONDS=str(LEASE),
     )
     bot = BotProcess(env, port, tmp_path / "bot.log")
     sender = SlackSender(f"http://127.0.0.1:{port}/slack/events", SECRET, fake)
@@ -78,14 +102,15 @@ async def test_a_declaration_killed_inside_a_step_is_finished_after_a_restart(
             lambda: sender.slash_command("/incident", "declare Database down", dana, ops),
             timeout=15,
         )
-        held = STEPS[step](emulator, slack)
+        arrived, answered = STEPS[step](emulator, slack)
         await sender.view_submission(
             dana, view["id"], declare_values("Database down", 1, PLAN_ARN, "Writes fail")
         )
-        await eventually(held, timeout=15)
-        await asyncio.sleep(0.3)
+        await eventually(arrived, timeout=15)
+        await asyncio.sleep(0.3)  # the call is inside its hold
+        assert not answered(), "the kill must land while the step is held: raise HOLD"
         bot.kill()
-        await asyncio.sleep(HOLD)  # what was held open is done on the other side now
+        await eventually(answered, timeout=HOLD + 10)  # done on the other side now
         await bot.start()
 
         finished = await eventually(
@@ -96,7 +121,7 @@ async def test_a_declaration_killed_inside_a_step_is_finished_after_a_restart(
             ],
             timeout=40,
         )
-        await asyncio.sleep(2.5)  # room for any duplicate to show itself
+        await asyncio.sleep(ROOM)  # room for any duplicate to show itself
     finally:
         await bot.stop()
 
