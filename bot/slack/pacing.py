@@ -86,11 +86,20 @@ class Rate:
         self.interval = 1.0 / per_second
         self.tolerance = self.interval * (burst - 1)
         self.next_slot = 0.0
+        self.next_sent = 0.0  # the same schedule kept by the calls as they are sent
 
     def reserve(self, now: float) -> float:
         """Seconds to wait before the call this reserves a slot for."""
         slot = max(self.next_slot, now)
         self.next_slot = slot + self.interval
+        return max(0.0, slot - self.tolerance - now)
+
+    def send(self, now: float) -> float:
+        """Seconds more a call that waited for its slot waits as it is sent: none, unless the
+        loop woke it late together with the calls of the next slots (a stalled event loop),
+        which then go out at the pace again instead of all at once."""
+        slot = max(self.next_sent, now)
+        self.next_sent = slot + self.interval
         return max(0.0, slot - self.tolerance - now)
 
 
@@ -114,18 +123,25 @@ class Pacer:
         if method in EDITS and not self._posts_clear.is_set():
             with contextlib.suppress(TimeoutError):  # a long storm of posts: edits go on
                 await asyncio.wait_for(self._posts_clear.wait(), EDIT_PATIENCE_SECONDS)
+        rates = self._rates(method, channel)
         now = self.clock()
-        delay = max([0.0, *(rate.reserve(now) for rate in self._rates(method, channel))])
-        if delay <= 0:
-            return
-        delay += MARGIN_SECONDS
+        delay = max([0.0, *(rate.reserve(now) for rate in rates)])
+        if delay > 0:
+            await self._sleep(method, delay + MARGIN_SECONDS)
+        now = self.clock()
+        late = max([0.0, *(rate.send(now) for rate in rates)])
+        if late > 0:
+            await self._sleep(method, late)
+
+    async def _sleep(self, method: str, seconds: float) -> None:
+        """Sleep for a call's turn; edits give way to posts that wait."""
         if method not in POSTS:
-            await asyncio.sleep(delay)
+            await asyncio.sleep(seconds)
             return
         self._posts_waiting += 1
         self._posts_clear.clear()
         try:
-            await asyncio.sleep(delay)
+            await asyncio.sleep(seconds)
         finally:
             self._posts_waiting -= 1
             if not self._posts_waiting:
@@ -137,6 +153,7 @@ class Pacer:
         until = self.clock() + seconds
         for rate in self._rates(method, self._dms.get(channel or "", channel)):
             rate.next_slot = max(rate.next_slot, until + rate.tolerance)
+            rate.next_sent = max(rate.next_sent, until + rate.tolerance)
 
     def _rates(self, method: str, channel: str | None) -> list[Rate]:
         """The paces a call of ``method`` (a post: in ``channel``) keeps to."""
@@ -160,6 +177,7 @@ class Pacer:
         if len(rates) == 2:
             now = self.clock()
             rates[1].next_slot = now + sum(max(0.0, rate.next_slot - now) for rate in rates)
+            rates[1].next_sent = now + sum(max(0.0, rate.next_sent - now) for rate in rates)
         elif rates:
             self._channels[channel] = rates[0]
 

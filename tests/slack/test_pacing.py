@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,25 @@ async def test_posts_to_one_channel_keep_about_one_a_second(
     assert len(seen) == posts
     assert seen[-1] - seen[0] >= 3 * 0.95  # the burst at once, then one a second
     assert seen[CHANNEL_BURST - 1] - seen[0] < 0.5
+
+
+async def test_posts_woken_late_by_a_stalled_loop_still_go_out_at_the_pace(
+    slack: RunningFakeSlack, client: PacedWebClient
+) -> None:
+    channel = shared_channel(slack, "inc-stalled")
+    posts = CHANNEL_BURST + 4
+    sending = asyncio.gather(
+        *(client.chat_postMessage(channel=channel, text=f"update {n}") for n in range(posts))
+    )
+    await asyncio.sleep(0.3)  # the burst is sent, the others wait for their slots
+    time.sleep(posts)  # the bot's loop stalls past every slot (a long step, a starved CPU)
+    await sending
+
+    seen = arrivals(slack, "chat.postMessage", channel)
+    assert len(seen) == posts  # each once: none answered 429 and sent again
+    # any CHANNEL_BURST + 1 posts in a row span about a second, after the stall as before it
+    spans = [later - earlier for earlier, later in zip(seen, seen[CHANNEL_BURST:], strict=False)]
+    assert min(spans) >= 0.9, spans
 
 
 async def test_dms_to_different_people_do_not_wait_for_each_other(
