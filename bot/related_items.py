@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections import defaultdict
+from collections.abc import Sequence
 from urllib.parse import urlparse
 
 from bot.aws.incidents import IncidentsPort
-from bot.errors import InvalidInput, NotFound
+from bot.errors import Conflict, InvalidInput, NotFound
 from bot.events import Bus
 from bot.incidents.events import RelatedItemLinked, RelatedItemUnlinked
 from bot.incidents.record import RelatedItem
@@ -48,6 +51,25 @@ class RelatedItems:
     def __init__(self, aws: IncidentsPort, bus: Bus) -> None:
         self.aws = aws
         self.bus = bus
+        self._adding: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def add_new(
+        self, arn: str, items: Sequence[RelatedItem], *token_parts: str
+    ) -> list[RelatedItem]:
+        """Link those of ``items`` not linked yet, and say which it linked. One at a time per
+        incident, so two presses of the same shortcut count each link once between them."""
+        async with self._adding[arn]:
+            linked = {i.value for i in await self.list(arn)}
+            added = []
+            for item in items:
+                if item.value in linked:
+                    continue
+                try:
+                    await self.add(arn, item, *token_parts)
+                except Conflict:
+                    continue
+                added.append(item)
+            return added
 
     async def list(self, arn: str) -> list[RelatedItem]:
         return await self.aws.related_items(arn)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.blocks.ids import Callback
-from bot.errors import Conflict, DomainError
+from bot.errors import DomainError
 from bot.mrkdwn import escape
 from bot.permissions import Right
 from bot.related_items import parse_reference
@@ -33,16 +33,9 @@ def register(app: AsyncApp, services: Services) -> None:
             if not urls:
                 raise DomainError("That message has no links (http:// or https://) to add.")
             items = [parse_reference(url) for url in urls]
-            linked = {i.value for i in await services.related_items.list(incident.arn)}
-            added = []
-            for item in items:
-                if item.value in linked:
-                    continue
-                try:
-                    await services.related_items.add(incident.arn, item, channel, message["ts"])
-                except Conflict:
-                    continue
-                added.append(item.value)
+            added = await services.related_items.add_new(
+                incident.arn, items, channel, message["ts"]
+            )
             await services.incidents.refresh_card(incident.arn)
             if added:
                 await audit(services, user, incident.arn, "Links added", message["ts"])
