@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from typing import Any
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
+from slack_bolt.listener.async_listener_start_handler import AsyncListenerStartHandler
+from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
 )
@@ -44,6 +47,7 @@ from bot.incidents.service import IncidentService
 from bot.incidents.status_updates import StatusUpdates
 from bot.incidents.sync import IncidentSync
 from bot.link_codes import ActivationTries, LinkCodes
+from bot.listener_work import ListenerWork
 from bot.oncall.cover import Covers
 from bot.oncall.cover_requests import CoverRequests
 from bot.oncall.handoffs import Handoffs
@@ -235,7 +239,36 @@ def build_bolt_app(services: Services) -> AsyncApp:
             log.exception("could not tell the user about a failed request")
 
     register_all(app, services)
+    app.listener_runner.listener_start_handler = KeepListenerWork(services.listener_work)
     return app
+
+
+class KeepListenerWork(AsyncListenerStartHandler):
+    """Hands each listener's task to ``ListenerWork`` as Bolt starts it after the ack (this
+    runs inside that task: Bolt awaits its start handler there, process_before_response off)."""
+
+    def __init__(self, work: ListenerWork) -> None:
+        self.work = work
+
+    async def handle(self, request: AsyncBoltRequest, response: BoltResponse | None) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self.work.keep(task, answering(request.body))
+
+
+def answering(body: dict[str, Any]) -> str:
+    """What a request is, for a log line: its kind and the command, action or view it names
+    (names the app gave, never text a person typed)."""
+    actions = body.get("actions") or [{}]
+    named = (
+        body.get("command")
+        or actions[0].get("action_id")
+        or (body.get("view") or {}).get("callback_id")
+        or body.get("callback_id")
+        or (body.get("event") or {}).get("type")
+    )
+    kind = body.get("type") or ("slash_command" if body.get("command") else "request")
+    return f"{kind} {named}" if named else str(kind)
 
 
 def build_web_app(app: AsyncApp, services: Services) -> web.Application:

@@ -35,6 +35,7 @@ LONGEST_MESSAGE = (
 )
 TIME_SCALE = 6.0  # real seconds per plan minute: a 5-minute stage lasts 30 s
 SETTLE_SECONDS = 0.3  # no new Slack call for this long: what an action caused is on screen
+BUSY_POLL_SECONDS = 0.05  # how often settle looks again while the bot is still at work
 HELP = """\
   /incident …            run the slash command as the current user in the current channel
   any other text         say it in the current channel (a message you can react to)
@@ -83,12 +84,19 @@ class Playground:
 
     # -- what Slack shows ---------------------------------------------------
     async def settle(self, limit: float = 15.0) -> None:
-        """Wait until the bot has stopped calling Slack, then print what it did."""
+        """Wait until the bot has nothing under way (no Slack call, paced or sent, and no
+        listener running) and has called Slack no more for a while, then print what it did."""
         deadline = time.monotonic() + limit
         count = -1
-        while count != len(self.fake.calls) and time.monotonic() < deadline:
-            count = len(self.fake.calls)
-            await asyncio.sleep(SETTLE_SECONDS)
+        while time.monotonic() < deadline:
+            if self.stack.bot.services.busy:
+                count = -1
+                await asyncio.sleep(BUSY_POLL_SECONDS)
+            elif count == len(self.fake.calls):
+                break
+            else:
+                count = len(self.fake.calls)
+                await asyncio.sleep(SETTLE_SECONDS)
         self.show()
 
     def show(self) -> None:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
-
-from slack_sdk.web.async_client import AsyncWebClient
+from dataclasses import dataclass, field
 
 from bot.aws.gateway import AwsGateway
 from bot.background.jobs import Background
@@ -25,6 +23,7 @@ from bot.incidents.export import Exports
 from bot.incidents.service import IncidentService
 from bot.incidents.status_updates import StatusUpdates
 from bot.incidents.sync import IncidentSync
+from bot.listener_work import ListenerWork
 from bot.oncall.cover import Covers
 from bot.oncall.cover_requests import CoverRequests
 from bot.oncall.handoffs import Handoffs
@@ -34,6 +33,7 @@ from bot.permissions import Permissions
 from bot.presenters.home import Home
 from bot.related_items import RelatedItems
 from bot.slack.forms import Forms
+from bot.slack.pacing import PacedWebClient
 from bot.store.database import Database
 from bot.timeline import Timeline
 
@@ -45,7 +45,7 @@ class Services:
     settings: Settings
     gateway: AwsGateway
     database: Database
-    slack: AsyncWebClient
+    slack: PacedWebClient
     incidents: IncidentService
     related_items: RelatedItems
     timeline: Timeline
@@ -72,15 +72,22 @@ class Services:
     background: Background
     due_stages: DueStages  # read by tests that drive a wave or the mirror by hand
     mirror: Mirror
+    listener_work: ListenerWork = field(default_factory=ListenerWork)
+
+    @property
+    def busy(self) -> bool:
+        """A Slack call (or its wait for the pacer) or a listener still under way."""
+        return self.slack.calls_under_way > 0 or self.listener_work.running
 
     async def close(self, grace_seconds: float) -> None:
         """Run no more timers (another replica takes them over), give work already under way
-        (a listener after its ack, a running job) ``grace_seconds`` to finish, then close the
-        scheduler and the pools."""
+        (a listener after its ack, a running job) ``grace_seconds`` to finish, cancel the
+        listeners still running and wait for them, then close the scheduler and the pools."""
         await self.background.stop()
         under_way = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
         if under_way:
             await asyncio.wait(under_way, timeout=grace_seconds)
+        await self.listener_work.cut_short()
         await self.schedule.shutdown()
         self.gateway.close()
         await self.database.close()

@@ -192,9 +192,11 @@ class PacedWebClient(OutageNamingClient):
     def __init__(self, *args: Any, pacer: Pacer | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.pacer = pacer or Pacer()
+        self.calls_under_way = 0  # waiting on the pacer or on Slack's answer
 
     async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:
         started, channel = time.perf_counter(), _channel_of(kwargs)
+        self.calls_under_way += 1
         try:
             attempt = 0
             while True:
@@ -212,6 +214,7 @@ class PacedWebClient(OutageNamingClient):
                 _learn_dm(self.pacer, api_method, kwargs, answer)
                 return answer
         finally:
+            self.calls_under_way -= 1
             SLACK_LATENCY.labels(api_method).observe(time.perf_counter() - started)
 
 
