@@ -21,6 +21,10 @@ from tests.oncall.conftest import daily_rotation, daily_schedule, on_call_schedu
 from tests.support import Stack, eventually, replies
 
 ONCALL = "CONCALL001"
+# A shift hands off this many seconds from the start of a test, its hand-off DM coming a second
+# in (the notice is 30 s): room for the presses before the shift begins on a loaded machine
+# (with a 6 s notice a cover asked under load came after the shift had begun, and was refused).
+HAND_OFF_IN = 31
 
 
 @pytest.fixture
@@ -28,7 +32,7 @@ def bot_settings(slack: RunningFakeSlack) -> dict[str, Any]:
     slack.fake.add_channel("oncall", members=[BOT_USER], channel_id=ONCALL)
     return {
         "oncall_channel": ONCALL,
-        "handoff_notice_minutes": 0.1,  # 6 s
+        "handoff_notice_minutes": 0.5,  # 30 s
         "handoff_check_seconds": 0.3,
     }
 
@@ -37,7 +41,7 @@ async def test_the_first_of_two_pressing_at_once_covers_the_shift(
     stack: Stack, team: dict[str, str]
 ) -> None:
     fake, alice, bob, carol = stack.slack, team["alice"], team["bob"], team["carol"]
-    schedule = daily_schedule(stack, "payments", ["alice", "bob", "carol"], hand_off_in=7)
+    schedule = daily_schedule(stack, "payments", ["alice", "bob", "carol"], hand_off_in=HAND_OFF_IN)
     handoff = await hand_off(stack, bob)
     await stack.sender.press(bob, handoff, "oncall_cover_for_me")
     [request] = await eventually(lambda: requests(stack))
@@ -87,7 +91,7 @@ async def test_the_first_of_two_pressing_at_once_covers_the_shift(
 
 async def test_nobody_can_take_their_own_request(stack: Stack, team: dict[str, str]) -> None:
     bob = team["bob"]
-    daily_schedule(stack, "payments", ["alice", "bob"], hand_off_in=7)
+    daily_schedule(stack, "payments", ["alice", "bob"], hand_off_in=HAND_OFF_IN)
     handoff = await hand_off(stack, bob)
     await stack.sender.press(bob, handoff, "oncall_cover_for_me")
     [request] = await eventually(lambda: requests(stack))
@@ -110,7 +114,7 @@ async def hand_off(stack: Stack, user: str) -> dict[str, Any]:
 async def bob_next(stack: Stack, bob: str) -> tuple[str, dict[str, Any]]:
     """The payments schedule (alice, then bob in a few seconds) and bob's hand-off DM, once
     the on-call channel has its hand-off line too (nothing else is posted after it)."""
-    schedule = daily_schedule(stack, "payments", ["alice", "bob"], hand_off_in=7)
+    schedule = daily_schedule(stack, "payments", ["alice", "bob"], hand_off_in=HAND_OFF_IN)
     handoff = await hand_off(stack, bob)
     await eventually(
         lambda: [m for m in stack.slack.messages(ONCALL) if "is on call for" in m["text"]]
@@ -227,8 +231,8 @@ async def test_ill_cover_covers_the_requesters_rotation_and_shift_not_the_takers
     stack: Stack, team: dict[str, str]
 ) -> None:
     bob, carol = team["bob"], team["carol"]
-    day = daily_rotation(stack, "db-day", ["alice", "bob"], hand_off_in=7)
-    night = daily_rotation(stack, "db-night", ["carol"], hand_off_in=7)  # carol, always
+    day = daily_rotation(stack, "db-day", ["alice", "bob"], hand_off_in=HAND_OFF_IN)
+    night = daily_rotation(stack, "db-night", ["carol"], hand_off_in=HAND_OFF_IN)  # carol, always
     on_call_schedule(stack, "db-oncall", [day, night])
     await stack.sender.press(bob, await hand_off(stack, bob), "oncall_cover_for_me")
     [request] = await eventually(lambda: requests(stack))
